@@ -34,5 +34,5 @@ func secretInput(in pulumi.StringPtrInput) pulumi.StringPtrInput {
 	if in == nil {
 		return nil
 	}
-	return pulumi.ToSecret(in).(pulumi.StringPtrOutput)
+	return pulumi.ToSecret(in.ToStringPtrOutput()).(pulumi.StringPtrOutput)
 }

@@ -1,0 +1,61 @@
+package multiorg
+
+import "fmt"
+
+// The defaults below are the only place a default is decided; the README's
+// config reference is tested against them.
+
+// DefaultSecretExpiresAfterHours is the lifetime of a service account's first
+// secret when the spec does not set one: 90 days, a common rotation period,
+// well inside Atlas' 8..8760 hour range.
+const DefaultSecretExpiresAfterHours = 2160
+
+// DefaultSettings returns the settings a created organization gets for each
+// field its spec leaves nil. They are the secure choice: MFA required, MongoDB
+// Support access restricted, generative AI features off until someone decides
+// otherwise, and Atlas' default alerts skipped so alerting stays in code. The
+// API access list is not required by default, because requiring it with an
+// empty list locks the automation out of the organization.
+func DefaultSettings() Settings {
+	return Settings{
+		APIAccessListRequired:     ptr(false),
+		MultiFactorAuthRequired:   ptr(true),
+		RestrictEmployeeAccess:    ptr(true),
+		GenAIFeaturesEnabled:      ptr(false),
+		SecurityContact:           ptr(""),
+		SkipDefaultAlertsSettings: ptr(true),
+	}
+}
+
+// DefaultServiceAccount is the credential an organization gets when its spec
+// names none. It holds ORG_OWNER because the provider manages the organization
+// with it after creation: without a credential of its own, an organization the
+// stack created could not be read back later.
+func DefaultServiceAccount(key string) ServiceAccountSpec {
+	return ServiceAccountSpec{
+		Name:                    "atlas-multiorg-" + key,
+		Description:             fmt.Sprintf("atlas-multiorg credential of org %s", key),
+		Roles:                   []string{RoleOrgOwner},
+		SecretExpiresAfterHours: ptr(DefaultSecretExpiresAfterHours),
+	}
+}
+
+// withDefaults fills every nil field of s from d.
+func (s Settings) withDefaults(d Settings) Settings {
+	fill := func(v **bool, def *bool) {
+		if *v == nil {
+			*v = def
+		}
+	}
+	fill(&s.APIAccessListRequired, d.APIAccessListRequired)
+	fill(&s.MultiFactorAuthRequired, d.MultiFactorAuthRequired)
+	fill(&s.RestrictEmployeeAccess, d.RestrictEmployeeAccess)
+	fill(&s.GenAIFeaturesEnabled, d.GenAIFeaturesEnabled)
+	fill(&s.SkipDefaultAlertsSettings, d.SkipDefaultAlertsSettings)
+	if s.SecurityContact == nil {
+		s.SecurityContact = d.SecurityContact
+	}
+	return s
+}
+
+func ptr[T any](v T) *T { return &v }

@@ -1,0 +1,223 @@
+// Package multiorg is the MultiOrg component: it creates or adopts many MongoDB
+// Atlas organizations from one validated Spec, gives each created organization
+// a credential of its own, and exposes those credentials as Pulumi secrets.
+package multiorg
+
+import (
+	"fmt"
+	"sync"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/atlas-multiorg/atlas-multiorg/internal/mongodbatlas"
+)
+
+// Type is the MultiOrg component's type token.
+const Type = "atlas-multiorg:index:MultiOrg"
+
+// MultiOrgArgs are the arguments of NewMultiOrg.
+type MultiOrgArgs struct {
+	// Spec declares the organizations; NewMultiOrg validates it first.
+	Spec Spec
+	// BaseURL is the Admin API base URL given to the per-org providers that
+	// Provider makes. Nil means Atlas itself.
+	BaseURL pulumi.StringPtrInput
+}
+
+// MultiOrg manages a set of Atlas organizations. Every map output is keyed by
+// the org key of the Spec.
+type MultiOrg struct {
+	pulumi.ResourceState
+
+	// OrgIDs are the Atlas organization IDs.
+	OrgIDs pulumi.StringMapOutput
+	// OrgNames are the organization names as Atlas reports them.
+	OrgNames pulumi.StringMapOutput
+	// CredentialTypes say which credential each organization has.
+	CredentialTypes pulumi.StringMapOutput
+	// Credentials are the organizations' own credentials, a secret: clientId
+	// and clientSecret for a service account, publicKey and privateKey for an
+	// API key. Adopted organizations have none.
+	Credentials pulumi.StringMapMapOutput
+	// SecretExpiresAt is when each service account's secret expires (RFC 3339);
+	// "" for API keys, which do not expire, and for adopted organizations.
+	SecretExpiresAt pulumi.StringMapOutput
+	// PayingOrgIDs is the paying organization each created organization is
+	// linked to; "" for adopted organizations, which keep their own billing.
+	PayingOrgIDs pulumi.StringMapOutput
+	// PayingOrgID is the paying organization of Spec.
+	PayingOrgID pulumi.StringOutput
+
+	ctx     *pulumi.Context
+	name    string
+	baseURL pulumi.StringPtrInput
+	orgs    map[string]*Org
+
+	mu        sync.Mutex
+	providers map[string]*mongodbatlas.Provider
+}
+
+// Org is one organization of a MultiOrg.
+type Org struct {
+	// Key is the organization's key in the Spec.
+	Key string
+	// Resource is the registered mongodbatlas.Organization.
+	Resource *mongodbatlas.Organization
+	// CredentialType is the kind of the organization's own credential.
+	CredentialType CredentialType
+	// PayingOrgID is the paying organization, or "" for an adopted one.
+	PayingOrgID string
+
+	// credential is the organization's credential by wire name, each a secret.
+	credential pulumi.StringMap
+	// secretExpiresAt is the service account secret's expiry, not secret.
+	secretExpiresAt pulumi.StringOutput
+}
+
+// NewMultiOrg validates args.Spec and, only if it is valid, registers the
+// component and one Organization per org key, parented to the component. The
+// organizations are created through the provider the caller passes with
+// pulumi.Provider or pulumi.Providers, or the default provider; its
+// credentials must belong to Spec.PayingOrgID.
+func NewMultiOrg(ctx *pulumi.Context, name string, args *MultiOrgArgs, opts ...pulumi.ResourceOption) (*MultiOrg, error) {
+	if args == nil {
+		return nil, fmt.Errorf("multiorg %q: args are required", name)
+	}
+	if err := args.Spec.Validate(); err != nil {
+		return nil, err
+	}
+	m := &MultiOrg{
+		ctx:       ctx,
+		name:      name,
+		baseURL:   args.BaseURL,
+		orgs:      make(map[string]*Org, len(args.Spec.Orgs)),
+		providers: map[string]*mongodbatlas.Provider{},
+	}
+	if err := ctx.RegisterComponentResource(Type, name, m, opts...); err != nil {
+		return nil, fmt.Errorf("registering multiorg %q: %w", name, err)
+	}
+
+	ids, names, types := pulumi.StringMap{}, pulumi.StringMap{}, pulumi.StringMap{}
+	credentials, expiries, paying := pulumi.StringMapMap{}, pulumi.StringMap{}, pulumi.StringMap{}
+	for _, plan := range args.Spec.plan() {
+		org, err := m.register(plan)
+		if err != nil {
+			return nil, fmt.Errorf("creating organization %q: %w", plan.key, err)
+		}
+		m.orgs[plan.key] = org
+		ids[plan.key] = org.Resource.OrgId
+		names[plan.key] = org.Resource.Name
+		types[plan.key] = pulumi.String(string(org.CredentialType))
+		expiries[plan.key] = org.secretExpiresAt
+		paying[plan.key] = pulumi.String(org.PayingOrgID)
+		if org.credential != nil {
+			credentials[plan.key] = org.credential
+		}
+	}
+	m.OrgIDs = ids.ToStringMapOutput()
+	m.OrgNames = names.ToStringMapOutput()
+	m.CredentialTypes = types.ToStringMapOutput()
+	m.Credentials = pulumi.ToSecret(credentials).(pulumi.StringMapMapOutput)
+	m.SecretExpiresAt = expiries.ToStringMapOutput()
+	m.PayingOrgIDs = paying.ToStringMapOutput()
+	m.PayingOrgID = pulumi.String(args.Spec.PayingOrgID).ToStringOutput()
+
+	if err := ctx.RegisterResourceOutputs(m, pulumi.Map{
+		"orgIds":          m.OrgIDs,
+		"orgNames":        m.OrgNames,
+		"credentialTypes": m.CredentialTypes,
+		"credentials":     m.Credentials,
+		"secretExpiresAt": m.SecretExpiresAt,
+		"payingOrgIds":    m.PayingOrgIDs,
+		"payingOrgId":     m.PayingOrgID,
+	}); err != nil {
+		return nil, fmt.Errorf("registering outputs of multiorg %q: %w", name, err)
+	}
+	return m, nil
+}
+
+// register registers one organization and derives its credential outputs.
+func (m *MultiOrg) register(plan orgPlan) (*Org, error) {
+	opts := []pulumi.ResourceOption{pulumi.Parent(m)}
+	if plan.importID != "" {
+		opts = append(opts, pulumi.Import(pulumi.ID(plan.importID)))
+	} else {
+		// The owner and the credential matter only at creation; the provider
+		// refuses to change them later, so a later edit must not reach it.
+		opts = append(opts, pulumi.IgnoreChanges(mongodbatlas.OrganizationCreateOnlyInputs))
+	}
+	res, err := mongodbatlas.NewOrganization(m.ctx, m.name+"-"+plan.key, plan.args(), opts...)
+	if err != nil {
+		return nil, err
+	}
+	org := &Org{
+		Key:             plan.key,
+		Resource:        res,
+		CredentialType:  plan.credentialType,
+		PayingOrgID:     plan.payingOrgID,
+		secretExpiresAt: pulumi.String("").ToStringOutput(),
+	}
+	switch plan.credentialType {
+	case CredentialServiceAccount:
+		secret := res.ServiceAccount.Secrets().Index(pulumi.Int(0))
+		org.credential = pulumi.StringMap{
+			"clientId":     secretString(res.ServiceAccount.ClientId().Elem()),
+			"clientSecret": secretString(secret.Secret().Elem()),
+		}
+		// The engine marks the whole serviceAccount block secret; its expiry
+		// is not, and consumers must be able to read it to plan rotation.
+		org.secretExpiresAt = pulumi.Unsecret(secret.ExpiresAt().Elem()).(pulumi.StringOutput)
+	case CredentialAPIKey:
+		org.credential = pulumi.StringMap{
+			"publicKey":  secretString(res.PublicKey),
+			"privateKey": secretString(res.PrivateKey),
+		}
+	}
+	return org, nil
+}
+
+func secretString(s pulumi.StringOutput) pulumi.StringOutput {
+	return pulumi.ToSecret(s).(pulumi.StringOutput)
+}
+
+// Keys returns the org keys, sorted.
+func (m *MultiOrg) Keys() []string { return sortedKeys(m.orgs) }
+
+// Org returns the organization with the given key.
+func (m *MultiOrg) Org(key string) (*Org, bool) {
+	org, ok := m.orgs[key]
+	return org, ok
+}
+
+// Provider returns an explicit mongodbatlas provider that acts inside the
+// organization key with that organization's own credential (as secret inputs).
+// It is registered on the first call and reused after, so a stack that never
+// asks pays for no extra provider plugin process. Adopted organizations have no
+// credential of their own: use the caller's provider for them.
+func (m *MultiOrg) Provider(key string) (*mongodbatlas.Provider, error) {
+	org, ok := m.orgs[key]
+	if !ok {
+		return nil, fmt.Errorf("multiorg %q has no organization with key %q; keys are %v", m.name, key, m.Keys())
+	}
+	if org.credential == nil {
+		return nil, fmt.Errorf("organization %q is adopted (importId) and has no credential of its own; act inside it with the provider that adopted it", key)
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if p, ok := m.providers[key]; ok {
+		return p, nil
+	}
+	args := &mongodbatlas.ProviderArgs{BaseUrl: m.baseURL}
+	switch org.CredentialType {
+	case CredentialServiceAccount:
+		args.ClientId, args.ClientSecret = org.credential["clientId"], org.credential["clientSecret"]
+	case CredentialAPIKey:
+		args.PublicKey, args.PrivateKey = org.credential["publicKey"], org.credential["privateKey"]
+	}
+	p, err := mongodbatlas.NewProvider(m.ctx, m.name+"-"+key, args, pulumi.Parent(m))
+	if err != nil {
+		return nil, fmt.Errorf("creating provider for organization %q: %w", key, err)
+	}
+	m.providers[key] = p
+	return p, nil
+}

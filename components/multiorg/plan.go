@@ -1,0 +1,93 @@
+package multiorg
+
+import (
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/atlas-multiorg/atlas-multiorg/internal/mongodbatlas"
+)
+
+// orgPlan is one organization of a valid Spec with every default resolved:
+// everything NewMultiOrg registers for it follows from this value.
+type orgPlan struct {
+	key            string
+	name           string
+	importID       string
+	owner          string
+	federationID   string
+	payingOrgID    string
+	credentialType CredentialType
+	serviceAccount *ServiceAccountSpec
+	apiKey         *APIKeySpec
+	settings       Settings
+}
+
+// plan resolves the defaults of a valid spec, in key order.
+func (s Spec) plan() []orgPlan {
+	plans := make([]orgPlan, 0, len(s.Orgs))
+	for _, key := range sortedKeys(s.Orgs) {
+		o := s.Orgs[key]
+		p := orgPlan{key: key, name: o.Name, settings: o.Settings}
+		if o.Adopted() {
+			// An adopted organization keeps the settings its entry leaves out.
+			p.importID, p.credentialType = o.ImportID, CredentialNone
+			p.settings = o.Settings.withDefaults(Settings{SkipDefaultAlertsSettings: DefaultSettings().SkipDefaultAlertsSettings})
+			plans = append(plans, p)
+			continue
+		}
+		p.owner = o.OrgOwnerID
+		if p.owner == "" {
+			p.owner = s.OrgOwnerID
+		}
+		p.federationID, p.payingOrgID = o.FederationSettingsID, s.PayingOrgID
+		p.settings = o.Settings.withDefaults(DefaultSettings())
+		switch {
+		case o.APIKey != nil:
+			p.credentialType, p.apiKey = CredentialAPIKey, o.APIKey
+		case o.ServiceAccount != nil:
+			sa := *o.ServiceAccount
+			if sa.SecretExpiresAfterHours == nil {
+				sa.SecretExpiresAfterHours = ptr(DefaultSecretExpiresAfterHours)
+			}
+			p.credentialType, p.serviceAccount = CredentialServiceAccount, &sa
+		default:
+			sa := DefaultServiceAccount(key)
+			p.credentialType, p.serviceAccount = CredentialServiceAccount, &sa
+		}
+		plans = append(plans, p)
+	}
+	return plans
+}
+
+// args are the provider inputs of the organization. Creation-only inputs are
+// set only for an organization the stack creates.
+func (p orgPlan) args() *mongodbatlas.OrganizationArgs {
+	a := &mongodbatlas.OrganizationArgs{
+		Name:                      pulumi.String(p.name),
+		ApiAccessListRequired:     pulumi.BoolPtrFromPtr(p.settings.APIAccessListRequired),
+		MultiFactorAuthRequired:   pulumi.BoolPtrFromPtr(p.settings.MultiFactorAuthRequired),
+		RestrictEmployeeAccess:    pulumi.BoolPtrFromPtr(p.settings.RestrictEmployeeAccess),
+		GenAiFeaturesEnabled:      pulumi.BoolPtrFromPtr(p.settings.GenAIFeaturesEnabled),
+		SecurityContact:           pulumi.StringPtrFromPtr(p.settings.SecurityContact),
+		SkipDefaultAlertsSettings: pulumi.BoolPtrFromPtr(p.settings.SkipDefaultAlertsSettings),
+	}
+	if p.importID != "" {
+		return a
+	}
+	a.OrgOwnerId = pulumi.String(p.owner)
+	if p.federationID != "" {
+		a.FederationSettingsId = pulumi.String(p.federationID)
+	}
+	if sa := p.serviceAccount; sa != nil {
+		a.ServiceAccount = &mongodbatlas.OrganizationServiceAccountArgs{
+			Name:                    pulumi.String(sa.Name),
+			Description:             pulumi.String(sa.Description),
+			Roles:                   pulumi.ToStringArray(sa.Roles),
+			SecretExpiresAfterHours: pulumi.Int(*sa.SecretExpiresAfterHours),
+		}
+	}
+	if ak := p.apiKey; ak != nil {
+		a.Description = pulumi.String(ak.Description)
+		a.RoleNames = pulumi.ToStringArray(ak.Roles)
+	}
+	return a
+}

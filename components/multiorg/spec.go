@@ -1,0 +1,84 @@
+package multiorg
+
+// Spec declares the organizations one MultiOrg manages. It is plain data: the
+// component validates it, fills in defaults, and derives every resource from it.
+type Spec struct {
+	// PayingOrgID is the organization that pays for every organization the
+	// component creates. The provider the component is given must hold
+	// credentials of this organization: Atlas links a new organization to the
+	// organization whose credentials created it.
+	PayingOrgID string
+	// OrgOwnerID is the Atlas user who becomes Organization Owner of every
+	// created organization that does not name its own.
+	OrgOwnerID string
+	// Orgs maps a stable key to each organization. The key, not the Atlas name,
+	// names the resources, so renaming an organization updates it in place.
+	Orgs map[string]OrgSpec
+}
+
+// OrgSpec declares one organization. The JSON names are the stack config's.
+type OrgSpec struct {
+	// Name is the organization's name in Atlas.
+	Name string `json:"name"`
+	// OrgOwnerID overrides Spec.OrgOwnerID for this organization.
+	OrgOwnerID string `json:"orgOwnerId,omitempty"`
+	// FederationSettingsID links the new organization to a federation.
+	FederationSettingsID string `json:"federationSettingsId,omitempty"`
+	// ImportID adopts the existing organization with this ID instead of
+	// creating one. An adopted organization gets no credential of its own.
+	ImportID string `json:"importId,omitempty"`
+	// ServiceAccount is the organization's credential when it is a service account.
+	ServiceAccount *ServiceAccountSpec `json:"serviceAccount,omitempty"`
+	// APIKey is the organization's credential when it is an API key.
+	APIKey *APIKeySpec `json:"apiKey,omitempty"`
+
+	Settings
+}
+
+// Settings are the organization settings the component manages. A nil field
+// takes the default in DefaultSettings when the organization is created, and is
+// left to Atlas when the organization is adopted.
+type Settings struct {
+	// APIAccessListRequired makes Admin API calls come from an access-listed address.
+	APIAccessListRequired *bool `json:"apiAccessListRequired,omitempty"`
+	// MultiFactorAuthRequired makes members set up MFA.
+	MultiFactorAuthRequired *bool `json:"multiFactorAuthRequired,omitempty"`
+	// RestrictEmployeeAccess blocks MongoDB Support without explicit permission.
+	RestrictEmployeeAccess *bool `json:"restrictEmployeeAccess,omitempty"`
+	// GenAIFeaturesEnabled allows generative AI features in the organization.
+	GenAIFeaturesEnabled *bool `json:"genAiFeaturesEnabled,omitempty"`
+	// SecurityContact is the address for security notifications; "" clears it.
+	SecurityContact *string `json:"securityContact,omitempty"`
+	// SkipDefaultAlertsSettings stops Atlas creating its default alerts.
+	SkipDefaultAlertsSettings *bool `json:"skipDefaultAlertsSettings,omitempty"`
+}
+
+// ServiceAccountSpec is a service-account credential. Name, Description and
+// Roles are required when the block is given; SecretExpiresAfterHours
+// defaults to DefaultSecretExpiresAfterHours.
+type ServiceAccountSpec struct {
+	Name                    string   `json:"name"`
+	Description             string   `json:"description"`
+	Roles                   []string `json:"roles"`
+	SecretExpiresAfterHours *int     `json:"secretExpiresAfterHours,omitempty"`
+}
+
+// APIKeySpec is an API-key credential. Both fields are required.
+type APIKeySpec struct {
+	Description string   `json:"description"`
+	Roles       []string `json:"roles"`
+}
+
+// CredentialType names the kind of credential an organization was given.
+type CredentialType string
+
+// The credential types, as exported per organization.
+const (
+	CredentialServiceAccount CredentialType = "serviceAccount"
+	CredentialAPIKey         CredentialType = "apiKey"
+	// CredentialNone is an adopted organization's: it has no credential of its own.
+	CredentialNone CredentialType = "none"
+)
+
+// Adopted reports whether the entry adopts an existing organization.
+func (o OrgSpec) Adopted() bool { return o.ImportID != "" }

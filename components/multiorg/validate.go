@@ -1,0 +1,266 @@
+package multiorg
+
+import (
+	"fmt"
+	"net/mail"
+	"regexp"
+	"slices"
+	"sort"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/atlas-multiorg/atlas-multiorg/internal/mongodbatlas"
+)
+
+// Organization roles a credential may hold.
+const (
+	RoleOrgOwner                 = "ORG_OWNER"
+	RoleOrgMember                = "ORG_MEMBER"
+	RoleOrgGroupCreator          = "ORG_GROUP_CREATOR"
+	RoleOrgBillingAdmin          = "ORG_BILLING_ADMIN"
+	RoleOrgBillingReadOnly       = "ORG_BILLING_READ_ONLY"
+	RoleOrgStreamProcessingAdmin = "ORG_STREAM_PROCESSING_ADMIN"
+	RoleOrgReadOnly              = "ORG_READ_ONLY"
+)
+
+// OrgRoles are the organization roles Atlas accepts for a credential.
+var OrgRoles = []string{
+	RoleOrgOwner, RoleOrgMember, RoleOrgGroupCreator, RoleOrgBillingAdmin,
+	RoleOrgBillingReadOnly, RoleOrgStreamProcessingAdmin, RoleOrgReadOnly,
+}
+
+// Limits from the Atlas Admin API v2 specification.
+const (
+	maxOrgNameLength      = 64
+	maxServiceAccountName = 64
+	maxCredentialDesc     = 250
+	minSecretExpiresHours = 8
+	maxSecretExpiresHours = 8760
+	maxOrgKeyLength       = 40
+)
+
+var (
+	hexID = regexp.MustCompile(`^[a-f0-9]{24}$`)
+	// orgName is Atlas' own pattern for organization names.
+	orgName = regexp.MustCompile(`^[\p{L}\p{N}\-_.(),:&@+']{1,64}$`)
+	// credentialText is Atlas' pattern for service account names and descriptions.
+	credentialText = regexp.MustCompile(`^[\p{L}\p{N}\-_.,' ]*$`)
+	// orgKey keeps keys usable in resource names and config paths.
+	orgKey = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_-]*$`)
+)
+
+// Problem is one invalid value: where it is in the config and how to fix it.
+type Problem struct {
+	Path    string
+	Message string
+}
+
+func (p Problem) String() string { return p.Path + ": " + p.Message }
+
+// ValidationError lists every problem found in a spec, sorted by path.
+type ValidationError struct {
+	Problems []Problem
+}
+
+func (e *ValidationError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "invalid configuration (%d problem", len(e.Problems))
+	if len(e.Problems) != 1 {
+		b.WriteString("s")
+	}
+	b.WriteString("):")
+	for _, p := range e.Problems {
+		b.WriteString("\n  - ")
+		b.WriteString(p.String())
+	}
+	return b.String()
+}
+
+// NewValidationError returns an error listing problems, or nil when there are none.
+func NewValidationError(problems []Problem) error {
+	if len(problems) == 0 {
+		return nil
+	}
+	sorted := slices.Clone(problems)
+	sort.SliceStable(sorted, func(i, j int) bool { return sorted[i].Path < sorted[j].Path })
+	return &ValidationError{Problems: sorted}
+}
+
+// problems collects Problems; its methods keep each rule to one line.
+type problems []Problem
+
+func (ps *problems) add(path, format string, args ...any) {
+	*ps = append(*ps, Problem{Path: path, Message: fmt.Sprintf(format, args...)})
+}
+
+// Validate checks the whole spec and returns a *ValidationError that lists
+// every problem, or nil.
+func (s Spec) Validate() error {
+	var ps problems
+	s.validate(&ps)
+	return NewValidationError(ps)
+}
+
+func (s Spec) validate(ps *problems) {
+	switch {
+	case s.PayingOrgID == "":
+		ps.add("payingOrgId", "required: set it to the 24-hex ID of the organization that pays for the others (its credentials must create them)")
+	case !hexID.MatchString(s.PayingOrgID):
+		ps.add("payingOrgId", "must be a 24-character lowercase hexadecimal organization ID, got %q", s.PayingOrgID)
+	}
+	checkHexID(ps, "orgOwnerId", s.OrgOwnerID, "Atlas user ID")
+	if len(s.Orgs) == 0 {
+		ps.add("orgs", "required: declare at least one organization, keyed by a stable name (orgs.<key>.name: ...)")
+	}
+
+	names := map[string]string{}     // lower-cased name -> first key using it
+	importIDs := map[string]string{} // import ID -> first key using it
+	for _, key := range sortedKeys(s.Orgs) {
+		org := s.Orgs[key]
+		path := "orgs." + key
+		s.validateOrg(ps, path, key, org)
+
+		folded := strings.ToLower(org.Name)
+		if other, dup := names[folded]; dup && org.Name != "" {
+			ps.add(path+".name", "%q is already the name of orgs.%s (names are compared case-insensitively); give each organization its own name", org.Name, other)
+		} else {
+			names[folded] = key
+		}
+		if other, dup := importIDs[org.ImportID]; dup && org.Adopted() {
+			ps.add(path+".importId", "organization %s is already adopted by orgs.%s; adopt each organization once", org.ImportID, other)
+		} else {
+			importIDs[org.ImportID] = key
+		}
+	}
+}
+
+func (s Spec) validateOrg(ps *problems, path, key string, org OrgSpec) {
+	if !orgKey.MatchString(key) || len(key) > maxOrgKeyLength {
+		ps.add(path, "org key %q must be 1-%d letters, digits, '-' or '_', starting with a letter or digit", key, maxOrgKeyLength)
+	}
+	switch {
+	case org.Name == "":
+		ps.add(path+".name", "required: the organization's name in Atlas")
+	case utf8.RuneCountInString(org.Name) > maxOrgNameLength:
+		ps.add(path+".name", "%q is %d characters; Atlas allows at most %d", org.Name, utf8.RuneCountInString(org.Name), maxOrgNameLength)
+	case !orgName.MatchString(org.Name):
+		ps.add(path+".name", "%q has characters Atlas refuses; use letters, digits and - _ . ( ) , : & @ + ' (no spaces)", org.Name)
+	}
+	checkHexID(ps, path+".orgOwnerId", org.OrgOwnerID, "Atlas user ID")
+	checkHexID(ps, path+".federationSettingsId", org.FederationSettingsID, "federation settings ID")
+	checkHexID(ps, path+".importId", org.ImportID, "organization ID")
+
+	if org.Adopted() {
+		for _, field := range org.creationOnlyFieldsSet() {
+			ps.add(path+"."+field, "cannot be set on an adopted organization (importId): it is used only when Atlas creates an organization, and the provider rejects it on an existing one; remove it")
+		}
+	} else if org.OrgOwnerID == "" && s.OrgOwnerID == "" {
+		ps.add(path+".orgOwnerId", "required to create an organization: the provider refuses to create one without an owner; set orgOwnerId for all organizations or orgs.%s.orgOwnerId for this one", key)
+	}
+
+	if org.ServiceAccount != nil && org.APIKey != nil {
+		ps.add(path, "give either serviceAccount or apiKey, not both: Atlas creates one credential with an organization")
+	}
+	if sa := org.ServiceAccount; sa != nil {
+		p := path + ".serviceAccount"
+		checkCredentialText(ps, p+".name", sa.Name, maxServiceAccountName)
+		checkCredentialText(ps, p+".description", sa.Description, maxCredentialDesc)
+		checkRoles(ps, p+".roles", sa.Roles)
+		if h := sa.SecretExpiresAfterHours; h != nil && (*h < minSecretExpiresHours || *h > maxSecretExpiresHours) {
+			ps.add(p+".secretExpiresAfterHours", "must be between %d and %d hours, got %d", minSecretExpiresHours, maxSecretExpiresHours, *h)
+		}
+	}
+	if ak := org.APIKey; ak != nil {
+		p := path + ".apiKey"
+		switch n := utf8.RuneCountInString(ak.Description); {
+		case n == 0:
+			ps.add(p+".description", "required: say what the key is for (1-%d characters)", maxCredentialDesc)
+		case n > maxCredentialDesc:
+			ps.add(p+".description", "is %d characters; Atlas allows at most %d", n, maxCredentialDesc)
+		}
+		checkRoles(ps, p+".roles", ak.Roles)
+	}
+	if c := org.SecurityContact; c != nil && *c != "" {
+		if addr, err := mail.ParseAddress(*c); err != nil || addr.Address != *c {
+			ps.add(path+".securityContact", "%q is not an email address; give one address such as security@example.com, or \"\" for none", *c)
+		}
+	}
+}
+
+// creationOnlyConfigFields maps each creation-only provider input
+// (mongodbatlas.OrganizationCreateOnlyInputs) to the config field that sets it.
+var creationOnlyConfigFields = map[string]string{
+	"description":          "apiKey",
+	"roleNames":            "apiKey",
+	"orgOwnerId":           "orgOwnerId",
+	"federationSettingsId": "federationSettingsId",
+	"serviceAccount":       "serviceAccount",
+}
+
+// creationOnlyFieldsSet lists the config fields of o that only matter when
+// Atlas creates the organization, once each, in a stable order.
+func (o OrgSpec) creationOnlyFieldsSet() []string {
+	set := map[string]bool{
+		"apiKey":               o.APIKey != nil,
+		"orgOwnerId":           o.OrgOwnerID != "",
+		"federationSettingsId": o.FederationSettingsID != "",
+		"serviceAccount":       o.ServiceAccount != nil,
+	}
+	var fields []string
+	for _, input := range mongodbatlas.OrganizationCreateOnlyInputs {
+		field := creationOnlyConfigFields[input]
+		if set[field] && !slices.Contains(fields, field) {
+			fields = append(fields, field)
+		}
+	}
+	return fields
+}
+
+func checkHexID(ps *problems, path, value, what string) {
+	if value != "" && !hexID.MatchString(value) {
+		ps.add(path, "must be a 24-character lowercase hexadecimal %s, got %q", what, value)
+	}
+}
+
+func checkCredentialText(ps *problems, path, value string, max int) {
+	switch n := utf8.RuneCountInString(value); {
+	case n == 0:
+		ps.add(path, "required (1-%d characters), or leave out the whole serviceAccount block to get the default service account", max)
+	case n > max:
+		ps.add(path, "is %d characters; Atlas allows at most %d", n, max)
+	case !credentialText.MatchString(value):
+		ps.add(path, "%q has characters Atlas refuses; use letters, digits, spaces and - _ . , '", value)
+	}
+}
+
+// checkRoles requires ORG_OWNER of every credential, not only of API keys as
+// Atlas does: the provider changes the new organization's settings with the
+// new credential right after creating it, which needs Organization Owner.
+func checkRoles(ps *problems, path string, roles []string) {
+	if len(roles) == 0 {
+		ps.add(path, "required: list at least %s", RoleOrgOwner)
+		return
+	}
+	seen := map[string]bool{}
+	for _, role := range roles {
+		switch {
+		case !slices.Contains(OrgRoles, role):
+			ps.add(path, "unknown role %q; use one of %s", role, strings.Join(OrgRoles, ", "))
+		case seen[role]:
+			ps.add(path, "role %q is listed twice; list each role once", role)
+		}
+		seen[role] = true
+	}
+	if !seen[RoleOrgOwner] {
+		ps.add(path, "must include %s: the provider manages the new organization with this credential", RoleOrgOwner)
+	}
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}

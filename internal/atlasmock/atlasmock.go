@@ -1,0 +1,162 @@
+// Package atlasmock runs Pulumi programs under the mocked runtime with a
+// stand-in for the mongodbatlas provider: organizations get IDs and, when
+// created, the credential the real provider would return. It is for tests.
+package atlasmock
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/internals"
+)
+
+// Project and Stack name the mocked program.
+const (
+	Project = "atlas-multiorg"
+	Stack   = "test"
+)
+
+// CreatedAt is the creation time every mocked credential reports.
+var CreatedAt = time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)
+
+// Monitor is a pulumi.MockResourceMonitor that records every registration.
+type Monitor struct {
+	// EngineSecrets marks the outputs named in AdditionalSecretOutputs secret,
+	// as the real engine does and the mock monitor does not.
+	EngineSecrets bool
+	// OmitCredentials makes created organizations come back without their
+	// credential values, as Atlas does when it leaves them out.
+	OmitCredentials bool
+
+	mu   sync.Mutex
+	regs []pulumi.MockResourceArgs
+}
+
+// Registrations returns every registration so far, in order.
+func (m *Monitor) Registrations() []pulumi.MockResourceArgs {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return append([]pulumi.MockResourceArgs(nil), m.regs...)
+}
+
+// ByType returns the registrations of one type token, by resource name.
+func (m *Monitor) ByType(token string) map[string]pulumi.MockResourceArgs {
+	found := map[string]pulumi.MockResourceArgs{}
+	for _, r := range m.Registrations() {
+		if r.TypeToken == token {
+			found[r.Name] = r
+		}
+	}
+	return found
+}
+
+// Call answers invokes; no program here makes any.
+func (m *Monitor) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) {
+	return nil, fmt.Errorf("unexpected invoke %s", args.Token)
+}
+
+// NewResource records the registration and answers like the provider would.
+func (m *Monitor) NewResource(args pulumi.MockResourceArgs) (string, resource.PropertyMap, error) {
+	m.mu.Lock()
+	m.regs = append(m.regs, args)
+	m.mu.Unlock()
+
+	outputs := args.Inputs.Copy()
+	id := args.Name + "-id"
+	if args.TypeToken == "mongodbatlas:index/organization:Organization" {
+		orgID := args.ID
+		if orgID == "" {
+			orgID = FakeID(args.Name)
+		}
+		id = orgID
+		outputs["orgId"] = resource.NewProperty(orgID)
+		m.addCredential(args.Name, outputs)
+	}
+	if m.EngineSecrets && args.RegisterRPC != nil {
+		for _, key := range args.RegisterRPC.GetAdditionalSecretOutputs() {
+			if v, ok := outputs[resource.PropertyKey(key)]; ok && !v.IsSecret() {
+				outputs[resource.PropertyKey(key)] = resource.MakeSecret(v)
+			}
+		}
+	}
+	return id, outputs, nil
+}
+
+// addCredential adds what Atlas returns for the credential a create asked for.
+func (m *Monitor) addCredential(name string, outputs resource.PropertyMap) {
+	if sa, ok := outputs["serviceAccount"]; ok && sa.IsObject() {
+		block := sa.ObjectValue().Copy()
+		hours := 0.0
+		if h, ok := block["secretExpiresAfterHours"]; ok && h.IsNumber() {
+			hours = h.NumberValue()
+		}
+		secret := resource.PropertyMap{
+			"secretId":  resource.NewProperty(FakeID(name + "/secret")),
+			"createdAt": resource.NewProperty(CreatedAt.Format(time.RFC3339)),
+			"expiresAt": resource.NewProperty(CreatedAt.Add(time.Duration(hours) * time.Hour).Format(time.RFC3339)),
+		}
+		if !m.OmitCredentials {
+			block["clientId"] = resource.NewProperty(ClientID(name))
+			secret["secret"] = resource.NewProperty(ClientSecret(name))
+		}
+		block["secrets"] = resource.NewProperty([]resource.PropertyValue{resource.NewProperty(secret)})
+		outputs["serviceAccount"] = resource.NewProperty(block)
+	}
+	if _, ok := outputs["roleNames"]; ok && !m.OmitCredentials {
+		outputs["publicKey"] = resource.NewProperty(PublicKey(name))
+		outputs["privateKey"] = resource.NewProperty(PrivateKey(name))
+	}
+}
+
+// FakeID derives a stable 24-hex ID from a name.
+func FakeID(name string) string {
+	sum := sha256.Sum256([]byte(name))
+	return hex.EncodeToString(sum[:12])
+}
+
+// The credential values a created organization named by resource name gets.
+// They are recognisable so leak tests can search for them.
+func ClientID(name string) string     { return "mdb_sa_id_" + FakeID(name) }
+func ClientSecret(name string) string { return "mdb_sa_sk_SECRET_" + name }
+func PublicKey(name string) string    { return "pubkey" + FakeID(name)[:8] }
+func PrivateKey(name string) string   { return "PRIVATE-KEY-SECRET-" + name }
+
+// Run runs program under the mocks. A non-nil config (full keys such as
+// "atlas-multiorg:orgs", values as Pulumi passes them: objects as JSON) is
+// passed the way the engine passes it, in PULUMI_CONFIG, so a test that gives
+// one cannot run in parallel.
+func Run(t testing.TB, m *Monitor, config map[string]string, program pulumi.RunFunc) error {
+	t.Helper()
+	if config != nil {
+		raw, err := json.Marshal(config)
+		if err != nil {
+			return err
+		}
+		t.Setenv(pulumi.EnvConfig, string(raw))
+	}
+	return pulumi.RunErr(program, pulumi.WithMocks(Project, Stack, m))
+}
+
+// Resolved is an awaited output.
+type Resolved struct {
+	Value  any
+	Known  bool
+	Secret bool
+}
+
+// Await resolves an output; call it inside the program run.
+func Await(o pulumi.Output) (Resolved, error) {
+	r, err := internals.UnsafeAwaitOutput(context.Background(), o)
+	if err != nil {
+		return Resolved{}, err
+	}
+	return Resolved{Value: r.Value, Known: r.Known, Secret: r.Secret}, nil
+}
