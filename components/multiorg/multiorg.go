@@ -67,11 +67,12 @@ type Org struct {
 	CredentialType CredentialType
 	// PayingOrgID is the paying organization, or "" for an adopted one.
 	PayingOrgID string
+	// SecretExpiresAt is when the service account's secret expires (RFC 3339),
+	// readable though the credential is secret; "" for other credentials.
+	SecretExpiresAt pulumi.StringOutput
 
 	// credential is the organization's credential by wire name, each a secret.
 	credential pulumi.StringMap
-	// secretExpiresAt is the service account secret's expiry, not secret.
-	secretExpiresAt pulumi.StringOutput
 }
 
 // NewMultiOrg validates args.Spec and, only if it is valid, registers the
@@ -108,7 +109,7 @@ func NewMultiOrg(ctx *pulumi.Context, name string, args *MultiOrgArgs, opts ...p
 		ids[plan.key] = org.Resource.OrgId
 		names[plan.key] = org.Resource.Name
 		types[plan.key] = pulumi.String(string(org.CredentialType))
-		expiries[plan.key] = org.secretExpiresAt
+		expiries[plan.key] = org.SecretExpiresAt
 		paying[plan.key] = pulumi.String(org.PayingOrgID)
 		if org.credential != nil {
 			credentials[plan.key] = org.credential
@@ -155,7 +156,7 @@ func (m *MultiOrg) register(plan orgPlan) (*Org, error) {
 		Resource:        res,
 		CredentialType:  plan.credentialType,
 		PayingOrgID:     plan.payingOrgID,
-		secretExpiresAt: pulumi.String("").ToStringOutput(),
+		SecretExpiresAt: pulumi.String("").ToStringOutput(),
 	}
 	switch plan.credentialType {
 	case CredentialServiceAccount:
@@ -166,7 +167,7 @@ func (m *MultiOrg) register(plan orgPlan) (*Org, error) {
 		}
 		// The engine marks the whole serviceAccount block secret; its expiry
 		// is not, and consumers must be able to read it to plan rotation.
-		org.secretExpiresAt = pulumi.Unsecret(secret.ExpiresAt().Elem()).(pulumi.StringOutput)
+		org.SecretExpiresAt = pulumi.Unsecret(secret.ExpiresAt().Elem()).(pulumi.StringOutput)
 	case CredentialAPIKey:
 		org.credential = pulumi.StringMap{
 			"publicKey":  secretString(res.PublicKey),

@@ -1,0 +1,139 @@
+// Package stacks turns stack config into a multiorg.Spec, registers the
+// MultiOrg component, and exports what other stacks consume.
+package stacks
+
+import (
+	"encoding/json"
+	"errors"
+	"os"
+	"strings"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/atlas-multiorg/atlas-multiorg/components/multiorg"
+)
+
+// Namespace is the config namespace of the org stack (the project name).
+const Namespace = "atlas-multiorg"
+
+// ComponentName is the MultiOrg's resource name; the organizations are named
+// "<ComponentName>-<org key>".
+const ComponentName = "multiorg"
+
+// configKeys are the keys the program reads from Namespace.
+var configKeys = []string{"orgOwnerId", "orgs", "payingOrgId"}
+
+// Program is the org stack: it reads atlas-multiorg:payingOrgId,
+// atlas-multiorg:orgOwnerId and atlas-multiorg:orgs, creates or adopts the
+// organizations, and exports orgs (IDs, names, credential types and expiries),
+// credentials (a secret) and payingOrgId. Invalid config fails with every
+// problem listed before any resource is registered.
+func Program(ctx *pulumi.Context) error {
+	_, err := deploy(ctx)
+	return err
+}
+
+func deploy(ctx *pulumi.Context) (*multiorg.MultiOrg, error) {
+	spec, err := LoadSpec(ctx)
+	if err != nil {
+		return nil, err
+	}
+	args := &multiorg.MultiOrgArgs{Spec: spec}
+	// Per-org providers must talk to the same Admin API as the default provider.
+	if baseURL, ok := ctx.GetConfig("mongodbatlas:baseUrl"); ok && baseURL != "" {
+		args.BaseURL = pulumi.String(baseURL)
+	}
+	m, err := multiorg.NewMultiOrg(ctx, ComponentName, args)
+	if err != nil {
+		return nil, err
+	}
+	Export(ctx, m)
+	return m, nil
+}
+
+// Export exports the outputs consumer stacks read: "orgs" (per org key:
+// orgId, name, credentialType, secretExpiresAt, payingOrgId; nothing secret),
+// "credentials" (per org key, a secret) and "payingOrgId".
+func Export(ctx *pulumi.Context, m *multiorg.MultiOrg) {
+	orgs := pulumi.Map{}
+	for _, key := range m.Keys() {
+		org, _ := m.Org(key)
+		orgs[key] = pulumi.Map{
+			"orgId":           org.Resource.OrgId,
+			"name":            org.Resource.Name,
+			"credentialType":  pulumi.String(string(org.CredentialType)),
+			"secretExpiresAt": org.SecretExpiresAt,
+			"payingOrgId":     pulumi.String(org.PayingOrgID),
+		}
+	}
+	ctx.Export("orgs", orgs)
+	ctx.Export("credentials", m.Credentials)
+	ctx.Export("payingOrgId", m.PayingOrgID)
+}
+
+// LoadSpec reads the org stack's config into a validated spec. The error
+// lists every problem: unknown keys and fields, values of the wrong type, and
+// every rule of multiorg.Spec.Validate.
+func LoadSpec(ctx *pulumi.Context) (multiorg.Spec, error) {
+	var d decoder
+	get := func(key string) string {
+		v, _ := ctx.GetConfig(Namespace + ":" + key)
+		return v
+	}
+	spec := multiorg.Spec{PayingOrgID: get("payingOrgId"), OrgOwnerID: get("orgOwnerId")}
+	if raw, ok := ctx.GetConfig(Namespace + ":orgs"); ok {
+		spec.Orgs = d.orgs("orgs", raw)
+	}
+	for _, key := range unknownConfigKeys() {
+		d.add(Namespace+":"+key, "unknown config key%s", suggest(key, knownConfigKeys()))
+	}
+
+	problems := d.problems
+	var verr *multiorg.ValidationError
+	if err := spec.Validate(); errors.As(err, &verr) {
+		for _, p := range verr.Problems {
+			if !d.covers(p) {
+				problems = append(problems, p)
+			}
+		}
+	}
+	if err := multiorg.NewValidationError(problems); err != nil {
+		return multiorg.Spec{}, err
+	}
+	return spec, nil
+}
+
+// unknownConfigKeys lists the keys of Namespace that the program does not
+// read. Pulumi offers no way to list config, but it hands the program all of
+// it in PULUMI_CONFIG; a typo in a key must not be silently ignored.
+func unknownConfigKeys() []string {
+	var all map[string]string
+	if err := json.Unmarshal([]byte(os.Getenv(pulumi.EnvConfig)), &all); err != nil {
+		return nil
+	}
+	var unknown []string
+	for full := range all {
+		key, ok := strings.CutPrefix(full, Namespace+":")
+		if ok && !contains(configKeys, key) {
+			unknown = append(unknown, key)
+		}
+	}
+	return unknown
+}
+
+func knownConfigKeys() map[string]struct{} {
+	known := map[string]struct{}{}
+	for _, k := range configKeys {
+		known[k] = struct{}{}
+	}
+	return known
+}
+
+func contains(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,186 @@
+package stacks
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/atlas-multiorg/atlas-multiorg/components/multiorg"
+	"github.com/atlas-multiorg/atlas-multiorg/internal/atlasmock"
+	"github.com/atlas-multiorg/atlas-multiorg/internal/mongodbatlas"
+)
+
+const (
+	payingOrg = "5f1a2b3c4d5e6f7a8b9c0d1e"
+	ownerID   = "6a1b2c3d4e5f6a7b8c9d0e1f"
+)
+
+// stackConfig is a valid config with a service-account org and an API-key org;
+// orgs replaces the orgs object when given.
+func stackConfig(orgs string) map[string]string {
+	if orgs == "" {
+		orgs = `{
+			"analytics": {"name": "acme-analytics", "securityContact": "sec@example.com"},
+			"billing": {"name": "acme-billing", "apiKey": {"description": "billing", "roles": ["ORG_OWNER"]}}
+		}`
+	}
+	return map[string]string{
+		"atlas-multiorg:payingOrgId": payingOrg,
+		"atlas-multiorg:orgOwnerId":  ownerID,
+		"atlas-multiorg:orgs":        orgs,
+	}
+}
+
+func runProgram(t *testing.T, mon *atlasmock.Monitor, config map[string]string) error {
+	t.Helper()
+	return atlasmock.Run(t, mon, config, Program)
+}
+
+func TestConfigProblems(t *testing.T) {
+	tests := map[string]struct {
+		config map[string]string
+		want   []string // "path: message fragment"
+	}{
+		"unknown org field with suggestion": {
+			stackConfig(`{"a": {"name": "acme-a", "serviceAcount": {}}}`),
+			[]string{`orgs.a.serviceAcount: unknown field; did you mean "serviceAccount"?`},
+		},
+		"field names are case-sensitive": {
+			stackConfig(`{"a": {"name": "acme-a", "multifactorauthrequired": true}}`),
+			[]string{`orgs.a.multifactorauthrequired: unknown field; did you mean "multiFactorAuthRequired"? (names are case-sensitive)`},
+		},
+		"unknown nested field": {
+			stackConfig(`{"a": {"name": "acme-a", "apiKey": {"description": "d", "roles": ["ORG_OWNER"], "role": "x"}}}`),
+			[]string{`orgs.a.apiKey.role: unknown field; did you mean "roles"?`},
+		},
+		"unknown top-level key": {
+			func() map[string]string {
+				c := stackConfig("")
+				c["atlas-multiorg:orgOwnerID"] = ownerID
+				return c
+			}(),
+			[]string{`atlas-multiorg:orgOwnerID: unknown config key; did you mean "orgOwnerId"? (names are case-sensitive)`},
+		},
+		"wrong types are named once, not again as missing": {
+			stackConfig(`{"a": {"name": 42, "multiFactorAuthRequired": "yes", "serviceAccount": {"name": "n", "description": "d", "roles": "ORG_OWNER", "secretExpiresAfterHours": 1.5}}}`),
+			[]string{
+				"orgs.a.name: must be a string",
+				"orgs.a.multiFactorAuthRequired: must be true or false",
+				"orgs.a.serviceAccount.roles: must be a list of strings",
+				"orgs.a.serviceAccount.secretExpiresAfterHours: must be a whole number",
+			},
+		},
+		"orgs not an object": {
+			stackConfig(`["a"]`),
+			[]string{"orgs: must be an object keyed by org key"},
+		},
+		"org entry not an object": {
+			stackConfig(`{"a": "acme-a"}`),
+			[]string{"orgs.a: must be an object of fields"},
+		},
+		"decode and validation problems together": {
+			func() map[string]string {
+				c := stackConfig(`{"a": {"name": "acme-a", "nmae": "x", "apiKey": {"description": "d", "roles": ["ORG_MEMBER"]}}}`)
+				c["atlas-multiorg:payingOrgId"] = "nope"
+				return c
+			}(),
+			[]string{
+				`orgs.a.nmae: unknown field; did you mean "name"?`,
+				"orgs.a.apiKey.roles: must include ORG_OWNER",
+				"payingOrgId: must be a 24-character lowercase hexadecimal",
+			},
+		},
+		"missing everything": {
+			map[string]string{},
+			[]string{"payingOrgId: required", "orgs: required"},
+		},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			mon := &atlasmock.Monitor{}
+			err := runProgram(t, mon, tc.config)
+			var verr *multiorg.ValidationError
+			require.ErrorAs(t, err, &verr)
+			for _, want := range tc.want {
+				assert.Contains(t, err.Error(), "\n  - "+want)
+			}
+			assert.Len(t, verr.Problems, len(tc.want), "exactly the expected problems:\n%v", err)
+			assert.Empty(t, mon.Registrations(), "no resource is registered when config is invalid")
+		})
+	}
+}
+
+func TestProgramExports(t *testing.T) {
+	for _, engineSecrets := range []bool{false, true} {
+		mon := &atlasmock.Monitor{EngineSecrets: engineSecrets}
+		exports := map[string]atlasmock.Resolved{}
+		err := atlasmock.Run(t, mon, stackConfig(""), func(ctx *pulumi.Context) error {
+			if err := Program(ctx); err != nil {
+				return err
+			}
+			for name, value := range ctx.GetCurrentExportMap() {
+				r, err := atlasmock.Await(pulumi.ToOutput(value))
+				require.NoError(t, err)
+				exports[name] = r
+			}
+			return nil
+		})
+		require.NoError(t, err)
+		require.Len(t, exports, 3)
+
+		orgs := exports["orgs"]
+		assert.False(t, orgs.Secret, "orgs export holds nothing secret (engine secrets %v)", engineSecrets)
+		assert.Equal(t, map[string]any{
+			"analytics": map[string]any{
+				"orgId":           atlasmock.FakeID("multiorg-analytics"),
+				"name":            "acme-analytics",
+				"credentialType":  "serviceAccount",
+				"secretExpiresAt": atlasmock.CreatedAt.AddDate(0, 0, 90).Format("2006-01-02T15:04:05Z07:00"),
+				"payingOrgId":     payingOrg,
+			},
+			"billing": map[string]any{
+				"orgId":           atlasmock.FakeID("multiorg-billing"),
+				"name":            "acme-billing",
+				"credentialType":  "apiKey",
+				"secretExpiresAt": "",
+				"payingOrgId":     payingOrg,
+			},
+		}, orgs.Value)
+
+		creds := exports["credentials"]
+		assert.True(t, creds.Secret, "credentials export is secret (engine secrets %v)", engineSecrets)
+		assert.Equal(t, map[string]map[string]string{
+			"analytics": {"clientId": atlasmock.ClientID("multiorg-analytics"), "clientSecret": atlasmock.ClientSecret("multiorg-analytics")},
+			"billing":   {"publicKey": atlasmock.PublicKey("multiorg-billing"), "privateKey": atlasmock.PrivateKey("multiorg-billing")},
+		}, creds.Value)
+
+		assert.Equal(t, atlasmock.Resolved{Value: payingOrg, Known: true}, exports["payingOrgId"])
+	}
+}
+
+func TestBaseURLReachesPerOrgProviders(t *testing.T) {
+	config := stackConfig("")
+	config["mongodbatlas:baseUrl"] = "http://127.0.0.1:18080/"
+	mon := &atlasmock.Monitor{}
+	err := atlasmock.Run(t, mon, config, func(ctx *pulumi.Context) error {
+		m, err := deploy(ctx)
+		if err != nil {
+			return err
+		}
+		_, err = m.Provider("analytics")
+		return err
+	})
+	require.NoError(t, err)
+	p := mon.ByType(mongodbatlas.ProviderType)["multiorg-analytics"]
+	assert.Equal(t, resource.NewProperty("http://127.0.0.1:18080/"), p.Inputs["baseUrl"])
+}
+
+func TestSuggestFallsBackToTheKnownList(t *testing.T) {
+	got := suggest("zzzzzzzz", map[string]int{"name": 0, "apiKey": 0})
+	assert.Equal(t, "; known fields are apiKey, name", got)
+	assert.True(t, strings.HasPrefix(suggest("nam", map[string]int{"name": 0}), `; did you mean "name"`))
+}
