@@ -1,0 +1,54 @@
+// Package tests runs the shipped Pulumi programs over the shipped stack
+// configs under the mocked runtime, so an example config can never rot.
+package tests
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+
+	"gopkg.in/yaml.v3"
+)
+
+// StackConfig reads a Pulumi.<stack>.yaml file into the map the engine hands
+// a program in PULUMI_CONFIG: scalars as strings, objects and lists as JSON.
+func StackConfig(path string) (map[string]string, error) {
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	var file struct {
+		Config map[string]any `yaml:"config"`
+	}
+	if err := yaml.Unmarshal(raw, &file); err != nil {
+		return nil, fmt.Errorf("parsing %s: %w", path, err)
+	}
+	config := make(map[string]string, len(file.Config))
+	for key, value := range file.Config {
+		switch v := value.(type) {
+		case string:
+			config[key] = v
+		case map[string]any, []any:
+			if secure, ok := v.(map[string]any)["secure"]; ok {
+				return nil, fmt.Errorf("%s: %s holds an encrypted value (%v); shipped configs must not", path, key, secure)
+			}
+			encoded, err := json.Marshal(v)
+			if err != nil {
+				return nil, fmt.Errorf("%s: encoding %s: %w", path, key, err)
+			}
+			config[key] = string(encoded)
+		default:
+			config[key] = fmt.Sprint(v)
+		}
+	}
+	return config, nil
+}
+
+// StackFiles lists the Pulumi.<stack>.yaml files in dir, sorted.
+func StackFiles(dir string) ([]string, error) {
+	files, err := filepath.Glob(filepath.Join(dir, "Pulumi.*.yaml"))
+	sort.Strings(files)
+	return files, err
+}
