@@ -35,6 +35,9 @@ type Monitor struct {
 	// OmitCredentials makes created organizations come back without their
 	// credential values, as Atlas does when it leaves them out.
 	OmitCredentials bool
+	// Stacks are the outputs of the stacks a program may reference, by
+	// fully qualified stack name; see StackOutputs.
+	Stacks map[string]resource.PropertyMap
 
 	mu   sync.Mutex
 	regs []pulumi.MockResourceArgs
@@ -69,6 +72,9 @@ func (m *Monitor) NewResource(args pulumi.MockResourceArgs) (string, resource.Pr
 	m.regs = append(m.regs, args)
 	m.mu.Unlock()
 
+	if args.TypeToken == stackReferenceType {
+		return m.readStack(args)
+	}
 	outputs := args.Inputs.Copy()
 	id := args.Name + "-id"
 	if args.TypeToken == "mongodbatlas:index/organization:Organization" {
@@ -88,6 +94,34 @@ func (m *Monitor) NewResource(args pulumi.MockResourceArgs) (string, resource.Pr
 		}
 	}
 	return id, outputs, nil
+}
+
+const stackReferenceType = "pulumi:pulumi:StackReference"
+
+// readStack answers a stack reference with the outputs in m.Stacks.
+func (m *Monitor) readStack(args pulumi.MockResourceArgs) (string, resource.PropertyMap, error) {
+	outputs, ok := m.Stacks[args.ID]
+	if !ok {
+		return "", nil, fmt.Errorf("stack %q not found", args.ID)
+	}
+	return args.ID, resource.PropertyMap{
+		"name":    resource.NewProperty(args.ID),
+		"outputs": resource.NewProperty(outputs),
+	}, nil
+}
+
+// StackOutputs turns awaited exports into the outputs a stack reference
+// returns, secrets kept secret.
+func StackOutputs(exports map[string]Resolved) resource.PropertyMap {
+	outputs := resource.PropertyMap{}
+	for name, r := range exports {
+		v := resource.NewPropertyValue(r.Value)
+		if r.Secret {
+			v = resource.MakeSecret(v)
+		}
+		outputs[resource.PropertyKey(name)] = v
+	}
+	return outputs
 }
 
 // addCredential adds what Atlas returns for the credential a create asked for.

@@ -1,0 +1,87 @@
+package tests
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"reflect"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/atlas-multiorg/atlas-multiorg/components/multiorg"
+)
+
+// readmeDefaults reads the README's config reference: field -> default column.
+func readmeDefaults(t *testing.T) map[string]string {
+	t.Helper()
+	raw, err := os.ReadFile(filepath.Join(repoRoot, "README.md"))
+	require.NoError(t, err)
+	row := regexp.MustCompile("^\\| `([A-Za-z.]+)` \\| [^|]+ \\| ([^|]+) \\|")
+	defaults := map[string]string{}
+	for _, line := range strings.Split(string(raw), "\n") {
+		if m := row.FindStringSubmatch(line); m != nil {
+			defaults[m[1]] = strings.TrimSpace(m[2])
+		}
+	}
+	return defaults
+}
+
+func TestReadmeDefaultsMatchTheCode(t *testing.T) {
+	documented := readmeDefaults(t)
+	sa := multiorg.DefaultServiceAccount("<key>")
+	want := map[string]string{
+		"serviceAccount.name":                    "`" + sa.Name + "`",
+		"serviceAccount.description":             "`" + sa.Description + "`",
+		"serviceAccount.roles":                   "`[" + strings.Join(sa.Roles, ", ") + "]`",
+		"serviceAccount.secretExpiresAfterHours": fmt.Sprintf("`%d`", multiorg.DefaultSecretExpiresAfterHours),
+	}
+	assert.Equal(t, *sa.SecretExpiresAfterHours, multiorg.DefaultSecretExpiresAfterHours)
+	settings := reflect.ValueOf(multiorg.DefaultSettings())
+	for i := range settings.NumField() {
+		name := jsonName(settings.Type().Field(i))
+		switch v := settings.Field(i).Elem().Interface().(type) {
+		case string:
+			want[name] = fmt.Sprintf("`%q`", v)
+		default:
+			want[name] = fmt.Sprintf("`%v`", v)
+		}
+	}
+	for field, value := range want {
+		assert.Equal(t, value, documented[field], "README default of %s", field)
+	}
+}
+
+func TestReadmeDocumentsEveryConfigField(t *testing.T) {
+	documented := readmeDefaults(t)
+	for _, field := range configFields(reflect.TypeOf(multiorg.OrgSpec{}), "") {
+		assert.Contains(t, documented, field, "README config reference has a row for orgs.<key>.%s", field)
+	}
+	for _, key := range []string{"payingOrgId", "orgOwnerId", "orgs"} {
+		assert.Contains(t, documented, key)
+	}
+}
+
+// configFields lists the JSON field paths of a config struct, nested blocks
+// and embedded structs included.
+func configFields(t reflect.Type, prefix string) []string {
+	var fields []string
+	for i := range t.NumField() {
+		f := t.Field(i)
+		if f.Anonymous {
+			fields = append(fields, configFields(f.Type, prefix)...)
+			continue
+		}
+		name := prefix + jsonName(f)
+		fields = append(fields, name)
+		if f.Type.Kind() == reflect.Pointer && f.Type.Elem().Kind() == reflect.Struct {
+			fields = append(fields, configFields(f.Type.Elem(), name+".")...)
+		}
+	}
+	return fields
+}
+
+func jsonName(f reflect.StructField) string { return strings.Split(f.Tag.Get("json"), ",")[0] }
