@@ -162,23 +162,37 @@ func (m *MultiOrg) register(plan orgPlan) (*Org, error) {
 	case CredentialServiceAccount:
 		secret := res.ServiceAccount.Secrets().Index(pulumi.Int(0))
 		org.credential = pulumi.StringMap{
-			"clientId":     secretString(res.ServiceAccount.ClientId().Elem()),
-			"clientSecret": secretString(secret.Secret().Elem()),
+			"clientId":     m.credentialField(org, "clientId", res.ServiceAccount.ClientId().Elem()),
+			"clientSecret": m.credentialField(org, "clientSecret", secret.Secret().Elem()),
 		}
 		// The engine marks the whole serviceAccount block secret; its expiry
 		// is not, and consumers must be able to read it to plan rotation.
 		org.SecretExpiresAt = pulumi.Unsecret(secret.ExpiresAt().Elem()).(pulumi.StringOutput)
 	case CredentialAPIKey:
 		org.credential = pulumi.StringMap{
-			"publicKey":  secretString(res.PublicKey),
-			"privateKey": secretString(res.PrivateKey),
+			"publicKey":  m.credentialField(org, "publicKey", res.PublicKey),
+			"privateKey": m.credentialField(org, "privateKey", res.PrivateKey),
 		}
 	}
 	return org, nil
 }
 
-func secretString(s pulumi.StringOutput) pulumi.StringOutput {
-	return pulumi.ToSecret(s).(pulumi.StringOutput)
+// credentialField returns one field of an organization's credential as a
+// secret. When Atlas returned the organization without it, the provider
+// silently manages the organization with the caller's credentials and every
+// consumer of the export breaks later, so the run says so now. The warning
+// names the field, never a value.
+func (m *MultiOrg) credentialField(org *Org, field string, value pulumi.StringOutput) pulumi.StringOutput {
+	checked := value.ApplyT(func(v string) string {
+		if v == "" {
+			msg := fmt.Sprintf("organization %q was created but Atlas returned no %s for its %s: "+
+				"the provider now manages it with the caller's credentials, and the exported credential is empty; "+
+				"issue a new credential for it in Atlas", org.Key, field, org.CredentialType)
+			_ = m.ctx.Log.Warn(msg, &pulumi.LogArgs{Resource: org.Resource})
+		}
+		return v
+	}).(pulumi.StringOutput)
+	return pulumi.ToSecret(checked).(pulumi.StringOutput)
 }
 
 // Keys returns the org keys, sorted.

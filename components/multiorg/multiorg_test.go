@@ -1,6 +1,7 @@
 package multiorg
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
@@ -316,18 +317,50 @@ func TestPayingOrgIsRecordedForCreatedOrgs(t *testing.T) {
 	assert.Equal(t, payingOrg, top.Value)
 }
 
-func TestMissingCredentialValuesStayEmptyNotInvented(t *testing.T) {
+func TestMissingCredentialValuesAreWarnedAboutNotInvented(t *testing.T) {
 	t.Parallel()
-	var creds atlasmock.Resolved
-	run(t, &atlasmock.Monitor{OmitCredentials: true}, validSpec(), func(_ *pulumi.Context, m *MultiOrg) error {
-		creds = await(t, m.Credentials)
-		return nil
-	})
-	assert.True(t, creds.Secret)
-	assert.Equal(t, map[string]any{
-		"analytics": map[string]string{"clientId": "", "clientSecret": ""},
-		"billing":   map[string]string{"publicKey": "", "privateKey": ""},
-	}, toAny(creds.Value))
+	for _, omit := range []bool{true, false} {
+		var creds atlasmock.Resolved
+		logs := &atlasmock.Log{}
+		err := atlasmock.Run(t, &atlasmock.Monitor{OmitCredentials: omit}, nil, func(ctx *pulumi.Context) error {
+			ctx.Log = logs.Wrap(ctx.Log)
+			m, err := NewMultiOrg(ctx, "orgs", &MultiOrgArgs{Spec: validSpec()})
+			if err != nil {
+				return err
+			}
+			creds = await(t, m.Credentials)
+			return nil
+		})
+		require.NoError(t, err)
+		assert.True(t, creds.Secret)
+		if !omit {
+			assert.Empty(t, logs.Warnings(), "no warning when Atlas returns the credential")
+			continue
+		}
+		assert.Equal(t, map[string]any{
+			"analytics": map[string]string{"clientId": "", "clientSecret": ""},
+			"billing":   map[string]string{"publicKey": "", "privateKey": ""},
+		}, toAny(creds.Value))
+		warnings := logs.Warnings()
+		require.Len(t, warnings, 4, "one warning per missing field")
+		for _, want := range []string{
+			`organization "analytics" was created but Atlas returned no clientSecret for its serviceAccount`,
+			`organization "analytics" was created but Atlas returned no clientId`,
+			`organization "billing" was created but Atlas returned no privateKey for its apiKey`,
+			`organization "billing" was created but Atlas returned no publicKey`,
+		} {
+			assert.True(t, containsPrefix(warnings, want), "warning %q in %v", want, warnings)
+		}
+	}
+}
+
+func containsPrefix(list []string, prefix string) bool {
+	for _, s := range list {
+		if strings.HasPrefix(s, prefix) {
+			return true
+		}
+	}
+	return false
 }
 
 func toAny(v any) any {
