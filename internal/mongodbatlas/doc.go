@@ -12,7 +12,12 @@
 // secret) and the Provider's clientSecret and accessToken are marked too.
 package mongodbatlas
 
-import "github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+import (
+	"fmt"
+	"strings"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
 
 // PluginVersion is the mongodbatlas provider plugin version every resource of
 // this package is registered with. The binding mirrors this version's schema.
@@ -35,4 +40,9 @@ func secretInput(in pulumi.StringPtrInput) pulumi.StringPtrInput {
 		return nil
 	}
 	return pulumi.ToSecret(in.ToStringPtrOutput()).(pulumi.StringPtrOutput)
+}
+
+// errMissing reports required inputs a caller left out, before registration.
+func errMissing(name string, required ...string) error {
+	return fmt.Errorf("%s: the inputs %s are required", name, strings.Join(required, ", "))
 }

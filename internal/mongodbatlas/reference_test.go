@@ -65,42 +65,58 @@ func TestBindingMatchesProviderReference(t *testing.T) {
 	t.Parallel()
 	ref := loadReference(t)
 
+	projectOutputsUnbound := []string{"ipAddresses", "limits", "teams"}
+	for _, out := range ref.Resources["Project"].Outputs {
+		if strings.HasPrefix(out.Wire, "is") {
+			projectOutputsUnbound = append(projectOutputsUnbound, out.Wire)
+		}
+	}
 	resources := map[string]struct {
 		token   string
 		inputs  reflect.Type
 		outputs reflect.Type
 		secrets []string
-		// unbound lists reference inputs the binding leaves out on purpose.
-		unbound []string
+		// unboundInputs and unboundOutputs list what the binding leaves out on purpose.
+		unboundInputs, unboundOutputs []string
 	}{
-		"Organization": {OrganizationType, reflect.TypeOf(organizationArgs{}), reflect.TypeOf(Organization{}), organizationSecrets, nil},
-		"Provider":     {ProviderType, reflect.TypeOf(providerArgs{}), reflect.TypeOf(Provider{}), providerSecrets, []string{"assumeRole"}},
+		"Organization":   {OrganizationType, reflect.TypeOf(organizationArgs{}), reflect.TypeOf(Organization{}), organizationSecrets, nil, nil},
+		"Provider":       {ProviderType, reflect.TypeOf(providerArgs{}), reflect.TypeOf(Provider{}), providerSecrets, []string{"assumeRole"}, nil},
+		"ResourcePolicy": {ResourcePolicyType, reflect.TypeOf(resourcePolicyArgs{}), reflect.TypeOf(ResourcePolicy{}), nil, nil, []string{"createdByUser", "lastUpdatedByUser"}},
+		"Project":        {ProjectType, reflect.TypeOf(projectArgs{}), reflect.TypeOf(Project{}), nil, []string{"limits", "teams"}, projectOutputsUnbound},
+		"ServiceAccountProjectAssignment": {ServiceAccountProjectAssignmentType, reflect.TypeOf(serviceAccountProjectAssignmentArgs{}),
+			reflect.TypeOf(ServiceAccountProjectAssignment{}), nil, nil, nil},
+		"ApiKeyProjectAssignment": {ApiKeyProjectAssignmentType, reflect.TypeOf(apiKeyProjectAssignmentArgs{}),
+			reflect.TypeOf(ApiKeyProjectAssignment{}), nil, nil, nil},
 	}
 	for name, bound := range resources {
 		t.Run(name, func(t *testing.T) {
 			want, ok := ref.Resources[name]
 			require.True(t, ok, "reference has no resource %s", name)
 			assert.Equal(t, want.Token, bound.token)
-
-			inputs := wireFields(bound.inputs)
-			for _, in := range want.Inputs {
-				if contains(bound.unbound, in.Wire) {
-					assert.NotContains(t, inputs, in.Wire)
-					continue
-				}
-				assert.Equal(t, in.GoType, inputs[in.Wire], "input %s", in.Wire)
-			}
-			assert.Len(t, inputs, len(want.Inputs)-len(bound.unbound), "binding has inputs the reference lacks")
-
-			outputs := wireFields(bound.outputs)
-			for _, out := range want.Outputs {
-				assert.Equal(t, out.GoType, outputs[out.Wire], "output %s", out.Wire)
-			}
-			assert.Len(t, outputs, len(want.Outputs), "binding has outputs the reference lacks")
-
+			checkFields(t, "input", want.Inputs, wireFields(bound.inputs), bound.unboundInputs)
+			checkFields(t, "output", want.Outputs, wireFields(bound.outputs), bound.unboundOutputs)
 			assert.Subset(t, bound.secrets, want.AdditionalSecretOutputs, "every output upstream marks secret stays secret")
+			for _, required := range want.RequiredInputs {
+				field, ok := bound.inputs.FieldByName(required)
+				require.True(t, ok, "required input %s is bound", required)
+				assert.NotEqual(t, reflect.Pointer, field.Type.Kind(), "required input %s is not optional", required)
+			}
 		})
 	}
+}
+
+// checkFields requires every reference field to be bound with its Go type,
+// except the listed unbound ones, and the binding to add none of its own.
+func checkFields(t *testing.T, kind string, want []referenceField, bound map[string]string, unbound []string) {
+	t.Helper()
+	for _, f := range want {
+		if contains(unbound, f.Wire) {
+			assert.NotContains(t, bound, f.Wire, "%s %s is listed as unbound", kind, f.Wire)
+			continue
+		}
+		assert.Equal(t, f.GoType, bound[f.Wire], "%s %s", kind, f.Wire)
+	}
+	assert.Len(t, bound, len(want)-len(unbound), "the binding has %ss the reference lacks", kind)
 }
 
 func TestNestedTypesMatchProviderReference(t *testing.T) {
@@ -109,6 +125,7 @@ func TestNestedTypesMatchProviderReference(t *testing.T) {
 	for name, typ := range map[string]reflect.Type{
 		"OrganizationServiceAccount":       reflect.TypeOf(OrganizationServiceAccount{}),
 		"OrganizationServiceAccountSecret": reflect.TypeOf(OrganizationServiceAccountSecret{}),
+		"ResourcePolicyPolicy":             reflect.TypeOf(ResourcePolicyPolicy{}),
 	} {
 		got := wireFields(typ)
 		want := map[string]string{}
