@@ -21,10 +21,11 @@ const Namespace = "atlas-multiorg"
 const ComponentName = "multiorg"
 
 // configKeys are the keys the program reads from Namespace.
-var configKeys = []string{"orgOwnerId", "orgs", "payingOrgId"}
+var configKeys = []string{"environment", "orgOwnerId", "orgs", "payingOrgId"}
 
 // Program is the org stack: it reads atlas-multiorg:payingOrgId,
-// atlas-multiorg:orgOwnerId and atlas-multiorg:orgs, creates or adopts the
+// atlas-multiorg:orgOwnerId, atlas-multiorg:orgs and atlas-multiorg:environment
+// (default: the stack name), creates or adopts the
 // organizations, and exports orgs (IDs, names, credential types and expiries),
 // credentials (a secret) and payingOrgId. Invalid config fails with every
 // problem listed before any resource is registered.
@@ -80,7 +81,10 @@ func LoadSpec(ctx *pulumi.Context) (multiorg.Spec, error) {
 		v, _ := ctx.GetConfig(Namespace + ":" + key)
 		return v
 	}
-	spec := multiorg.Spec{PayingOrgID: get("payingOrgId"), OrgOwnerID: get("orgOwnerId")}
+	spec := multiorg.Spec{PayingOrgID: get("payingOrgId"), OrgOwnerID: get("orgOwnerId"), Environment: get("environment")}
+	if spec.Environment == "" {
+		spec.Environment = ctx.Stack()
+	}
 	if raw, ok := ctx.GetConfig(Namespace + ":orgs"); ok {
 		spec.Orgs = d.orgs("orgs", raw)
 	}

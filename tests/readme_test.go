@@ -85,3 +85,9 @@ func configFields(t reflect.Type, prefix string) []string {
 }
 
 func jsonName(f reflect.StructField) string { return strings.Split(f.Tag.Get("json"), ",")[0] }
+
+func TestReadmeProfileTableIsGeneratedFromTheRules(t *testing.T) {
+	raw, err := os.ReadFile(filepath.Join(repoRoot, "README.md"))
+	require.NoError(t, err)
+	assert.Contains(t, string(raw), multiorg.ProfileTable(), "regenerate the README's profile table from multiorg.ProfileTable()")
+}

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 
 	"gopkg.in/yaml.v3"
 )
@@ -51,4 +52,9 @@ func StackFiles(dir string) ([]string, error) {
 	files, err := filepath.Glob(filepath.Join(dir, "Pulumi.*.yaml"))
 	sort.Strings(files)
 	return files, err
+}
+
+// StackName is the stack a Pulumi.<stack>.yaml file configures.
+func StackName(path string) string {
+	return strings.TrimSuffix(strings.TrimPrefix(filepath.Base(path), "Pulumi."), ".yaml")
 }

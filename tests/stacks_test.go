@@ -21,15 +21,21 @@ const repoRoot = ".."
 func TestShippedOrgStackConfigsRun(t *testing.T) {
 	files, err := StackFiles(repoRoot)
 	require.NoError(t, err)
-	require.NotEmpty(t, files, "the org stack ships at least Pulumi.dev.yaml")
+	var stacksShipped []string
+	for _, file := range files {
+		stacksShipped = append(stacksShipped, StackName(file))
+	}
+	require.Equal(t, []string{"dev", "prod", "staging"}, stacksShipped, "one org stack per environment")
 
 	for _, file := range files {
 		t.Run(filepath.Base(file), func(t *testing.T) {
 			config, err := StackConfig(file)
 			require.NoError(t, err)
-			spec := decodedSpec(t, config)
+			stack := StackName(file)
+			spec := decodedSpec(t, stack, config)
+			assert.Equal(t, stack, spec.Environment, "the environment is the stack name")
 
-			mon := &atlasmock.Monitor{EngineSecrets: true}
+			mon := &atlasmock.Monitor{EngineSecrets: true, Stack: stack}
 			var exports map[string]atlasmock.Resolved
 			err = atlasmock.Run(t, mon, config, func(ctx *pulumi.Context) error {
 				if err := stacks.Program(ctx); err != nil {
@@ -47,6 +53,7 @@ func TestShippedOrgStackConfigsRun(t *testing.T) {
 				require.True(t, ok, "org %s registered under its key", key)
 				assert.Equal(t, org.Name, reg.Inputs["name"].StringValue())
 				assert.Equal(t, mongodbatlas.PluginVersion, reg.RegisterRPC.GetVersion())
+				assert.Equal(t, stack == "prod", reg.RegisterRPC.GetProtect(), "only prod orgs are protected")
 			}
 			assert.True(t, exports["credentials"].Secret)
 			assert.False(t, exports["orgs"].Secret)
@@ -59,7 +66,7 @@ func TestDevConfigHasBothCredentialKinds(t *testing.T) {
 	config, err := StackConfig(filepath.Join(repoRoot, "Pulumi.dev.yaml"))
 	require.NoError(t, err)
 	kinds := map[string]bool{}
-	for _, org := range decodedSpec(t, config).Orgs {
+	for _, org := range decodedSpec(t, "dev", config).Orgs {
 		switch {
 		case org.APIKey != nil:
 			kinds["apiKey"] = true
@@ -83,10 +90,10 @@ func TestStackConfigRefusesEncryptedValues(t *testing.T) {
 }
 
 // decodedSpec runs the same decoding the program runs, outside a deployment.
-func decodedSpec(t *testing.T, config map[string]string) multiorg.Spec {
+func decodedSpec(t *testing.T, stack string, config map[string]string) multiorg.Spec {
 	t.Helper()
 	var spec multiorg.Spec
-	err := atlasmock.Run(t, &atlasmock.Monitor{}, config, func(ctx *pulumi.Context) error {
+	err := atlasmock.Run(t, &atlasmock.Monitor{Stack: stack}, config, func(ctx *pulumi.Context) error {
 		var err error
 		spec, err = stacks.LoadSpec(ctx)
 		return err

@@ -105,7 +105,6 @@ func NewMultiOrg(ctx *pulumi.Context, name string, args *MultiOrgArgs, opts ...p
 		if err != nil {
 			return nil, fmt.Errorf("creating organization %q: %w", plan.key, err)
 		}
-		m.orgs[plan.key] = org
 		ids[plan.key] = org.Resource.OrgId
 		names[plan.key] = org.Resource.Name
 		types[plan.key] = pulumi.String(string(org.CredentialType))
@@ -139,7 +138,7 @@ func NewMultiOrg(ctx *pulumi.Context, name string, args *MultiOrgArgs, opts ...p
 
 // register registers one organization and derives its credential outputs.
 func (m *MultiOrg) register(plan orgPlan) (*Org, error) {
-	opts := []pulumi.ResourceOption{pulumi.Parent(m)}
+	opts := []pulumi.ResourceOption{pulumi.Parent(m), pulumi.Protect(plan.protect)}
 	if plan.importID != "" {
 		opts = append(opts, pulumi.Import(pulumi.ID(plan.importID)))
 	} else {
@@ -174,7 +173,40 @@ func (m *MultiOrg) register(plan orgPlan) (*Org, error) {
 			"privateKey": m.credentialField(org, "privateKey", res.PrivateKey),
 		}
 	}
+	m.orgs[plan.key] = org
+	if err := m.registerPolicies(org, plan.policies); err != nil {
+		return nil, err
+	}
 	return org, nil
+}
+
+// registerPolicies registers an organization's resource policies. Inside a
+// created organization they act through its own provider; an adopted one has
+// none, so the caller's provider, which adopted it, creates them.
+func (m *MultiOrg) registerPolicies(org *Org, policies []policy) error {
+	if len(policies) == 0 {
+		return nil
+	}
+	opts := []pulumi.ResourceOption{pulumi.Parent(m)}
+	if org.credential != nil {
+		p, err := m.Provider(org.Key)
+		if err != nil {
+			return err
+		}
+		opts = append(opts, pulumi.Provider(p))
+	}
+	for _, pol := range policies {
+		_, err := mongodbatlas.NewResourcePolicy(m.ctx, m.name+"-"+org.Key+"-"+pol.slug, &mongodbatlas.ResourcePolicyArgs{
+			OrgId:       org.Resource.OrgId,
+			Name:        pulumi.String(PolicyNamePrefix + pol.slug),
+			Description: pulumi.String(pol.description),
+			Policies:    mongodbatlas.ResourcePolicyPolicyArray{mongodbatlas.ResourcePolicyPolicyArgs{Body: pulumi.String(pol.body)}},
+		}, opts...)
+		if err != nil {
+			return fmt.Errorf("creating resource policy %s: %w", pol.slug, err)
+		}
+	}
+	return nil
 }
 
 // credentialField returns one field of an organization's credential as a

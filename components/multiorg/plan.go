@@ -19,14 +19,22 @@ type orgPlan struct {
 	serviceAccount *ServiceAccountSpec
 	apiKey         *APIKeySpec
 	settings       Settings
+	protect        bool
+	policies       []policy
 }
 
 // plan resolves the defaults of a valid spec, in key order.
 func (s Spec) plan() []orgPlan {
+	profile, _ := s.profile()
 	plans := make([]orgPlan, 0, len(s.Orgs))
 	for _, key := range sortedKeys(s.Orgs) {
 		o := s.Orgs[key]
-		p := orgPlan{key: key, name: o.Name, settings: o.Settings}
+		p := orgPlan{key: key, name: o.Name, settings: o.Settings, protect: profile.Protect}
+		var policies ResourcePolicies
+		if o.ResourcePolicies != nil {
+			policies = *o.ResourcePolicies
+		}
+		p.policies = policies.withDefaults(profile.Policies).policies()
 		if o.Adopted() {
 			// An adopted organization keeps the settings its entry leaves out.
 			p.importID, p.credentialType = o.ImportID, CredentialNone
@@ -46,11 +54,12 @@ func (s Spec) plan() []orgPlan {
 		case o.ServiceAccount != nil:
 			sa := *o.ServiceAccount
 			if sa.SecretExpiresAfterHours == nil {
-				sa.SecretExpiresAfterHours = ptr(DefaultSecretExpiresAfterHours)
+				sa.SecretExpiresAfterHours = ptr(profile.secretHoursDefault())
 			}
 			p.credentialType, p.serviceAccount = CredentialServiceAccount, &sa
 		default:
 			sa := DefaultServiceAccount(key)
+			sa.SecretExpiresAfterHours = ptr(profile.secretHoursDefault())
 			p.credentialType, p.serviceAccount = CredentialServiceAccount, &sa
 		}
 		plans = append(plans, p)

@@ -14,6 +14,9 @@ type Spec struct {
 	// Orgs maps a stable key to each organization. The key, not the Atlas name,
 	// names the resources, so renaming an organization updates it in place.
 	Orgs map[string]OrgSpec
+	// Environment selects the Profile whose defaults and rules apply:
+	// dev, staging or prod. Empty means DefaultEnvironment.
+	Environment string
 }
 
 // OrgSpec declares one organization. The JSON names are the stack config's.
@@ -31,6 +34,12 @@ type OrgSpec struct {
 	ServiceAccount *ServiceAccountSpec `json:"serviceAccount,omitempty"`
 	// APIKey is the organization's credential when it is an API key.
 	APIKey *APIKeySpec `json:"apiKey,omitempty"`
+	// AllowAPIKeyCredential is the named override that lets an environment
+	// which refuses API keys (prod) accept this organization's.
+	AllowAPIKeyCredential bool `json:"allowApiKeyCredential,omitempty"`
+	// ResourcePolicies are the Atlas resource policies of the organization,
+	// on top of the environment profile's defaults.
+	ResourcePolicies *ResourcePolicies `json:"resourcePolicies,omitempty"`
 
 	Settings
 }

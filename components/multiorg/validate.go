@@ -102,6 +102,10 @@ func (s Spec) Validate() error {
 }
 
 func (s Spec) validate(ps *problems) {
+	profile, known := s.profile()
+	if !known {
+		ps.add("environment", "%q is not an environment; use one of %s", s.Environment, strings.Join(EnvironmentNames(), ", "))
+	}
 	switch {
 	case s.PayingOrgID == "":
 		ps.add("payingOrgId", "required: set it to the 24-hex ID of the organization that pays for the others (its credentials must create them)")
@@ -119,6 +123,9 @@ func (s Spec) validate(ps *problems) {
 		org := s.Orgs[key]
 		path := "orgs." + key
 		s.validateOrg(ps, path, key, org)
+		if known {
+			profile.validateOrg(ps, path, key, org)
+		}
 
 		folded := strings.ToLower(org.Name)
 		if other, dup := names[folded]; dup && org.Name != "" {
@@ -179,6 +186,13 @@ func (s Spec) validateOrg(ps *problems, path, key string, org OrgSpec) {
 			ps.add(p+".description", "is %d characters; Atlas allows at most %d", n, maxCredentialDesc)
 		}
 		checkRoles(ps, p+".roles", ak.Roles)
+	}
+	if v := org.APIAccessListRequired; v != nil && *v && !org.Adopted() {
+		ps.add(path+".apiAccessListRequired", "true would lock the new organization's own credential out: the provider "+
+			"switches it on with that credential, whose address is on no access list; leave it false when creating the organization")
+	}
+	if org.ResourcePolicies != nil {
+		org.ResourcePolicies.validate(ps, path+".resourcePolicies")
 	}
 	if c := org.SecurityContact; c != nil && *c != "" {
 		if addr, err := mail.ParseAddress(*c); err != nil || addr.Address != *c {

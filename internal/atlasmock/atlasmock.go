@@ -18,10 +18,11 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/internals"
 )
 
-// Project and Stack name the mocked program.
+// Project names the mocked program; Stack is the stack name unless a
+// Monitor names another.
 const (
 	Project = "atlas-multiorg"
-	Stack   = "test"
+	Stack   = "dev"
 )
 
 // CreatedAt is the creation time every mocked credential reports.
@@ -38,6 +39,8 @@ type Monitor struct {
 	// Stacks are the outputs of the stacks a program may reference, by
 	// fully qualified stack name; see StackOutputs.
 	Stacks map[string]resource.PropertyMap
+	// Stack is the name of the stack the program runs as; "" means Stack.
+	Stack string
 
 	mu   sync.Mutex
 	regs []pulumi.MockResourceArgs
@@ -176,7 +179,11 @@ func Run(t testing.TB, m *Monitor, config map[string]string, program pulumi.RunF
 		}
 		t.Setenv(pulumi.EnvConfig, string(raw))
 	}
-	return pulumi.RunErr(program, pulumi.WithMocks(Project, Stack, m))
+	stack := m.Stack
+	if stack == "" {
+		stack = Stack
+	}
+	return pulumi.RunErr(program, pulumi.WithMocks(Project, stack, m))
 }
 
 // Resolved is an awaited output.
