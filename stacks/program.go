@@ -3,14 +3,12 @@
 package stacks
 
 import (
-	"encoding/json"
 	"errors"
-	"os"
-	"strings"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/atlas-multiorg/atlas-multiorg/components/multiorg"
+	"github.com/atlas-multiorg/atlas-multiorg/internal/configjson"
 )
 
 // Namespace is the config namespace of the org stack (the project name).
@@ -76,7 +74,7 @@ func Export(ctx *pulumi.Context, m *multiorg.MultiOrg) {
 // lists every problem: unknown keys and fields, values of the wrong type, and
 // every rule of multiorg.Spec.Validate.
 func LoadSpec(ctx *pulumi.Context) (multiorg.Spec, error) {
-	var d decoder
+	var d configjson.Decoder
 	get := func(key string) string {
 		v, _ := ctx.GetConfig(Namespace + ":" + key)
 		return v
@@ -86,17 +84,23 @@ func LoadSpec(ctx *pulumi.Context) (multiorg.Spec, error) {
 		spec.Environment = ctx.Stack()
 	}
 	if raw, ok := ctx.GetConfig(Namespace + ":orgs"); ok {
-		spec.Orgs = d.orgs("orgs", raw)
+		entries := d.Entries("orgs", raw, "org key (orgs.<key>.name: ...)")
+		spec.Orgs = make(map[string]multiorg.OrgSpec, len(entries))
+		for key, value := range entries {
+			var org multiorg.OrgSpec
+			d.Object("orgs."+key, value, &org)
+			spec.Orgs[key] = org
+		}
 	}
-	for _, key := range unknownConfigKeys() {
-		d.add(Namespace+":"+key, "unknown config key%s", suggest(key, knownConfigKeys()))
+	for _, key := range configjson.UnknownKeys(Namespace, configKeys) {
+		d.Add(Namespace+":"+key, "unknown config key%s", configjson.Suggest(key, configjson.Set(configKeys)))
 	}
 
-	problems := d.problems
+	problems := d.Problems
 	var verr *multiorg.ValidationError
 	if err := spec.Validate(); errors.As(err, &verr) {
 		for _, p := range verr.Problems {
-			if !d.covers(p) {
+			if !d.Covers(p) {
 				problems = append(problems, p)
 			}
 		}
@@ -105,39 +109,4 @@ func LoadSpec(ctx *pulumi.Context) (multiorg.Spec, error) {
 		return multiorg.Spec{}, err
 	}
 	return spec, nil
-}
-
-// unknownConfigKeys lists the keys of Namespace that the program does not
-// read. Pulumi offers no way to list config, but it hands the program all of
-// it in PULUMI_CONFIG; a typo in a key must not be silently ignored.
-func unknownConfigKeys() []string {
-	var all map[string]string
-	if err := json.Unmarshal([]byte(os.Getenv(pulumi.EnvConfig)), &all); err != nil {
-		return nil
-	}
-	var unknown []string
-	for full := range all {
-		key, ok := strings.CutPrefix(full, Namespace+":")
-		if ok && !contains(configKeys, key) {
-			unknown = append(unknown, key)
-		}
-	}
-	return unknown
-}
-
-func knownConfigKeys() map[string]struct{} {
-	known := map[string]struct{}{}
-	for _, k := range configKeys {
-		known[k] = struct{}{}
-	}
-	return known
-}
-
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/atlas-multiorg/atlas-multiorg/components/multiorg"
 	"github.com/atlas-multiorg/atlas-multiorg/internal/atlasmock"
+	"github.com/atlas-multiorg/atlas-multiorg/internal/configjson"
 	"github.com/atlas-multiorg/atlas-multiorg/internal/mongodbatlas"
 )
 
@@ -180,7 +181,7 @@ func TestBaseURLReachesPerOrgProviders(t *testing.T) {
 }
 
 func TestSuggestFallsBackToTheKnownList(t *testing.T) {
-	got := suggest("zzzzzzzz", map[string]int{"name": 0, "apiKey": 0})
+	got := configjson.Suggest("zzzzzzzz", map[string]int{"name": 0, "apiKey": 0})
 	assert.Equal(t, "; known fields are apiKey, name", got)
-	assert.True(t, strings.HasPrefix(suggest("nam", map[string]int{"name": 0}), `; did you mean "name"`))
+	assert.True(t, strings.HasPrefix(configjson.Suggest("nam", map[string]int{"name": 0}), `; did you mean "name"`))
 }

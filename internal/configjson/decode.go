@@ -1,4 +1,8 @@
-package stacks
+// Package configjson decodes Pulumi stack config (objects arrive as JSON)
+// strictly: an unknown field or a value of the wrong type is a problem at its
+// config path, never ignored, and decoding goes on so that every problem is
+// reported at once.
+package configjson
 
 import (
 	"bytes"
@@ -11,26 +15,27 @@ import (
 	"github.com/atlas-multiorg/atlas-multiorg/components/multiorg"
 )
 
-// decoder turns config JSON into Go values strictly: an unknown field or a
-// value of the wrong type is a problem at its config path, never ignored, and
-// decoding goes on so that every problem is reported at once.
-type decoder struct {
-	problems []multiorg.Problem
+// Decoder collects the problems of everything it decodes.
+type Decoder struct {
+	// Problems are the problems found so far.
+	Problems []multiorg.Problem
 	// badValues are the paths whose value could not be decoded; a later
 	// "required" complaint about them would only repeat the problem.
 	badValues map[string]bool
 }
 
-func (d *decoder) add(path, format string, args ...any) {
-	d.problems = append(d.problems, multiorg.Problem{Path: path, Message: fmt.Sprintf(format, args...)})
+// Add records a problem at path.
+func (d *Decoder) Add(path, format string, args ...any) {
+	d.Problems = append(d.Problems, multiorg.Problem{Path: path, Message: fmt.Sprintf(format, args...)})
 }
 
-// object decodes a JSON object into the struct dst points to, by `json` tags,
-// with embedded structs' fields inlined as encoding/json does.
-func (d *decoder) object(path string, raw json.RawMessage, dst any) {
+// Object decodes a JSON object into the struct dst points to, by `json` tags,
+// with embedded structs' fields inlined as encoding/json does. Nested
+// struct pointers are decoded as objects the same way.
+func (d *Decoder) Object(path string, raw json.RawMessage, dst any) {
 	var fields map[string]json.RawMessage
 	if err := json.Unmarshal(raw, &fields); err != nil || fields == nil {
-		d.invalid(path, "must be an object of fields")
+		d.Invalid(path, "must be an object of fields")
 		return
 	}
 	known := jsonFields(reflect.ValueOf(dst).Elem())
@@ -39,7 +44,7 @@ func (d *decoder) object(path string, raw json.RawMessage, dst any) {
 		field, ok := known[name]
 		p := path + "." + name
 		if !ok {
-			d.add(p, "unknown field%s", suggest(name, known))
+			d.Add(p, "unknown field%s", Suggest(name, known))
 			continue
 		}
 		if bytes.Equal(bytes.TrimSpace(value), []byte("null")) {
@@ -47,41 +52,37 @@ func (d *decoder) object(path string, raw json.RawMessage, dst any) {
 		}
 		if field.Kind() == reflect.Pointer && field.Type().Elem().Kind() == reflect.Struct {
 			field.Set(reflect.New(field.Type().Elem()))
-			d.object(p, value, field.Interface())
+			d.Object(p, value, field.Interface())
 			continue
 		}
 		if err := json.Unmarshal(value, field.Addr().Interface()); err != nil {
-			d.invalid(p, "must be %s", describe(field.Type()))
+			d.Invalid(p, "must be %s", describe(field.Type()))
 		}
 	}
 }
 
-// orgs decodes the orgs object: one OrgSpec per key.
-func (d *decoder) orgs(path, raw string) map[string]multiorg.OrgSpec {
+// Entries decodes an object keyed by the user's own keys (such as org keys)
+// into one raw value per key; what says how such an entry looks.
+func (d *Decoder) Entries(path, raw, what string) map[string]json.RawMessage {
 	var entries map[string]json.RawMessage
 	if err := json.Unmarshal([]byte(raw), &entries); err != nil || entries == nil {
-		d.invalid(path, "must be an object keyed by org key (orgs.<key>.name: ...)")
+		d.Invalid(path, "must be an object keyed by %s", what)
 		return nil
 	}
-	orgs := make(map[string]multiorg.OrgSpec, len(entries))
-	for key, value := range entries {
-		var org multiorg.OrgSpec
-		d.object(path+"."+key, value, &org)
-		orgs[key] = org
-	}
-	return orgs
+	return entries
 }
 
-func (d *decoder) invalid(path, format string, args ...any) {
-	d.add(path, format, args...)
+// Invalid records a value that could not be decoded at path.
+func (d *Decoder) Invalid(path, format string, args ...any) {
+	d.Add(path, format, args...)
 	if d.badValues == nil {
 		d.badValues = map[string]bool{}
 	}
 	d.badValues[path] = true
 }
 
-// covers reports whether problem p merely repeats a value that failed to decode.
-func (d *decoder) covers(p multiorg.Problem) bool {
+// Covers reports whether problem p merely repeats a value that failed to decode.
+func (d *Decoder) Covers(p multiorg.Problem) bool {
 	for bad := range d.badValues {
 		if p.Path == bad || strings.HasPrefix(p.Path, bad+".") {
 			return true
@@ -127,8 +128,9 @@ func describe(t reflect.Type) string {
 	}
 }
 
-// suggest names the known field closest to a misspelt one.
-func suggest[V any](name string, known map[string]V) string {
+// Suggest names the known name closest to a misspelt one, as the tail of a
+// message ("; did you mean ...?").
+func Suggest[V any](name string, known map[string]V) string {
 	best, bestDistance := "", 3
 	for candidate := range known {
 		if strings.EqualFold(candidate, name) {

@@ -1,0 +1,39 @@
+package configjson
+
+import (
+	"encoding/json"
+	"os"
+	"sort"
+	"strings"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// UnknownKeys lists the keys of namespace that are not in known, sorted.
+// Pulumi offers no way to list config, but it hands the program all of it in
+// PULUMI_CONFIG; a typo in a key must not be silently ignored.
+func UnknownKeys(namespace string, known []string) []string {
+	var all map[string]string
+	if err := json.Unmarshal([]byte(os.Getenv(pulumi.EnvConfig)), &all); err != nil {
+		return nil
+	}
+	isKnown := Set(known)
+	var unknown []string
+	for full := range all {
+		key, ok := strings.CutPrefix(full, namespace+":")
+		if _, k := isKnown[key]; ok && !k {
+			unknown = append(unknown, key)
+		}
+	}
+	sort.Strings(unknown)
+	return unknown
+}
+
+// Set returns the names as a set, for Suggest.
+func Set(names []string) map[string]struct{} {
+	set := make(map[string]struct{}, len(names))
+	for _, n := range names {
+		set[n] = struct{}{}
+	}
+	return set
+}
