@@ -41,9 +41,13 @@ type Monitor struct {
 	Stacks map[string]resource.PropertyMap
 	// Stack is the name of the stack the program runs as; "" means Stack.
 	Stack string
+	// APIKeys are the public keys of each organization's API keys, by org
+	// ID, that getApiKeys lists (after a key of another organization's).
+	APIKeys map[string][]string
 
-	mu   sync.Mutex
-	regs []pulumi.MockResourceArgs
+	mu    sync.Mutex
+	regs  []pulumi.MockResourceArgs
+	calls []pulumi.MockCallArgs
 }
 
 // Registrations returns every registration so far, in order.
@@ -64,10 +68,44 @@ func (m *Monitor) ByType(token string) map[string]pulumi.MockResourceArgs {
 	return found
 }
 
-// Call answers invokes; no program here makes any.
+// Call answers the getApiKeys invoke from m.APIKeys and refuses any other.
 func (m *Monitor) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) {
-	return nil, fmt.Errorf("unexpected invoke %s", args.Token)
+	m.mu.Lock()
+	m.calls = append(m.calls, args)
+	m.mu.Unlock()
+	if args.Token != "mongodbatlas:index/getApiKeys:getApiKeys" {
+		return nil, fmt.Errorf("unexpected invoke %s", args.Token)
+	}
+	orgID := args.Args["orgId"].StringValue()
+	keys := []resource.PropertyValue{apiKey("decoy-" + orgID)}
+	for _, publicKey := range m.APIKeys[orgID] {
+		keys = append(keys, apiKey(publicKey))
+	}
+	return resource.PropertyMap{
+		"id":      resource.NewProperty(orgID),
+		"orgId":   resource.NewProperty(orgID),
+		"results": resource.NewProperty(keys),
+	}, nil
 }
+
+// Calls returns every invoke so far, in order.
+func (m *Monitor) Calls() []pulumi.MockCallArgs {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return append([]pulumi.MockCallArgs(nil), m.calls...)
+}
+
+func apiKey(publicKey string) resource.PropertyValue {
+	return resource.NewProperty(resource.PropertyMap{
+		"apiKeyId":    resource.NewProperty(APIKeyID(publicKey)),
+		"publicKey":   resource.NewProperty(publicKey),
+		"description": resource.NewProperty("key " + publicKey),
+		"roleNames":   resource.NewProperty([]resource.PropertyValue{resource.NewProperty("ORG_OWNER")}),
+	})
+}
+
+// APIKeyID is the ID getApiKeys reports for the API key with publicKey.
+func APIKeyID(publicKey string) string { return FakeID("apikey/" + publicKey) }
 
 // NewResource records the registration and answers like the provider would.
 func (m *Monitor) NewResource(args pulumi.MockResourceArgs) (string, resource.PropertyMap, error) {
