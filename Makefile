@@ -5,9 +5,10 @@ STACK    ?= dev
 GO       ?= go
 PULUMI   ?= pulumi
 PROGRAM  := bin/multiorg
+PROJECTS := bin/projects
 SOURCES  := $(shell find . -name '*.go' -not -path './bin/*') go.mod go.sum
 
-.PHONY: all build up preview test vet fmt-check bench clean
+.PHONY: all build up up-projects preview test vet fmt-check bench clean
 
 all: test
 
@@ -16,7 +17,11 @@ all: test
 $(PROGRAM): $(SOURCES)
 	$(GO) build -o $@ ./cmd/multiorg
 
-build: $(PROGRAM)
+# Same path as stacks/projects/Pulumi.yaml's buildTarget.
+$(PROJECTS): $(SOURCES)
+	$(GO) build -o $@ ./stacks/projects/cmd
+
+build: $(PROGRAM) $(PROJECTS)
 
 define require_pulumi
 	@command -v $(PULUMI) >/dev/null 2>&1 || { \
@@ -31,6 +36,11 @@ endef
 up: $(PROGRAM)
 	$(require_pulumi)
 	$(PULUMI) up --stack $(STACK)
+
+# The consumer stack: projects inside the organizations of the org stack.
+up-projects: $(PROJECTS)
+	$(require_pulumi)
+	cd stacks/projects && $(PULUMI) up --stack $(STACK)
 
 preview: $(PROGRAM)
 	$(require_pulumi)

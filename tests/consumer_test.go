@@ -9,9 +9,11 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/atlas-multiorg/atlas-multiorg/components/orgprovider"
 	"github.com/atlas-multiorg/atlas-multiorg/internal/atlasmock"
 	"github.com/atlas-multiorg/atlas-multiorg/internal/mongodbatlas"
 	"github.com/atlas-multiorg/atlas-multiorg/stacks"
+	"github.com/atlas-multiorg/atlas-multiorg/stacks/projects"
 )
 
 // devStackOutputs runs the org program over Pulumi.dev.yaml and returns its
@@ -32,31 +34,58 @@ func devStackOutputs(t *testing.T) resource.PropertyMap {
 	return atlasmock.StackOutputs(exports)
 }
 
-// TestReadmeStackReferenceExample runs the README's consumer snippet against
-// the dev org stack's real exports.
+// TestReadmeStackReferenceExample runs the README's three-line orgprovider
+// example against the dev org stack's exports.
 func TestReadmeStackReferenceExample(t *testing.T) {
 	mon := &atlasmock.Monitor{Stacks: map[string]resource.PropertyMap{"acme/atlas-multiorg/dev": devStackOutputs(t)}}
 	err := atlasmock.Run(t, mon, map[string]string{}, func(ctx *pulumi.Context) error {
-		// The README's snippet, with its provider assigned to _.
-		org, err := pulumi.NewStackReference(ctx, "acme/atlas-multiorg/dev", nil)
+		// The README's example, with errors checked.
+		ref, err := pulumi.NewStackReference(ctx, "acme/atlas-multiorg/dev", nil)
 		if err != nil {
 			return err
 		}
-		cred := org.GetOutput(pulumi.String("credentials")).ApplyT(func(all any) map[string]string {
-			fields := map[string]string{}
-			for k, v := range all.(map[string]any)["analytics"].(map[string]any) {
-				fields[k] = v.(string)
-			}
-			return fields
-		}).(pulumi.StringMapOutput) // secret, because the export is
-		_, err = mongodbatlas.NewProvider(ctx, "analytics", &mongodbatlas.ProviderArgs{
-			ClientId:     cred.MapIndex(pulumi.String("clientId")),
-			ClientSecret: cred.MapIndex(pulumi.String("clientSecret")),
-		})
+		org, err := orgprovider.New(ctx, "analytics", &orgprovider.Args{Stack: ref, OrgKey: "analytics"})
+		if err != nil {
+			return err
+		}
+		_, err = mongodbatlas.NewProject(ctx, "app", &mongodbatlas.ProjectArgs{OrgId: org.OrgID, Name: pulumi.String("app")}, pulumi.Provider(org.Provider))
 		return err
 	})
 	require.NoError(t, err)
 	p := mon.ByType(mongodbatlas.ProviderType)["analytics"]
 	assert.Equal(t, resource.MakeSecret(resource.NewProperty(atlasmock.ClientSecret("multiorg-analytics"))), p.Inputs["clientSecret"])
 	assert.True(t, p.Inputs["clientId"].IsSecret(), "derived from the secret credentials export")
+	project := mon.ByType(mongodbatlas.ProjectType)["app"]
+	assert.Equal(t, resource.NewProperty(atlasmock.FakeID("multiorg-analytics")), project.Inputs["orgId"])
+	assert.Contains(t, project.Provider, "::analytics::")
+}
+
+// TestShippedConsumerConfigRuns runs the consumer stack's shipped config
+// against the dev org stack's exports, as `pulumi up` on both would.
+func TestShippedConsumerConfigRuns(t *testing.T) {
+	config, err := StackConfig(filepath.Join(repoRoot, "stacks", "projects", "Pulumi.dev.yaml"))
+	require.NoError(t, err)
+	payments := atlasmock.FakeID("multiorg-payments")
+	mon := &atlasmock.Monitor{
+		Stacks:  map[string]resource.PropertyMap{config["atlas-multiorg-projects:orgStack"]: devStackOutputs(t)},
+		APIKeys: map[string][]string{payments: {atlasmock.PublicKey("multiorg-payments")}},
+	}
+	require.NoError(t, atlasmock.Run(t, mon, config, projects.Program))
+
+	assert.ElementsMatch(t, []string{"analytics-app", "analytics-etl", "payments-api"}, names(mon.ByType(mongodbatlas.ProjectType)))
+	assert.ElementsMatch(t, []string{"org-analytics", "org-payments"}, names(mon.ByType(mongodbatlas.ProviderType)),
+		"the sandbox org has no projects, so no provider")
+	sa := mon.ByType(mongodbatlas.ServiceAccountProjectAssignmentType)
+	assert.Equal(t, resource.MakeSecret(resource.NewProperty(atlasmock.ClientID("multiorg-analytics"))), sa["analytics-app-access"].Inputs["clientId"])
+	ak := mon.ByType(mongodbatlas.ApiKeyProjectAssignmentType)
+	assert.Equal(t, resource.MakeSecret(resource.NewProperty(atlasmock.APIKeyID(atlasmock.PublicKey("multiorg-payments")))), ak["payments-api-access"].Inputs["apiKeyId"])
+	assert.Equal(t, resource.NewProperty(payments), mon.ByType(mongodbatlas.ProjectType)["payments-api"].Inputs["orgId"])
+}
+
+func names[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	return out
 }

@@ -5,6 +5,8 @@ package multiorg
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"sync"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -228,7 +230,7 @@ func (m *MultiOrg) credentialField(org *Org, field string, value pulumi.StringOu
 }
 
 // Keys returns the org keys, sorted.
-func (m *MultiOrg) Keys() []string { return sortedKeys(m.orgs) }
+func (m *MultiOrg) Keys() []string { return slices.Sorted(maps.Keys(m.orgs)) }
 
 // Org returns the organization with the given key.
 func (m *MultiOrg) Org(key string) (*Org, bool) {

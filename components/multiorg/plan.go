@@ -2,6 +2,8 @@ package multiorg
 
 import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"maps"
+	"slices"
 
 	"github.com/atlas-multiorg/atlas-multiorg/internal/mongodbatlas"
 )
@@ -27,7 +29,7 @@ type orgPlan struct {
 func (s Spec) plan() []orgPlan {
 	profile, _ := s.profile()
 	plans := make([]orgPlan, 0, len(s.Orgs))
-	for _, key := range sortedKeys(s.Orgs) {
+	for _, key := range slices.Sorted(maps.Keys(s.Orgs)) {
 		o := s.Orgs[key]
 		p := orgPlan{key: key, name: o.Name, settings: o.Settings, protect: profile.Protect}
 		var policies ResourcePolicies

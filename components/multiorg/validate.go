@@ -2,6 +2,7 @@ package multiorg
 
 import (
 	"fmt"
+	"maps"
 	"net/mail"
 	"regexp"
 	"slices"
@@ -119,7 +120,7 @@ func (s Spec) validate(ps *problems) {
 
 	names := map[string]string{}     // lower-cased name -> first key using it
 	importIDs := map[string]string{} // import ID -> first key using it
-	for _, key := range sortedKeys(s.Orgs) {
+	for _, key := range slices.Sorted(maps.Keys(s.Orgs)) {
 		org := s.Orgs[key]
 		path := "orgs." + key
 		s.validateOrg(ps, path, key, org)
@@ -268,13 +269,4 @@ func checkRoles(ps *problems, path string, roles []string) {
 	if !seen[RoleOrgOwner] {
 		ps.add(path, "must include %s: the provider manages the new organization with this credential", RoleOrgOwner)
 	}
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }

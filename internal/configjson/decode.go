@@ -8,8 +8,9 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"reflect"
-	"sort"
+	"slices"
 	"strings"
 
 	"github.com/atlas-multiorg/atlas-multiorg/components/multiorg"
@@ -39,7 +40,7 @@ func (d *Decoder) Object(path string, raw json.RawMessage, dst any) {
 		return
 	}
 	known := jsonFields(reflect.ValueOf(dst).Elem())
-	for _, name := range sortedKeys(fields) {
+	for _, name := range slices.Sorted(maps.Keys(fields)) {
 		value := fields[name]
 		field, ok := known[name]
 		p := path + "." + name
@@ -144,7 +145,7 @@ func Suggest[V any](name string, known map[string]V) string {
 	if best != "" {
 		return fmt.Sprintf("; did you mean %q?", best)
 	}
-	return "; known fields are " + strings.Join(sortedKeys(known), ", ")
+	return "; known fields are " + strings.Join(slices.Sorted(maps.Keys(known)), ", ")
 }
 
 // editDistance is the Levenshtein distance between a and b.
@@ -166,13 +167,4 @@ func editDistance(a, b string) int {
 		prev = cur
 	}
 	return prev[len(b)]
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
