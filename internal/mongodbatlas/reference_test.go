@@ -87,6 +87,12 @@ func TestBindingMatchesProviderReference(t *testing.T) {
 			reflect.TypeOf(ServiceAccountProjectAssignment{}), nil, nil, nil},
 		"ApiKeyProjectAssignment": {ApiKeyProjectAssignmentType, reflect.TypeOf(apiKeyProjectAssignmentArgs{}),
 			reflect.TypeOf(ApiKeyProjectAssignment{}), nil, nil, nil},
+		"ServiceAccountSecret": {ServiceAccountSecretType, reflect.TypeOf(serviceAccountSecretArgs{}),
+			reflect.TypeOf(ServiceAccountSecret{}), serviceAccountSecretSecrets, nil, nil},
+		"ServiceAccountAccessListEntry": {ServiceAccountAccessListEntryType, reflect.TypeOf(serviceAccountAccessListEntryArgs{}),
+			reflect.TypeOf(ServiceAccountAccessListEntry{}), nil, nil, nil},
+		"AccessListApiKey": {AccessListApiKeyType, reflect.TypeOf(accessListApiKeyArgs{}),
+			reflect.TypeOf(AccessListApiKey{}), nil, nil, nil},
 	}
 	for name, bound := range resources {
 		t.Run(name, func(t *testing.T) {
