@@ -6,6 +6,7 @@ GO       ?= go
 PULUMI   ?= pulumi
 PROGRAM  := bin/multiorg
 PROJECTS := bin/projects
+TOOL     := bin/atlas-multiorg
 SOURCES  := $(shell find . -name '*.go' -not -path './bin/*') go.mod go.sum
 
 .PHONY: all build up up-projects preview test vet fmt-check bench clean
@@ -21,7 +22,10 @@ $(PROGRAM): $(SOURCES)
 $(PROJECTS): $(SOURCES)
 	$(GO) build -o $@ ./stacks/projects/cmd
 
-build: $(PROGRAM) $(PROJECTS)
+$(TOOL): $(SOURCES)
+	$(GO) build -o $@ ./cmd/atlas-multiorg
+
+build: $(PROGRAM) $(PROJECTS) $(TOOL)
 
 define require_pulumi
 	@command -v $(PULUMI) >/dev/null 2>&1 || { \

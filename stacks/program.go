@@ -4,6 +4,9 @@ package stacks
 
 import (
 	"errors"
+	"fmt"
+	"strconv"
+	"time"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
@@ -19,7 +22,7 @@ const Namespace = "atlas-multiorg"
 const ComponentName = "multiorg"
 
 // configKeys are the keys the program reads from Namespace.
-var configKeys = []string{"environment", "orgOwnerId", "orgs", "payingOrgId"}
+var configKeys = []string{"environment", "expiryWarningHours", "orgOwnerId", "orgs", "payingOrgId"}
 
 // Program is the org stack: it reads atlas-multiorg:payingOrgId,
 // atlas-multiorg:orgOwnerId, atlas-multiorg:orgs and atlas-multiorg:environment
@@ -37,7 +40,11 @@ func deploy(ctx *pulumi.Context) (*multiorg.MultiOrg, error) {
 	if err != nil {
 		return nil, err
 	}
-	args := &multiorg.MultiOrgArgs{Spec: spec}
+	previous, err := previousDeployment(ctx, spec)
+	if err != nil {
+		return nil, err
+	}
+	args := &multiorg.MultiOrgArgs{Spec: spec, Previous: previous}
 	// Per-org providers must talk to the same Admin API as the default provider.
 	if baseURL, ok := ctx.GetConfig("mongodbatlas:baseUrl"); ok && baseURL != "" {
 		args.BaseURL = pulumi.String(baseURL)
@@ -50,6 +57,63 @@ func deploy(ctx *pulumi.Context) (*multiorg.MultiOrg, error) {
 	return m, nil
 }
 
+// previousDeployment reads what the stack's last deployment exported, through
+// a reference to the stack itself, when an organization's plan depends on it
+// (rotation, or the API access list switch); otherwise it reads nothing.
+func previousDeployment(ctx *pulumi.Context, spec multiorg.Spec) (*multiorg.Previous, error) {
+	needed := false
+	for _, org := range spec.Orgs {
+		rotates := org.ServiceAccount != nil && org.ServiceAccount.RotateEveryHours != nil
+		switches := org.APIAccessListRequired != nil && *org.APIAccessListRequired
+		needed = needed || rotates || switches
+	}
+	if !needed {
+		return nil, nil
+	}
+	organization := ctx.Organization()
+	if organization == "" {
+		organization = "organization" // the local backend's
+	}
+	self := organization + "/" + ctx.Project() + "/" + ctx.Stack()
+	ref, err := pulumi.NewStackReference(ctx, "self", &pulumi.StackReferenceArgs{Name: pulumi.String(self)})
+	if err != nil {
+		return nil, fmt.Errorf("reading the last deployment of %s: %w", self, err)
+	}
+	previous := &multiorg.Previous{Orgs: map[string]multiorg.PreviousOrg{}}
+	details, err := ref.GetOutputDetails("orgs")
+	if err != nil {
+		return nil, fmt.Errorf("reading the last deployment of %s: %w", self, err)
+	}
+	orgs, _ := details.Value.(map[string]any)
+	for key, raw := range orgs {
+		entry, _ := raw.(map[string]any)
+		var prev multiorg.PreviousOrg
+		prev.CredentialType = multiorg.CredentialType(fmt.Sprint(entry["credentialType"]))
+		if at, ok := entry["secretExpiresAt"].(string); ok {
+			prev.SecretExpiresAt, _ = time.Parse(time.RFC3339, at)
+		}
+		if n, ok := entry["accessListEntries"].(float64); ok {
+			prev.AccessListEntries = int(n)
+		}
+		previous.Orgs[key] = prev
+	}
+	if creds, err := ref.GetOutputDetails("credentials"); err == nil && creds.SecretValue != nil {
+		previous.Credentials = ref.GetOutput(pulumi.String("credentials")).ApplyT(func(v any) map[string]map[string]string {
+			out := map[string]map[string]string{}
+			all, _ := v.(map[string]any)
+			for key, raw := range all {
+				fields, _ := raw.(map[string]any)
+				out[key] = map[string]string{}
+				for k, f := range fields {
+					out[key][k], _ = f.(string)
+				}
+			}
+			return out
+		}).(pulumi.StringMapMapOutput)
+	}
+	return previous, nil
+}
+
 // Export exports the outputs consumer stacks read: "orgs" (per org key:
 // orgId, name, credentialType, secretExpiresAt, payingOrgId; nothing secret),
 // "credentials" (per org key, a secret) and "payingOrgId".
@@ -58,11 +122,12 @@ func Export(ctx *pulumi.Context, m *multiorg.MultiOrg) {
 	for _, key := range m.Keys() {
 		org, _ := m.Org(key)
 		orgs[key] = pulumi.Map{
-			"orgId":           org.Resource.OrgId,
-			"name":            org.Resource.Name,
-			"credentialType":  pulumi.String(string(org.CredentialType)),
-			"secretExpiresAt": org.SecretExpiresAt,
-			"payingOrgId":     pulumi.String(org.PayingOrgID),
+			"orgId":             org.Resource.OrgId,
+			"name":              org.Resource.Name,
+			"credentialType":    pulumi.String(string(org.CredentialType)),
+			"secretExpiresAt":   org.SecretExpiresAt,
+			"payingOrgId":       pulumi.String(org.PayingOrgID),
+			"accessListEntries": pulumi.Int(org.AccessListEntries),
 		}
 	}
 	ctx.Export("orgs", orgs)
@@ -82,6 +147,13 @@ func LoadSpec(ctx *pulumi.Context) (multiorg.Spec, error) {
 	spec := multiorg.Spec{PayingOrgID: get("payingOrgId"), OrgOwnerID: get("orgOwnerId"), Environment: get("environment")}
 	if spec.Environment == "" {
 		spec.Environment = ctx.Stack()
+	}
+	if raw := get("expiryWarningHours"); raw != "" {
+		hours, err := strconv.Atoi(raw)
+		if err != nil {
+			d.Invalid("expiryWarningHours", "must be a whole number of hours, got %q", raw)
+		}
+		spec.ExpiryWarningHours = hours
 	}
 	if raw, ok := ctx.GetConfig(Namespace + ":orgs"); ok {
 		entries := d.Entries("orgs", raw, "org key (orgs.<key>.name: ...)")

@@ -95,6 +95,14 @@ func TestConfigProblems(t *testing.T) {
 				"payingOrgId: must be a 24-character lowercase hexadecimal",
 			},
 		},
+		"expiry window not a number": {
+			func() map[string]string {
+				c := stackConfig("")
+				c["atlas-multiorg:expiryWarningHours"] = "two weeks"
+				return c
+			}(),
+			[]string{`expiryWarningHours: must be a whole number of hours, got "two weeks"`},
+		},
 		"missing everything": {
 			map[string]string{},
 			[]string{"payingOrgId: required", "orgs: required"},
@@ -137,18 +145,20 @@ func TestProgramExports(t *testing.T) {
 		assert.False(t, orgs.Secret, "orgs export holds nothing secret (engine secrets %v)", engineSecrets)
 		assert.Equal(t, map[string]any{
 			"analytics": map[string]any{
-				"orgId":           atlasmock.FakeID("multiorg-analytics"),
-				"name":            "acme-analytics",
-				"credentialType":  "serviceAccount",
-				"secretExpiresAt": atlasmock.CreatedAt.AddDate(0, 0, 90).Format("2006-01-02T15:04:05Z07:00"),
-				"payingOrgId":     payingOrg,
+				"orgId":             atlasmock.FakeID("multiorg-analytics"),
+				"name":              "acme-analytics",
+				"credentialType":    "serviceAccount",
+				"secretExpiresAt":   atlasmock.CreatedAt.AddDate(0, 0, 90).Format("2006-01-02T15:04:05Z07:00"),
+				"payingOrgId":       payingOrg,
+				"accessListEntries": 0,
 			},
 			"billing": map[string]any{
-				"orgId":           atlasmock.FakeID("multiorg-billing"),
-				"name":            "acme-billing",
-				"credentialType":  "apiKey",
-				"secretExpiresAt": "",
-				"payingOrgId":     payingOrg,
+				"orgId":             atlasmock.FakeID("multiorg-billing"),
+				"name":              "acme-billing",
+				"credentialType":    "apiKey",
+				"secretExpiresAt":   "",
+				"payingOrgId":       payingOrg,
+				"accessListEntries": 0,
 			},
 		}, orgs.Value)
 
@@ -184,4 +194,45 @@ func TestSuggestFallsBackToTheKnownList(t *testing.T) {
 	got := configjson.Suggest("zzzzzzzz", map[string]int{"name": 0, "apiKey": 0})
 	assert.Equal(t, "; known fields are apiKey, name", got)
 	assert.True(t, strings.HasPrefix(configjson.Suggest("nam", map[string]int{"name": 0}), `; did you mean "name"`))
+}
+
+// TestSecondRunReadsTheFirstRunsOutputs deploys a rotating org twice: the
+// second run's org provider signs in with the secret the first run exported,
+// read through a reference to the stack itself.
+func TestSecondRunReadsTheFirstRunsOutputs(t *testing.T) {
+	config := stackConfig(`{"analytics": {"name": "acme-analytics", "serviceAccount": {
+		"name": "ci", "description": "ci", "roles": ["ORG_OWNER"], "secretExpiresAfterHours": 8760, "rotateEveryHours": 720}}}`)
+	self := "organization/" + atlasmock.Project + "/" + atlasmock.Stack
+
+	first := &atlasmock.Monitor{EngineSecrets: true}
+	var exports map[string]atlasmock.Resolved
+	require.NoError(t, atlasmock.Run(t, first, config, func(ctx *pulumi.Context) error {
+		if err := Program(ctx); err != nil {
+			return err
+		}
+		exports = map[string]atlasmock.Resolved{}
+		for name, value := range ctx.GetCurrentExportMap() {
+			r, err := atlasmock.Await(pulumi.ToOutput(value))
+			require.NoError(t, err)
+			exports[name] = r
+		}
+		return nil
+	}))
+	firstProvider := first.ByType(mongodbatlas.ProviderType)["multiorg-analytics"]
+	assert.Equal(t, resource.MakeSecret(resource.NewProperty(atlasmock.ClientSecret("multiorg-analytics"))), firstProvider.Inputs["clientSecret"],
+		"first run: nothing exported yet, the creation secret")
+	require.Contains(t, first.ByType("pulumi:pulumi:StackReference"), "self")
+
+	second := &atlasmock.Monitor{EngineSecrets: true, Stacks: map[string]resource.PropertyMap{self: atlasmock.StackOutputs(exports)}}
+	require.NoError(t, atlasmock.Run(t, second, config, Program))
+	rotated := exports["credentials"].Value.(map[string]map[string]string)["analytics"]["clientSecret"]
+	assert.Contains(t, rotated, "ROTATED")
+	assert.Equal(t, resource.MakeSecret(resource.NewProperty(rotated)), second.ByType(mongodbatlas.ProviderType)["multiorg-analytics"].Inputs["clientSecret"],
+		"second run: the rotated secret the first run exported")
+}
+
+func TestNoSelfReferenceWithoutRotationOrAccessListSwitch(t *testing.T) {
+	mon := &atlasmock.Monitor{}
+	require.NoError(t, runProgram(t, mon, stackConfig("")))
+	assert.Empty(t, mon.ByType("pulumi:pulumi:StackReference"))
 }

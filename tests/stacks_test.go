@@ -55,6 +55,12 @@ func TestShippedOrgStackConfigsRun(t *testing.T) {
 				assert.Equal(t, mongodbatlas.PluginVersion, reg.RegisterRPC.GetVersion())
 				assert.Equal(t, stack == "prod", reg.RegisterRPC.GetProtect(), "only prod orgs are protected")
 			}
+			for key, org := range spec.Orgs {
+				if org.ServiceAccount != nil && org.ServiceAccount.RotateEveryHours != nil {
+					secret := mon.ByType(mongodbatlas.ServiceAccountSecretType)[stacks.ComponentName+"-"+key+"-secret"]
+					assert.True(t, secret.RegisterRPC.GetRetainOnDelete(), "%s rotates", key)
+				}
+			}
 			assert.True(t, exports["credentials"].Secret)
 			assert.False(t, exports["orgs"].Secret)
 			assert.Len(t, exports["orgs"].Value, len(spec.Orgs))

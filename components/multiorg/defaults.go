@@ -10,6 +10,10 @@ import "fmt"
 // well inside Atlas' 8..8760 hour range.
 const DefaultSecretExpiresAfterHours = 2160
 
+// DefaultExpiryWarningHours is the expiry warning window when the spec sets
+// none: 14 days, long enough to notice in a weekly review and act.
+const DefaultExpiryWarningHours = 336
+
 // DefaultSettings returns the settings a created organization gets for each
 // field its spec leaves nil. They are the secure choice: MFA required, MongoDB
 // Support access restricted, generative AI features off until someone decides
@@ -59,3 +63,11 @@ func (s Settings) withDefaults(d Settings) Settings {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// expiryWarningHours is the spec's warning window, or the default.
+func (s Spec) expiryWarningHours() int {
+	if s.ExpiryWarningHours > 0 {
+		return s.ExpiryWarningHours
+	}
+	return DefaultExpiryWarningHours
+}

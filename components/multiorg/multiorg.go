@@ -8,6 +8,7 @@ import (
 	"maps"
 	"slices"
 	"sync"
+	"time"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
@@ -24,6 +25,12 @@ type MultiOrgArgs struct {
 	// BaseURL is the Admin API base URL given to the per-org providers that
 	// Provider makes. Nil means Atlas itself.
 	BaseURL pulumi.StringPtrInput
+	// Previous is what the stack's last deployment exported; nil when there
+	// was none. Rotation and the API access list switch depend on it.
+	Previous *Previous
+	// Now is the clock for rotation periods and expiry warnings; nil means
+	// time.Now.
+	Now func() time.Time
 }
 
 // MultiOrg manages a set of Atlas organizations. Every map output is keyed by
@@ -50,10 +57,13 @@ type MultiOrg struct {
 	// PayingOrgID is the paying organization of Spec.
 	PayingOrgID pulumi.StringOutput
 
-	ctx     *pulumi.Context
-	name    string
-	baseURL pulumi.StringPtrInput
-	orgs    map[string]*Org
+	ctx        *pulumi.Context
+	name       string
+	baseURL    pulumi.StringPtrInput
+	orgs       map[string]*Org
+	previous   *Previous
+	now        time.Time
+	warnWithin time.Duration
 
 	mu        sync.Mutex
 	providers map[string]*mongodbatlas.Provider
@@ -69,12 +79,20 @@ type Org struct {
 	CredentialType CredentialType
 	// PayingOrgID is the paying organization, or "" for an adopted one.
 	PayingOrgID string
-	// SecretExpiresAt is when the service account's secret expires (RFC 3339),
-	// readable though the credential is secret; "" for other credentials.
+	// SecretExpiresAt is when the service account's newest secret expires
+	// (RFC 3339), readable though the credential is secret; "" for other
+	// credentials.
 	SecretExpiresAt pulumi.StringOutput
+	// AccessListEntries is the number of API access list entries of the
+	// organization's credential.
+	AccessListEntries int
 
-	// credential is the organization's credential by wire name, each a secret.
+	// credential is the organization's newest credential by wire name, each
+	// a secret: what the stack exports.
 	credential pulumi.StringMap
+	// providerCredential is what the organization's own provider signs in
+	// with: the newest secret still valid when the run starts.
+	providerCredential pulumi.StringMap
 }
 
 // NewMultiOrg validates args.Spec and, only if it is valid, registers the
@@ -90,11 +108,17 @@ func NewMultiOrg(ctx *pulumi.Context, name string, args *MultiOrgArgs, opts ...p
 		return nil, err
 	}
 	m := &MultiOrg{
-		ctx:       ctx,
-		name:      name,
-		baseURL:   args.BaseURL,
-		orgs:      make(map[string]*Org, len(args.Spec.Orgs)),
-		providers: map[string]*mongodbatlas.Provider{},
+		ctx:        ctx,
+		name:       name,
+		baseURL:    args.BaseURL,
+		orgs:       make(map[string]*Org, len(args.Spec.Orgs)),
+		previous:   args.Previous,
+		now:        time.Now(),
+		warnWithin: time.Duration(args.Spec.expiryWarningHours()) * time.Hour,
+		providers:  map[string]*mongodbatlas.Provider{},
+	}
+	if args.Now != nil {
+		m.now = args.Now()
 	}
 	if err := ctx.RegisterComponentResource(Type, name, m, opts...); err != nil {
 		return nil, fmt.Errorf("registering multiorg %q: %w", name, err)
@@ -138,7 +162,7 @@ func NewMultiOrg(ctx *pulumi.Context, name string, args *MultiOrgArgs, opts ...p
 	return m, nil
 }
 
-// register registers one organization and derives its credential outputs.
+// register registers one organization and everything that acts inside it.
 func (m *MultiOrg) register(plan orgPlan) (*Org, error) {
 	opts := []pulumi.ResourceOption{pulumi.Parent(m), pulumi.Protect(plan.protect)}
 	if plan.importID != "" {
@@ -148,16 +172,18 @@ func (m *MultiOrg) register(plan orgPlan) (*Org, error) {
 		// refuses to change them later, so a later edit must not reach it.
 		opts = append(opts, pulumi.IgnoreChanges(mongodbatlas.OrganizationCreateOnlyInputs))
 	}
+	plan.settings.APIAccessListRequired = m.accessListSwitch(plan)
 	res, err := mongodbatlas.NewOrganization(m.ctx, m.name+"-"+plan.key, plan.args(), opts...)
 	if err != nil {
 		return nil, err
 	}
 	org := &Org{
-		Key:             plan.key,
-		Resource:        res,
-		CredentialType:  plan.credentialType,
-		PayingOrgID:     plan.payingOrgID,
-		SecretExpiresAt: pulumi.String("").ToStringOutput(),
+		Key:               plan.key,
+		Resource:          res,
+		CredentialType:    plan.credentialType,
+		PayingOrgID:       plan.payingOrgID,
+		SecretExpiresAt:   pulumi.String("").ToStringOutput(),
+		AccessListEntries: len(plan.accessList),
 	}
 	switch plan.credentialType {
 	case CredentialServiceAccount:
@@ -166,16 +192,26 @@ func (m *MultiOrg) register(plan orgPlan) (*Org, error) {
 			"clientId":     m.credentialField(org, "clientId", res.ServiceAccount.ClientId().Elem()),
 			"clientSecret": m.credentialField(org, "clientSecret", secret.Secret().Elem()),
 		}
-		// The engine marks the whole serviceAccount block secret; its expiry
-		// is not, and consumers must be able to read it to plan rotation.
-		org.SecretExpiresAt = pulumi.Unsecret(secret.ExpiresAt().Elem()).(pulumi.StringOutput)
+		org.SecretExpiresAt = secret.ExpiresAt().Elem()
 	case CredentialAPIKey:
 		org.credential = pulumi.StringMap{
 			"publicKey":  m.credentialField(org, "publicKey", res.PublicKey),
 			"privateKey": m.credentialField(org, "privateKey", res.PrivateKey),
 		}
 	}
+	org.providerCredential = m.providerCredential(org)
 	m.orgs[plan.key] = org
+	if err := m.registerRotation(org, plan); err != nil {
+		return nil, err
+	}
+	if org.CredentialType == CredentialServiceAccount {
+		// The engine marks the whole serviceAccount block secret; the expiry
+		// is not, and consumers must be able to read it to plan rotation.
+		org.SecretExpiresAt = m.warnOnExpiry(org, pulumi.Unsecret(org.SecretExpiresAt).(pulumi.StringOutput))
+	}
+	if err := m.registerAccessList(org, plan.accessList); err != nil {
+		return nil, err
+	}
 	if err := m.registerPolicies(org, plan.policies); err != nil {
 		return nil, err
 	}
@@ -257,11 +293,12 @@ func (m *MultiOrg) Provider(key string) (*mongodbatlas.Provider, error) {
 		return p, nil
 	}
 	args := &mongodbatlas.ProviderArgs{BaseUrl: m.baseURL}
+	cred := org.providerCredential
 	switch org.CredentialType {
 	case CredentialServiceAccount:
-		args.ClientId, args.ClientSecret = org.credential["clientId"], org.credential["clientSecret"]
+		args.ClientId, args.ClientSecret = cred["clientId"], cred["clientSecret"]
 	case CredentialAPIKey:
-		args.PublicKey, args.PrivateKey = org.credential["publicKey"], org.credential["privateKey"]
+		args.PublicKey, args.PrivateKey = cred["publicKey"], cred["privateKey"]
 	}
 	p, err := mongodbatlas.NewProvider(m.ctx, m.name+"-"+key, args, pulumi.Parent(m))
 	if err != nil {

@@ -1,9 +1,10 @@
 package multiorg
 
 import (
-	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"maps"
 	"slices"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/atlas-multiorg/atlas-multiorg/internal/mongodbatlas"
 )
@@ -23,6 +24,8 @@ type orgPlan struct {
 	settings       Settings
 	protect        bool
 	policies       []policy
+	accessList     []AccessListEntry
+	rotateEvery    int // hours; 0 means no rotation
 }
 
 // plan resolves the defaults of a valid spec, in key order.
@@ -50,6 +53,7 @@ func (s Spec) plan() []orgPlan {
 		}
 		p.federationID, p.payingOrgID = o.FederationSettingsID, s.PayingOrgID
 		p.settings = o.Settings.withDefaults(DefaultSettings())
+		p.accessList = o.accessList()
 		switch {
 		case o.APIKey != nil:
 			p.credentialType, p.apiKey = CredentialAPIKey, o.APIKey
@@ -59,6 +63,9 @@ func (s Spec) plan() []orgPlan {
 				sa.SecretExpiresAfterHours = ptr(profile.secretHoursDefault())
 			}
 			p.credentialType, p.serviceAccount = CredentialServiceAccount, &sa
+			if sa.RotateEveryHours != nil {
+				p.rotateEvery = *sa.RotateEveryHours
+			}
 		default:
 			sa := DefaultServiceAccount(key)
 			sa.SecretExpiresAfterHours = ptr(profile.secretHoursDefault())

@@ -137,6 +137,16 @@ func (p Profile) validateOrg(ps *problems, path, key string, org OrgSpec) {
 		ps.add(path+".serviceAccount.secretExpiresAfterHours", "%d hours is above the cap of %d hours %s; rotate more often",
 			*sa.SecretExpiresAfterHours, p.MaxSecretExpiresAfterHours, in)
 	}
+	if sa := org.ServiceAccount; sa != nil && sa.RotateEveryHours != nil {
+		lifetime := p.secretHoursDefault()
+		if sa.SecretExpiresAfterHours != nil {
+			lifetime = *sa.SecretExpiresAfterHours
+		}
+		if r := *sa.RotateEveryHours; r < 1 || r > lifetime/3 {
+			ps.add(path+".serviceAccount.rotateEveryHours", "must be between 1 and a third of the secret's lifetime (%d/3 = %d hours), got %d: "+
+				"with a run at least once per period, the secret being replaced then stays valid for at least one more period", lifetime, lifetime/3, r)
+		}
+	}
 	for _, name := range p.RequiredPolicies {
 		if org.ResourcePolicies != nil {
 			if v := org.ResourcePolicies.policySwitch(name); v != nil && !*v {

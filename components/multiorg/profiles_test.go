@@ -106,7 +106,7 @@ func TestProfileRules(t *testing.T) {
 			setOrg(s, "analytics", func(o *OrgSpec) { o.ResourcePolicies = &ResourcePolicies{RequireMaintenanceWindow: ptr(false)} })
 		}, "orgs.analytics.resourcePolicies.requireMaintenanceWindow", "cannot be switched off in the prod profile"},
 		"dev still refuses an access list lock-out": {"dev", func(s *Spec) { setOrg(s, "analytics", func(o *OrgSpec) { o.APIAccessListRequired = ptr(true) }) },
-			"orgs.analytics.apiAccessListRequired", "would lock the new organization's own credential out"},
+			"orgs.analytics.apiAccessListRequired", "true with an empty access list would lock the organization's own credential out"},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {

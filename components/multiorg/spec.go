@@ -17,6 +17,9 @@ type Spec struct {
 	// Environment selects the Profile whose defaults and rules apply:
 	// dev, staging or prod. Empty means DefaultEnvironment.
 	Environment string
+	// ExpiryWarningHours: every run warns about each service account secret
+	// that expires within this many hours. 0 means DefaultExpiryWarningHours.
+	ExpiryWarningHours int
 }
 
 // OrgSpec declares one organization. The JSON names are the stack config's.
@@ -70,12 +73,37 @@ type ServiceAccountSpec struct {
 	Description             string   `json:"description"`
 	Roles                   []string `json:"roles"`
 	SecretExpiresAfterHours *int     `json:"secretExpiresAfterHours,omitempty"`
+	// RotateEveryHours issues a new secret once per period of this many
+	// hours; at most a third of the secret's lifetime.
+	RotateEveryHours *int `json:"rotateEveryHours,omitempty"`
+	// AccessList are the addresses the service account may call the Admin API from.
+	AccessList []AccessListEntry `json:"accessList,omitempty"`
 }
 
-// APIKeySpec is an API-key credential. Both fields are required.
+// APIKeySpec is an API-key credential. Description and Roles are required.
 type APIKeySpec struct {
 	Description string   `json:"description"`
 	Roles       []string `json:"roles"`
+	// AccessList are the addresses the key may call the Admin API from.
+	AccessList []AccessListEntry `json:"accessList,omitempty"`
+}
+
+// AccessListEntry is one entry of a credential's API access list: exactly
+// one of an IP address and a CIDR block.
+type AccessListEntry struct {
+	IPAddress string `json:"ipAddress,omitempty"`
+	CIDRBlock string `json:"cidrBlock,omitempty"`
+}
+
+// accessList returns the access list of the organization's credential.
+func (o OrgSpec) accessList() []AccessListEntry {
+	switch {
+	case o.ServiceAccount != nil:
+		return o.ServiceAccount.AccessList
+	case o.APIKey != nil:
+		return o.APIKey.AccessList
+	}
+	return nil
 }
 
 // CredentialType names the kind of credential an organization was given.

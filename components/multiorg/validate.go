@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"maps"
 	"net/mail"
+	"net/netip"
 	"regexp"
 	"slices"
 	"sort"
@@ -114,6 +115,9 @@ func (s Spec) validate(ps *problems) {
 		ps.add("payingOrgId", "must be a 24-character lowercase hexadecimal organization ID, got %q", s.PayingOrgID)
 	}
 	checkHexID(ps, "orgOwnerId", s.OrgOwnerID, "Atlas user ID")
+	if h := s.ExpiryWarningHours; h < 0 || h > maxSecretExpiresHours {
+		ps.add("expiryWarningHours", "must be between 1 and %d hours, got %d (0 means the default, %d)", maxSecretExpiresHours, h, DefaultExpiryWarningHours)
+	}
 	if len(s.Orgs) == 0 {
 		ps.add("orgs", "required: declare at least one organization, keyed by a stable name (orgs.<key>.name: ...)")
 	}
@@ -177,6 +181,7 @@ func (s Spec) validateOrg(ps *problems, path, key string, org OrgSpec) {
 		if h := sa.SecretExpiresAfterHours; h != nil && (*h < minSecretExpiresHours || *h > maxSecretExpiresHours) {
 			ps.add(p+".secretExpiresAfterHours", "must be between %d and %d hours, got %d", minSecretExpiresHours, maxSecretExpiresHours, *h)
 		}
+		checkAccessList(ps, p+".accessList", sa.AccessList)
 	}
 	if ak := org.APIKey; ak != nil {
 		p := path + ".apiKey"
@@ -187,10 +192,12 @@ func (s Spec) validateOrg(ps *problems, path, key string, org OrgSpec) {
 			ps.add(p+".description", "is %d characters; Atlas allows at most %d", n, maxCredentialDesc)
 		}
 		checkRoles(ps, p+".roles", ak.Roles)
+		checkAccessList(ps, p+".accessList", ak.AccessList)
 	}
-	if v := org.APIAccessListRequired; v != nil && *v && !org.Adopted() {
-		ps.add(path+".apiAccessListRequired", "true would lock the new organization's own credential out: the provider "+
-			"switches it on with that credential, whose address is on no access list; leave it false when creating the organization")
+	if v := org.APIAccessListRequired; v != nil && *v && !org.Adopted() && len(org.accessList()) == 0 {
+		ps.add(path+".apiAccessListRequired", "true with an empty access list would lock the organization's own credential out: "+
+			"every Admin API call, the provider's included, would be refused; list the addresses your deployments run from "+
+			"under serviceAccount.accessList (or apiKey.accessList), or leave it false")
 	}
 	if org.ResourcePolicies != nil {
 		org.ResourcePolicies.validate(ps, path+".resourcePolicies")
@@ -229,6 +236,48 @@ func (o OrgSpec) creationOnlyFieldsSet() []string {
 		}
 	}
 	return fields
+}
+
+// checkAccessList checks each entry: exactly one of an address and a block,
+// well formed, never everything, never twice.
+func checkAccessList(ps *problems, path string, entries []AccessListEntry) {
+	seen := map[string]bool{}
+	for i, e := range entries {
+		p := fmt.Sprintf("%s[%d]", path, i)
+		var value string
+		switch {
+		case e.IPAddress != "" && e.CIDRBlock != "":
+			ps.add(p, "give either ipAddress or cidrBlock, not both")
+			continue
+		case e.IPAddress != "":
+			value = e.IPAddress
+			if _, err := netip.ParseAddr(e.IPAddress); err != nil {
+				ps.add(p+".ipAddress", "%q is not an IP address", e.IPAddress)
+				continue
+			}
+		case e.CIDRBlock != "":
+			value = e.CIDRBlock
+			prefix, err := netip.ParsePrefix(e.CIDRBlock)
+			switch {
+			case err != nil:
+				ps.add(p+".cidrBlock", "%q is not a CIDR block such as 203.0.113.0/24", e.CIDRBlock)
+				continue
+			case prefix.Bits() == 0:
+				ps.add(p+".cidrBlock", "%q allows every address, which makes the access list pointless; list the addresses you deploy from", e.CIDRBlock)
+				continue
+			case prefix.Masked() != prefix:
+				ps.add(p+".cidrBlock", "%q has host bits set; did you mean %s?", e.CIDRBlock, prefix.Masked())
+				continue
+			}
+		default:
+			ps.add(p, "give ipAddress or cidrBlock")
+			continue
+		}
+		if seen[value] {
+			ps.add(p, "%s is listed twice; list each entry once", value)
+		}
+		seen[value] = true
+	}
 }
 
 func checkHexID(ps *problems, path, value, what string) {

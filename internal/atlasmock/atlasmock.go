@@ -25,8 +25,12 @@ const (
 	Stack   = "dev"
 )
 
-// CreatedAt is the creation time every mocked credential reports.
-var CreatedAt = time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)
+// CreatedAt is the creation time every mocked organization credential
+// reports, and RotatedAt that of every rotated secret.
+var (
+	CreatedAt = time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)
+	RotatedAt = time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
+)
 
 // Monitor is a pulumi.MockResourceMonitor that records every registration.
 type Monitor struct {
@@ -127,6 +131,20 @@ func (m *Monitor) NewResource(args pulumi.MockResourceArgs) (string, resource.Pr
 		outputs["orgId"] = resource.NewProperty(orgID)
 		m.addCredential(args.Name, outputs)
 	}
+	if args.TypeToken == "mongodbatlas:index/serviceAccountSecret:ServiceAccountSecret" {
+		trigger := ""
+		if args.RegisterRPC != nil && args.RegisterRPC.GetReplacementTrigger() != nil {
+			trigger = args.RegisterRPC.GetReplacementTrigger().GetStringValue()
+		}
+		hours := 0.0
+		if h, ok := outputs["secretExpiresAfterHours"]; ok && h.IsNumber() {
+			hours = h.NumberValue()
+		}
+		outputs["secret"] = resource.NewProperty(RotatedSecret(args.Name, trigger))
+		outputs["secretId"] = resource.NewProperty(FakeID(args.Name + trigger))
+		outputs["createdAt"] = resource.NewProperty(RotatedAt.Format(time.RFC3339))
+		outputs["expiresAt"] = resource.NewProperty(RotatedAt.Add(time.Duration(hours) * time.Hour).Format(time.RFC3339))
+	}
 	if m.EngineSecrets && args.RegisterRPC != nil {
 		for _, key := range args.RegisterRPC.GetAdditionalSecretOutputs() {
 			if v, ok := outputs[resource.PropertyKey(key)]; ok && !v.IsSecret() {
@@ -142,6 +160,11 @@ const stackReferenceType = "pulumi:pulumi:StackReference"
 // readStack answers a stack reference with the outputs in m.Stacks.
 func (m *Monitor) readStack(args pulumi.MockResourceArgs) (string, resource.PropertyMap, error) {
 	outputs, ok := m.Stacks[args.ID]
+	if !ok && args.ID == "organization/"+Project+"/"+m.stackName() {
+		// A stack that reads its own outputs before its first deployment
+		// finds none.
+		outputs, ok = resource.PropertyMap{}, true
+	}
 	if !ok {
 		return "", nil, fmt.Errorf("stack %q not found", args.ID)
 	}
@@ -204,6 +227,19 @@ func ClientSecret(name string) string { return "mdb_sa_sk_SECRET_" + name }
 func PublicKey(name string) string    { return "pubkey" + FakeID(name)[:8] }
 func PrivateKey(name string) string   { return "PRIVATE-KEY-SECRET-" + name }
 
+// RotatedSecret is the secret a ServiceAccountSecret registered under name
+// with the given replacement trigger gets: a new trigger, a new secret.
+func RotatedSecret(name, trigger string) string {
+	return "mdb_sa_sk_ROTATED_SECRET_" + name + "@" + trigger
+}
+
+func (m *Monitor) stackName() string {
+	if m.Stack == "" {
+		return Stack
+	}
+	return m.Stack
+}
+
 // Run runs program under the mocks. A non-nil config (full keys such as
 // "atlas-multiorg:orgs", values as Pulumi passes them: objects as JSON) is
 // passed the way the engine passes it, in PULUMI_CONFIG, so a test that gives
@@ -217,11 +253,7 @@ func Run(t testing.TB, m *Monitor, config map[string]string, program pulumi.RunF
 		}
 		t.Setenv(pulumi.EnvConfig, string(raw))
 	}
-	stack := m.Stack
-	if stack == "" {
-		stack = Stack
-	}
-	return pulumi.RunErr(program, pulumi.WithMocks(Project, stack, m))
+	return pulumi.RunErr(program, pulumi.WithMocks(Project, m.stackName(), m))
 }
 
 // Resolved is an awaited output.

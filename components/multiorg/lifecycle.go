@@ -1,0 +1,188 @@
+package multiorg
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/atlas-multiorg/atlas-multiorg/internal/mongodbatlas"
+)
+
+// Previous is what the stack's last deployment exported. Some decisions
+// depend on what already exists in Atlas, which the program cannot read
+// before it registers anything; the last deployment's outputs say it.
+type Previous struct {
+	// Orgs are the last deployment's organizations, by org key.
+	Orgs map[string]PreviousOrg
+	// Credentials is the last "credentials" export, a secret: per org key,
+	// the newest credential. Nil when unknown.
+	Credentials pulumi.StringMapMapInput
+}
+
+// PreviousOrg is one organization as the last deployment left it.
+type PreviousOrg struct {
+	// CredentialType is the kind of its credential.
+	CredentialType CredentialType
+	// SecretExpiresAt is when its newest service account secret expires;
+	// zero when unknown.
+	SecretExpiresAt time.Time
+	// AccessListEntries is the number of API access list entries its
+	// credential had.
+	AccessListEntries int
+}
+
+// accessListSwitch is the apiAccessListRequired value to send. The provider
+// switches the setting on with the organization's own credential, and then
+// reads the organization with it: if that credential's access list does not
+// exist yet, the run has locked itself out. So a created organization gets
+// the switch only once the last deployment left its access list in place;
+// until then it stays off, and the run says that the next run switches it on.
+func (m *MultiOrg) accessListSwitch(plan orgPlan) *bool {
+	want := plan.settings.APIAccessListRequired
+	if want == nil || !*want || plan.importID != "" {
+		return want
+	}
+	if prev, ok := m.previousOrg(plan.key); ok && prev.AccessListEntries > 0 {
+		return want
+	}
+	_ = m.ctx.Log.Info(fmt.Sprintf("organization %q: apiAccessListRequired stays off in this run, while its credential's API access list "+
+		"is created; the next `pulumi up` switches it on", plan.key), nil)
+	return ptr(false)
+}
+
+// providerCredential is the credential the organization's own provider signs
+// in with. The secret Atlas returned at creation expires; with rotation, the
+// newest secret the last deployment exported is still valid and is used
+// instead, so the provider can go on issuing secrets.
+func (m *MultiOrg) providerCredential(org *Org) pulumi.StringMap {
+	prev, ok := m.previousOrg(org.Key)
+	if org.CredentialType != CredentialServiceAccount || !ok || m.previous.Credentials == nil ||
+		prev.CredentialType != CredentialServiceAccount || !prev.SecretExpiresAt.After(m.now) {
+		return org.credential
+	}
+	last := m.previous.Credentials.ToStringMapMapOutput().MapIndex(pulumi.String(org.Key))
+	return pulumi.StringMap{
+		"clientId":     org.credential["clientId"],
+		"clientSecret": pulumi.ToSecret(last.MapIndex(pulumi.String("clientSecret"))).(pulumi.StringOutput),
+	}
+}
+
+func (m *MultiOrg) previousOrg(key string) (PreviousOrg, bool) {
+	if m.previous == nil {
+		return PreviousOrg{}, false
+	}
+	prev, ok := m.previous.Orgs[key]
+	return prev, ok
+}
+
+// rotationPeriod is the index of the rotation period that contains now.
+// Periods count from the Unix epoch, so every run within one period agrees on
+// it, whenever and however often the stack runs.
+func rotationPeriod(now time.Time, everyHours int) int64 {
+	return now.Unix() / int64(everyHours*3600)
+}
+
+// registerRotation gives a rotating service account a secret of its own,
+// replaced when a new rotation period begins. The replaced secret is retained
+// in Atlas, not deleted, so consumers that still hold it keep working until
+// it expires; the stack exports the newest.
+func (m *MultiOrg) registerRotation(org *Org, plan orgPlan) error {
+	if plan.rotateEvery == 0 {
+		return nil
+	}
+	p, err := m.Provider(org.Key)
+	if err != nil {
+		return err
+	}
+	trigger := fmt.Sprintf("every-%dh-period-%d", plan.rotateEvery, rotationPeriod(m.now, plan.rotateEvery))
+	secret, err := mongodbatlas.NewServiceAccountSecret(m.ctx, m.name+"-"+org.Key+"-secret", &mongodbatlas.ServiceAccountSecretArgs{
+		ClientId:                org.credential["clientId"],
+		OrgId:                   org.Resource.OrgId,
+		SecretExpiresAfterHours: pulumi.Int(*plan.serviceAccount.SecretExpiresAfterHours),
+	}, pulumi.Parent(m), pulumi.Provider(p), pulumi.ReplacementTrigger(pulumi.String(trigger)), pulumi.RetainOnDelete(true))
+	if err != nil {
+		return fmt.Errorf("creating the rotated secret: %w", err)
+	}
+	org.credential = pulumi.StringMap{
+		"clientId":     org.credential["clientId"],
+		"clientSecret": m.credentialField(org, "clientSecret", secret.Secret),
+	}
+	org.SecretExpiresAt = secret.ExpiresAt
+	return nil
+}
+
+// warnOnExpiry logs a warning, on every run, when the secret expiring at
+// expiresAt is expired or expires within the warning window.
+func (m *MultiOrg) warnOnExpiry(org *Org, expiresAt pulumi.StringOutput) pulumi.StringOutput {
+	return expiresAt.ApplyT(func(at string) string {
+		expiry, err := time.Parse(time.RFC3339, at)
+		if at == "" || err != nil {
+			return at
+		}
+		left := expiry.Sub(m.now)
+		var msg string
+		switch {
+		case left <= 0:
+			msg = fmt.Sprintf("organization %q: its service account secret expired at %s; consumers of the exported credential are locked out "+
+				"and the provider falls back to the caller's credentials. Issue a new secret (serviceAccount.rotateEveryHours does it on every run)", org.Key, at)
+		case left <= m.warnWithin:
+			msg = fmt.Sprintf("organization %q: its service account secret expires at %s, in %s, within the %s warning window; "+
+				"rotate it (serviceAccount.rotateEveryHours) before consumers are locked out", org.Key, at, left.Round(time.Minute), m.warnWithin)
+		default:
+			return at
+		}
+		_ = m.ctx.Log.Warn(msg, &pulumi.LogArgs{Resource: org.Resource})
+		return at
+	}).(pulumi.StringOutput)
+}
+
+// registerAccessList gives the organization's credential its API access
+// list, through the organization's own provider.
+func (m *MultiOrg) registerAccessList(org *Org, entries []AccessListEntry) error {
+	if len(entries) == 0 {
+		return nil
+	}
+	p, err := m.Provider(org.Key)
+	if err != nil {
+		return err
+	}
+	opts := []pulumi.ResourceOption{pulumi.Parent(m), pulumi.Provider(p)}
+	var apiKeyID pulumi.StringOutput
+	if org.CredentialType == CredentialAPIKey {
+		apiKeyID = mongodbatlas.ApiKeyIdOutput(m.ctx, org.Resource.OrgId, org.credential["publicKey"].ToStringOutput(), pulumi.Provider(p))
+	}
+	for _, e := range entries {
+		name := m.name + "-" + org.Key + "-allow-" + entryName(e)
+		ip, cidr := optional(e.IPAddress), optional(e.CIDRBlock)
+		switch org.CredentialType {
+		case CredentialServiceAccount:
+			_, err = mongodbatlas.NewServiceAccountAccessListEntry(m.ctx, name, &mongodbatlas.ServiceAccountAccessListEntryArgs{
+				OrgId: org.Resource.OrgId, ClientId: org.credential["clientId"], IpAddress: ip, CidrBlock: cidr,
+			}, opts...)
+		case CredentialAPIKey:
+			_, err = mongodbatlas.NewAccessListApiKey(m.ctx, name, &mongodbatlas.AccessListApiKeyArgs{
+				OrgId: org.Resource.OrgId, ApiKeyId: apiKeyID, IpAddress: ip, CidrBlock: cidr,
+			}, opts...)
+		}
+		if err != nil {
+			return fmt.Errorf("creating access list entry %s: %w", name, err)
+		}
+	}
+	return nil
+}
+
+// entryName names an access list entry's resource after its value, so
+// reordering the list changes nothing.
+func entryName(e AccessListEntry) string {
+	v := e.IPAddress + e.CIDRBlock
+	return strings.NewReplacer("/", "-", ":", "_").Replace(v)
+}
+
+func optional(s string) pulumi.StringPtrInput {
+	if s == "" {
+		return nil
+	}
+	return pulumi.String(s)
+}

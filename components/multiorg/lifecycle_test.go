@@ -1,0 +1,281 @@
+package multiorg
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/atlas-multiorg/atlas-multiorg/internal/atlasmock"
+	"github.com/atlas-multiorg/atlas-multiorg/internal/mongodbatlas"
+)
+
+// rotatingSpec is validSpec whose analytics org rotates its 720-hour secret
+// every 240 hours.
+func rotatingSpec() Spec {
+	s := validSpec()
+	setOrg(&s, "analytics", func(o *OrgSpec) {
+		o.ServiceAccount = &ServiceAccountSpec{Name: "ci", Description: "ci", Roles: []string{RoleOrgOwner},
+			SecretExpiresAfterHours: ptr(720), RotateEveryHours: ptr(240)}
+	})
+	return s
+}
+
+type runResult struct {
+	mon         *atlasmock.Monitor
+	credentials map[string]map[string]string
+	expiries    map[string]string
+	warnings    []string
+	infos       []string
+}
+
+// runAt runs the component at a given time, with what a last deployment left.
+func runAt(t *testing.T, spec Spec, now time.Time, previous *Previous, mon *atlasmock.Monitor) runResult {
+	t.Helper()
+	if mon == nil {
+		mon = &atlasmock.Monitor{}
+	}
+	logs := &atlasmock.Log{}
+	res := runResult{mon: mon}
+	err := atlasmock.Run(t, mon, nil, func(ctx *pulumi.Context) error {
+		ctx.Log = logs.Wrap(ctx.Log)
+		m, err := NewMultiOrg(ctx, "orgs", &MultiOrgArgs{Spec: spec, Previous: previous, Now: func() time.Time { return now }})
+		if err != nil {
+			return err
+		}
+		creds := await(t, m.Credentials)
+		assert.True(t, creds.Secret)
+		res.credentials = creds.Value.(map[string]map[string]string)
+		res.expiries = await(t, m.SecretExpiresAt).Value.(map[string]string)
+		return nil
+	})
+	require.NoError(t, err)
+	res.warnings = logs.Warnings()
+	for _, e := range logs.Entries() {
+		if e.Severity == "info" {
+			res.infos = append(res.infos, e.Message)
+		}
+	}
+	return res
+}
+
+func TestRotationReplacesTheSecretOncePerPeriod(t *testing.T) {
+	t.Parallel()
+	period := 240 * time.Hour
+	start := time.Unix(0, 0).Add(period * 2000) // the start of period 2000
+	trigger := func(r runResult) string {
+		s := r.mon.ByType(mongodbatlas.ServiceAccountSecretType)["orgs-analytics-secret"]
+		return s.RegisterRPC.GetReplacementTrigger().GetStringValue()
+	}
+
+	early := runAt(t, rotatingSpec(), start.Add(time.Hour), nil, nil)
+	late := runAt(t, rotatingSpec(), start.Add(period-time.Second), nil, nil)
+	next := runAt(t, rotatingSpec(), start.Add(period), nil, nil)
+
+	assert.Equal(t, "every-240h-period-2000", trigger(early))
+	assert.Equal(t, trigger(early), trigger(late), "inside a period nothing changes")
+	assert.Equal(t, "every-240h-period-2001", trigger(next), "a new period replaces the secret")
+
+	secret := early.mon.ByType(mongodbatlas.ServiceAccountSecretType)["orgs-analytics-secret"]
+	assert.True(t, secret.RegisterRPC.GetRetainOnDelete(), "a replaced secret is left to expire, never deleted")
+	assert.False(t, secret.RegisterRPC.GetDeleteBeforeReplace(), "the new secret exists before the old one leaves the state")
+	assert.Contains(t, secret.Provider, "pulumi:providers:mongodbatlas::orgs-analytics::", "through the org's own provider")
+	assert.Equal(t, resource.PropertyMap{
+		"clientId":                resource.MakeSecret(resource.NewProperty(atlasmock.ClientID("orgs-analytics"))),
+		"orgId":                   resource.NewProperty(atlasmock.FakeID("orgs-analytics")),
+		"secretExpiresAfterHours": resource.NewProperty(720.0),
+	}, secret.Inputs)
+	assert.Contains(t, secret.RegisterRPC.GetAdditionalSecretOutputs(), "secret")
+
+	assert.Equal(t, atlasmock.RotatedSecret("orgs-analytics-secret", "every-240h-period-2000"), early.credentials["analytics"]["clientSecret"],
+		"the export is the rotated secret")
+	assert.Equal(t, atlasmock.RotatedSecret("orgs-analytics-secret", "every-240h-period-2001"), next.credentials["analytics"]["clientSecret"],
+		"and follows it into the next period")
+	assert.Equal(t, atlasmock.RotatedAt.Add(720*time.Hour).Format(time.RFC3339), early.expiries["analytics"], "with the rotated secret's expiry")
+	assert.Empty(t, runAt(t, validSpec(), start, nil, nil).mon.ByType(mongodbatlas.ServiceAccountSecretType), "no rotation, no secret resource")
+}
+
+func TestProviderSignsInWithTheNewestValidSecret(t *testing.T) {
+	t.Parallel()
+	now := atlasmock.RotatedAt.Add(24 * time.Hour)
+	lastCredentials := pulumi.ToSecret(pulumi.StringMapMap{
+		"analytics": pulumi.StringMap{"clientId": pulumi.String("id"), "clientSecret": pulumi.String("mdb_sa_sk_LAST_SECRET")},
+	}).(pulumi.StringMapMapOutput)
+	previous := func(expires time.Time) *Previous {
+		return &Previous{
+			Orgs:        map[string]PreviousOrg{"analytics": {CredentialType: CredentialServiceAccount, SecretExpiresAt: expires}},
+			Credentials: lastCredentials,
+		}
+	}
+	tests := map[string]struct {
+		previous *Previous
+		secret   string
+	}{
+		"first deployment: the creation secret":    {nil, atlasmock.ClientSecret("orgs-analytics")},
+		"last secret still valid: that one":        {previous(now.Add(time.Hour)), "mdb_sa_sk_LAST_SECRET"},
+		"last secret expired: the creation secret": {previous(now.Add(-time.Hour)), atlasmock.ClientSecret("orgs-analytics")},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			r := runAt(t, rotatingSpec(), now, tc.previous, nil)
+			p := r.mon.ByType(mongodbatlas.ProviderType)["orgs-analytics"]
+			assert.Equal(t, resource.MakeSecret(resource.NewProperty(tc.secret)), p.Inputs["clientSecret"])
+		})
+	}
+}
+
+func TestExpiryWarnings(t *testing.T) {
+	t.Parallel()
+	expiry := atlasmock.CreatedAt.Add(DefaultSecretExpiresAfterHours * time.Hour)
+	tests := map[string]struct {
+		now    time.Time
+		window int
+		want   string // "" for no warning
+	}{
+		"far from expiry": {expiry.Add(-15 * 24 * time.Hour), 0, ""},
+		"inside the default window": {expiry.Add(-13 * 24 * time.Hour), 0,
+			fmt.Sprintf(`organization "analytics": its service account secret expires at %s, in 312h0m0s, within the 336h0m0s warning window`, expiry.Format(time.RFC3339))},
+		"inside a configured window": {expiry.Add(-30 * 24 * time.Hour), 31 * 24,
+			`organization "analytics": its service account secret expires at ` + expiry.Format(time.RFC3339) + `, in 720h0m0s, within the 744h0m0s warning window`},
+		"outside a configured window": {expiry.Add(-13 * 24 * time.Hour), 24, ""},
+		"expired":                     {expiry.Add(time.Minute), 0, `organization "analytics": its service account secret expired at ` + expiry.Format(time.RFC3339)},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			spec := validSpec()
+			spec.ExpiryWarningHours = tc.window
+			r := runAt(t, spec, tc.now, nil, nil)
+			if tc.want == "" {
+				assert.Empty(t, r.warnings)
+				return
+			}
+			require.Len(t, r.warnings, 1, "one warning, for the one service account: %v", r.warnings)
+			assert.True(t, strings.HasPrefix(r.warnings[0], tc.want), "%q\nstarts with\n%q", r.warnings[0], tc.want)
+			assert.NotContains(t, r.warnings[0], "SECRET", "no secret in a log line")
+		})
+	}
+}
+
+func TestAccessListsGoThroughTheOrgProvider(t *testing.T) {
+	t.Parallel()
+	spec := validSpec()
+	setOrg(&spec, "analytics", func(o *OrgSpec) {
+		o.ServiceAccount = &ServiceAccountSpec{Name: "ci", Description: "ci", Roles: []string{RoleOrgOwner},
+			AccessList: []AccessListEntry{{IPAddress: "203.0.113.7"}, {CIDRBlock: "198.51.100.0/24"}}}
+	})
+	setOrg(&spec, "billing", func(o *OrgSpec) { o.APIKey.AccessList = []AccessListEntry{{CIDRBlock: "2001:db8::/48"}} })
+	billingOrg := atlasmock.FakeID("orgs-billing")
+	mon := &atlasmock.Monitor{APIKeys: map[string][]string{billingOrg: {atlasmock.PublicKey("orgs-billing")}}}
+	runAt(t, spec, atlasmock.CreatedAt, nil, mon)
+
+	sa := mon.ByType(mongodbatlas.ServiceAccountAccessListEntryType)
+	clientID := resource.MakeSecret(resource.NewProperty(atlasmock.ClientID("orgs-analytics")))
+	analyticsOrg := resource.NewProperty(atlasmock.FakeID("orgs-analytics"))
+	assert.Equal(t, resource.PropertyMap{"orgId": analyticsOrg, "clientId": clientID, "ipAddress": resource.NewProperty("203.0.113.7")},
+		sa["orgs-analytics-allow-203.0.113.7"].Inputs)
+	assert.Equal(t, resource.PropertyMap{"orgId": analyticsOrg, "clientId": clientID, "cidrBlock": resource.NewProperty("198.51.100.0/24")},
+		sa["orgs-analytics-allow-198.51.100.0-24"].Inputs)
+	for name, e := range sa {
+		assert.Contains(t, e.Provider, "::orgs-analytics::", name)
+	}
+	ak := mon.ByType(mongodbatlas.AccessListApiKeyType)["orgs-billing-allow-2001_db8__-48"]
+	assert.Equal(t, resource.PropertyMap{
+		"orgId":     resource.NewProperty(billingOrg),
+		"apiKeyId":  resource.MakeSecret(resource.NewProperty(atlasmock.APIKeyID(atlasmock.PublicKey("orgs-billing")))),
+		"cidrBlock": resource.NewProperty("2001:db8::/48"),
+	}, ak.Inputs)
+	assert.Contains(t, ak.Provider, "::orgs-billing::")
+	assert.Empty(t, mon.ByType(mongodbatlas.ServiceAccountSecretType))
+}
+
+func TestAccessListSwitchWaitsForTheAccessList(t *testing.T) {
+	t.Parallel()
+	spec := validSpec()
+	setOrg(&spec, "analytics", func(o *OrgSpec) {
+		o.APIAccessListRequired = ptr(true)
+		o.ServiceAccount = &ServiceAccountSpec{Name: "ci", Description: "ci", Roles: []string{RoleOrgOwner},
+			AccessList: []AccessListEntry{{IPAddress: "203.0.113.7"}}}
+	})
+	require.NoError(t, spec.Validate())
+	sent := func(r runResult) resource.PropertyValue {
+		return r.mon.ByType(mongodbatlas.OrganizationType)["orgs-analytics"].Inputs["apiAccessListRequired"]
+	}
+
+	first := runAt(t, spec, atlasmock.CreatedAt, nil, nil)
+	assert.Equal(t, resource.NewProperty(false), sent(first), "the first run creates the access list, with the switch off")
+	require.Len(t, first.infos, 1)
+	assert.Contains(t, first.infos[0], `organization "analytics": apiAccessListRequired stays off in this run`)
+
+	previous := &Previous{Orgs: map[string]PreviousOrg{"analytics": {CredentialType: CredentialServiceAccount, AccessListEntries: 1}}}
+	second := runAt(t, spec, atlasmock.CreatedAt, previous, nil)
+	assert.Equal(t, resource.NewProperty(true), sent(second), "the next run switches it on, once the access list exists")
+	assert.Empty(t, second.infos)
+}
+
+func TestLifecycleValidation(t *testing.T) {
+	t.Parallel()
+	sa := func(mut func(*ServiceAccountSpec)) func(*OrgSpec) {
+		return func(o *OrgSpec) {
+			s := &ServiceAccountSpec{Name: "ci", Description: "ci", Roles: []string{RoleOrgOwner}}
+			mut(s)
+			o.ServiceAccount = s
+		}
+	}
+	tests := map[string]struct {
+		mutate  func(*OrgSpec)
+		path    string
+		message string
+	}{
+		"rotation longer than a third of the lifetime": {sa(func(s *ServiceAccountSpec) { s.SecretExpiresAfterHours, s.RotateEveryHours = ptr(720), ptr(241) }),
+			"orgs.analytics.serviceAccount.rotateEveryHours", "a third of the secret's lifetime (720/3 = 240 hours), got 241"},
+		"rotation against the default lifetime": {sa(func(s *ServiceAccountSpec) { s.RotateEveryHours = ptr(2160) }),
+			"orgs.analytics.serviceAccount.rotateEveryHours", "(2160/3 = 720 hours), got 2160"},
+		"rotation of zero hours": {sa(func(s *ServiceAccountSpec) { s.RotateEveryHours = ptr(0) }),
+			"orgs.analytics.serviceAccount.rotateEveryHours", "must be between 1 and"},
+		"entry with both": {sa(func(s *ServiceAccountSpec) {
+			s.AccessList = []AccessListEntry{{IPAddress: "1.2.3.4", CIDRBlock: "1.2.3.0/24"}}
+		}),
+			"orgs.analytics.serviceAccount.accessList[0]", "either ipAddress or cidrBlock, not both"},
+		"entry with neither": {sa(func(s *ServiceAccountSpec) { s.AccessList = []AccessListEntry{{}} }),
+			"orgs.analytics.serviceAccount.accessList[0]", "give ipAddress or cidrBlock"},
+		"bad address": {sa(func(s *ServiceAccountSpec) { s.AccessList = []AccessListEntry{{IPAddress: "1.2.3"}} }),
+			"orgs.analytics.serviceAccount.accessList[0].ipAddress", `"1.2.3" is not an IP address`},
+		"bad block": {sa(func(s *ServiceAccountSpec) { s.AccessList = []AccessListEntry{{CIDRBlock: "1.2.3.4"}} }),
+			"orgs.analytics.serviceAccount.accessList[0].cidrBlock", "is not a CIDR block"},
+		"everything": {sa(func(s *ServiceAccountSpec) { s.AccessList = []AccessListEntry{{CIDRBlock: "0.0.0.0/0"}} }),
+			"orgs.analytics.serviceAccount.accessList[0].cidrBlock", "allows every address"},
+		"host bits": {sa(func(s *ServiceAccountSpec) { s.AccessList = []AccessListEntry{{CIDRBlock: "10.1.2.3/8"}} }),
+			"orgs.analytics.serviceAccount.accessList[0].cidrBlock", "did you mean 10.0.0.0/8?"},
+		"duplicate entry": {sa(func(s *ServiceAccountSpec) {
+			s.AccessList = []AccessListEntry{{IPAddress: "1.2.3.4"}, {IPAddress: "1.2.3.4"}}
+		}),
+			"orgs.analytics.serviceAccount.accessList[1]", "listed twice"},
+		"api key entry": {func(o *OrgSpec) {
+			o.APIKey = &APIKeySpec{Description: "d", Roles: []string{RoleOrgOwner}, AccessList: []AccessListEntry{{IPAddress: "x"}}}
+		}, "orgs.analytics.apiKey.accessList[0].ipAddress", `"x" is not an IP address`},
+		"lock-out": {func(o *OrgSpec) { o.APIAccessListRequired = ptr(true) },
+			"orgs.analytics.apiAccessListRequired", "true with an empty access list would lock the organization's own credential out"},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			spec := validSpec()
+			setOrg(&spec, "analytics", tc.mutate)
+			var verr *ValidationError
+			require.ErrorAs(t, spec.Validate(), &verr)
+			problemAt(t, verr, tc.path, tc.message)
+			assert.Len(t, verr.Problems, 1, "%v", verr)
+		})
+	}
+	spec := validSpec()
+	spec.ExpiryWarningHours = -1
+	var verr *ValidationError
+	require.ErrorAs(t, spec.Validate(), &verr)
+	problemAt(t, verr, "expiryWarningHours", "must be between 1 and 8760 hours, got -1")
+}
