@@ -5,7 +5,9 @@ package stacks
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -139,23 +141,39 @@ func Export(ctx *pulumi.Context, m *multiorg.MultiOrg) {
 // lists every problem: unknown keys and fields, values of the wrong type, and
 // every rule of multiorg.Spec.Validate.
 func LoadSpec(ctx *pulumi.Context) (multiorg.Spec, error) {
+	config := map[string]string{}
+	for _, key := range configKeys {
+		if v, ok := ctx.GetConfig(Namespace + ":" + key); ok {
+			config[Namespace+":"+key] = v
+		}
+	}
+	for _, key := range configjson.UnknownKeys(Namespace, configKeys) {
+		config[Namespace+":"+key] = ""
+	}
+	return SpecFromConfig(config, ctx.Stack())
+}
+
+// SpecFromConfig turns an org stack's config (full keys, objects as JSON, as
+// Pulumi hands them to the program) into a validated spec, exactly as the
+// program does; stack is the stack name, the default environment.
+func SpecFromConfig(config map[string]string, stack string) (multiorg.Spec, error) {
 	var d configjson.Decoder
-	get := func(key string) string {
-		v, _ := ctx.GetConfig(Namespace + ":" + key)
-		return v
+	spec := multiorg.Spec{
+		PayingOrgID: config[Namespace+":payingOrgId"],
+		OrgOwnerID:  config[Namespace+":orgOwnerId"],
+		Environment: config[Namespace+":environment"],
 	}
-	spec := multiorg.Spec{PayingOrgID: get("payingOrgId"), OrgOwnerID: get("orgOwnerId"), Environment: get("environment")}
 	if spec.Environment == "" {
-		spec.Environment = ctx.Stack()
+		spec.Environment = stack
 	}
-	if raw := get("expiryWarningHours"); raw != "" {
+	if raw := config[Namespace+":expiryWarningHours"]; raw != "" {
 		hours, err := strconv.Atoi(raw)
 		if err != nil {
 			d.Invalid("expiryWarningHours", "must be a whole number of hours, got %q", raw)
 		}
 		spec.ExpiryWarningHours = hours
 	}
-	if raw, ok := ctx.GetConfig(Namespace + ":orgs"); ok {
+	if raw, ok := config[Namespace+":orgs"]; ok {
 		entries := d.Entries("orgs", raw, "org key (orgs.<key>.name: ...)")
 		spec.Orgs = make(map[string]multiorg.OrgSpec, len(entries))
 		for key, value := range entries {
@@ -164,8 +182,10 @@ func LoadSpec(ctx *pulumi.Context) (multiorg.Spec, error) {
 			spec.Orgs[key] = org
 		}
 	}
-	for _, key := range configjson.UnknownKeys(Namespace, configKeys) {
-		d.Add(Namespace+":"+key, "unknown config key%s", configjson.Suggest(key, configjson.Set(configKeys)))
+	for full := range config {
+		if key, ok := strings.CutPrefix(full, Namespace+":"); ok && !slices.Contains(configKeys, key) {
+			d.Add(Namespace+":"+key, "unknown config key%s", configjson.Suggest(key, configjson.Set(configKeys)))
+		}
 	}
 
 	problems := d.Problems

@@ -12,6 +12,7 @@ import (
 	"github.com/atlas-multiorg/atlas-multiorg/components/orgprovider"
 	"github.com/atlas-multiorg/atlas-multiorg/internal/atlasmock"
 	"github.com/atlas-multiorg/atlas-multiorg/internal/mongodbatlas"
+	"github.com/atlas-multiorg/atlas-multiorg/internal/stackconfig"
 	"github.com/atlas-multiorg/atlas-multiorg/stacks"
 	"github.com/atlas-multiorg/atlas-multiorg/stacks/projects"
 )
@@ -20,7 +21,7 @@ import (
 // exports as a stack reference would see them.
 func devStackOutputs(t *testing.T) resource.PropertyMap {
 	t.Helper()
-	config, err := StackConfig(filepath.Join(repoRoot, "Pulumi.dev.yaml"))
+	config, err := stackconfig.Read(filepath.Join(repoRoot, "Pulumi.dev.yaml"))
 	require.NoError(t, err)
 	var exports map[string]atlasmock.Resolved
 	err = atlasmock.Run(t, &atlasmock.Monitor{EngineSecrets: true}, config, func(ctx *pulumi.Context) error {
@@ -63,7 +64,7 @@ func TestReadmeStackReferenceExample(t *testing.T) {
 // TestShippedConsumerConfigRuns runs the consumer stack's shipped config
 // against the dev org stack's exports, as `pulumi up` on both would.
 func TestShippedConsumerConfigRuns(t *testing.T) {
-	config, err := StackConfig(filepath.Join(repoRoot, "stacks", "projects", "Pulumi.dev.yaml"))
+	config, err := stackconfig.Read(filepath.Join(repoRoot, "stacks", "projects", "Pulumi.dev.yaml"))
 	require.NoError(t, err)
 	payments := atlasmock.FakeID("multiorg-payments")
 	mon := &atlasmock.Monitor{

@@ -13,25 +13,26 @@ import (
 	"github.com/atlas-multiorg/atlas-multiorg/components/multiorg"
 	"github.com/atlas-multiorg/atlas-multiorg/internal/atlasmock"
 	"github.com/atlas-multiorg/atlas-multiorg/internal/mongodbatlas"
+	"github.com/atlas-multiorg/atlas-multiorg/internal/stackconfig"
 	"github.com/atlas-multiorg/atlas-multiorg/stacks"
 )
 
 const repoRoot = ".."
 
 func TestShippedOrgStackConfigsRun(t *testing.T) {
-	files, err := StackFiles(repoRoot)
+	files, err := stackconfig.Files(repoRoot)
 	require.NoError(t, err)
 	var stacksShipped []string
 	for _, file := range files {
-		stacksShipped = append(stacksShipped, StackName(file))
+		stacksShipped = append(stacksShipped, stackconfig.StackName(file))
 	}
 	require.Equal(t, []string{"dev", "prod", "staging"}, stacksShipped, "one org stack per environment")
 
 	for _, file := range files {
 		t.Run(filepath.Base(file), func(t *testing.T) {
-			config, err := StackConfig(file)
+			config, err := stackconfig.Read(file)
 			require.NoError(t, err)
-			stack := StackName(file)
+			stack := stackconfig.StackName(file)
 			spec := decodedSpec(t, stack, config)
 			assert.Equal(t, stack, spec.Environment, "the environment is the stack name")
 
@@ -69,7 +70,7 @@ func TestShippedOrgStackConfigsRun(t *testing.T) {
 }
 
 func TestDevConfigHasBothCredentialKinds(t *testing.T) {
-	config, err := StackConfig(filepath.Join(repoRoot, "Pulumi.dev.yaml"))
+	config, err := stackconfig.Read(filepath.Join(repoRoot, "Pulumi.dev.yaml"))
 	require.NoError(t, err)
 	kinds := map[string]bool{}
 	for _, org := range decodedSpec(t, "dev", config).Orgs {
@@ -91,7 +92,7 @@ func TestStackConfigRefusesEncryptedValues(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "Pulumi.x.yaml")
 	require.NoError(t, os.WriteFile(path, []byte("config:\n  mongodbatlas:clientSecret:\n    secure: AAABAJ==\n"), 0o600))
-	_, err := StackConfig(path)
+	_, err := stackconfig.Read(path)
 	assert.ErrorContains(t, err, "encrypted value")
 }
 

@@ -120,7 +120,6 @@ func TestCredentialKindsSendExactProviderInputs(t *testing.T) {
 func TestAdoptedOrgIsImportedWithoutCreationOnlyInputs(t *testing.T) {
 	t.Parallel()
 	spec := validSpec()
-	setOrg(&spec, "legacy", func(o *OrgSpec) { o.MultiFactorAuthRequired = ptr(true) })
 	mon := &atlasmock.Monitor{}
 	var orgID, credType, expiry, paying atlasmock.Resolved
 	var providerErr error
@@ -141,9 +140,13 @@ func TestAdoptedOrgIsImportedWithoutCreationOnlyInputs(t *testing.T) {
 	}
 	assert.Equal(t, resource.PropertyMap{
 		"name":                      resource.NewProperty("acme-legacy"),
+		"apiAccessListRequired":     resource.NewProperty(false),
 		"multiFactorAuthRequired":   resource.NewProperty(true),
-		"skipDefaultAlertsSettings": resource.NewProperty(true),
-	}, legacy.Inputs, "an adopted org gets only the settings its entry states")
+		"restrictEmployeeAccess":    resource.NewProperty(false),
+		"genAiFeaturesEnabled":      resource.NewProperty(true),
+		"securityContact":           resource.NewProperty("ops@example.com"),
+		"skipDefaultAlertsSettings": resource.NewProperty(false),
+	}, legacy.Inputs, "an adopted org gets exactly the settings its entry states, no secure default")
 	assert.Empty(t, legacy.RegisterRPC.GetIgnoreChanges())
 
 	assert.Equal(t, adoptID, orgID.Value, "orgId is populated for an adopted org")

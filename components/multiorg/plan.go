@@ -41,9 +41,9 @@ func (s Spec) plan() []orgPlan {
 		}
 		p.policies = policies.withDefaults(profile.Policies).policies()
 		if o.Adopted() {
-			// An adopted organization keeps the settings its entry leaves out.
+			// An adopted organization gets exactly the settings its entry states,
+			// which validation requires to be all of them.
 			p.importID, p.credentialType = o.ImportID, CredentialNone
-			p.settings = o.Settings.withDefaults(Settings{SkipDefaultAlertsSettings: DefaultSettings().SkipDefaultAlertsSettings})
 			plans = append(plans, p)
 			continue
 		}

@@ -16,8 +16,7 @@ type Profile struct {
 	// Protect registers the organizations with protect, so neither
 	// `pulumi destroy` nor removing an entry from config can delete one.
 	Protect bool
-	// RequiredSettings are settings that must be true. An adopted entry must
-	// state them, since adoption never flips a setting on its own.
+	// RequiredSettings are settings that must be true.
 	RequiredSettings []string
 	// MaxSecretExpiresAfterHours caps a service account secret's lifetime.
 	MaxSecretExpiresAfterHours int
@@ -121,12 +120,8 @@ func (p ResourcePolicies) policySwitch(name string) *bool {
 func (p Profile) validateOrg(ps *problems, path, key string, org OrgSpec) {
 	in := fmt.Sprintf("in the %s profile (%s)", p.Name, p.Why)
 	for _, setting := range p.RequiredSettings {
-		v := org.settingValue(setting)
-		switch {
-		case v != nil && !*v:
+		if v := org.settingValue(setting); v != nil && !*v {
 			ps.add(path+"."+setting, "must be true %s", in)
-		case v == nil && org.Adopted():
-			ps.add(path+"."+setting, "must be stated as true on an adopted organization %s; adoption never changes a setting you did not write down", in)
 		}
 	}
 	if org.APIKey != nil && !p.AllowAPIKeys && !org.AllowAPIKeyCredential {

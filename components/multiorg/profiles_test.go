@@ -85,8 +85,8 @@ func TestProfileRules(t *testing.T) {
 			"orgs.analytics.multiFactorAuthRequired", "must be true in the prod profile"},
 		"prod requires restricted employee access": {"prod", func(s *Spec) { setOrg(s, "analytics", func(o *OrgSpec) { o.RestrictEmployeeAccess = ptr(false) }) },
 			"orgs.analytics.restrictEmployeeAccess", "must be true in the prod profile"},
-		"prod adopted org must state required settings": {"prod", func(s *Spec) { setOrg(s, "legacy", func(o *OrgSpec) { o.RestrictEmployeeAccess = nil }) },
-			"orgs.legacy.restrictEmployeeAccess", "must be stated as true on an adopted organization in the prod profile"},
+		"prod adopted org must have required settings true": {"prod", func(s *Spec) { setOrg(s, "legacy", func(o *OrgSpec) { o.RestrictEmployeeAccess = ptr(false) }) },
+			"orgs.legacy.restrictEmployeeAccess", "must be true in the prod profile"},
 		"prod refuses API keys without the override": {"prod", func(s *Spec) { setOrg(s, "billing", func(o *OrgSpec) { o.AllowAPIKeyCredential = false }) },
 			"orgs.billing.apiKey", "API-key credentials are refused in the prod profile"},
 		"prod caps secret lifetime": {"prod", func(s *Spec) {

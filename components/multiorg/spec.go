@@ -119,3 +119,23 @@ const (
 
 // Adopted reports whether the entry adopts an existing organization.
 func (o OrgSpec) Adopted() bool { return o.ImportID != "" }
+
+// settingNames are the config names of the settings, in Settings' order.
+var settingNames = []string{
+	"apiAccessListRequired", "multiFactorAuthRequired", "restrictEmployeeAccess",
+	"genAiFeaturesEnabled", "securityContact", "skipDefaultAlertsSettings",
+}
+
+// unstated lists the settings s leaves nil.
+func (s Settings) unstated() []string {
+	var missing []string
+	for i, set := range []bool{
+		s.APIAccessListRequired != nil, s.MultiFactorAuthRequired != nil, s.RestrictEmployeeAccess != nil,
+		s.GenAIFeaturesEnabled != nil, s.SecurityContact != nil, s.SkipDefaultAlertsSettings != nil,
+	} {
+		if !set {
+			missing = append(missing, settingNames[i])
+		}
+	}
+	return missing
+}

@@ -29,8 +29,16 @@ func validSpec() Spec {
 			"billing": {Name: "acme-billing", APIKey: &APIKeySpec{
 				Description: "billing automation", Roles: []string{RoleOrgOwner, RoleOrgBillingAdmin},
 			}},
-			"legacy": {Name: "acme-legacy", ImportID: adoptID},
+			"legacy": {Name: "acme-legacy", ImportID: adoptID, Settings: legacySettings()},
 		},
+	}
+}
+
+// legacySettings are the adopted org's current settings, all stated.
+func legacySettings() Settings {
+	return Settings{
+		APIAccessListRequired: ptr(false), MultiFactorAuthRequired: ptr(true), RestrictEmployeeAccess: ptr(false),
+		GenAIFeaturesEnabled: ptr(true), SecurityContact: ptr("ops@example.com"), SkipDefaultAlertsSettings: ptr(false),
 	}
 }
 
@@ -136,8 +144,12 @@ func TestValidationRules(t *testing.T) {
 			setOrg(s, "legacy", func(o *OrgSpec) { o.APIKey = &APIKeySpec{Description: "x", Roles: []string{RoleOrgOwner}} })
 		}, "orgs.legacy.apiKey", "cannot be set on an adopted organization"},
 		"adopted twice": {func(s *Spec) {
-			s.Orgs["legacy2"] = OrgSpec{Name: "acme-legacy-2", ImportID: adoptID}
+			s.Orgs["legacy2"] = OrgSpec{Name: "acme-legacy-2", ImportID: adoptID, Settings: legacySettings()}
 		}, "orgs.legacy2.importId", "already adopted by orgs.legacy"},
+		"adopted without every setting": {func(s *Spec) {
+			setOrg(s, "legacy", func(o *OrgSpec) { o.GenAIFeaturesEnabled, o.SecurityContact = nil, nil })
+		}, "orgs.legacy", "must state every setting, or the first `pulumi up` would change it " +
+			"(the provider sends all settings together, a missing one as its default); add genAiFeaturesEnabled, securityContact"},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {

@@ -1,6 +1,6 @@
-// Package tests runs the shipped Pulumi programs over the shipped stack
-// configs under the mocked runtime, so an example config can never rot.
-package tests
+// Package stackconfig reads Pulumi.<stack>.yaml files into the config map the
+// engine hands a program, for tools and tests that work without the engine.
+package stackconfig
 
 import (
 	"encoding/json"
@@ -13,9 +13,9 @@ import (
 	"gopkg.in/yaml.v3"
 )
 
-// StackConfig reads a Pulumi.<stack>.yaml file into the map the engine hands
+// Read reads a Pulumi.<stack>.yaml file into the map the engine hands
 // a program in PULUMI_CONFIG: scalars as strings, objects and lists as JSON.
-func StackConfig(path string) (map[string]string, error) {
+func Read(path string) (map[string]string, error) {
 	raw, err := os.ReadFile(path)
 	if err != nil {
 		return nil, err
@@ -47,8 +47,8 @@ func StackConfig(path string) (map[string]string, error) {
 	return config, nil
 }
 
-// StackFiles lists the Pulumi.<stack>.yaml files in dir, sorted.
-func StackFiles(dir string) ([]string, error) {
+// Files lists the Pulumi.<stack>.yaml files in dir, sorted.
+func Files(dir string) ([]string, error) {
 	files, err := filepath.Glob(filepath.Join(dir, "Pulumi.*.yaml"))
 	sort.Strings(files)
 	return files, err
