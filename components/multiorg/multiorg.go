@@ -162,6 +162,11 @@ func NewMultiOrg(ctx *pulumi.Context, name string, args *MultiOrgArgs, opts ...p
 	return m, nil
 }
 
+// OrgResourceName is the Pulumi resource name of the organization key in the
+// MultiOrg named component. It derives from the key, never from the Atlas
+// name, so renaming an organization is an update.
+func OrgResourceName(component, key string) string { return component + "-" + key }
+
 // register registers one organization and everything that acts inside it.
 func (m *MultiOrg) register(plan orgPlan) (*Org, error) {
 	opts := []pulumi.ResourceOption{pulumi.Parent(m), pulumi.Protect(plan.protect)}
@@ -173,7 +178,7 @@ func (m *MultiOrg) register(plan orgPlan) (*Org, error) {
 		opts = append(opts, pulumi.IgnoreChanges(mongodbatlas.OrganizationCreateOnlyInputs))
 	}
 	plan.settings.APIAccessListRequired = m.accessListSwitch(plan)
-	res, err := mongodbatlas.NewOrganization(m.ctx, m.name+"-"+plan.key, plan.args(), opts...)
+	res, err := mongodbatlas.NewOrganization(m.ctx, OrgResourceName(m.name, plan.key), plan.args(), opts...)
 	if err != nil {
 		return nil, err
 	}

@@ -54,7 +54,7 @@ Exit codes: 0 nothing found, 1 findings (for example an expiring secret),
 	root.SetIn(stdin)
 	root.SetOut(stdout)
 	root.SetErr(stderr)
-	root.AddCommand(newCheckExpiryCommand(now))
+	root.AddCommand(newCheckExpiryCommand(now), newImportFileCommand())
 	return root
 }
 

@@ -1,0 +1,135 @@
+package cli
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"maps"
+	"os"
+	"slices"
+
+	"github.com/spf13/cobra"
+
+	"github.com/atlas-multiorg/atlas-multiorg/components/multiorg"
+	"github.com/atlas-multiorg/atlas-multiorg/internal/mongodbatlas"
+	"github.com/atlas-multiorg/atlas-multiorg/internal/stackconfig"
+	"github.com/atlas-multiorg/atlas-multiorg/stacks"
+)
+
+// ImportFile is the JSON `pulumi import --file` reads.
+type ImportFile struct {
+	NameTable map[string]string `json:"nameTable,omitempty"`
+	Resources []ImportResource  `json:"resources"`
+}
+
+// ImportResource is one resource of an ImportFile.
+type ImportResource struct {
+	Type      string `json:"type"`
+	Name      string `json:"name"`
+	ID        string `json:"id,omitempty"`
+	Parent    string `json:"parent,omitempty"`
+	Version   string `json:"version,omitempty"`
+	Component bool   `json:"component,omitempty"`
+}
+
+type importFileOptions struct {
+	config            string
+	stack             string
+	out               string
+	existingComponent bool
+}
+
+func newImportFileCommand() *cobra.Command {
+	opts := &importFileOptions{}
+	cmd := &cobra.Command{
+		Use:   "import-file",
+		Short: "Write a pulumi import file for the adopted organizations of a stack config",
+		Long: `Reads an org stack config (Pulumi.<stack>.yaml), validates it exactly as the
+program does, and writes the JSON for ` + "`pulumi import --file`" + ` for every adopted
+entry (importId): the same resource names, parent (the MultiOrg component) and
+provider version the program uses, so that ` + "`pulumi import --file`" + ` followed by
+` + "`pulumi up`" + ` shows no changes. The import command to run is printed on stderr.
+
+Exit codes: 0 written, 2 invalid config, no adopted entries, or bad flags.`,
+		Example: `  atlas-multiorg import-file --config Pulumi.prod.yaml --out import.json`,
+		Args:    cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return opts.run(cmd.OutOrStdout(), cmd.ErrOrStderr())
+		},
+	}
+	cmd.Flags().StringVarP(&opts.config, "config", "c", "Pulumi.dev.yaml", "the org stack's config file")
+	cmd.Flags().StringVarP(&opts.stack, "stack", "s", "", "the stack name (default: from the file name)")
+	cmd.Flags().StringVar(&opts.out, "out", "-", "where to write the import file; - for standard output")
+	cmd.Flags().BoolVar(&opts.existingComponent, "existing-component", false,
+		"the stack already holds the MultiOrg component (it has been deployed): reference it instead of creating it")
+	return cmd
+}
+
+func (o *importFileOptions) run(stdout, stderr io.Writer) error {
+	config, err := stackconfig.Read(o.config)
+	if err != nil {
+		return usageError("%w", err)
+	}
+	stack := o.stack
+	if stack == "" {
+		stack = stackconfig.StackName(o.config)
+	}
+	spec, err := stacks.SpecFromConfig(config, stack)
+	if err != nil {
+		return usageError("%s: %w", o.config, err)
+	}
+	file := BuildImportFile(spec, stack, o.existingComponent)
+	if len(file.Resources) == 0 || (len(file.Resources) == 1 && file.Resources[0].Component) {
+		return usageError("%s has no adopted organizations (importId); nothing to import", o.config)
+	}
+	w := stdout
+	if o.out != "-" {
+		f, err := os.Create(o.out)
+		if err != nil {
+			return usageError("writing the import file: %w", err)
+		}
+		defer f.Close()
+		w = f
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(file); err != nil {
+		return err
+	}
+	profile := multiorg.Profiles[spec.Environment]
+	fmt.Fprintf(stderr, "next: pulumi import --file %s --stack %s --generate-code=false --protect=%t --yes\n",
+		o.out, stack, profile.Protect)
+	fmt.Fprintln(stderr, "then: pulumi up --stack", stack, "(it should show no changes)")
+	return nil
+}
+
+// BuildImportFile lists the adopted organizations of spec as the program
+// registers them: the MultiOrg component stacks.Program registers, each
+// organization under its key's resource name, parented to the component and
+// pinned to the provider version. With existingComponent the component is
+// referenced by its URN instead of created.
+func BuildImportFile(spec multiorg.Spec, stack string, existingComponent bool) ImportFile {
+	file := ImportFile{}
+	component := stacks.ComponentName
+	if existingComponent {
+		file.NameTable = map[string]string{
+			component: fmt.Sprintf("urn:pulumi:%s::%s::%s::%s", stack, stacks.Namespace, multiorg.Type, component),
+		}
+	} else {
+		file.Resources = append(file.Resources, ImportResource{Type: multiorg.Type, Name: component, Component: true})
+	}
+	for _, key := range slices.Sorted(maps.Keys(spec.Orgs)) {
+		org := spec.Orgs[key]
+		if !org.Adopted() {
+			continue
+		}
+		file.Resources = append(file.Resources, ImportResource{
+			Type:    mongodbatlas.OrganizationType,
+			Name:    multiorg.OrgResourceName(component, key),
+			ID:      org.ImportID,
+			Parent:  component,
+			Version: mongodbatlas.PluginVersion,
+		})
+	}
+	return file
+}
