@@ -3,9 +3,11 @@ module github.com/atlas-multiorg/atlas-multiorg
 go 1.26.6
 
 require (
+	github.com/mongodb-forks/digest v1.1.0
 	github.com/pulumi/pulumi/sdk/v3 v3.263.0
 	github.com/spf13/cobra v1.10.2
 	github.com/stretchr/testify v1.11.1
+	golang.org/x/oauth2 v0.37.0
 	gopkg.in/yaml.v3 v3.0.1
 )
 

@@ -1,0 +1,237 @@
+// Package atlasapi is a small Atlas Admin API v2 client for the command-line
+// tool: it authenticates the way the mongodbatlas provider does (a service
+// account through OAuth2 client credentials, or an API key through HTTP
+// digest) and reads organizations and their settings.
+package atlasapi
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/mongodb-forks/digest"
+	"golang.org/x/oauth2"
+	"golang.org/x/oauth2/clientcredentials"
+)
+
+// MediaType is the versioned media type of the organization endpoints, the
+// one the provider 4.14.0 sends.
+const MediaType = "application/vnd.atlas.2023-01-01+json"
+
+// DefaultBaseURL is Atlas itself.
+const DefaultBaseURL = "https://cloud.mongodb.com"
+
+// Credentials are a service account's or an API key's. Either pair is used,
+// the service account first, as the provider does.
+type Credentials struct {
+	ClientID, ClientSecret string
+	PublicKey, PrivateKey  string
+}
+
+// CredentialsFromEnv reads the environment variables the provider reads.
+func CredentialsFromEnv(getenv func(string) string) Credentials {
+	first := func(names ...string) string {
+		for _, n := range names {
+			if v := getenv(n); v != "" {
+				return v
+			}
+		}
+		return ""
+	}
+	return Credentials{
+		ClientID:     first("MONGODB_ATLAS_CLIENT_ID"),
+		ClientSecret: first("MONGODB_ATLAS_CLIENT_SECRET"),
+		PublicKey:    first("MONGODB_ATLAS_PUBLIC_KEY", "MONGODB_ATLAS_PUBLIC_API_KEY"),
+		PrivateKey:   first("MONGODB_ATLAS_PRIVATE_KEY", "MONGODB_ATLAS_PRIVATE_API_KEY"),
+	}
+}
+
+// BaseURLFromEnv is the provider's base URL variable, or Atlas.
+func BaseURLFromEnv(getenv func(string) string) string {
+	if v := getenv("MONGODB_ATLAS_BASE_URL"); v != "" {
+		return v
+	}
+	return DefaultBaseURL
+}
+
+// Client calls the Admin API v2.
+type Client struct {
+	base    string
+	http    *http.Client
+	retries int
+	sleep   func(context.Context, time.Duration) error
+	// pageSize is the itemsPerPage of list calls.
+	pageSize int
+}
+
+// Option configures a Client.
+type Option func(*Client)
+
+// WithRetries bounds how often a 429 or 5xx answer is retried (default 3).
+func WithRetries(n int) Option { return func(c *Client) { c.retries = n } }
+
+// WithSleep replaces the wait between retries, for tests.
+func WithSleep(sleep func(context.Context, time.Duration) error) Option {
+	return func(c *Client) { c.sleep = sleep }
+}
+
+// WithPageSize sets itemsPerPage of list calls (default 500, Atlas' maximum).
+func WithPageSize(n int) Option { return func(c *Client) { c.pageSize = n } }
+
+// WithHTTPClient sets the client under the authentication, for tests.
+func WithHTTPClient(h *http.Client) Option { return func(c *Client) { c.http = h } }
+
+// New returns a client for baseURL that signs in with creds.
+func New(ctx context.Context, baseURL string, creds Credentials, opts ...Option) (*Client, error) {
+	c := &Client{base: strings.TrimRight(baseURL, "/"), retries: 3, sleep: sleepContext, pageSize: 500, http: http.DefaultClient}
+	for _, o := range opts {
+		o(c)
+	}
+	if _, err := url.ParseRequestURI(c.base); err != nil {
+		return nil, fmt.Errorf("base URL %q is not a URL", baseURL)
+	}
+	underlying := c.http.Transport
+	if underlying == nil {
+		underlying = http.DefaultTransport
+	}
+	switch {
+	case creds.ClientID != "" && creds.ClientSecret != "":
+		cfg := clientcredentials.Config{
+			ClientID:     creds.ClientID,
+			ClientSecret: creds.ClientSecret,
+			TokenURL:     c.base + "/api/oauth/token",
+			AuthStyle:    oauth2.AuthStyleInHeader,
+		}
+		ctx = context.WithValue(ctx, oauth2.HTTPClient, &http.Client{Transport: underlying, Timeout: c.http.Timeout})
+		c.http = cfg.Client(ctx)
+	case creds.PublicKey != "" && creds.PrivateKey != "":
+		c.http = &http.Client{Transport: digest.NewTransportWithHTTPRoundTripper(creds.PublicKey, creds.PrivateKey, underlying), Timeout: c.http.Timeout}
+	default:
+		return nil, errors.New("no Atlas credentials: set MONGODB_ATLAS_CLIENT_ID and MONGODB_ATLAS_CLIENT_SECRET (a service account), " +
+			"or MONGODB_ATLAS_PUBLIC_KEY and MONGODB_ATLAS_PRIVATE_KEY (an API key)")
+	}
+	return c, nil
+}
+
+// Organization is an organization the credential can see.
+type Organization struct {
+	ID                        string `json:"id"`
+	Name                      string `json:"name"`
+	IsDeleted                 bool   `json:"isDeleted"`
+	SkipDefaultAlertsSettings bool   `json:"skipDefaultAlertsSettings"`
+}
+
+// Settings are an organization's settings.
+type Settings struct {
+	APIAccessListRequired   bool   `json:"apiAccessListRequired"`
+	GenAIFeaturesEnabled    *bool  `json:"genAIFeaturesEnabled"`
+	MultiFactorAuthRequired bool   `json:"multiFactorAuthRequired"`
+	RestrictEmployeeAccess  bool   `json:"restrictEmployeeAccess"`
+	SecurityContact         string `json:"securityContact"`
+}
+
+// ListOrganizations returns every organization the credential can see,
+// reading every page.
+func (c *Client) ListOrganizations(ctx context.Context) ([]Organization, error) {
+	var all []Organization
+	for page := 1; ; page++ {
+		var body struct {
+			Results    []Organization `json:"results"`
+			TotalCount int            `json:"totalCount"`
+		}
+		q := url.Values{"pageNum": {strconv.Itoa(page)}, "itemsPerPage": {strconv.Itoa(c.pageSize)}, "includeCount": {"true"}}
+		if err := c.get(ctx, "/api/atlas/v2/orgs?"+q.Encode(), &body); err != nil {
+			return nil, fmt.Errorf("listing organizations (page %d): %w", page, err)
+		}
+		all = append(all, body.Results...)
+		if len(body.Results) == 0 || len(all) >= body.TotalCount {
+			return all, nil
+		}
+	}
+}
+
+// OrganizationSettings reads one organization's settings.
+func (c *Client) OrganizationSettings(ctx context.Context, orgID string) (Settings, error) {
+	var s Settings
+	if err := c.get(ctx, "/api/atlas/v2/orgs/"+url.PathEscape(orgID)+"/settings", &s); err != nil {
+		return Settings{}, fmt.Errorf("reading the settings of organization %s: %w", orgID, err)
+	}
+	return s, nil
+}
+
+// get calls a GET endpoint and decodes its JSON answer, retrying 429 (after
+// Retry-After) and 5xx answers a bounded number of times.
+func (c *Client) get(ctx context.Context, path string, into any) error {
+	for attempt := 0; ; attempt++ {
+		req, err := http.NewRequestWithContext(ctx, http.MethodGet, c.base+path, nil)
+		if err != nil {
+			return err
+		}
+		req.Header.Set("Accept", MediaType)
+		resp, err := c.http.Do(req)
+		if err != nil {
+			return transportError(err)
+		}
+		body, err := io.ReadAll(io.LimitReader(resp.Body, 16<<20))
+		resp.Body.Close()
+		if err != nil {
+			return fmt.Errorf("reading the answer: %w", err)
+		}
+		if resp.StatusCode < 300 {
+			if err := json.Unmarshal(body, into); err != nil {
+				return fmt.Errorf("the answer is not the JSON the Admin API sends: %w", err)
+			}
+			return nil
+		}
+		apiErr := newAPIError(resp, body)
+		if !apiErr.retryable() || attempt >= c.retries {
+			apiErr.Attempts = attempt + 1
+			return apiErr
+		}
+		if err := c.sleep(ctx, apiErr.wait(attempt)); err != nil {
+			return err
+		}
+	}
+}
+
+// transportError turns a failed exchange into a clear message; a token
+// refusal is the credential's fault, not the network's. The server's body is
+// not included: it might echo what was sent.
+func transportError(err error) error {
+	var retrieve *oauth2.RetrieveError
+	if errors.As(err, &retrieve) && retrieve.Response != nil {
+		return &APIError{Status: retrieve.Response.StatusCode, ErrorCode: retrieve.ErrorCode, token: true}
+	}
+	var urlErr *url.Error
+	if errors.As(err, &urlErr) {
+		return fmt.Errorf("calling the Admin API at %s: %w", redact(urlErr.URL), urlErr.Err)
+	}
+	return fmt.Errorf("calling the Admin API: %w", err)
+}
+
+func redact(u string) string {
+	parsed, err := url.Parse(u)
+	if err != nil {
+		return "(unparseable URL)"
+	}
+	parsed.User, parsed.RawQuery = nil, ""
+	return parsed.String()
+}
+
+func sleepContext(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
