@@ -122,7 +122,7 @@ func (s Spec) validate(ps *problems) {
 		ps.add("orgs", "required: declare at least one organization, keyed by a stable name (orgs.<key>.name: ...)")
 	}
 
-	names := map[string]string{}     // lower-cased name -> first key using it
+	byName := map[string][]string{}  // lower-cased name -> keys using it, sorted
 	importIDs := map[string]string{} // import ID -> first key using it
 	for _, key := range slices.Sorted(maps.Keys(s.Orgs)) {
 		org := s.Orgs[key]
@@ -132,16 +132,30 @@ func (s Spec) validate(ps *problems) {
 			profile.validateOrg(ps, path, key, org)
 		}
 
-		folded := strings.ToLower(org.Name)
-		if other, dup := names[folded]; dup && org.Name != "" {
-			ps.add(path+".name", "%q is already the name of orgs.%s (names are compared case-insensitively); give each organization its own name", org.Name, other)
-		} else {
-			names[folded] = key
+		if org.Name != "" {
+			byName[strings.ToLower(org.Name)] = append(byName[strings.ToLower(org.Name)], key)
 		}
 		if other, dup := importIDs[org.ImportID]; dup && org.Adopted() {
 			ps.add(path+".importId", "organization %s is already adopted by orgs.%s; adopt each organization once", org.ImportID, other)
 		} else {
 			importIDs[org.ImportID] = key
+		}
+	}
+
+	// Atlas allows two organizations one name, and existing organizations
+	// may share one; a name the stack chooses must be its own.
+	for _, name := range slices.Sorted(maps.Keys(byName)) {
+		keys := byName[name]
+		for _, key := range keys {
+			if len(keys) < 2 || s.Orgs[key].Adopted() {
+				continue
+			}
+			other := keys[0]
+			if other == key {
+				other = keys[1]
+			}
+			ps.add("orgs."+key+".name", "%q is already the name of orgs.%s (names are compared case-insensitively); give each organization its own name",
+				s.Orgs[key].Name, other)
 		}
 	}
 }
@@ -155,7 +169,9 @@ func (s Spec) validateOrg(ps *problems, path, key string, org OrgSpec) {
 		ps.add(path+".name", "required: the organization's name in Atlas")
 	case utf8.RuneCountInString(org.Name) > maxOrgNameLength:
 		ps.add(path+".name", "%q is %d characters; Atlas allows at most %d", org.Name, utf8.RuneCountInString(org.Name), maxOrgNameLength)
-	case !orgName.MatchString(org.Name):
+	case !orgName.MatchString(org.Name) && !org.Adopted():
+		// An adopted organization keeps the name it has, even one made
+		// before Atlas' API rules; only a name the stack sets must follow them.
 		ps.add(path+".name", "%q has characters Atlas refuses; use letters, digits and - _ . ( ) , : & @ + ' (no spaces)", org.Name)
 	}
 	checkHexID(ps, path+".orgOwnerId", org.OrgOwnerID, "Atlas user ID")

@@ -183,6 +183,20 @@ func problemAt(t *testing.T, err *ValidationError, path, text string) Problem {
 	return Problem{}
 }
 
+func TestAdoptedOrgsKeepTheNamesTheyHave(t *testing.T) {
+	t.Parallel()
+	spec := validSpec()
+	setOrg(&spec, "legacy", func(o *OrgSpec) { o.Name = "Acme Legacy (UI)" })
+	spec.Orgs["legacy2"] = OrgSpec{Name: "acme legacy (ui)", ImportID: "64b1c2d3e4f5a6b7c8d9e0f2", Settings: legacySettings()}
+	assert.NoError(t, spec.Validate(), "spaces and a shared name are what the adopted orgs have")
+
+	spec.Orgs["fresh"] = OrgSpec{Name: "ACME LEGACY (UI)"}
+	var verr *ValidationError
+	require.ErrorAs(t, spec.Validate(), &verr)
+	problemAt(t, verr, "orgs.fresh.name", "has characters Atlas refuses")
+	problemAt(t, verr, "orgs.fresh.name", `is already the name of orgs.legacy`)
+}
+
 func TestValidationReportsEveryProblemAtOnce(t *testing.T) {
 	t.Parallel()
 	spec := validSpec()

@@ -25,7 +25,7 @@ type result struct {
 func run(t *testing.T, stdin string, args ...string) result {
 	t.Helper()
 	var stdout, stderr bytes.Buffer
-	code := execute(args, strings.NewReader(stdin), &stdout, &stderr, func() time.Time { return now })
+	code := execute(args, strings.NewReader(stdin), &stdout, &stderr, func() time.Time { return now }, func(string) string { return "" })
 	return result{code, stdout.String(), stderr.String()}
 }
 

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -37,34 +38,34 @@ func usageError(format string, args ...any) error {
 
 // NewRootCommand builds the atlas-multiorg command with every subcommand.
 func NewRootCommand(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
-	return newRootCommand(stdin, stdout, stderr, time.Now)
+	return newRootCommand(stdin, stdout, stderr, time.Now, os.Getenv)
 }
 
-func newRootCommand(stdin io.Reader, stdout, stderr io.Writer, now func() time.Time) *cobra.Command {
+func newRootCommand(stdin io.Reader, stdout, stderr io.Writer, now func() time.Time, getenv func(string) string) *cobra.Command {
 	root := &cobra.Command{
 		Use:   "atlas-multiorg",
 		Short: "Tools for atlas-multiorg org stacks",
 		Long: `Tools for atlas-multiorg org stacks.
 
 Exit codes: 0 nothing found, 1 findings (for example an expiring secret),
-2 bad flags or unreadable input.`,
+2 bad flags or unreadable input, 3 an Admin API call failed (discover).`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
 	root.SetIn(stdin)
 	root.SetOut(stdout)
 	root.SetErr(stderr)
-	root.AddCommand(newCheckExpiryCommand(now), newImportFileCommand())
+	root.AddCommand(newCheckExpiryCommand(now), newImportFileCommand(), newDiscoverCommand(getenv))
 	return root
 }
 
 // Execute runs the tool and returns its exit code; errors go to stderr.
 func Execute(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	return execute(args, stdin, stdout, stderr, time.Now)
+	return execute(args, stdin, stdout, stderr, time.Now, os.Getenv)
 }
 
-func execute(args []string, stdin io.Reader, stdout, stderr io.Writer, now func() time.Time) int {
-	root := newRootCommand(stdin, stdout, stderr, now)
+func execute(args []string, stdin io.Reader, stdout, stderr io.Writer, now func() time.Time, getenv func(string) string) int {
+	root := newRootCommand(stdin, stdout, stderr, now, getenv)
 	root.SetArgs(args)
 	err := root.Execute()
 	if err == nil {

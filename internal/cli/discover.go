@@ -1,0 +1,242 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"maps"
+	"os"
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/spf13/cobra"
+	"gopkg.in/yaml.v3"
+
+	"github.com/atlas-multiorg/atlas-multiorg/internal/atlasapi"
+	"github.com/atlas-multiorg/atlas-multiorg/internal/stackconfig"
+	"github.com/atlas-multiorg/atlas-multiorg/stacks"
+)
+
+// ExitAPI is discover's exit code when an Admin API call fails.
+const ExitAPI = 3
+
+// orgReader is what discover needs of the Admin API.
+type orgReader interface {
+	ListOrganizations(ctx context.Context) ([]atlasapi.Organization, error)
+	OrganizationSettings(ctx context.Context, orgID string) (atlasapi.Settings, error)
+}
+
+// DiscoveredOrg is a ready-to-paste org stack entry for an unmanaged organization.
+type DiscoveredOrg struct {
+	Key                       string `yaml:"-" json:"key"`
+	Name                      string `yaml:"name" json:"name"`
+	ImportID                  string `yaml:"importId" json:"importId"`
+	APIAccessListRequired     bool   `yaml:"apiAccessListRequired" json:"apiAccessListRequired"`
+	MultiFactorAuthRequired   bool   `yaml:"multiFactorAuthRequired" json:"multiFactorAuthRequired"`
+	RestrictEmployeeAccess    bool   `yaml:"restrictEmployeeAccess" json:"restrictEmployeeAccess"`
+	GenAIFeaturesEnabled      bool   `yaml:"genAiFeaturesEnabled" json:"genAiFeaturesEnabled"`
+	SecurityContact           string `yaml:"securityContact" json:"securityContact"`
+	SkipDefaultAlertsSettings bool   `yaml:"skipDefaultAlertsSettings" json:"skipDefaultAlertsSettings"`
+}
+
+type discoverOptions struct {
+	config       string
+	stackOutputs string
+	baseURL      string
+	output       string
+	getenv       func(string) string
+	connect      func(ctx context.Context, baseURL string, creds atlasapi.Credentials) (orgReader, error)
+}
+
+func newDiscoverCommand(getenv func(string) string) *cobra.Command {
+	opts := &discoverOptions{getenv: getenv, connect: func(ctx context.Context, baseURL string, creds atlasapi.Credentials) (orgReader, error) {
+		return atlasapi.New(ctx, baseURL, creds)
+	}}
+	cmd := &cobra.Command{
+		Use:   "discover",
+		Short: "Print org stack entries for the organizations the stack does not manage yet",
+		Long: `Lists every organization the caller's credentials can see (Admin API v2, all
+pages), reads each one's settings, and prints a ready-to-paste org stack entry,
+with importId and every current setting, for each organization that is not in
+the stack yet: not adopted in --config, not created by the stack (--stack-outputs).
+Adopting an organization with such an entry changes nothing in Atlas.
+
+Credentials come from the same environment variables the provider reads:
+MONGODB_ATLAS_CLIENT_ID and MONGODB_ATLAS_CLIENT_SECRET (a service account,
+through OAuth2), or MONGODB_ATLAS_PUBLIC_KEY and MONGODB_ATLAS_PRIVATE_KEY (an API
+key, through HTTP digest). The base URL is --base-url, MONGODB_ATLAS_BASE_URL or
+Atlas. Nothing secret is printed.
+
+Exit codes: 0 printed, 2 bad flags, input or missing credentials, 3 an Admin API
+call failed (refused credentials, access list, role, rate limit, server).`,
+		Example: `  atlas-multiorg discover --config Pulumi.prod.yaml >> new-orgs.yaml
+  pulumi stack output --json > outputs.json && atlas-multiorg discover --stack-outputs outputs.json -o json`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return opts.run(cmd.Context(), cmd.OutOrStdout())
+		},
+	}
+	cmd.Flags().StringVarP(&opts.config, "config", "c", "", "the org stack config whose adopted organizations to leave out")
+	cmd.Flags().StringVar(&opts.stackOutputs, "stack-outputs", "", "`pulumi stack output --json` of the org stack, whose organizations to leave out")
+	cmd.Flags().StringVar(&opts.baseURL, "base-url", "", "Admin API base URL (default: MONGODB_ATLAS_BASE_URL, or Atlas)")
+	cmd.Flags().StringVarP(&opts.output, "output", "o", "yaml", "output format: yaml (to paste into the stack config) or json")
+	return cmd
+}
+
+func (o *discoverOptions) run(ctx context.Context, stdout io.Writer) error {
+	if o.output != "yaml" && o.output != "json" {
+		return usageError("--output must be yaml or json, got %q", o.output)
+	}
+	managed, keys, err := o.managed()
+	if err != nil {
+		return err
+	}
+	baseURL := o.baseURL
+	if baseURL == "" {
+		baseURL = atlasapi.BaseURLFromEnv(o.getenv)
+	}
+	client, err := o.connect(ctx, baseURL, atlasapi.CredentialsFromEnv(o.getenv))
+	if err != nil {
+		return usageError("%w", err)
+	}
+	found, err := Discover(ctx, client, managed, keys)
+	if err != nil {
+		return &exitError{code: ExitAPI, err: err}
+	}
+	if o.output == "json" {
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		if found == nil {
+			found = []DiscoveredOrg{}
+		}
+		return enc.Encode(found)
+	}
+	return WriteYAML(stdout, found)
+}
+
+// managed collects the organization IDs and org keys the stack already has.
+func (o *discoverOptions) managed() (map[string]bool, map[string]bool, error) {
+	ids, keys := map[string]bool{}, map[string]bool{}
+	if o.config != "" {
+		config, err := stackconfig.Read(o.config)
+		if err != nil {
+			return nil, nil, usageError("%w", err)
+		}
+		var orgs map[string]struct {
+			ImportID string `json:"importId"`
+		}
+		if raw, ok := config[stacks.Namespace+":orgs"]; ok {
+			if err := json.Unmarshal([]byte(raw), &orgs); err != nil {
+				return nil, nil, usageError("%s: %s:orgs is not an object of organizations", o.config, stacks.Namespace)
+			}
+		}
+		for key, org := range orgs {
+			keys[key] = true
+			if org.ImportID != "" {
+				ids[org.ImportID] = true
+			}
+		}
+	}
+	if o.stackOutputs != "" {
+		raw, err := os.ReadFile(o.stackOutputs)
+		if err != nil {
+			return nil, nil, usageError("reading stack outputs: %w", err)
+		}
+		var outputs struct {
+			Orgs map[string]struct {
+				OrgID string `json:"orgId"`
+			} `json:"orgs"`
+		}
+		if err := json.Unmarshal(raw, &outputs); err != nil || outputs.Orgs == nil {
+			return nil, nil, usageError("%s is not `pulumi stack output --json` of an org stack (no \"orgs\" output)", o.stackOutputs)
+		}
+		for key, org := range outputs.Orgs {
+			keys[key], ids[org.OrgID] = true, true
+		}
+	}
+	return ids, keys, nil
+}
+
+// Discover reads every organization the client can see that is not in
+// managed, with its current settings, keyed by a new org key.
+func Discover(ctx context.Context, client orgReader, managed, takenKeys map[string]bool) ([]DiscoveredOrg, error) {
+	orgs, err := client.ListOrganizations(ctx)
+	if err != nil {
+		return nil, err
+	}
+	taken := maps.Clone(takenKeys)
+	var found []DiscoveredOrg
+	for _, org := range orgs {
+		if org.IsDeleted || managed[org.ID] {
+			continue
+		}
+		settings, err := client.OrganizationSettings(ctx, org.ID)
+		if err != nil {
+			return nil, err
+		}
+		genAI := true // Atlas' default when the setting is absent
+		if settings.GenAIFeaturesEnabled != nil {
+			genAI = *settings.GenAIFeaturesEnabled
+		}
+		found = append(found, DiscoveredOrg{
+			Key:                       uniqueKey(org.Name, taken),
+			Name:                      org.Name,
+			ImportID:                  org.ID,
+			APIAccessListRequired:     settings.APIAccessListRequired,
+			MultiFactorAuthRequired:   settings.MultiFactorAuthRequired,
+			RestrictEmployeeAccess:    settings.RestrictEmployeeAccess,
+			GenAIFeaturesEnabled:      genAI,
+			SecurityContact:           settings.SecurityContact,
+			SkipDefaultAlertsSettings: org.SkipDefaultAlertsSettings,
+		})
+	}
+	slices.SortFunc(found, func(a, b DiscoveredOrg) int { return strings.Compare(a.Key, b.Key) })
+	return found, nil
+}
+
+var nonKey = regexp.MustCompile(`[^a-z0-9]+`)
+
+// uniqueKey derives an org key from an organization name: lower case,
+// letters, digits and dashes, at most 40 characters, not yet taken.
+func uniqueKey(name string, taken map[string]bool) string {
+	base := strings.Trim(nonKey.ReplaceAllString(strings.ToLower(name), "-"), "-")
+	if len(base) > 36 {
+		base = strings.TrimRight(base[:36], "-")
+	}
+	if base == "" {
+		base = "org"
+	}
+	key := base
+	for n := 2; taken[key]; n++ {
+		key = fmt.Sprintf("%s-%d", base, n)
+	}
+	taken[key] = true
+	return key
+}
+
+// WriteYAML prints the entries indented to paste under atlas-multiorg:orgs
+// in a Pulumi.<stack>.yaml file.
+func WriteYAML(w io.Writer, found []DiscoveredOrg) error {
+	if len(found) == 0 {
+		_, err := fmt.Fprintln(w, "# every organization these credentials can see is already in the stack")
+		return err
+	}
+	fmt.Fprintf(w, "# %d organization(s) not in the stack yet; paste under atlas-multiorg:orgs:\n", len(found))
+	for _, org := range found {
+		var buf bytes.Buffer
+		enc := yaml.NewEncoder(&buf)
+		enc.SetIndent(2)
+		if err := enc.Encode(map[string]DiscoveredOrg{org.Key: org}); err != nil {
+			return err
+		}
+		for _, line := range strings.Split(strings.TrimRight(buf.String(), "\n"), "\n") {
+			if _, err := fmt.Fprintln(w, "    "+line); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}

@@ -1,0 +1,178 @@
+package cli
+
+import (
+	"bytes"
+	"encoding/json"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"gopkg.in/yaml.v3"
+
+	"github.com/atlas-multiorg/atlas-multiorg/internal/atlasapi/atlasapitest"
+	"github.com/atlas-multiorg/atlas-multiorg/stacks"
+)
+
+// handMade are five organizations made by hand: one already adopted in the
+// config, one the stack created itself, three to discover.
+var handMade = []atlasapitest.Org{
+	{ID: "64b1c2d3e4f5a6b7c8d9e0f1", Name: "acme-legacy", MultiFactorAuthRequired: true},
+	{ID: "e03d91632a857b72d075fd7d", Name: "acme-created-by-stack"},
+	{ID: "111111111111111111111111", Name: "Acme Data Lake", GenAIFeaturesEnabled: true, SecurityContact: "sec@example.com", SkipDefaultAlertsSettings: true},
+	{ID: "222222222222222222222222", Name: "acme-legacy", RestrictEmployeeAccess: true}, // same name as an adopted one
+	{ID: "333333333333333333333333", Name: "ops: the (old) one", MultiFactorAuthRequired: true, APIAccessListRequired: true},
+}
+
+const discoverConfig = `config:
+  atlas-multiorg:payingOrgId: 5f1a2b3c4d5e6f7a8b9c0d1e
+  atlas-multiorg:orgs:
+    acme-legacy:
+      name: acme-legacy
+      importId: 64b1c2d3e4f5a6b7c8d9e0f1
+`
+
+const discoverOutputs = `{"orgs": {"made": {"orgId": "e03d91632a857b72d075fd7d", "secretExpiresAt": ""}}, "credentials": "[secret]"}`
+
+func runDiscover(t *testing.T, env map[string]string, args ...string) result {
+	t.Helper()
+	var stdout, stderr bytes.Buffer
+	code := execute(append([]string{"discover"}, args...), strings.NewReader(""), &stdout, &stderr,
+		time.Now, func(k string) string { return env[k] })
+	return result{code, stdout.String(), stderr.String()}
+}
+
+func envFor(srv *atlasapitest.Server, kind string) map[string]string {
+	env := map[string]string{"MONGODB_ATLAS_BASE_URL": srv.URL}
+	if kind == "serviceAccount" {
+		env["MONGODB_ATLAS_CLIENT_ID"], env["MONGODB_ATLAS_CLIENT_SECRET"] = srv.ClientID, srv.ClientSecret
+	} else {
+		env["MONGODB_ATLAS_PUBLIC_KEY"], env["MONGODB_ATLAS_PRIVATE_KEY"] = srv.PublicKey, srv.PrivateKey
+	}
+	return env
+}
+
+func TestDiscoverPrintsEntriesThatAdoptWithoutChanges(t *testing.T) {
+	t.Parallel()
+	for _, kind := range []string{"serviceAccount", "apiKey"} {
+		t.Run(kind, func(t *testing.T) {
+			t.Parallel()
+			srv := atlasapitest.NewServer(handMade...)
+			defer srv.Close()
+			srv.MaxPageSize = 2
+			config := writeConfig(t, "Pulumi.dev.yaml", discoverConfig)
+			outputs := writeConfig(t, "outputs.json", discoverOutputs)
+
+			r := runDiscover(t, envFor(srv, kind), "--config", config, "--stack-outputs", outputs)
+			require.Equal(t, ExitOK, r.code, r.stderr)
+			assert.Empty(t, r.stderr)
+			assert.True(t, strings.HasPrefix(r.stdout, "# 3 organization(s) not in the stack yet; paste under atlas-multiorg:orgs:\n"))
+			for _, secret := range []string{srv.ClientSecret, srv.PrivateKey} {
+				assert.NotContains(t, r.stdout, secret)
+			}
+			assert.Contains(t, r.stdout, "\n    acme-data-lake:\n      name: Acme Data Lake\n      importId: \"111111111111111111111111\"\n")
+			assert.Contains(t, r.stdout, "\n    acme-legacy-2:\n", "the adopted org's key is taken")
+			assert.Contains(t, r.stdout, "\n    ops-the-old-one:\n      name: 'ops: the (old) one'\n")
+
+			// Pasted into the config, the entries are valid and state Atlas' values.
+			var pasted map[string]map[string]any
+			require.NoError(t, yaml.Unmarshal([]byte(r.stdout), &pasted))
+			orgs := map[string]any{"acme-legacy": map[string]any{"name": "acme-legacy", "importId": "64b1c2d3e4f5a6b7c8d9e0f1",
+				"apiAccessListRequired": false, "multiFactorAuthRequired": true, "restrictEmployeeAccess": false,
+				"genAiFeaturesEnabled": false, "securityContact": "", "skipDefaultAlertsSettings": false}}
+			for key, entry := range pasted {
+				orgs[key] = entry
+			}
+			raw, _ := json.Marshal(orgs)
+			spec, err := stacks.SpecFromConfig(map[string]string{
+				"atlas-multiorg:payingOrgId": "5f1a2b3c4d5e6f7a8b9c0d1e",
+				"atlas-multiorg:orgs":        string(raw),
+			}, "dev")
+			require.NoError(t, err, "discovered entries validate as adopted orgs that state every setting")
+			lake := spec.Orgs["acme-data-lake"]
+			assert.Equal(t, "111111111111111111111111", lake.ImportID)
+			assert.True(t, *lake.GenAIFeaturesEnabled)
+			assert.True(t, *lake.SkipDefaultAlertsSettings)
+			assert.Equal(t, "sec@example.com", *lake.SecurityContact)
+			assert.True(t, *spec.Orgs["ops-the-old-one"].APIAccessListRequired)
+			assert.True(t, *spec.Orgs["acme-legacy-2"].RestrictEmployeeAccess)
+		})
+	}
+}
+
+func TestDiscoverJSON(t *testing.T) {
+	t.Parallel()
+	srv := atlasapitest.NewServer(handMade[2])
+	defer srv.Close()
+	r := runDiscover(t, envFor(srv, "serviceAccount"), "-o", "json")
+	require.Equal(t, ExitOK, r.code, r.stderr)
+	var found []DiscoveredOrg
+	require.NoError(t, json.Unmarshal([]byte(r.stdout), &found))
+	assert.Equal(t, []DiscoveredOrg{{
+		Key: "acme-data-lake", Name: "Acme Data Lake", ImportID: "111111111111111111111111",
+		GenAIFeaturesEnabled: true, SecurityContact: "sec@example.com", SkipDefaultAlertsSettings: true,
+	}}, found)
+}
+
+func TestDiscoverErrors(t *testing.T) {
+	t.Parallel()
+	tests := map[string]struct {
+		env     func(*atlasapitest.Server) map[string]string
+		failure *atlasapitest.Failure
+		args    []string
+		code    int
+		stderr  string
+	}{
+		"no credentials": {func(s *atlasapitest.Server) map[string]string {
+			return map[string]string{"MONGODB_ATLAS_BASE_URL": s.URL}
+		},
+			nil, nil, ExitUsage, "no Atlas credentials: set MONGODB_ATLAS_CLIENT_ID"},
+		"refused secret": {func(s *atlasapitest.Server) map[string]string {
+			env := envFor(s, "serviceAccount")
+			env["MONGODB_ATLAS_CLIENT_SECRET"] = "mdb_sa_sk_WRONG_SECRET"
+			return env
+		}, nil, nil, ExitAPI, "Atlas refused the service account's client ID and secret"},
+		"access list": {func(s *atlasapitest.Server) map[string]string { return envFor(s, "apiKey") },
+			&atlasapitest.Failure{Path: "/api/atlas/v2/orgs", Status: 403, ErrorCode: "IP_ADDRESS_NOT_ON_ACCESS_LIST", Times: 1},
+			nil, ExitAPI, "this machine's address is not on the credential's API access list"},
+		"settings not found": {func(s *atlasapitest.Server) map[string]string { return envFor(s, "apiKey") },
+			&atlasapitest.Failure{Path: "/api/atlas/v2/orgs/", Status: 404, ErrorCode: "ORG_NOT_FOUND", Times: 1},
+			nil, ExitAPI, "reading the settings of organization 111111111111111111111111: not found (404 ORG_NOT_FOUND"},
+		"rate limited once": {func(s *atlasapitest.Server) map[string]string { return envFor(s, "serviceAccount") },
+			&atlasapitest.Failure{Path: "/api/atlas/v2/orgs", Status: 429, ErrorCode: "RATE_LIMITED", RetryAfter: "0", Times: 1},
+			nil, ExitOK, ""},
+		"bad output flag": {func(s *atlasapitest.Server) map[string]string { return envFor(s, "apiKey") }, nil,
+			[]string{"-o", "xml"}, ExitUsage, "--output must be yaml or json"},
+		"outputs of another stack": {func(s *atlasapitest.Server) map[string]string { return envFor(s, "apiKey") }, nil,
+			[]string{"--stack-outputs", "testdata/not-outputs.json"}, ExitUsage, "is not `pulumi stack output --json` of an org stack"},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			srv := atlasapitest.NewServer(handMade[2])
+			defer srv.Close()
+			if tc.failure != nil {
+				srv.Fail(*tc.failure)
+			}
+			r := runDiscover(t, tc.env(srv), tc.args...)
+			assert.Equal(t, tc.code, r.code, r.stderr)
+			if tc.stderr != "" {
+				assert.Contains(t, r.stderr, tc.stderr)
+			}
+			for _, secret := range []string{srv.ClientSecret, srv.PrivateKey, "mdb_sa_sk_WRONG_SECRET"} {
+				assert.NotContains(t, r.stdout+r.stderr, secret)
+			}
+		})
+	}
+}
+
+func TestUniqueKeys(t *testing.T) {
+	t.Parallel()
+	taken := map[string]bool{"a": true}
+	assert.Equal(t, "a-2", uniqueKey("A", taken))
+	assert.Equal(t, "a-3", uniqueKey("a!", taken))
+	assert.Equal(t, "org", uniqueKey("!!!", taken))
+	long := uniqueKey(strings.Repeat("x", 80), taken)
+	assert.LessOrEqual(t, len(long), 40)
+}
