@@ -85,7 +85,7 @@ func TestConfigProblems(t *testing.T) {
 		},
 		"decode and validation problems together": {
 			func() map[string]string {
-				c := stackConfig(`{"a": {"name": "acme-a", "nmae": "x", "apiKey": {"description": "d", "roles": ["ORG_MEMBER"]}}}`)
+				c := stackConfig(`{"a": {"name": "acme-a", "nmae": "x", "apiKey": {"description": "d", "roles": ["ORG_MEMBER"]}}}`) //nolint:misspell // the typo under test
 				c["atlas-multiorg:payingOrgId"] = "nope"
 				return c
 			}(),

@@ -52,7 +52,7 @@ func (s Spec) plan() []orgPlan {
 			p.owner = s.OrgOwnerID
 		}
 		p.federationID, p.payingOrgID = o.FederationSettingsID, s.PayingOrgID
-		p.settings = o.Settings.withDefaults(DefaultSettings())
+		p.settings = o.withDefaults(DefaultSettings())
 		p.accessList = o.accessList()
 		switch {
 		case o.APIKey != nil:

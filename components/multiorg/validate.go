@@ -182,7 +182,7 @@ func (s Spec) validateOrg(ps *problems, path, key string, org OrgSpec) {
 		for _, field := range org.creationOnlyFieldsSet() {
 			ps.add(path+"."+field, "cannot be set on an adopted organization (importId): it is used only when Atlas creates an organization, and the provider rejects it on an existing one; remove it")
 		}
-		if missing := org.Settings.unstated(); len(missing) > 0 {
+		if missing := org.unstated(); len(missing) > 0 {
 			ps.add(path, "an adopted organization must state every setting, or the first `pulumi up` would change it "+
 				"(the provider sends all settings together, a missing one as its default); add %s with the organization's current values, "+
 				"which `atlas-multiorg discover` prints", strings.Join(missing, ", "))

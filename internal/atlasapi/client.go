@@ -137,11 +137,18 @@ type Settings struct {
 	SecurityContact         string `json:"securityContact"`
 }
 
+// maxPages bounds paging, so an answer whose totalCount never comes true
+// cannot keep the tool calling forever: 1,000 pages of 500 organizations.
+const maxPages = 1000
+
 // ListOrganizations returns every organization the credential can see,
 // reading every page.
 func (c *Client) ListOrganizations(ctx context.Context) ([]Organization, error) {
 	var all []Organization
 	for page := 1; ; page++ {
+		if page > maxPages {
+			return nil, fmt.Errorf("listing organizations: still short of the reported total after %d pages; the answers are inconsistent", maxPages)
+		}
 		var body struct {
 			Results    []Organization `json:"results"`
 			TotalCount int            `json:"totalCount"`
@@ -180,7 +187,7 @@ func (c *Client) get(ctx context.Context, path string, into any) error {
 			return transportError(err)
 		}
 		body, err := io.ReadAll(io.LimitReader(resp.Body, 16<<20))
-		resp.Body.Close()
+		_ = resp.Body.Close() // read to the end already; a close error changes nothing
 		if err != nil {
 			return fmt.Errorf("reading the answer: %w", err)
 		}

@@ -91,11 +91,11 @@ func TestServerEnforcesTheMediaType(t *testing.T) {
 	defer srv.Close()
 	c, err := New(context.Background(), srv.URL, serviceAccount(srv))
 	require.NoError(t, err)
-	req, _ := http.NewRequest(http.MethodGet, srv.URL+"/api/atlas/v2/orgs", nil)
+	req, _ := http.NewRequestWithContext(context.Background(), http.MethodGet, srv.URL+"/api/atlas/v2/orgs", nil)
 	req.Header.Set("Accept", "application/json")
 	resp, err := c.http.Do(req)
 	require.NoError(t, err)
-	resp.Body.Close()
+	require.NoError(t, resp.Body.Close())
 	assert.Equal(t, http.StatusNotAcceptable, resp.StatusCode)
 }
 

@@ -220,12 +220,18 @@ func FakeID(name string) string {
 	return hex.EncodeToString(sum[:12])
 }
 
-// The credential values a created organization named by resource name gets.
-// They are recognisable so leak tests can search for them.
-func ClientID(name string) string     { return "mdb_sa_id_" + FakeID(name) }
+// ClientID is the client ID the organization registered under name gets.
+func ClientID(name string) string { return "mdb_sa_id_" + FakeID(name) }
+
+// ClientSecret is its client secret; every secret value the mock hands out
+// contains "SECRET", so leak tests can search for it.
 func ClientSecret(name string) string { return "mdb_sa_sk_SECRET_" + name }
-func PublicKey(name string) string    { return "pubkey" + FakeID(name)[:8] }
-func PrivateKey(name string) string   { return "PRIVATE-KEY-SECRET-" + name }
+
+// PublicKey is the public key of the organization's API key.
+func PublicKey(name string) string { return "pubkey" + FakeID(name)[:8] }
+
+// PrivateKey is its private key.
+func PrivateKey(name string) string { return "PRIVATE-KEY-SECRET-" + name }
 
 // RotatedSecret is the secret a ServiceAccountSecret registered under name
 // with the given replacement trigger gets: a new trigger, a new secret.

@@ -62,11 +62,11 @@ func (o *checkExpiryOptions) run(stdin io.Reader, stdout io.Writer) error {
 	}
 	in := stdin
 	if o.file != "-" {
-		f, err := os.Open(o.file)
+		f, err := os.Open(o.file) //nolint:gosec // G304: the path is the user's own --file
 		if err != nil {
 			return usageError("reading stack outputs: %w", err)
 		}
-		defer f.Close()
+		defer func() { _ = f.Close() }() // read only
 		in = f
 	}
 	statuses, err := ParseExpiries(in, o.now(), o.window)
@@ -97,11 +97,13 @@ func (o *checkExpiryOptions) print(w io.Writer, statuses []ExpiryStatus) error {
 		_, err := fmt.Fprintln(w, "no service account secrets in the stack outputs")
 		return err
 	}
-	fmt.Fprintf(w, "%-24s %-22s %-12s %s\n", "ORG", "EXPIRES AT", "LEFT", "STATE")
+	var b strings.Builder
+	fmt.Fprintf(&b, "%-24s %-22s %-12s %s\n", "ORG", "EXPIRES AT", "LEFT", "STATE")
 	for _, s := range statuses {
-		fmt.Fprintf(w, "%-24s %-22s %-12s %s\n", s.Org, s.ExpiresAt.Format(time.RFC3339), s.Left, s.State)
+		fmt.Fprintf(&b, "%-24s %-22s %-12s %s\n", s.Org, s.ExpiresAt.Format(time.RFC3339), s.Left, s.State)
 	}
-	return nil
+	_, err := io.WriteString(w, b.String())
+	return err
 }
 
 // ParseExpiries reads `pulumi stack output --json` and returns the expiry of

@@ -141,21 +141,16 @@ func (o *discoverOptions) managed() (map[string]bool, map[string]bool, error) {
 		}
 	}
 	if o.stackOutputs != "" {
-		raw, err := os.ReadFile(o.stackOutputs)
+		raw, err := os.ReadFile(o.stackOutputs) //nolint:gosec // G304: the path is the user's own --stack-outputs
 		if err != nil {
 			return nil, nil, usageError("reading stack outputs: %w", err)
 		}
-		var outputs struct {
-			Orgs map[string]struct {
-				OrgID string `json:"orgId"`
-			} `json:"orgs"`
+		outputIDs, outputKeys, err := ParseStackOutputOrgs(raw)
+		if err != nil {
+			return nil, nil, usageError("%s: %w", o.stackOutputs, err)
 		}
-		if err := json.Unmarshal(raw, &outputs); err != nil || outputs.Orgs == nil {
-			return nil, nil, usageError("%s is not `pulumi stack output --json` of an org stack (no \"orgs\" output)", o.stackOutputs)
-		}
-		for key, org := range outputs.Orgs {
-			keys[key], ids[org.OrgID] = true, true
-		}
+		maps.Copy(ids, outputIDs)
+		maps.Copy(keys, outputKeys)
 	}
 	return ids, keys, nil
 }
@@ -224,7 +219,9 @@ func WriteYAML(w io.Writer, found []DiscoveredOrg) error {
 		_, err := fmt.Fprintln(w, "# every organization these credentials can see is already in the stack")
 		return err
 	}
-	fmt.Fprintf(w, "# %d organization(s) not in the stack yet; paste under atlas-multiorg:orgs:\n", len(found))
+	if _, err := fmt.Fprintf(w, "# %d organization(s) not in the stack yet; paste under atlas-multiorg:orgs:\n", len(found)); err != nil {
+		return err
+	}
 	for _, org := range found {
 		var buf bytes.Buffer
 		enc := yaml.NewEncoder(&buf)
@@ -239,4 +236,25 @@ func WriteYAML(w io.Writer, found []DiscoveredOrg) error {
 		}
 	}
 	return nil
+}
+
+// ParseStackOutputOrgs reads `pulumi stack output --json` of an org stack and
+// returns the organization IDs and org keys of its "orgs" output.
+func ParseStackOutputOrgs(raw []byte) (ids, keys map[string]bool, err error) {
+	var outputs struct {
+		Orgs map[string]struct {
+			OrgID string `json:"orgId"`
+		} `json:"orgs"`
+	}
+	if err := json.Unmarshal(raw, &outputs); err != nil || outputs.Orgs == nil {
+		return nil, nil, fmt.Errorf("not `pulumi stack output --json` of an org stack (no \"orgs\" output)")
+	}
+	ids, keys = map[string]bool{}, map[string]bool{}
+	for key, org := range outputs.Orgs {
+		keys[key] = true
+		if org.OrgID != "" {
+			ids[org.OrgID] = true
+		}
+	}
+	return ids, keys, nil
 }

@@ -145,7 +145,7 @@ func TestDiscoverErrors(t *testing.T) {
 		"bad output flag": {func(s *atlasapitest.Server) map[string]string { return envFor(s, "apiKey") }, nil,
 			[]string{"-o", "xml"}, ExitUsage, "--output must be yaml or json"},
 		"outputs of another stack": {func(s *atlasapitest.Server) map[string]string { return envFor(s, "apiKey") }, nil,
-			[]string{"--stack-outputs", "testdata/not-outputs.json"}, ExitUsage, "is not `pulumi stack output --json` of an org stack"},
+			[]string{"--stack-outputs", "testdata/not-outputs.json"}, ExitUsage, "not `pulumi stack output --json` of an org stack"},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {

@@ -82,24 +82,36 @@ func (o *importFileOptions) run(stdout, stderr io.Writer) error {
 	if len(file.Resources) == 0 || (len(file.Resources) == 1 && file.Resources[0].Component) {
 		return usageError("%s has no adopted organizations (importId); nothing to import", o.config)
 	}
-	w := stdout
-	if o.out != "-" {
-		f, err := os.Create(o.out)
-		if err != nil {
-			return usageError("writing the import file: %w", err)
-		}
-		defer f.Close()
-		w = f
-	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(file); err != nil {
+	if err := writeJSON(o.out, stdout, file); err != nil {
 		return err
 	}
 	profile := multiorg.Profiles[spec.Environment]
-	fmt.Fprintf(stderr, "next: pulumi import --file %s --stack %s --generate-code=false --protect=%t --yes\n",
-		o.out, stack, profile.Protect)
-	fmt.Fprintln(stderr, "then: pulumi up --stack", stack, "(it should show no changes)")
+	_, err = fmt.Fprintf(stderr, "next: pulumi import --file %s --stack %s --generate-code=false --protect=%t --yes\n"+
+		"then: pulumi up --stack %s (it should show no changes)\n", o.out, stack, profile.Protect, stack)
+	return err
+}
+
+// writeJSON writes v, indented, to the file path, or to stdout for "-". A
+// failed close is a failed write: the file may be incomplete.
+func writeJSON(path string, stdout io.Writer, v any) error {
+	if path == "-" {
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(v)
+	}
+	f, err := os.Create(path) //nolint:gosec // G304: the path is the user's own --out
+	if err != nil {
+		return usageError("writing %s: %w", path, err)
+	}
+	enc := json.NewEncoder(f)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(v); err != nil {
+		_ = f.Close()
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
 	return nil
 }
 

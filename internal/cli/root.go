@@ -71,7 +71,7 @@ func execute(args []string, stdin io.Reader, stdout, stderr io.Writer, now func(
 	if err == nil {
 		return ExitOK
 	}
-	fmt.Fprintln(stderr, "atlas-multiorg:", err)
+	_, _ = fmt.Fprintln(stderr, "atlas-multiorg:", err) // nothing is left to tell if stderr fails
 	var exit *exitError
 	if errors.As(err, &exit) {
 		return exit.code

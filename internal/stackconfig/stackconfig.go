@@ -16,15 +16,24 @@ import (
 // Read reads a Pulumi.<stack>.yaml file into the map the engine hands
 // a program in PULUMI_CONFIG: scalars as strings, objects and lists as JSON.
 func Read(path string) (map[string]string, error) {
-	raw, err := os.ReadFile(path)
+	raw, err := os.ReadFile(path) //nolint:gosec // G304: the path is the user's own stack file
 	if err != nil {
 		return nil, err
 	}
+	config, err := Parse(raw)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return config, nil
+}
+
+// Parse reads the content of a Pulumi.<stack>.yaml file, as Read does.
+func Parse(raw []byte) (map[string]string, error) {
 	var file struct {
 		Config map[string]any `yaml:"config"`
 	}
 	if err := yaml.Unmarshal(raw, &file); err != nil {
-		return nil, fmt.Errorf("parsing %s: %w", path, err)
+		return nil, fmt.Errorf("parsing: %w", err)
 	}
 	config := make(map[string]string, len(file.Config))
 	for key, value := range file.Config {
@@ -32,12 +41,14 @@ func Read(path string) (map[string]string, error) {
 		case string:
 			config[key] = v
 		case map[string]any, []any:
-			if secure, ok := v.(map[string]any)["secure"]; ok {
-				return nil, fmt.Errorf("%s: %s holds an encrypted value (%v); shipped configs must not", path, key, secure)
+			if m, isMap := v.(map[string]any); isMap {
+				if _, ok := m["secure"]; ok {
+					return nil, fmt.Errorf("%s holds an encrypted value; this tool reads plain config only", key)
+				}
 			}
 			encoded, err := json.Marshal(v)
 			if err != nil {
-				return nil, fmt.Errorf("%s: encoding %s: %w", path, key, err)
+				return nil, fmt.Errorf("encoding %s: %w", key, err)
 			}
 			config[key] = string(encoded)
 		default:

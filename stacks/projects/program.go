@@ -153,16 +153,30 @@ func createProject(ctx *pulumi.Context, key string, spec ProjectSpec, org *orgpr
 // LoadConfig reads and validates the consumer stack's config; the error
 // lists every problem with its config path.
 func LoadConfig(ctx *pulumi.Context) (Config, error) {
+	config := map[string]string{}
+	for _, key := range configKeys {
+		if v, ok := ctx.GetConfig(Namespace + ":" + key); ok {
+			config[Namespace+":"+key] = v
+		}
+	}
+	for _, key := range configjson.UnknownKeys(Namespace, configKeys) {
+		config[Namespace+":"+key] = ""
+	}
+	return ConfigFromMap(config)
+}
+
+// ConfigFromMap validates the consumer stack's config given as Pulumi hands
+// it to the program (full keys, objects as JSON).
+func ConfigFromMap(config map[string]string) (Config, error) {
 	var d configjson.Decoder
-	cfg := Config{}
-	cfg.OrgStack, _ = ctx.GetConfig(Namespace + ":orgStack")
+	cfg := Config{OrgStack: config[Namespace+":orgStack"]}
 	switch {
 	case cfg.OrgStack == "":
 		d.Add("orgStack", "required: the org stack to read, as <organization>/<project>/<stack> (for example acme/atlas-multiorg/dev)")
 	case !stackRef.MatchString(cfg.OrgStack):
 		d.Add("orgStack", "%q is not <organization>/<project>/<stack>", cfg.OrgStack)
 	}
-	raw, ok := ctx.GetConfig(Namespace + ":projects")
+	raw, ok := config[Namespace+":projects"]
 	if !ok {
 		d.Add("projects", "required: declare at least one project, keyed by a stable name (projects.<key>.org: ...)")
 	} else {
@@ -174,8 +188,10 @@ func LoadConfig(ctx *pulumi.Context) (Config, error) {
 			cfg.Projects[key] = p
 		}
 	}
-	for _, key := range configjson.UnknownKeys(Namespace, configKeys) {
-		d.Add(Namespace+":"+key, "unknown config key%s", configjson.Suggest(key, configjson.Set(configKeys)))
+	for full := range config {
+		if key, ok := strings.CutPrefix(full, Namespace+":"); ok && !slices.Contains(configKeys, key) {
+			d.Add(Namespace+":"+key, "unknown config key%s", configjson.Suggest(key, configjson.Set(configKeys)))
+		}
 	}
 	names := map[string]string{}
 	for _, key := range slices.Sorted(maps.Keys(cfg.Projects)) {
