@@ -7,6 +7,14 @@ PULUMI   ?= pulumi
 PROGRAM  := bin/multiorg
 PROJECTS := bin/projects
 TOOL     := bin/atlas-multiorg
+LOCALAPI := bin/atlas-local
+
+# make up: the org stack, stack "local", against the local Admin API, with a
+# file backend inside the repository. Both are throwaway: the passphrase only
+# guards state on this machine.
+LOCAL_DIR   := $(CURDIR)/.atlas-local
+LOCAL_STACK := local
+export PULUMI_CONFIG_PASSPHRASE ?= atlas-multiorg-local
 SOURCES  := $(shell find . -name '*.go' -not -path './bin/*') go.mod go.sum
 
 # Static analysis and fuzzing. golangci-lint is pinned and built from the Go
@@ -25,7 +33,7 @@ FUZZ_TARGETS     := \
 	FuzzParseStackOutputOrgs:./internal/cli \
 	FuzzResponses:./internal/atlasapi
 
-.PHONY: all build up up-projects preview test unit race lint fuzz vuln vet fmt-check bench clean
+.PHONY: all build up down local-api up-atlas up-projects preview test unit race lint fuzz vuln vet fmt-check bench clean
 
 all: test
 
@@ -41,7 +49,10 @@ $(PROJECTS): $(SOURCES)
 $(TOOL): $(SOURCES)
 	$(GO) build -o $@ ./cmd/atlas-multiorg
 
-build: $(PROGRAM) $(PROJECTS) $(TOOL)
+$(LOCALAPI): $(SOURCES)
+	$(GO) build -o $@ ./cmd/atlas-local
+
+build: $(PROGRAM) $(PROJECTS) $(TOOL) $(LOCALAPI)
 
 define require_pulumi
 	@command -v $(PULUMI) >/dev/null 2>&1 || { \
@@ -52,8 +63,40 @@ define require_pulumi
 	  exit 1; }
 endef
 
-# The main job: create or update the organizations of $(STACK).
-up: $(PROGRAM)
+# The main job, with no Atlas account: start the local Admin API, point a
+# "local" stack (the dev orgs, the seeded paying org) at it, and pulumi up.
+up: $(PROGRAM) $(LOCALAPI)
+	$(require_pulumi)
+	@$(MAKE) --no-print-directory local-api
+	$(PULUMI) login file://$(CURDIR)/.pulumi
+	$(PULUMI) stack select $(LOCAL_STACK) --create --non-interactive
+	@seed=$(LOCAL_DIR)/credentials.json; field() { grep -o "\"$$1\": \"[^\"]*\"" $$seed | cut -d'"' -f4; }; \
+	sed -e "s|^  atlas-multiorg:payingOrgId: .*|  atlas-multiorg:payingOrgId: $$(field payingOrgId)|" \
+	    -e "s|^  atlas-multiorg:orgOwnerId: .*|  atlas-multiorg:orgOwnerId: $$(field orgOwnerId)\n  atlas-multiorg:environment: dev|" \
+	    Pulumi.dev.yaml > Pulumi.$(LOCAL_STACK).yaml; \
+	$(PULUMI) config set --stack $(LOCAL_STACK) mongodbatlas:baseUrl "$$(cat $(LOCAL_DIR)/url)"; \
+	$(PULUMI) config set --stack $(LOCAL_STACK) mongodbatlas:clientId "$$(field clientId)"; \
+	field clientSecret | $(PULUMI) config set --stack $(LOCAL_STACK) --secret mongodbatlas:clientSecret
+	$(PULUMI) up --stack $(LOCAL_STACK) --yes
+
+# Destroy the local stack's organizations and stop the local Admin API.
+down:
+	$(require_pulumi)
+	-$(PULUMI) destroy --stack $(LOCAL_STACK) --yes
+	@if [ -f $(LOCAL_DIR)/pid ]; then kill $$(cat $(LOCAL_DIR)/pid) 2>/dev/null || true; rm -f $(LOCAL_DIR)/pid $(LOCAL_DIR)/url; fi
+
+# Start the local Admin API in the background on a free loopback port, once.
+local-api: $(LOCALAPI)
+	@mkdir -p $(LOCAL_DIR)
+	@if [ -f $(LOCAL_DIR)/pid ] && kill -0 $$(cat $(LOCAL_DIR)/pid) 2>/dev/null; then exit 0; fi; \
+	rm -f $(LOCAL_DIR)/url; \
+	nohup $(LOCALAPI) --data-dir $(LOCAL_DIR) --url-file $(LOCAL_DIR)/url > $(LOCAL_DIR)/server.log 2>&1 & echo $$! > $(LOCAL_DIR)/pid; \
+	for i in $$(seq 100); do [ -s $(LOCAL_DIR)/url ] && break; sleep 0.1; done; \
+	[ -s $(LOCAL_DIR)/url ] || { cat $(LOCAL_DIR)/server.log; echo "make: atlas-local did not start"; exit 1; }; \
+	echo "local Admin API at $$(cat $(LOCAL_DIR)/url) (log: $(LOCAL_DIR)/server.log)"
+
+# The same org stack against real Atlas: $(STACK) with your own credentials.
+up-atlas: $(PROGRAM)
 	$(require_pulumi)
 	$(PULUMI) up --stack $(STACK)
 

@@ -1,0 +1,408 @@
+package localapi
+
+import (
+	"crypto/md5" //nolint:gosec // G501: HTTP digest as Atlas speaks it (algorithm=MD5) is MD5
+	"crypto/subtle"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"net/netip"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Versioned media types, as the specification assigns them to the routes.
+const (
+	MediaTypeOrgs            = "application/vnd.atlas.2023-01-01+json"
+	MediaTypeServiceAccounts = "application/vnd.atlas.2024-08-05+json"
+	realm                    = "MMS Public API"
+	tokenLifetime            = time.Hour
+)
+
+// Options configure a Server.
+type Options struct {
+	// DataDir holds the state file, state.json.
+	DataDir string
+	// Reset discards any saved state.
+	Reset bool
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+	// FailRate answers this fraction of API requests with 500.
+	FailRate float64
+	// ThrottleRate answers this fraction with 429 and Retry-After: 1.
+	ThrottleRate float64
+	// Latency delays every answer.
+	Latency time.Duration
+}
+
+// Seed is the paying organization and its service account that a new state
+// starts with, and an Atlas user ID to use as orgOwnerId.
+type Seed struct {
+	PayingOrgID  string `json:"payingOrgId"`
+	OwnerID      string `json:"orgOwnerId"`
+	ClientID     string `json:"clientId"`
+	ClientSecret string `json:"clientSecret"`
+}
+
+// Server is the local Admin API. It is an http.Handler.
+type Server struct {
+	mu     sync.Mutex
+	state  *State
+	path   string
+	now    func() time.Time
+	opts   Options
+	nonces map[string]time.Time
+	mux    *http.ServeMux
+}
+
+// New opens (or, with Reset or on first use, creates) the state in
+// opts.DataDir. A new state is seeded with a paying organization and one
+// service account, returned as seed; an existing one returns a nil seed.
+func New(opts Options) (*Server, *Seed, error) {
+	s := &Server{path: filepath.Join(opts.DataDir, "state.json"), now: opts.Now, opts: opts, nonces: map[string]time.Time{}}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	state := newState()
+	if !opts.Reset {
+		var err error
+		if state, err = load(s.path); err != nil {
+			return nil, nil, err
+		}
+	}
+	s.state = state
+	var seed *Seed
+	if len(state.Orgs) == 0 {
+		seed = s.seed()
+		if err := save(s.path, s.state); err != nil {
+			return nil, nil, err
+		}
+	}
+	s.routes()
+	return s, seed, nil
+}
+
+func (s *Server) seed() *Seed {
+	now := s.now().UTC()
+	org := &Org{ID: newID(), Name: "local-paying-org", Paying: true, OwnerID: newID(), SkipDefaultAlertsSettings: true,
+		Settings: Settings{GenAIFeaturesEnabled: true}, ServiceAccounts: map[string]*ServiceAccount{}, APIKeys: map[string]*APIKey{}}
+	sa := &ServiceAccount{ClientID: "mdb_sa_id_" + newID(), Name: "local-admin", Description: "seeded by atlas-local",
+		Roles: []string{"ORG_OWNER"}, CreatedAt: now}
+	secret := &Secret{ID: newID(), Value: "mdb_sa_sk_" + randomHex(24), CreatedAt: now, ExpiresAt: now.Add(8760 * time.Hour)}
+	sa.Secrets = []*Secret{secret}
+	org.ServiceAccounts[sa.ClientID] = sa
+	s.state.Orgs[org.ID] = org
+	return &Seed{PayingOrgID: org.ID, OwnerID: org.OwnerID, ClientID: sa.ClientID, ClientSecret: secret.Value}
+}
+
+// ServeHTTP serves the API.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if s.opts.Latency > 0 {
+		time.Sleep(s.opts.Latency)
+	}
+	if strings.HasPrefix(r.URL.Path, "/api/atlas/") {
+		roll := rand.Float64() //nolint:gosec // G404: fault injection, not security
+		switch {
+		case roll < s.opts.ThrottleRate:
+			w.Header().Set("Retry-After", "1")
+			writeError(w, MediaTypeOrgs, http.StatusTooManyRequests, "RATE_LIMITED", "Injected rate limit; retry after 1 second.")
+			return
+		case roll < s.opts.ThrottleRate+s.opts.FailRate:
+			writeError(w, MediaTypeOrgs, http.StatusInternalServerError, "UNEXPECTED_ERROR", "Injected failure.")
+			return
+		}
+	}
+	s.mux.ServeHTTP(w, r)
+}
+
+// principal is an authenticated caller.
+type principal struct {
+	org   *Org
+	kind  string // "serviceAccount" or "apiKey"
+	id    string // client ID or API key ID
+	roles []string
+	// accessList is the credential's API access list.
+	accessList []AccessListEntry
+}
+
+func (p *principal) isOwner(org *Org) bool {
+	return p.org == org && slices.Contains(p.roles, "ORG_OWNER")
+}
+
+func (p *principal) isMember(org *Org) bool { return p.org == org }
+
+// handler is an API handler that runs with the state locked and the caller known.
+type handler func(w http.ResponseWriter, r *http.Request, caller *principal) *apiError
+
+// apiError is an answer in Atlas' error body.
+type apiError struct {
+	status int
+	code   string
+	detail string
+}
+
+func fail(status int, code, format string, args ...any) *apiError {
+	return &apiError{status: status, code: code, detail: fmt.Sprintf(format, args...)}
+}
+
+// api wraps a handler: media type, authentication, access list, locking,
+// and saving the state after a change.
+func (s *Server) api(mediaType string, h handler) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if accept := r.Header.Get("Accept"); accept != mediaType {
+			writeError(w, mediaType, http.StatusNotAcceptable, "INVALID_MEDIA_TYPE",
+				fmt.Sprintf("This resource is served as %s; the request accepted %q.", mediaType, accept))
+			return
+		}
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		caller, challenge := s.authenticate(r)
+		if caller == nil {
+			w.Header().Set("WWW-Authenticate", challenge)
+			writeError(w, mediaType, http.StatusUnauthorized, "NOT_ORG_GROUP_CREATOR", "You are not authorized for this resource.")
+			return
+		}
+		if caller.org.Settings.APIAccessListRequired && !onAccessList(caller.accessList, r.RemoteAddr) {
+			writeError(w, mediaType, http.StatusForbidden, "IP_ADDRESS_NOT_ON_ACCESS_LIST",
+				fmt.Sprintf("IP address %s is not allowed to access this resource.", host(r.RemoteAddr)))
+			return
+		}
+		before, _ := json.Marshal(s.state)
+		w.Header().Set("Content-Type", mediaType)
+		if e := h(w, r, caller); e != nil {
+			writeError(w, mediaType, e.status, e.code, e.detail)
+			return
+		}
+		if after, _ := json.Marshal(s.state); string(after) != string(before) {
+			if err := save(s.path, s.state); err != nil {
+				// The answer is already written; the operator sees the log.
+				fmt.Println("atlas-local: saving state:", err)
+			}
+		}
+	}
+}
+
+// authenticate checks a bearer token or an HTTP digest response. Without
+// either it returns a new digest challenge.
+func (s *Server) authenticate(r *http.Request) (*principal, string) {
+	header := r.Header.Get("Authorization")
+	if tok, ok := strings.CutPrefix(header, "Bearer "); ok {
+		if t, known := s.state.Tokens[tok]; known && s.now().Before(t.ExpiresAt) {
+			if org, sa := s.findServiceAccount(t.ClientID); sa != nil && s.hasValidSecret(sa) {
+				return &principal{org: org, kind: "serviceAccount", id: sa.ClientID, roles: sa.Roles, accessList: sa.AccessList}, ""
+			}
+		}
+	}
+	if params, ok := strings.CutPrefix(header, "Digest "); ok {
+		if p := s.checkDigest(r, parseDigest(params)); p != nil {
+			return p, ""
+		}
+	}
+	nonce := randomHex(16)
+	s.nonces[nonce] = s.now()
+	return nil, fmt.Sprintf(`Digest realm="%s", domain="", nonce="%s", algorithm=MD5, qop="auth", stale=false`, realm, nonce)
+}
+
+func (s *Server) checkDigest(r *http.Request, p map[string]string) *principal {
+	issued, known := s.nonces[p["nonce"]]
+	if !known || s.now().Sub(issued) > 5*time.Minute || p["uri"] != r.URL.RequestURI() || p["qop"] != "auth" {
+		return nil
+	}
+	org, key := s.findAPIKey(p["username"])
+	if key == nil {
+		return nil
+	}
+	ha1 := md5hex(key.PublicKey + ":" + p["realm"] + ":" + key.PrivateKey)
+	ha2 := md5hex(r.Method + ":" + p["uri"])
+	want := md5hex(strings.Join([]string{ha1, p["nonce"], p["nc"], p["cnonce"], p["qop"], ha2}, ":"))
+	if subtle.ConstantTimeCompare([]byte(want), []byte(p["response"])) != 1 {
+		return nil
+	}
+	return &principal{org: org, kind: "apiKey", id: key.ID, roles: key.Roles, accessList: key.AccessList}
+}
+
+func parseDigest(s string) map[string]string {
+	params := map[string]string{}
+	for _, part := range strings.Split(s, ", ") {
+		k, v, _ := strings.Cut(part, "=")
+		params[k] = strings.Trim(v, `"`)
+	}
+	return params
+}
+
+func (s *Server) findServiceAccount(clientID string) (*Org, *ServiceAccount) {
+	for _, org := range s.state.Orgs {
+		if sa, ok := org.ServiceAccounts[clientID]; ok {
+			return org, sa
+		}
+	}
+	return nil, nil
+}
+
+func (s *Server) findAPIKey(publicKey string) (*Org, *APIKey) {
+	for _, org := range s.state.Orgs {
+		for _, k := range org.APIKeys {
+			if k.PublicKey == publicKey {
+				return org, k
+			}
+		}
+	}
+	return nil, nil
+}
+
+// hasValidSecret: a service account whose secrets have all expired can no
+// longer sign in.
+func (s *Server) hasValidSecret(sa *ServiceAccount) bool {
+	for _, sec := range sa.Secrets {
+		if s.now().Before(sec.ExpiresAt) {
+			return true
+		}
+	}
+	return false
+}
+
+// token is POST /api/oauth/token: client credentials with HTTP basic auth.
+func (s *Server) token(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	id, secret, ok := r.BasicAuth()
+	if r.ParseForm() != nil || r.PostForm.Get("grant_type") != "client_credentials" {
+		writeOAuthError(w, http.StatusBadRequest, "unsupported_grant_type")
+		return
+	}
+	_, sa := s.findServiceAccount(id)
+	if !ok || sa == nil || !s.secretMatches(sa, secret) {
+		writeOAuthError(w, http.StatusUnauthorized, "invalid_client")
+		return
+	}
+	tok := randomHex(32)
+	s.state.Tokens[tok] = Token{ClientID: id, ExpiresAt: s.now().Add(tokenLifetime)}
+	if err := save(s.path, s.state); err != nil {
+		writeOAuthError(w, http.StatusInternalServerError, "server_error")
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	_ = json.NewEncoder(w).Encode(map[string]any{"access_token": tok, "token_type": "Bearer", "expires_in": int(tokenLifetime.Seconds())})
+}
+
+// revoke is POST /api/oauth/revoke.
+func (s *Server) revoke(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	id, secret, ok := r.BasicAuth()
+	_, sa := s.findServiceAccount(id)
+	if !ok || sa == nil || !s.secretMatches(sa, secret) || r.ParseForm() != nil {
+		writeOAuthError(w, http.StatusUnauthorized, "invalid_client")
+		return
+	}
+	if t, known := s.state.Tokens[r.PostForm.Get("token")]; known && t.ClientID == id {
+		delete(s.state.Tokens, r.PostForm.Get("token"))
+		_ = save(s.path, s.state)
+	}
+	w.WriteHeader(http.StatusOK)
+}
+
+func (s *Server) secretMatches(sa *ServiceAccount, secret string) bool {
+	for _, sec := range sa.Secrets {
+		if s.now().Before(sec.ExpiresAt) && subtle.ConstantTimeCompare([]byte(sec.Value), []byte(secret)) == 1 {
+			return true
+		}
+	}
+	return false
+}
+
+func onAccessList(entries []AccessListEntry, remoteAddr string) bool {
+	addr, err := netip.ParseAddr(host(remoteAddr))
+	if err != nil {
+		return false
+	}
+	for _, e := range entries {
+		if e.IPAddress != "" {
+			if ip, err := netip.ParseAddr(e.IPAddress); err == nil && ip.Unmap() == addr.Unmap() {
+				return true
+			}
+		}
+		if e.CIDRBlock != "" {
+			if p, err := netip.ParsePrefix(e.CIDRBlock); err == nil && p.Contains(addr.Unmap()) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func host(remoteAddr string) string {
+	h, _, err := net.SplitHostPort(remoteAddr)
+	if err != nil {
+		return remoteAddr
+	}
+	return h
+}
+
+// writeError answers with Atlas' error body: detail, error, errorCode,
+// parameters, reason. The specification serves errors as plain JSON, whatever
+// the route's versioned media type.
+func writeError(w http.ResponseWriter, _ string, status int, code, detail string) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(map[string]any{
+		"detail": detail, "error": status, "errorCode": code, "parameters": []any{}, "reason": http.StatusText(status),
+	})
+}
+
+func writeOAuthError(w http.ResponseWriter, status int, code string) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(map[string]string{"error": code})
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) *apiError {
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v)
+	return nil
+}
+
+// page answers a list with Atlas' paging: pageNum, itemsPerPage (at most 500).
+func page[T any](w http.ResponseWriter, r *http.Request, all []T) *apiError {
+	num, per := 1, 100
+	if v := r.URL.Query().Get("pageNum"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 {
+			return fail(http.StatusBadRequest, "INVALID_QUERY_PARAMETER", "pageNum must be a positive integer.")
+		}
+		num = n
+	}
+	if v := r.URL.Query().Get("itemsPerPage"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 500 {
+			return fail(http.StatusBadRequest, "INVALID_QUERY_PARAMETER", "itemsPerPage must be between 1 and 500.")
+		}
+		per = n
+	}
+	start := min((num-1)*per, len(all))
+	results := all[start:min(start+per, len(all))]
+	if results == nil {
+		results = []T{}
+	}
+	return writeJSON(w, http.StatusOK, map[string]any{"results": results, "totalCount": len(all), "links": []any{}})
+}
+
+func md5hex(s string) string {
+	sum := md5.Sum([]byte(s)) //nolint:gosec // G401: HTTP digest's MD5
+	return hex.EncodeToString(sum[:])
+}
+
+func decode(r *http.Request, into any) *apiError {
+	dec := json.NewDecoder(r.Body)
+	if err := dec.Decode(into); err != nil {
+		return fail(http.StatusBadRequest, "MALFORMED_REQUEST_BODY", "The request body is not valid JSON for this resource: %v", err)
+	}
+	return nil
+}

@@ -1,0 +1,163 @@
+// Package localapi is a local stand-in for the part of the Atlas Admin API v2
+// that the mongodbatlas provider and atlas-multiorg's tools use: organizations
+// and their settings, organization service accounts (secrets, access lists),
+// organization API keys (access lists), projects and their credential
+// assignments, and the OAuth2 token endpoint. It enforces what Atlas enforces
+// for those calls and keeps its state in one file.
+package localapi
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+)
+
+// State is everything the server knows. It is saved whole after every change.
+type State struct {
+	Orgs     map[string]*Org     `json:"orgs"`
+	Projects map[string]*Project `json:"projects"`
+	// Tokens are the issued OAuth2 access tokens, by token, with the client
+	// ID they were issued to.
+	Tokens map[string]Token `json:"tokens"`
+}
+
+// Org is an organization with its credentials.
+type Org struct {
+	ID                        string                     `json:"id"`
+	Name                      string                     `json:"name"`
+	Paying                    bool                       `json:"paying"`
+	PayingOrgID               string                     `json:"payingOrgId,omitempty"`
+	OwnerID                   string                     `json:"ownerId,omitempty"`
+	SkipDefaultAlertsSettings bool                       `json:"skipDefaultAlertsSettings"`
+	Settings                  Settings                   `json:"settings"`
+	ServiceAccounts           map[string]*ServiceAccount `json:"serviceAccounts"`
+	APIKeys                   map[string]*APIKey         `json:"apiKeys"`
+}
+
+// Settings are an organization's settings, in the API's JSON names.
+type Settings struct {
+	APIAccessListRequired   bool   `json:"apiAccessListRequired"`
+	GenAIFeaturesEnabled    bool   `json:"genAIFeaturesEnabled"`
+	MultiFactorAuthRequired bool   `json:"multiFactorAuthRequired"`
+	RestrictEmployeeAccess  bool   `json:"restrictEmployeeAccess"`
+	SecurityContact         string `json:"securityContact"`
+}
+
+// ServiceAccount is an organization service account.
+type ServiceAccount struct {
+	ClientID    string            `json:"clientId"`
+	Name        string            `json:"name"`
+	Description string            `json:"description"`
+	Roles       []string          `json:"roles"`
+	CreatedAt   time.Time         `json:"createdAt"`
+	Secrets     []*Secret         `json:"secrets"`
+	AccessList  []AccessListEntry `json:"accessList"`
+}
+
+// Secret is one client secret; Value is kept to check the secret, and shown
+// only in the answer that creates it.
+type Secret struct {
+	ID        string    `json:"id"`
+	Value     string    `json:"value"`
+	CreatedAt time.Time `json:"createdAt"`
+	ExpiresAt time.Time `json:"expiresAt"`
+}
+
+// APIKey is an organization API key.
+type APIKey struct {
+	ID          string            `json:"id"`
+	Description string            `json:"desc"`
+	PublicKey   string            `json:"publicKey"`
+	PrivateKey  string            `json:"privateKey"`
+	Roles       []string          `json:"roles"`
+	AccessList  []AccessListEntry `json:"accessList"`
+}
+
+// AccessListEntry is an address or block a credential may call from.
+type AccessListEntry struct {
+	IPAddress string    `json:"ipAddress,omitempty"`
+	CIDRBlock string    `json:"cidrBlock,omitempty"`
+	CreatedAt time.Time `json:"createdAt"`
+}
+
+// Project is a project (group) with its credential assignments.
+type Project struct {
+	ID        string    `json:"id"`
+	Name      string    `json:"name"`
+	OrgID     string    `json:"orgId"`
+	CreatedAt time.Time `json:"createdAt"`
+	// Assignments are project roles by service account client ID or API key ID.
+	Assignments map[string][]string `json:"assignments"`
+}
+
+// Token is an issued OAuth2 access token.
+type Token struct {
+	ClientID  string    `json:"clientId"`
+	ExpiresAt time.Time `json:"expiresAt"`
+}
+
+func newState() *State {
+	return &State{Orgs: map[string]*Org{}, Projects: map[string]*Project{}, Tokens: map[string]Token{}}
+}
+
+// load reads the state file; a missing file is an empty state.
+func load(path string) (*State, error) {
+	raw, err := os.ReadFile(path) //nolint:gosec // G304: the server's own state file
+	if errors.Is(err, os.ErrNotExist) {
+		return newState(), nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("reading state: %w", err)
+	}
+	s := newState()
+	if err := json.Unmarshal(raw, s); err != nil {
+		return nil, fmt.Errorf("state file %s is not valid JSON (start with --reset to discard it): %w", path, err)
+	}
+	return s, nil
+}
+
+// save writes the state atomically: to a temporary file in the same
+// directory, synced, then renamed over the old one, so a crash mid-write
+// leaves either the old state or the new one, never a torn file.
+func save(path string, s *State) error {
+	raw, err := json.MarshalIndent(s, "", "  ")
+	if err != nil {
+		return err
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".state-*.json")
+	if err != nil {
+		return fmt.Errorf("saving state: %w", err)
+	}
+	defer func() { _ = os.Remove(tmp.Name()) }() // gone after the rename
+	if _, err := tmp.Write(raw); err != nil {
+		_ = tmp.Close()
+		return fmt.Errorf("saving state: %w", err)
+	}
+	if err := tmp.Sync(); err != nil {
+		_ = tmp.Close()
+		return fmt.Errorf("saving state: %w", err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("saving state: %w", err)
+	}
+	if err := os.Chmod(tmp.Name(), 0o600); err != nil {
+		return fmt.Errorf("saving state: %w", err)
+	}
+	return os.Rename(tmp.Name(), path)
+}
+
+// newID is a 24-hex Atlas ID.
+func newID() string { return randomHex(12) }
+
+func randomHex(n int) string {
+	b := make([]byte, n)
+	if _, err := rand.Read(b); err != nil {
+		panic(err) // crypto/rand does not fail on supported platforms
+	}
+	return hex.EncodeToString(b)
+}
