@@ -141,16 +141,7 @@ func Export(ctx *pulumi.Context, m *multiorg.MultiOrg) {
 // lists every problem: unknown keys and fields, values of the wrong type, and
 // every rule of multiorg.Spec.Validate.
 func LoadSpec(ctx *pulumi.Context) (multiorg.Spec, error) {
-	config := map[string]string{}
-	for _, key := range configKeys {
-		if v, ok := ctx.GetConfig(Namespace + ":" + key); ok {
-			config[Namespace+":"+key] = v
-		}
-	}
-	for _, key := range configjson.UnknownKeys(Namespace, configKeys) {
-		config[Namespace+":"+key] = ""
-	}
-	return SpecFromConfig(config, ctx.Stack())
+	return SpecFromConfig(configjson.FromContext(ctx, Namespace, configKeys), ctx.Stack())
 }
 
 // SpecFromConfig turns an org stack's config (full keys, objects as JSON, as

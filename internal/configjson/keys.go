@@ -37,3 +37,19 @@ func Set(names []string) map[string]struct{} {
 	}
 	return set
 }
+
+// FromContext returns the namespace's config as Pulumi hands it to the
+// program: the known keys' values, plus every unknown key of the namespace
+// (with an empty value) so that decoding can report it.
+func FromContext(ctx *pulumi.Context, namespace string, known []string) map[string]string {
+	config := map[string]string{}
+	for _, key := range known {
+		if v, ok := ctx.GetConfig(namespace + ":" + key); ok {
+			config[namespace+":"+key] = v
+		}
+	}
+	for _, key := range UnknownKeys(namespace, known) {
+		config[namespace+":"+key] = ""
+	}
+	return config
+}

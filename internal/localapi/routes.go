@@ -39,18 +39,18 @@ func (s *Server) routes() {
 	m.HandleFunc("DELETE "+v2+"/orgs/{orgId}/serviceAccounts/{clientId}", s.api(sas, s.deleteOrgServiceAccount))
 	m.HandleFunc("POST "+v2+"/orgs/{orgId}/serviceAccounts/{clientId}/secrets", s.api(sas, s.createOrgSecret))
 	m.HandleFunc("DELETE "+v2+"/orgs/{orgId}/serviceAccounts/{clientId}/secrets/{secretId}", s.api(sas, s.deleteOrgSecret))
-	m.HandleFunc("GET "+v2+"/orgs/{orgId}/serviceAccounts/{clientId}/accessList", s.api(sas, s.listServiceAccountAccessList))
-	m.HandleFunc("POST "+v2+"/orgs/{orgId}/serviceAccounts/{clientId}/accessList", s.api(sas, s.createServiceAccountAccessList))
-	m.HandleFunc("DELETE "+v2+"/orgs/{orgId}/serviceAccounts/{clientId}/accessList/{ipAddress}", s.api(sas, s.deleteServiceAccountAccessListEntry))
+	m.HandleFunc("GET "+v2+"/orgs/{orgId}/serviceAccounts/{clientId}/accessList", s.api(sas, s.listAccessList(s.serviceAccountAccessList)))
+	m.HandleFunc("POST "+v2+"/orgs/{orgId}/serviceAccounts/{clientId}/accessList", s.api(sas, s.createAccessList(s.serviceAccountAccessList)))
+	m.HandleFunc("DELETE "+v2+"/orgs/{orgId}/serviceAccounts/{clientId}/accessList/{ipAddress}", s.api(sas, s.deleteAccessListEntry(s.serviceAccountAccessList)))
 
 	m.HandleFunc("GET "+v2+"/orgs/{orgId}/apiKeys", s.api(orgs, s.listOrgApiKeys))
 	m.HandleFunc("POST "+v2+"/orgs/{orgId}/apiKeys", s.api(orgs, s.createOrgApiKey))
 	m.HandleFunc("GET "+v2+"/orgs/{orgId}/apiKeys/{apiUserId}", s.api(orgs, s.getOrgApiKey))
 	m.HandleFunc("PATCH "+v2+"/orgs/{orgId}/apiKeys/{apiUserId}", s.api(orgs, s.updateOrgApiKey))
 	m.HandleFunc("DELETE "+v2+"/orgs/{orgId}/apiKeys/{apiUserId}", s.api(orgs, s.deleteOrgApiKey))
-	m.HandleFunc("GET "+v2+"/orgs/{orgId}/apiKeys/{apiUserId}/accessList", s.api(orgs, s.listApiKeyAccessList))
-	m.HandleFunc("POST "+v2+"/orgs/{orgId}/apiKeys/{apiUserId}/accessList", s.api(orgs, s.createApiKeyAccessList))
-	m.HandleFunc("DELETE "+v2+"/orgs/{orgId}/apiKeys/{apiUserId}/accessList/{ipAddress}", s.api(orgs, s.deleteApiKeyAccessListEntry))
+	m.HandleFunc("GET "+v2+"/orgs/{orgId}/apiKeys/{apiUserId}/accessList", s.api(orgs, s.listAccessList(s.apiKeyAccessList)))
+	m.HandleFunc("POST "+v2+"/orgs/{orgId}/apiKeys/{apiUserId}/accessList", s.api(orgs, s.createAccessList(s.apiKeyAccessList)))
+	m.HandleFunc("DELETE "+v2+"/orgs/{orgId}/apiKeys/{apiUserId}/accessList/{ipAddress}", s.api(orgs, s.deleteAccessListEntry(s.apiKeyAccessList)))
 
 	m.HandleFunc("GET "+v2+"/groups", s.api(orgs, s.listGroups))
 	m.HandleFunc("POST "+v2+"/groups", s.api(orgs, s.createGroup))
@@ -481,35 +481,61 @@ func entriesJSON(list []AccessListEntry) []map[string]any {
 	return out
 }
 
-func (s *Server) listServiceAccountAccessList(w http.ResponseWriter, r *http.Request, caller *principal) *apiError {
-	_, sa, e := s.serviceAccount(r, caller, false)
+// accessListOf finds the access list a request is about, for the handlers
+// below, which serve service accounts' and API keys' lists alike.
+type accessListOf func(r *http.Request, caller *principal, owner bool) (*[]AccessListEntry, *apiError)
+
+func (s *Server) serviceAccountAccessList(r *http.Request, caller *principal, owner bool) (*[]AccessListEntry, *apiError) {
+	_, sa, e := s.serviceAccount(r, caller, owner)
 	if e != nil {
-		return e
+		return nil, e
 	}
-	return page(w, r, entriesJSON(sa.AccessList))
+	return &sa.AccessList, nil
 }
 
-func (s *Server) createServiceAccountAccessList(w http.ResponseWriter, r *http.Request, caller *principal) *apiError {
-	_, sa, e := s.serviceAccount(r, caller, true)
+func (s *Server) apiKeyAccessList(r *http.Request, caller *principal, owner bool) (*[]AccessListEntry, *apiError) {
+	_, k, e := s.apiKey(r, caller, owner)
 	if e != nil {
-		return e
+		return nil, e
 	}
-	if e := s.addEntries(r, &sa.AccessList); e != nil {
-		return e
-	}
-	return page(w, r, entriesJSON(sa.AccessList))
+	return &k.AccessList, nil
 }
 
-func (s *Server) deleteServiceAccountAccessListEntry(w http.ResponseWriter, r *http.Request, caller *principal) *apiError {
-	_, sa, e := s.serviceAccount(r, caller, true)
-	if e != nil {
-		return e
+func (s *Server) listAccessList(of accessListOf) handler {
+	return func(w http.ResponseWriter, r *http.Request, caller *principal) *apiError {
+		list, e := of(r, caller, false)
+		if e != nil {
+			return e
+		}
+		return page(w, r, entriesJSON(*list))
 	}
-	if e := removeEntry(r, &sa.AccessList); e != nil {
-		return e
+}
+
+func (s *Server) createAccessList(of accessListOf) handler {
+	return func(w http.ResponseWriter, r *http.Request, caller *principal) *apiError {
+		list, e := of(r, caller, true)
+		if e != nil {
+			return e
+		}
+		if e := s.addEntries(r, list); e != nil {
+			return e
+		}
+		return page(w, r, entriesJSON(*list))
 	}
-	w.WriteHeader(http.StatusNoContent)
-	return nil
+}
+
+func (s *Server) deleteAccessListEntry(of accessListOf) handler {
+	return func(w http.ResponseWriter, r *http.Request, caller *principal) *apiError {
+		list, e := of(r, caller, true)
+		if e != nil {
+			return e
+		}
+		if e := removeEntry(r, list); e != nil {
+			return e
+		}
+		w.WriteHeader(http.StatusNoContent)
+		return nil
+	}
 }
 
 // --- API keys ---
@@ -614,37 +640,6 @@ func (s *Server) deleteOrgApiKey(w http.ResponseWriter, r *http.Request, caller 
 	delete(org.APIKeys, k.ID)
 	for _, p := range s.state.Projects {
 		delete(p.Assignments, k.ID)
-	}
-	w.WriteHeader(http.StatusNoContent)
-	return nil
-}
-
-func (s *Server) listApiKeyAccessList(w http.ResponseWriter, r *http.Request, caller *principal) *apiError {
-	_, k, e := s.apiKey(r, caller, false)
-	if e != nil {
-		return e
-	}
-	return page(w, r, entriesJSON(k.AccessList))
-}
-
-func (s *Server) createApiKeyAccessList(w http.ResponseWriter, r *http.Request, caller *principal) *apiError {
-	_, k, e := s.apiKey(r, caller, true)
-	if e != nil {
-		return e
-	}
-	if e := s.addEntries(r, &k.AccessList); e != nil {
-		return e
-	}
-	return page(w, r, entriesJSON(k.AccessList))
-}
-
-func (s *Server) deleteApiKeyAccessListEntry(w http.ResponseWriter, r *http.Request, caller *principal) *apiError {
-	_, k, e := s.apiKey(r, caller, true)
-	if e != nil {
-		return e
-	}
-	if e := removeEntry(r, &k.AccessList); e != nil {
-		return e
 	}
 	w.WriteHeader(http.StatusNoContent)
 	return nil

@@ -1,9 +1,7 @@
 package localapi
 
 import (
-	"crypto/md5" //nolint:gosec // G501: HTTP digest as Atlas speaks it (algorithm=MD5) is MD5
 	"crypto/subtle"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
@@ -16,13 +14,14 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/atlas-multiorg/atlas-multiorg/internal/httpdigest"
 )
 
 // Versioned media types, as the specification assigns them to the routes.
 const (
 	MediaTypeOrgs            = "application/vnd.atlas.2023-01-01+json"
 	MediaTypeServiceAccounts = "application/vnd.atlas.2024-08-05+json"
-	realm                    = "MMS Public API"
 	tokenLifetime            = time.Hour
 )
 
@@ -200,41 +199,26 @@ func (s *Server) authenticate(r *http.Request) (*principal, string) {
 			}
 		}
 	}
-	if params, ok := strings.CutPrefix(header, "Digest "); ok {
-		if p := s.checkDigest(r, parseDigest(params)); p != nil {
+	if params, ok := httpdigest.Parse(header); ok {
+		if p := s.checkDigest(r, params); p != nil {
 			return p, ""
 		}
 	}
 	nonce := randomHex(16)
 	s.nonces[nonce] = s.now()
-	return nil, fmt.Sprintf(`Digest realm="%s", domain="", nonce="%s", algorithm=MD5, qop="auth", stale=false`, realm, nonce)
+	return nil, httpdigest.Challenge(nonce)
 }
 
 func (s *Server) checkDigest(r *http.Request, p map[string]string) *principal {
 	issued, known := s.nonces[p["nonce"]]
-	if !known || s.now().Sub(issued) > 5*time.Minute || p["uri"] != r.URL.RequestURI() || p["qop"] != "auth" {
+	if !known || s.now().Sub(issued) > 5*time.Minute {
 		return nil
 	}
 	org, key := s.findAPIKey(p["username"])
-	if key == nil {
-		return nil
-	}
-	ha1 := md5hex(key.PublicKey + ":" + p["realm"] + ":" + key.PrivateKey)
-	ha2 := md5hex(r.Method + ":" + p["uri"])
-	want := md5hex(strings.Join([]string{ha1, p["nonce"], p["nc"], p["cnonce"], p["qop"], ha2}, ":"))
-	if subtle.ConstantTimeCompare([]byte(want), []byte(p["response"])) != 1 {
+	if key == nil || !httpdigest.Valid(p, r.Method, r.URL.RequestURI(), key.PrivateKey) {
 		return nil
 	}
 	return &principal{org: org, kind: "apiKey", id: key.ID, roles: key.Roles, accessList: key.AccessList}
-}
-
-func parseDigest(s string) map[string]string {
-	params := map[string]string{}
-	for _, part := range strings.Split(s, ", ") {
-		k, v, _ := strings.Cut(part, "=")
-		params[k] = strings.Trim(v, `"`)
-	}
-	return params
 }
 
 func (s *Server) findServiceAccount(clientID string) (*Org, *ServiceAccount) {
@@ -392,11 +376,6 @@ func page[T any](w http.ResponseWriter, r *http.Request, all []T) *apiError {
 		results = []T{}
 	}
 	return writeJSON(w, http.StatusOK, map[string]any{"results": results, "totalCount": len(all), "links": []any{}})
-}
-
-func md5hex(s string) string {
-	sum := md5.Sum([]byte(s)) //nolint:gosec // G401: HTTP digest's MD5
-	return hex.EncodeToString(sum[:])
 }
 
 func decode(r *http.Request, into any) *apiError {

@@ -153,16 +153,7 @@ func createProject(ctx *pulumi.Context, key string, spec ProjectSpec, org *orgpr
 // LoadConfig reads and validates the consumer stack's config; the error
 // lists every problem with its config path.
 func LoadConfig(ctx *pulumi.Context) (Config, error) {
-	config := map[string]string{}
-	for _, key := range configKeys {
-		if v, ok := ctx.GetConfig(Namespace + ":" + key); ok {
-			config[Namespace+":"+key] = v
-		}
-	}
-	for _, key := range configjson.UnknownKeys(Namespace, configKeys) {
-		config[Namespace+":"+key] = ""
-	}
-	return ConfigFromMap(config)
+	return ConfigFromMap(configjson.FromContext(ctx, Namespace, configKeys))
 }
 
 // ConfigFromMap validates the consumer stack's config given as Pulumi hands

@@ -5,16 +5,16 @@
 package atlasapitest
 
 import (
-	"crypto/md5" //nolint:gosec // G501: HTTP digest as Atlas speaks it (RFC 2617, algorithm=MD5) is MD5
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
-	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
 	"strings"
 	"sync"
+
+	"github.com/atlas-multiorg/atlas-multiorg/internal/httpdigest"
 )
 
 // MediaType is the media type the organization endpoints require.
@@ -165,7 +165,11 @@ func (s *Server) authenticate(w http.ResponseWriter, r *http.Request) string {
 			return "bearer"
 		}
 	case strings.HasPrefix(header, "Digest "):
-		if s.validDigest(r, parseDigest(strings.TrimPrefix(header, "Digest "))) {
+		params, _ := httpdigest.Parse(header)
+		s.mu.Lock()
+		known := s.nonces[params["nonce"]]
+		s.mu.Unlock()
+		if known && params["username"] == s.PublicKey && httpdigest.Valid(params, r.Method, r.URL.RequestURI(), s.PrivateKey) {
 			return "digest"
 		}
 	}
@@ -173,30 +177,9 @@ func (s *Server) authenticate(w http.ResponseWriter, r *http.Request) string {
 	s.mu.Lock()
 	s.nonces[nonce] = true
 	s.mu.Unlock()
-	w.Header().Set("WWW-Authenticate", fmt.Sprintf(`Digest realm="MMS Public API", domain="", nonce="%s", algorithm=MD5, qop="auth", stale=false`, nonce))
+	w.Header().Set("WWW-Authenticate", httpdigest.Challenge(nonce))
 	writeError(w, http.StatusUnauthorized, "NOT_ORG_GROUP_CREATOR", "You are not authorized for this resource.", "")
 	return ""
-}
-
-func (s *Server) validDigest(r *http.Request, p map[string]string) bool {
-	s.mu.Lock()
-	known := s.nonces[p["nonce"]]
-	s.mu.Unlock()
-	if !known || p["username"] != s.PublicKey || p["uri"] != r.URL.RequestURI() || p["qop"] != "auth" {
-		return false
-	}
-	ha1 := md5hex(p["username"] + ":" + p["realm"] + ":" + s.PrivateKey)
-	ha2 := md5hex(r.Method + ":" + p["uri"])
-	return p["response"] == md5hex(strings.Join([]string{ha1, p["nonce"], p["nc"], p["cnonce"], p["qop"], ha2}, ":"))
-}
-
-func parseDigest(s string) map[string]string {
-	params := map[string]string{}
-	for _, part := range strings.Split(s, ", ") {
-		k, v, _ := strings.Cut(part, "=")
-		params[k] = strings.Trim(v, `"`)
-	}
-	return params
 }
 
 func (s *Server) failure(path string) (Failure, bool) {
@@ -255,11 +238,6 @@ func writeError(w http.ResponseWriter, status int, code, detail, retryAfter stri
 	_ = json.NewEncoder(w).Encode(map[string]any{
 		"detail": detail, "error": status, "errorCode": code, "parameters": []any{}, "reason": http.StatusText(status),
 	})
-}
-
-func md5hex(s string) string {
-	sum := md5.Sum([]byte(s)) //nolint:gosec // G401: digest's MD5, as above
-	return hex.EncodeToString(sum[:])
 }
 
 func randomHex(n int) string {
