@@ -1,6 +1,7 @@
 package localapi
 
 import (
+	"bytes"
 	"crypto/subtle"
 	"encoding/json"
 	"fmt"
@@ -23,6 +24,7 @@ const (
 	MediaTypeOrgs            = "application/vnd.atlas.2023-01-01+json"
 	MediaTypeServiceAccounts = "application/vnd.atlas.2024-08-05+json"
 	tokenLifetime            = time.Hour
+	nonceLifetime            = 5 * time.Minute
 )
 
 // Options configure a Server.
@@ -173,19 +175,50 @@ func (s *Server) api(mediaType string, h handler) http.HandlerFunc {
 				fmt.Sprintf("IP address %s is not allowed to access this resource.", host(r.RemoteAddr)))
 			return
 		}
-		before, _ := json.Marshal(s.state)
-		w.Header().Set("Content-Type", mediaType)
-		if e := h(w, r, caller); e != nil {
+		// The answer is held back until a change is saved: a client must not
+		// be told about a change that a crash would lose.
+		mutating := r.Method != http.MethodGet
+		var before []byte
+		if mutating {
+			before, _ = json.Marshal(s.state)
+		}
+		buf := &bufferedResponse{header: http.Header{}, status: http.StatusOK}
+		buf.header.Set("Content-Type", mediaType)
+		if e := h(buf, r, caller); e != nil {
 			writeError(w, mediaType, e.status, e.code, e.detail)
 			return
 		}
-		if after, _ := json.Marshal(s.state); string(after) != string(before) {
+		if mutating {
 			if err := save(s.path, s.state); err != nil {
-				// The answer is already written; the operator sees the log.
-				fmt.Println("atlas-local: saving state:", err)
+				// Forget the change too, so no later answer shows it.
+				restored := newState()
+				_ = json.Unmarshal(before, restored)
+				s.state = restored
+				writeError(w, mediaType, http.StatusInternalServerError, "UNEXPECTED_ERROR", "The change could not be saved: "+err.Error())
+				return
 			}
 		}
+		buf.flush(w)
 	}
+}
+
+// bufferedResponse holds an answer until it is sent.
+type bufferedResponse struct {
+	header http.Header
+	status int
+	body   bytes.Buffer
+}
+
+func (b *bufferedResponse) Header() http.Header         { return b.header }
+func (b *bufferedResponse) Write(p []byte) (int, error) { return b.body.Write(p) }
+func (b *bufferedResponse) WriteHeader(status int)      { b.status = status }
+
+func (b *bufferedResponse) flush(w http.ResponseWriter) {
+	for k, v := range b.header {
+		w.Header()[k] = v
+	}
+	w.WriteHeader(b.status)
+	_, _ = w.Write(b.body.Bytes()) // the client hung up, if this fails
 }
 
 // authenticate checks a bearer token or an HTTP digest response. Without
@@ -204,6 +237,11 @@ func (s *Server) authenticate(r *http.Request) (*principal, string) {
 			return p, ""
 		}
 	}
+	for n, issued := range s.nonces {
+		if s.now().Sub(issued) > nonceLifetime {
+			delete(s.nonces, n)
+		}
+	}
 	nonce := randomHex(16)
 	s.nonces[nonce] = s.now()
 	return nil, httpdigest.Challenge(nonce)
@@ -211,7 +249,7 @@ func (s *Server) authenticate(r *http.Request) (*principal, string) {
 
 func (s *Server) checkDigest(r *http.Request, p map[string]string) *principal {
 	issued, known := s.nonces[p["nonce"]]
-	if !known || s.now().Sub(issued) > 5*time.Minute {
+	if !known || s.now().Sub(issued) > nonceLifetime {
 		return nil
 	}
 	org, key := s.findAPIKey(p["username"])
@@ -265,6 +303,11 @@ func (s *Server) token(w http.ResponseWriter, r *http.Request) {
 	if !ok || sa == nil || !s.secretMatches(sa, secret) {
 		writeOAuthError(w, http.StatusUnauthorized, "invalid_client")
 		return
+	}
+	for t, issued := range s.state.Tokens {
+		if !s.now().Before(issued.ExpiresAt) {
+			delete(s.state.Tokens, t)
+		}
 	}
 	tok := randomHex(32)
 	s.state.Tokens[tok] = Token{ClientID: id, ExpiresAt: s.now().Add(tokenLifetime)}

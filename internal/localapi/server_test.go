@@ -513,3 +513,19 @@ func TestFaultInjection(t *testing.T) {
 	assert.Equal(t, http.StatusTooManyRequests, resp.StatusCode)
 	assert.Equal(t, "1", resp.Header.Get("Retry-After"))
 }
+
+func TestAChangeThatCannotBeSavedIsNotReportedAsDone(t *testing.T) {
+	dir := t.TempDir()
+	h := start(t, dir, false)
+	admin := h.admin()
+	require.NoError(t, os.RemoveAll(dir), "the state can no longer be written")
+	var e struct {
+		ErrorCode string `json:"errorCode"`
+	}
+	status := admin.do(http.MethodPatch, "/api/atlas/v2/orgs/"+h.seed.PayingOrgID+"/settings", orgs, map[string]any{"multiFactorAuthRequired": true}, &e)
+	assert.Equal(t, http.StatusInternalServerError, status)
+	assert.Equal(t, "UNEXPECTED_ERROR", e.ErrorCode)
+	var settings map[string]any
+	assert.Equal(t, http.StatusOK, admin.do(http.MethodGet, "/api/atlas/v2/orgs/"+h.seed.PayingOrgID+"/settings", orgs, nil, &settings), "reads go on")
+	assert.Equal(t, false, settings["multiFactorAuthRequired"], "and do not show the change that was not saved")
+}
