@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+
+	"github.com/atlas-multiorg/atlas-multiorg/components/multiorg"
 )
 
 // ExpiryStatus is one organization's secret, as check-expiry reports it.
@@ -48,7 +50,8 @@ within it or has expired, 2 unreadable input or bad flags.`,
 		},
 	}
 	cmd.Flags().StringVarP(&opts.file, "file", "f", "-", "stack outputs JSON file; - for standard input")
-	cmd.Flags().DurationVar(&opts.window, "window", 336*time.Hour, "warn about secrets expiring within this long")
+	cmd.Flags().DurationVar(&opts.window, "window", time.Duration(multiorg.DefaultExpiryWarningHours)*time.Hour,
+		"warn about secrets expiring within this long (the org stack's default expiryWarningHours)")
 	cmd.Flags().StringVarP(&opts.output, "output", "o", "text", "output format: text or json")
 	return cmd
 }
