@@ -169,7 +169,12 @@ func OrgResourceName(component, key string) string { return component + "-" + ke
 
 // register registers one organization and everything that acts inside it.
 func (m *MultiOrg) register(plan orgPlan) (*Org, error) {
-	opts := []pulumi.ResourceOption{pulumi.Parent(m), pulumi.Protect(plan.protect)}
+	opts := []pulumi.ResourceOption{pulumi.Parent(m)}
+	if plan.protect {
+		// Only ever true: an explicit false would override a protect the
+		// caller gave the component, which children otherwise inherit.
+		opts = append(opts, pulumi.Protect(true))
+	}
 	if plan.importID != "" {
 		opts = append(opts, pulumi.Import(pulumi.ID(plan.importID)))
 	} else {

@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -159,4 +160,13 @@ func keysOf[V any](m map[string]V) []string {
 		keys = append(keys, k)
 	}
 	return keys
+}
+
+func TestCallerProtectReachesOrgsInEveryEnvironment(t *testing.T) {
+	t.Parallel()
+	mon := &atlasmock.Monitor{}
+	run(t, mon, envSpec("dev"), nil, pulumi.Protect(true))
+	for name, org := range mon.ByType(mongodbatlas.OrganizationType) {
+		assert.True(t, org.RegisterRPC.GetProtect(), "%s inherits the component's protect", name)
+	}
 }
