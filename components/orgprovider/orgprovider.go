@@ -53,8 +53,10 @@ type Org struct {
 // New reads the organization from the org stack's "orgs" and "credentials"
 // exports and registers an explicit provider named name with its credential,
 // every credential input a secret. It fails before registering anything when
-// the stack has no such export or organization, and with ErrAdopted for an
-// organization without a credential of its own.
+// the stack has no such export or organization. For an organization without
+// a credential of its own it returns an error wrapping ErrAdopted together
+// with the Org, whose OrgID is set and whose Provider is nil, so a caller can
+// fall back to its own provider.
 func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOption) (*Org, error) {
 	if args == nil || args.Stack == nil || args.OrgKey == "" {
 		return nil, fmt.Errorf("orgprovider %q: Stack and OrgKey are required", name)

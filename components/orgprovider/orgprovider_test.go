@@ -108,6 +108,9 @@ func TestErrors(t *testing.T) {
 			assert.Empty(t, mon.ByType(mongodbatlas.ProviderType), "no provider on error")
 		})
 	}
-	_, err := runNew(t, &atlasmock.Monitor{Stacks: map[string]resource.PropertyMap{orgStack: orgStackOutputs()}}, "legacy")
+	org, err := runNew(t, &atlasmock.Monitor{Stacks: map[string]resource.PropertyMap{orgStack: orgStackOutputs()}}, "legacy")
 	assert.True(t, errors.Is(err, ErrAdopted), "callers can fall back on ErrAdopted")
+	require.NotNil(t, org, "with the org's ID to fall back with")
+	assert.Nil(t, org.Provider)
+	assert.Equal(t, multiorg.CredentialNone, org.CredentialType)
 }
