@@ -13,6 +13,8 @@ LOCALAPI := bin/atlas-local
 # file backend inside the repository. Both are throwaway: the passphrase only
 # guards state on this machine.
 LOCAL_DIR   := $(CURDIR)/.atlas-local
+# The provider plugin the binding is pinned to (internal/mongodbatlas.PluginVersion).
+PROVIDER_VERSION := 4.14.0
 LOCAL_STACK := local
 export PULUMI_CONFIG_PASSPHRASE ?= atlas-multiorg-local
 SOURCES  := $(shell find . -name '*.go' -not -path './bin/*') go.mod go.sum
@@ -68,6 +70,7 @@ endef
 up: $(PROGRAM) $(LOCALAPI)
 	$(require_pulumi)
 	@$(MAKE) --no-print-directory local-api
+	$(PULUMI) plugin install resource mongodbatlas $(PROVIDER_VERSION)
 	$(PULUMI) login file://$(CURDIR)/.pulumi
 	$(PULUMI) stack select $(LOCAL_STACK) --create --non-interactive
 	@seed=$(LOCAL_DIR)/credentials.json; field() { grep -o "\"$$1\": \"[^\"]*\"" $$seed | cut -d'"' -f4; }; \
@@ -98,6 +101,7 @@ local-api: $(LOCALAPI)
 # The same org stack against real Atlas: $(STACK) with your own credentials.
 up-atlas: $(PROGRAM)
 	$(require_pulumi)
+	$(PULUMI) plugin install resource mongodbatlas $(PROVIDER_VERSION)
 	$(PULUMI) up --stack $(STACK)
 
 # The consumer stack: projects inside the organizations of the org stack.

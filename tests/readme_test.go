@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/atlas-multiorg/atlas-multiorg/components/multiorg"
+	"github.com/atlas-multiorg/atlas-multiorg/internal/mongodbatlas"
 )
 
 // readmeDefaults reads the README's config reference: field -> default column.
@@ -90,4 +91,10 @@ func TestReadmeProfileTableIsGeneratedFromTheRules(t *testing.T) {
 	raw, err := os.ReadFile(filepath.Join(repoRoot, "README.md"))
 	require.NoError(t, err)
 	assert.Contains(t, string(raw), multiorg.ProfileTable(), "regenerate the README's profile table from multiorg.ProfileTable()")
+}
+
+func TestMakefilePinsTheBindingsPluginVersion(t *testing.T) {
+	raw, err := os.ReadFile(filepath.Join(repoRoot, "Makefile"))
+	require.NoError(t, err)
+	assert.Contains(t, string(raw), "PROVIDER_VERSION := "+mongodbatlas.PluginVersion+"\n")
 }
