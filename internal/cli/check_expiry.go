@@ -89,12 +89,10 @@ func (o *checkExpiryOptions) run(stdin io.Reader, stdout io.Writer) error {
 
 func (o *checkExpiryOptions) print(w io.Writer, statuses []ExpiryStatus) error {
 	if o.output == "json" {
-		enc := json.NewEncoder(w)
-		enc.SetIndent("", "  ")
 		if statuses == nil {
 			statuses = []ExpiryStatus{}
 		}
-		return enc.Encode(statuses)
+		return writeJSON("-", w, statuses)
 	}
 	if len(statuses) == 0 {
 		_, err := fmt.Fprintln(w, "no service account secrets in the stack outputs")

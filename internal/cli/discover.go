@@ -107,12 +107,10 @@ func (o *discoverOptions) run(ctx context.Context, stdout io.Writer) error {
 		return &exitError{code: ExitAPI, err: err}
 	}
 	if o.output == "json" {
-		enc := json.NewEncoder(stdout)
-		enc.SetIndent("", "  ")
 		if found == nil {
 			found = []DiscoveredOrg{}
 		}
-		return enc.Encode(found)
+		return writeJSON("-", stdout, found)
 	}
 	return WriteYAML(stdout, found)
 }
