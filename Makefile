@@ -11,12 +11,16 @@ LOCALAPI := bin/atlas-local
 
 # make up: the org stack, stack "local", against the local Admin API, with a
 # file backend inside the repository. Both are throwaway: the passphrase only
-# guards state on this machine.
+# guards state on this machine. The backend is reached through
+# PULUMI_BACKEND_URL on each command, never through `pulumi login`, so the
+# user's own login (Pulumi Cloud, a bucket) stays as it was.
 LOCAL_DIR   := $(CURDIR)/.atlas-local
+LOCAL_STATE := $(CURDIR)/.pulumi
+LOCAL_PULUMI = PULUMI_BACKEND_URL=file://$(LOCAL_STATE) PULUMI_CONFIG_PASSPHRASE=$(LOCAL_PASSPHRASE) $(PULUMI)
+LOCAL_PASSPHRASE := atlas-multiorg-local
 # The provider plugin the binding is pinned to (internal/mongodbatlas.PluginVersion).
 PROVIDER_VERSION := 4.14.0
 LOCAL_STACK := local
-export PULUMI_CONFIG_PASSPHRASE ?= atlas-multiorg-local
 SOURCES  := $(shell find . -name '*.go' -not -path './bin/*') go.mod go.sum
 
 # Static analysis and fuzzing. golangci-lint is pinned and built from the Go
@@ -35,7 +39,7 @@ FUZZ_TARGETS     := \
 	FuzzParseStackOutputOrgs:./internal/cli \
 	FuzzResponses:./internal/atlasapi
 
-.PHONY: all build up down local-api up-atlas up-projects preview test unit race lint fuzz vuln vet fmt-check bench clean
+.PHONY: all build up down local-api up-atlas up-projects preview test unit race e2e lint fuzz vuln vet fmt-check bench clean
 
 all: test
 
@@ -60,9 +64,17 @@ define require_pulumi
 	@command -v $(PULUMI) >/dev/null 2>&1 || { \
 	  echo "make: the Pulumi CLI is not installed (looked for '$(PULUMI)')."; \
 	  echo "      Install it from https://www.pulumi.com/docs/install/ (for example:"; \
-	  echo "      curl -fsSL https://get.pulumi.com | sh), log in with 'pulumi login',"; \
-	  echo "      then run 'make up' again. 'make test' needs only Go."; \
+	  echo "      curl -fsSL https://get.pulumi.com | sh), then run this again."; \
+	  echo "      'make up' and 'make down' need no login; 'make test' needs only Go."; \
 	  exit 1; }
+endef
+
+# The pinned provider plugin, from the Pulumi registry, unless one is already
+# installed or on PATH (the CLI then uses that binary for 4.14.0).
+define install_provider
+	@if command -v pulumi-resource-mongodbatlas >/dev/null 2>&1; then :; \
+	elif $(PULUMI) plugin ls 2>/dev/null | grep -q '^mongodbatlas  *resource  *$(PROVIDER_VERSION)'; then :; \
+	else $(PULUMI) plugin install resource mongodbatlas $(PROVIDER_VERSION); fi
 endef
 
 # The main job, with no Atlas account: start the local Admin API, point a
@@ -70,38 +82,48 @@ endef
 up: $(PROGRAM) $(LOCALAPI)
 	$(require_pulumi)
 	@$(MAKE) --no-print-directory local-api
-	$(PULUMI) plugin install resource mongodbatlas $(PROVIDER_VERSION)
-	$(PULUMI) login file://$(CURDIR)/.pulumi
-	$(PULUMI) stack select $(LOCAL_STACK) --create --non-interactive
+	$(install_provider)
+	@mkdir -p $(LOCAL_STATE)
+	$(LOCAL_PULUMI) stack select $(LOCAL_STACK) --create --non-interactive
 	@seed=$(LOCAL_DIR)/credentials.json; field() { grep -o "\"$$1\": \"[^\"]*\"" $$seed | cut -d'"' -f4; }; \
 	sed -e "s|^  atlas-multiorg:payingOrgId: .*|  atlas-multiorg:payingOrgId: $$(field payingOrgId)|" \
 	    -e "s|^  atlas-multiorg:orgOwnerId: .*|  atlas-multiorg:orgOwnerId: $$(field orgOwnerId)\n  atlas-multiorg:environment: dev|" \
 	    Pulumi.dev.yaml > Pulumi.$(LOCAL_STACK).yaml; \
-	$(PULUMI) config set --stack $(LOCAL_STACK) mongodbatlas:baseUrl "$$(cat $(LOCAL_DIR)/url)"; \
-	$(PULUMI) config set --stack $(LOCAL_STACK) mongodbatlas:clientId "$$(field clientId)"; \
-	field clientSecret | $(PULUMI) config set --stack $(LOCAL_STACK) --secret mongodbatlas:clientSecret
-	$(PULUMI) up --stack $(LOCAL_STACK) --yes
+	$(LOCAL_PULUMI) config set --stack $(LOCAL_STACK) mongodbatlas:baseUrl "$$(cat $(LOCAL_DIR)/url)"; \
+	$(LOCAL_PULUMI) config set --stack $(LOCAL_STACK) mongodbatlas:clientId "$$(field clientId)"; \
+	field clientSecret | $(LOCAL_PULUMI) config set --stack $(LOCAL_STACK) --secret mongodbatlas:clientSecret
+	$(LOCAL_PULUMI) up --stack $(LOCAL_STACK) --yes
 
-# Destroy the local stack's organizations and stop the local Admin API.
+# Destroy the local stack's organizations and stop the local Admin API. The
+# API must be up for the destroy, so it is started if it is not.
 down:
 	$(require_pulumi)
-	-$(PULUMI) destroy --stack $(LOCAL_STACK) --yes
+	@if [ -d $(LOCAL_STATE) ]; then \
+	  $(MAKE) --no-print-directory local-api && \
+	  $(LOCAL_PULUMI) config set --stack $(LOCAL_STACK) mongodbatlas:baseUrl "$$(cat $(LOCAL_DIR)/url)" && \
+	  $(LOCAL_PULUMI) destroy --stack $(LOCAL_STACK) --yes; \
+	else echo "make down: no local state in $(LOCAL_STATE); nothing to destroy"; fi
 	@if [ -f $(LOCAL_DIR)/pid ]; then kill $$(cat $(LOCAL_DIR)/pid) 2>/dev/null || true; rm -f $(LOCAL_DIR)/pid $(LOCAL_DIR)/url; fi
 
-# Start the local Admin API in the background on a free loopback port, once.
+# Start the local Admin API in the background, once. It keeps the loopback
+# address of its first start: the per-org providers in the state hold that
+# base URL, and `pulumi destroy` uses them as they are saved.
 local-api: $(LOCALAPI)
 	@mkdir -p $(LOCAL_DIR)
 	@if [ -f $(LOCAL_DIR)/pid ] && kill -0 $$(cat $(LOCAL_DIR)/pid) 2>/dev/null; then exit 0; fi; \
-	rm -f $(LOCAL_DIR)/url; \
-	nohup $(LOCALAPI) --data-dir $(LOCAL_DIR) --url-file $(LOCAL_DIR)/url > $(LOCAL_DIR)/server.log 2>&1 & echo $$! > $(LOCAL_DIR)/pid; \
-	for i in $$(seq 100); do [ -s $(LOCAL_DIR)/url ] && break; sleep 0.1; done; \
-	[ -s $(LOCAL_DIR)/url ] || { cat $(LOCAL_DIR)/server.log; echo "make: atlas-local did not start"; exit 1; }; \
-	echo "local Admin API at $$(cat $(LOCAL_DIR)/url) (log: $(LOCAL_DIR)/server.log)"
+	start() { rm -f $(LOCAL_DIR)/url; \
+	  nohup $(LOCALAPI) --data-dir $(LOCAL_DIR) --addr "$$1" --url-file $(LOCAL_DIR)/url --log $(LOCAL_DIR)/access.log \
+	    > $(LOCAL_DIR)/server.log 2>&1 & echo $$! > $(LOCAL_DIR)/pid; \
+	  for i in $$(seq 100); do [ -s $(LOCAL_DIR)/url ] && return 0; kill -0 $$(cat $(LOCAL_DIR)/pid) 2>/dev/null || return 1; sleep 0.1; done; return 1; }; \
+	{ [ -s $(LOCAL_DIR)/addr ] && start "$$(cat $(LOCAL_DIR)/addr)"; } || start 127.0.0.1:0 || \
+	  { cat $(LOCAL_DIR)/server.log; echo "make: atlas-local did not start"; exit 1; }; \
+	sed 's|^http://||' $(LOCAL_DIR)/url > $(LOCAL_DIR)/addr; \
+	echo "local Admin API at $$(cat $(LOCAL_DIR)/url) (log: $(LOCAL_DIR)/server.log, requests: $(LOCAL_DIR)/access.log)"
 
 # The same org stack against real Atlas: $(STACK) with your own credentials.
 up-atlas: $(PROGRAM)
 	$(require_pulumi)
-	$(PULUMI) plugin install resource mongodbatlas $(PROVIDER_VERSION)
+	$(install_provider)
 	$(PULUMI) up --stack $(STACK)
 
 # The consumer stack: projects inside the organizations of the org stack.
@@ -114,8 +136,14 @@ preview: $(PROGRAM)
 	$(PULUMI) preview --stack $(STACK)
 
 # What CI runs: formatting, go vet, golangci-lint, every test under the race
-# detector, and each fuzz target for $(FUZZTIME).
-test: fmt-check vet lint race fuzz
+# detector, each fuzz target for $(FUZZTIME), and the README's workflows with
+# the real tools (skipped, with the reason, where they are not on PATH).
+test: fmt-check vet lint race fuzz e2e
+
+# The README's workflows end to end with the real Pulumi CLI and provider
+# plugin against atlas-local, in a scratch copy (tests/e2e).
+e2e:
+	$(GO) test -tags e2e -count=1 -v -timeout 30m ./tests/e2e/
 
 # The tests alone, without the race detector's slower build.
 unit:
@@ -146,7 +174,7 @@ vuln:
 	$(GO) run $(GOVULNCHECK) ./...
 
 vet:
-	$(GO) vet ./...
+	$(GO) vet -tags e2e ./...
 
 fmt-check:
 	@unformatted=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
