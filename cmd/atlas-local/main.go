@@ -34,6 +34,7 @@ func run(args []string) error {
 	failRate := fs.Float64("fail-rate", 0, "answer this fraction of API requests with 500")
 	throttleRate := fs.Float64("throttle-rate", 0, "answer this fraction of API requests with 429 and Retry-After: 1")
 	latency := fs.Duration("latency", 0, "delay every answer by this much")
+	logFile := fs.String("log", "", "append one line per request (time, method, path, status; never a credential) to this file")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -74,7 +75,16 @@ func run(args []string) error {
 		}
 	}
 	fmt.Println("atlas-local: serving the Atlas Admin API v2 at", url)
-	server := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second}
+	var handler http.Handler = srv
+	if *logFile != "" {
+		f, err := os.OpenFile(*logFile, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o600)
+		if err != nil {
+			return err
+		}
+		defer func() { _ = f.Close() }()
+		handler = localapi.AccessLog(srv, f)
+	}
+	server := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second}
 	if err := server.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
 		return err
 	}
