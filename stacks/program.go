@@ -8,7 +8,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
@@ -92,7 +91,7 @@ func previousDeployment(ctx *pulumi.Context, spec multiorg.Spec) (*multiorg.Prev
 		var prev multiorg.PreviousOrg
 		prev.CredentialType = multiorg.CredentialType(fmt.Sprint(entry["credentialType"]))
 		if at, ok := entry["secretExpiresAt"].(string); ok {
-			prev.SecretExpiresAt, _ = time.Parse(time.RFC3339, at)
+			prev.SecretExpiresAt, _ = multiorg.ParseExpiry(at)
 		}
 		if n, ok := entry["accessListEntries"].(float64); ok {
 			prev.AccessListEntries = int(n)

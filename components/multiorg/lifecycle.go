@@ -113,8 +113,45 @@ func (m *MultiOrg) registerRotation(org *Org, plan orgPlan) error {
 	return nil
 }
 
+// goTimeLayout is Go's time.String layout. The provider 4.14.0 stores an
+// Organization's serviceAccount.secrets[].createdAt and expiresAt in it
+// ("2026-12-24 11:13:33 +0000 UTC"), while a ServiceAccountSecret's expiresAt
+// is RFC 3339.
+const goTimeLayout = "2006-01-02 15:04:05.999999999 -0700 MST"
+
+// ParseExpiry reads a secret's expiry in either layout the provider uses,
+// RFC 3339 or Go's time.String.
+func ParseExpiry(at string) (time.Time, error) {
+	if t, err := time.Parse(time.RFC3339, at); err == nil {
+		return t, nil
+	}
+	t, err := time.Parse(goTimeLayout, at)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("%q is neither an RFC 3339 time nor Go's time layout", at)
+	}
+	return t, nil
+}
+
+// normalizeExpiry turns the provider's expiry, in whichever layout it came,
+// into RFC 3339 in UTC, the one layout the stack exports. An expiry that
+// cannot be read is warned about, never dropped in silence.
+func (m *MultiOrg) normalizeExpiry(org *Org, expiresAt pulumi.StringOutput) pulumi.StringOutput {
+	return expiresAt.ApplyT(func(at string) string {
+		if at == "" {
+			return at
+		}
+		expiry, err := ParseExpiry(at)
+		if err != nil {
+			_ = m.ctx.Log.Warn(fmt.Sprintf("organization %q: the provider reported its service account secret's expiry as %v; "+
+				"it is exported as it came and no expiry warning can be given", org.Key, err), &pulumi.LogArgs{Resource: org.Resource})
+			return at
+		}
+		return expiry.UTC().Format(time.RFC3339)
+	}).(pulumi.StringOutput)
+}
+
 // warnOnExpiry logs a warning, on every run, when the secret expiring at
-// expiresAt is expired or expires within the warning window.
+// expiresAt (RFC 3339) is expired or expires within the warning window.
 func (m *MultiOrg) warnOnExpiry(org *Org, expiresAt pulumi.StringOutput) pulumi.StringOutput {
 	return expiresAt.ApplyT(func(at string) string {
 		expiry, err := time.Parse(time.RFC3339, at)

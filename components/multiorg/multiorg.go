@@ -217,7 +217,8 @@ func (m *MultiOrg) register(plan orgPlan) (*Org, error) {
 	if org.CredentialType == CredentialServiceAccount {
 		// The engine marks the whole serviceAccount block secret; the expiry
 		// is not, and consumers must be able to read it to plan rotation.
-		org.SecretExpiresAt = m.warnOnExpiry(org, pulumi.Unsecret(org.SecretExpiresAt).(pulumi.StringOutput))
+		expiresAt := m.normalizeExpiry(org, pulumi.Unsecret(org.SecretExpiresAt).(pulumi.StringOutput))
+		org.SecretExpiresAt = m.warnOnExpiry(org, expiresAt)
 	}
 	if err := m.registerAccessList(org, plan.accessList); err != nil {
 		return nil, err

@@ -196,10 +196,14 @@ func (m *Monitor) addCredential(name string, outputs resource.PropertyMap) {
 		if h, ok := block["secretExpiresAfterHours"]; ok && h.IsNumber() {
 			hours = h.NumberValue()
 		}
+		// The real provider 4.14.0 stores an Organization's secret times in
+		// Go's time.String layout ("2026-12-24 11:13:33 +0000 UTC"), not RFC
+		// 3339 (measured with the real plugin against atlas-local); a
+		// ServiceAccountSecret's expiresAt, by contrast, is RFC 3339.
 		secret := resource.PropertyMap{
 			"secretId":  resource.NewProperty(FakeID(name + "/secret")),
-			"createdAt": resource.NewProperty(CreatedAt.Format(time.RFC3339)),
-			"expiresAt": resource.NewProperty(CreatedAt.Add(time.Duration(hours) * time.Hour).Format(time.RFC3339)),
+			"createdAt": resource.NewProperty(CreatedAt.UTC().String()),
+			"expiresAt": resource.NewProperty(CreatedAt.Add(time.Duration(hours) * time.Hour).UTC().String()),
 		}
 		if !m.OmitCredentials {
 			block["clientId"] = resource.NewProperty(ClientID(name))

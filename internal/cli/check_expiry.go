@@ -134,9 +134,11 @@ func ParseExpiries(r io.Reader, now time.Time, window time.Duration) ([]ExpirySt
 		if at == "" {
 			continue // an API key or an adopted organization: nothing expires
 		}
-		expiry, err := time.Parse(time.RFC3339, at)
+		// Stacks deployed before the export was normalized hold Go's
+		// time layout, which the provider uses for an Organization's secret.
+		expiry, err := multiorg.ParseExpiry(at)
 		if err != nil {
-			return nil, fmt.Errorf("orgs.%s.secretExpiresAt %q is not an RFC 3339 time", key, at)
+			return nil, fmt.Errorf("orgs.%s.secretExpiresAt: %w", key, err)
 		}
 		left := expiry.Sub(now)
 		state := "ok"

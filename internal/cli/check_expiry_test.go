@@ -55,6 +55,10 @@ func TestCheckExpiry(t *testing.T) {
 			"2 secrets expire"},
 		"expired": {strings.Replace(output, "2026-12-01T00:00:00Z", "2026-11-01T00:00:00Z", 1), []string{"check-expiry", "--window", "1h"}, ExitFindings,
 			[]string{"analytics                2026-11-01T00:00:00Z   -540h0m0s    expired"}, "1 secret expires"},
+		// What stacks deployed before the export was normalized hold: the
+		// provider's own layout for an Organization's secret.
+		"go's time layout from an older stack": {strings.Replace(output, "2026-12-01T00:00:00Z", "2026-12-01 00:00:00 +0000 UTC", 1), []string{"check-expiry"}, ExitFindings,
+			[]string{"analytics                2026-12-01T00:00:00Z   180h0m0s     expiring"}, "1 secret expires"},
 		"only api keys and adopted orgs": {`{"orgs": {"p": {"credentialType": "apiKey", "secretExpiresAt": ""}}}`, []string{"check-expiry"}, ExitOK,
 			[]string{"no service account secrets in the stack outputs"}, ""},
 		"not json":            {"Current stack outputs (3):", []string{"check-expiry"}, ExitUsage, nil, "stack outputs are not a JSON object (pipe in `pulumi stack output --json`)"},
@@ -62,7 +66,7 @@ func TestCheckExpiry(t *testing.T) {
 		"a json array":        {`[1, 2]`, []string{"check-expiry"}, ExitUsage, nil, "stack outputs are not a JSON object"},
 		"not an org stack":    {`{"projects": {}}`, []string{"check-expiry"}, ExitUsage, nil, `stack outputs have no "orgs" output`},
 		"orgs not objects":    {`{"orgs": ["a"]}`, []string{"check-expiry"}, ExitUsage, nil, `the "orgs" output is not an object of organizations`},
-		"expiry not a time":   {`{"orgs": {"a": {"secretExpiresAt": "next tuesday"}}}`, []string{"check-expiry"}, ExitUsage, nil, `orgs.a.secretExpiresAt "next tuesday" is not an RFC 3339 time`},
+		"expiry not a time":   {`{"orgs": {"a": {"secretExpiresAt": "next tuesday"}}}`, []string{"check-expiry"}, ExitUsage, nil, `orgs.a.secretExpiresAt: "next tuesday" is neither an RFC 3339 time nor Go's time layout`},
 		"expiry not a string": {`{"orgs": {"a": {"secretExpiresAt": 5}}}`, []string{"check-expiry"}, ExitUsage, nil, "orgs.a.secretExpiresAt is not a string"},
 		"bad output flag":     {output, []string{"check-expiry", "-o", "yaml"}, ExitUsage, nil, "--output must be text or json"},
 		"bad window":          {output, []string{"check-expiry", "--window", "soon"}, ExitUsage, nil, `invalid argument "soon" for "--window"`},
