@@ -94,12 +94,20 @@ func TestDevConfigHasBothCredentialKinds(t *testing.T) {
 	}
 }
 
-func TestStackConfigRefusesEncryptedValues(t *testing.T) {
+// TestStackConfigSkipsEncryptedValues: every stack that followed the README
+// has `pulumi config set --secret mongodbatlas:clientSecret` in its file, as
+// {secure: ...}; the tools read the rest and never the ciphertext.
+func TestStackConfigSkipsEncryptedValues(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "Pulumi.x.yaml")
-	require.NoError(t, os.WriteFile(path, []byte("config:\n  mongodbatlas:clientSecret:\n    secure: AAABAJ==\n"), 0o600))
-	_, err := stackconfig.Read(path)
-	assert.ErrorContains(t, err, "encrypted value")
+	require.NoError(t, os.WriteFile(path, []byte("config:\n  mongodbatlas:clientSecret:\n    secure: AAABAJ==\n"+
+		"  mongodbatlas:clientId: mdb_sa_id_1\n  atlas-multiorg:orgs:\n    a:\n      secure: not-a-secret-but-a-field\n      name: x\n"), 0o600))
+	config, err := stackconfig.Read(path)
+	require.NoError(t, err)
+	assert.Equal(t, map[string]string{
+		"mongodbatlas:clientId": "mdb_sa_id_1",
+		"atlas-multiorg:orgs":   `{"a":{"name":"x","secure":"not-a-secret-but-a-field"}}`,
+	}, config)
 }
 
 // decodedSpec runs the same decoding the program runs, outside a deployment.

@@ -10,7 +10,12 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
+// adoptingConfig holds an encrypted provider credential, as every stack file
+// that followed the README does.
 const adoptingConfig = `config:
+  mongodbatlas:clientId: mdb_sa_id_0123
+  mongodbatlas:clientSecret:
+    secure: v1:c2FsdA==:Y2lwaGVydGV4dA==
   atlas-multiorg:payingOrgId: 5f1a2b3c4d5e6f7a8b9c0d1e
   atlas-multiorg:orgOwnerId: 6a1b2c3d4e5f6a7b8c9d0e1f
   atlas-multiorg:orgs:

@@ -15,6 +15,9 @@ import (
 
 // Read reads a Pulumi.<stack>.yaml file into the map the engine hands
 // a program in PULUMI_CONFIG: scalars as strings, objects and lists as JSON.
+// Encrypted values (`pulumi config set --secret`, the provider's credentials)
+// are left out: only the engine can decrypt them, and the tools take
+// credentials from the environment, never from a stack file.
 func Read(path string) (map[string]string, error) {
 	raw, err := os.ReadFile(path) //nolint:gosec // G304: the path is the user's own stack file
 	if err != nil {
@@ -41,10 +44,8 @@ func Parse(raw []byte) (map[string]string, error) {
 		case string:
 			config[key] = v
 		case map[string]any, []any:
-			if m, isMap := v.(map[string]any); isMap {
-				if _, ok := m["secure"]; ok {
-					return nil, fmt.Errorf("%s holds an encrypted value; this tool reads plain config only", key)
-				}
+			if isEncrypted(v) {
+				continue
 			}
 			encoded, err := json.Marshal(v)
 			if err != nil {
@@ -56,6 +57,17 @@ func Parse(raw []byte) (map[string]string, error) {
 		}
 	}
 	return config, nil
+}
+
+// isEncrypted reports whether a config value is the file form of a secret,
+// {secure: <ciphertext>}.
+func isEncrypted(v any) bool {
+	m, ok := v.(map[string]any)
+	if !ok || len(m) != 1 {
+		return false
+	}
+	_, ok = m["secure"].(string)
+	return ok
 }
 
 // Files lists the Pulumi.<stack>.yaml files in dir, sorted.
