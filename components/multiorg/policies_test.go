@@ -1,8 +1,11 @@
 package multiorg
 
 import (
+	"maps"
+	"slices"
 	"testing"
 
+	"github.com/cedar-policy/cedar-go"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -66,6 +69,10 @@ func TestPolicyBodies(t *testing.T) {
 			}), got.Inputs["policies"])
 			assert.Contains(t, got.Provider, "pulumi:providers:mongodbatlas::orgs-analytics::", "through the org's own provider")
 			assert.Equal(t, mongodbatlas.PluginVersion, got.RegisterRPC.GetVersion())
+			// Atlas parses every body as Cedar and refuses what does not parse.
+			parsed, err := cedar.NewPolicySetFromBytes(tc.slug+".cedar", []byte(tc.body))
+			require.NoError(t, err, "the body is Cedar")
+			assert.Len(t, slices.Collect(maps.Keys(parsed.Map())), 1, "one policy per body")
 		})
 	}
 }

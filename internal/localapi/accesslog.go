@@ -1,9 +1,11 @@
 package localapi
 
 import (
+	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
+	"strings"
 	"sync"
 	"time"
 )
@@ -18,16 +20,39 @@ func AccessLog(h http.Handler, w io.Writer) http.Handler {
 		h.ServeHTTP(rec, r)
 		mu.Lock()
 		defer mu.Unlock()
-		_, _ = fmt.Fprintf(w, "%s %s %s %d\n", time.Now().UTC().Format(time.RFC3339), r.Method, r.URL.Path, rec.status)
+		_, _ = fmt.Fprintf(w, "%s %s %s %d%s\n", time.Now().UTC().Format(time.RFC3339), r.Method, r.URL.EscapedPath(), rec.status, rec.reason())
 	})
 }
 
 type statusRecorder struct {
 	http.ResponseWriter
 	status int
+	// body is the start of an error answer: its detail says why, and the
+	// server's error details never hold a credential.
+	body []byte
 }
 
 func (s *statusRecorder) WriteHeader(code int) {
 	s.status = code
 	s.ResponseWriter.WriteHeader(code)
+}
+
+func (s *statusRecorder) Write(p []byte) (int, error) {
+	if s.status >= 400 && s.status != http.StatusUnauthorized && len(s.body) < 2048 {
+		s.body = append(s.body, p[:min(len(p), 2048-len(s.body))]...)
+	}
+	return s.ResponseWriter.Write(p)
+}
+
+// reason is the error's detail (or errorType), for lines of failed calls.
+// 401 is left out: digest clients are answered 401 first on every call.
+func (s *statusRecorder) reason() string {
+	var answer struct {
+		Detail    string `json:"detail"`
+		ErrorType string `json:"errorType"`
+	}
+	if len(s.body) == 0 || json.Unmarshal(s.body, &answer) != nil {
+		return ""
+	}
+	return " " + strings.TrimSpace(answer.Detail+" "+answer.ErrorType)
 }

@@ -35,7 +35,8 @@ var (
 // findRoute matches a request to the specification's operation among the
 // path templates the server serves.
 func findRoute(doc *openapi3.T, req *http.Request) (*routers.Route, map[string]string, bool) {
-	segments := strings.Split(strings.Trim(req.URL.Path, "/"), "/")
+	// Escaped, as the server's mux matches it: a CIDR block's slash is %2F.
+	segments := strings.Split(strings.Trim(req.URL.EscapedPath(), "/"), "/")
 	for template := range servedPaths {
 		parts := strings.Split(strings.Trim(template, "/"), "/")
 		if len(parts) != len(segments) {
@@ -98,6 +99,16 @@ var servedPaths = map[string]bool{
 	"/api/atlas/v2/groups/{groupId}/serviceAccounts/{clientId}:invite": true,
 	"/api/atlas/v2/groups/{groupId}/apiKeys":                           true,
 	"/api/atlas/v2/groups/{groupId}/apiKeys/{apiUserId}":               true,
+	"/api/atlas/v2/groups/{groupId}/settings":                          true,
+	"/api/atlas/v2/groups/{groupId}/clusters":                          true,
+	"/api/atlas/v2/groups/{groupId}/teams":                             true,
+	"/api/atlas/v2/groups/{groupId}/managedSlowMs":                     true,
+	"/api/atlas/v2/groups/{groupId}/managedSlowMs/disable":             true,
+	"/api/atlas/v2/groups/{groupId}/limits":                            true,
+	"/api/atlas/v2/groups/{groupId}/ipAddresses":                       true,
+	"/api/atlas/v2/orgs/{orgId}/resourcePolicies:validate":             true,
+	"/api/atlas/v2/orgs/{orgId}/resourcePolicies":                      true,
+	"/api/atlas/v2/orgs/{orgId}/resourcePolicies/{resourcePolicyId}":   true,
 }
 
 // lenientRegex compiles the specification's patterns; the few written with
@@ -313,6 +324,15 @@ func TestProviderConversationAPIKey(t *testing.T) {
 	require.Equal(t, 1, keys.TotalCount)
 	assert.Equal(t, created.APIKey.PublicKey, keys.Results[0].PublicKey)
 	assert.NotEqual(t, created.APIKey.PrivateKey, keys.Results[0].PrivateKey, "the private key is shown only at creation")
+
+	// AccessListApiKey: create, then read the entry back by its escaped CIDR.
+	list := "/api/atlas/v2/orgs/" + id + "/apiKeys/" + created.APIKey.ID + "/accessList"
+	require.Equal(t, http.StatusOK, own.do(http.MethodPost, list, orgs, []map[string]any{{"cidrBlock": "127.0.0.0/8"}}, nil))
+	var entry map[string]any
+	require.Equal(t, http.StatusOK, own.do(http.MethodGet, list+"/127.0.0.0%2F8", orgs, nil, &entry))
+	assert.Equal(t, "127.0.0.0/8", entry["cidrBlock"])
+	assert.Equal(t, http.StatusNotFound, own.do(http.MethodGet, list+"/10.0.0.0%2F8", orgs, nil, nil))
+
 	wrong := h.digestClient(created.APIKey.PublicKey, "00000000-0000-0000-0000-000000000000")
 	assert.Equal(t, http.StatusUnauthorized, wrong.do(http.MethodGet, "/api/atlas/v2/orgs/"+id, orgs, nil, nil))
 	require.Equal(t, http.StatusNoContent, own.do(http.MethodDelete, "/api/atlas/v2/orgs/"+id, orgs, nil, nil))
@@ -528,4 +548,88 @@ func TestAChangeThatCannotBeSavedIsNotReportedAsDone(t *testing.T) {
 	var settings map[string]any
 	assert.Equal(t, http.StatusOK, admin.do(http.MethodGet, "/api/atlas/v2/orgs/"+h.seed.PayingOrgID+"/settings", orgs, nil, &settings), "reads go on")
 	assert.Equal(t, false, settings["multiFactorAuthRequired"], "and do not show the change that was not saved")
+}
+
+// TestProjectConversation replays what the provider 4.14.0 does for a
+// Project (measured with the real plugin against atlas-local): create, then
+// the project's settings and its clusters, on every read and before delete.
+func TestProjectConversation(t *testing.T) {
+	h := start(t, t.TempDir(), false)
+	created, own := h.createServiceAccountOrg("acme-dev-analytics")
+	var group map[string]any
+	require.Equal(t, http.StatusOK, own.do(http.MethodPost, "/api/atlas/v2/groups", orgs, map[string]any{"name": "app", "orgId": created.Organization.ID}, &group))
+	id := group["id"].(string)
+
+	var settings map[string]any
+	require.Equal(t, http.StatusOK, own.do(http.MethodGet, "/api/atlas/v2/groups/"+id+"/settings", orgs, nil, &settings))
+	assert.Equal(t, true, settings["isDataExplorerEnabled"], "Atlas' defaults")
+	require.Equal(t, http.StatusOK, own.do(http.MethodPatch, "/api/atlas/v2/groups/"+id+"/settings", orgs, map[string]any{"isDataExplorerEnabled": false}, &settings))
+	assert.Equal(t, false, settings["isDataExplorerEnabled"])
+	assert.Equal(t, true, settings["isSchemaAdvisorEnabled"], "a PATCH changes only what it names")
+	assert.Equal(t, http.StatusBadRequest, own.do(http.MethodPatch, "/api/atlas/v2/groups/"+id+"/settings", orgs, map[string]any{"isDataExplorerEnabledd": false}, nil))
+
+	var clusters map[string]any
+	require.Equal(t, http.StatusOK, own.do(http.MethodGet, "/api/atlas/v2/groups/"+id+"/clusters", sas, nil, &clusters))
+	assert.Equal(t, float64(0), clusters["totalCount"])
+	assert.Equal(t, http.StatusNotFound, own.do(http.MethodGet, "/api/atlas/v2/groups/"+strings.Repeat("0", 24)+"/clusters", sas, nil, nil))
+	var managed bool
+	require.Equal(t, http.StatusOK, own.do(http.MethodGet, "/api/atlas/v2/groups/"+id+"/managedSlowMs", orgs, nil, &managed))
+	assert.True(t, managed, "Atlas manages the threshold of a new project")
+	require.Equal(t, http.StatusNoContent, own.do(http.MethodDelete, "/api/atlas/v2/groups/"+id+"/managedSlowMs/disable", orgs, nil, nil))
+	require.Equal(t, http.StatusOK, own.do(http.MethodGet, "/api/atlas/v2/groups/"+id+"/managedSlowMs", orgs, nil, &managed))
+	assert.False(t, managed)
+	var teams map[string]any
+	require.Equal(t, http.StatusOK, own.do(http.MethodGet, "/api/atlas/v2/groups/"+id+"/teams", orgs, nil, &teams))
+	assert.Equal(t, float64(0), teams["totalCount"])
+	var limits []any
+	require.Equal(t, http.StatusOK, own.do(http.MethodGet, "/api/atlas/v2/groups/"+id+"/limits", orgs, nil, &limits))
+	assert.Empty(t, limits)
+	var addresses map[string]any
+	require.Equal(t, http.StatusOK, own.do(http.MethodGet, "/api/atlas/v2/groups/"+id+"/ipAddresses", orgs, nil, &addresses))
+	assert.Equal(t, id, addresses["groupId"])
+	require.Equal(t, http.StatusAccepted, own.do(http.MethodDelete, "/api/atlas/v2/groups/"+id, orgs, nil, nil))
+}
+
+// TestResourcePolicies: bodies are parsed as Cedar, as Atlas does.
+func TestResourcePolicies(t *testing.T) {
+	h := start(t, t.TempDir(), false)
+	created, own := h.createServiceAccountOrg("acme-prod-core")
+	base := "/api/atlas/v2/orgs/" + created.Organization.ID + "/resourcePolicies"
+	body := `forbid (principal, action == ResourcePolicy::Action::"project.ipAccessList.modify", resource) ` +
+		`when { context.project.ipAccessList.contains(ip("0.0.0.0/0")) };`
+	var policy map[string]any
+	require.Equal(t, http.StatusCreated, own.do(http.MethodPost, base, sas, map[string]any{
+		"name": "atlas-multiorg-block-wildcard-ip", "description": "d", "policies": []map[string]any{{"body": body}},
+	}, &policy))
+	id := policy["id"].(string)
+	assert.Equal(t, body, policy["policies"].([]any)[0].(map[string]any)["body"])
+	// The provider validates during a preview, which must save nothing.
+	assert.Equal(t, http.StatusOK, own.do(http.MethodPost, base+":validate", sas, map[string]any{"name": "v", "policies": []map[string]any{{"body": body}}}, nil))
+	var invalid map[string]any
+	require.Equal(t, http.StatusBadRequest, own.do(http.MethodPost, base+":validate", sas, map[string]any{"name": "v", "policies": []map[string]any{{"body": "permit"}}}, &invalid))
+	assert.Equal(t, "INVALID_POLICIES", invalid["errorType"])
+
+	tests := map[string]struct {
+		request map[string]any
+		status  int
+	}{
+		"not cedar":       {map[string]any{"name": "x", "policies": []map[string]any{{"body": "forbid everything"}}}, http.StatusBadRequest},
+		"no policies":     {map[string]any{"name": "x", "policies": []map[string]any{}}, http.StatusBadRequest},
+		"no name":         {map[string]any{"policies": []map[string]any{{"body": body}}}, http.StatusBadRequest},
+		"a name in use":   {map[string]any{"name": "atlas-multiorg-block-wildcard-ip", "policies": []map[string]any{{"body": body}}}, http.StatusBadRequest},
+		"a second, valid": {map[string]any{"name": "lock", "policies": []map[string]any{{"body": `forbid (principal, action, resource);`}}}, http.StatusCreated},
+	}
+	for name, tc := range tests {
+		assert.Equal(t, tc.status, own.do(http.MethodPost, base, sas, tc.request, nil), name)
+	}
+	var list []map[string]any
+	require.Equal(t, http.StatusOK, own.do(http.MethodGet, base, sas, nil, &list))
+	assert.Len(t, list, 2, "the created two; validate saved nothing")
+	require.Equal(t, http.StatusOK, own.do(http.MethodPatch, base+"/"+id, sas, map[string]any{"description": "new"}, &policy))
+	assert.Equal(t, "new", policy["description"])
+	assert.Equal(t, "v2", policy["version"])
+	assert.Equal(t, http.StatusBadRequest, own.do(http.MethodPatch, base+"/"+id, sas, map[string]any{"policies": []map[string]any{{"body": "permit ("}}}, nil))
+	assert.Equal(t, http.StatusForbidden, h.admin().do(http.MethodGet, base+"/"+id, sas, nil, nil), "another organization's credential")
+	require.Equal(t, http.StatusOK, own.do(http.MethodDelete, base+"/"+id, sas, nil, nil))
+	assert.Equal(t, http.StatusNotFound, own.do(http.MethodGet, base+"/"+id, sas, nil, nil))
 }

@@ -37,6 +37,20 @@ type Org struct {
 	Settings                  Settings                   `json:"settings"`
 	ServiceAccounts           map[string]*ServiceAccount `json:"serviceAccounts"`
 	APIKeys                   map[string]*APIKey         `json:"apiKeys"`
+	ResourcePolicies          map[string]*ResourcePolicy `json:"resourcePolicies,omitempty"`
+}
+
+// ResourcePolicy is an organization's Atlas resource policy: Cedar bodies.
+type ResourcePolicy struct {
+	ID          string    `json:"id"`
+	Name        string    `json:"name"`
+	Description string    `json:"description"`
+	Bodies      []string  `json:"bodies"`
+	BodyIDs     []string  `json:"bodyIds"`
+	Version     int       `json:"version"`
+	CreatedBy   string    `json:"createdBy"`
+	CreatedAt   time.Time `json:"createdAt"`
+	UpdatedAt   time.Time `json:"updatedAt"`
 }
 
 // Settings are an organization's settings, in the API's JSON names.
@@ -93,6 +107,11 @@ type Project struct {
 	CreatedAt time.Time `json:"createdAt"`
 	// Assignments are project roles by service account client ID or API key ID.
 	Assignments map[string][]string `json:"assignments"`
+	// Settings are the project's settings, in the API's JSON names.
+	Settings map[string]bool `json:"settings,omitempty"`
+	// ManagedSlowMsOff is set once the managed slow-operation threshold is
+	// disabled; Atlas enables it for a new project.
+	ManagedSlowMsOff bool `json:"managedSlowMsOff,omitempty"`
 }
 
 // Token is an issued OAuth2 access token.

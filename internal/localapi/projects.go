@@ -1,0 +1,197 @@
+package localapi
+
+import (
+	"maps"
+	"net/http"
+	"slices"
+	"strings"
+	"time"
+)
+
+// Projects: the specification's "Projects" family (groups).
+
+func groupJSON(p *Project) map[string]any {
+	return map[string]any{"id": p.ID, "name": p.Name, "orgId": p.OrgID, "created": p.CreatedAt.Format(time.RFC3339), "clusterCount": 0,
+		"withDefaultAlertsSettings": true, "regionUsageRestrictions": "COMMERCIAL_FEDRAMP_REGIONS_ONLY", "tags": []any{}, "links": []any{}}
+}
+
+func (s *Server) group(r *http.Request, caller *principal, owner bool) (*Project, *apiError) {
+	p, ok := s.state.Projects[r.PathValue("groupId")]
+	if !ok {
+		return nil, fail(http.StatusNotFound, "GROUP_NOT_FOUND", "No group with ID %s exists.", r.PathValue("groupId"))
+	}
+	org := s.state.Orgs[p.OrgID]
+	if !caller.isMember(org) || owner && !caller.isOwner(org) && !slices.Contains(p.Assignments[caller.id], "GROUP_OWNER") {
+		return nil, fail(http.StatusForbidden, "USER_UNAUTHORIZED", "The credential has no access to project %s.", p.ID)
+	}
+	return p, nil
+}
+
+func (s *Server) listGroups(w http.ResponseWriter, r *http.Request, caller *principal) *apiError {
+	var all []map[string]any
+	for _, id := range sortedKeys(s.state.Projects) {
+		if p := s.state.Projects[id]; p.OrgID == caller.org.ID {
+			all = append(all, groupJSON(p))
+		}
+	}
+	return page(w, r, all)
+}
+
+func (s *Server) createGroup(w http.ResponseWriter, r *http.Request, caller *principal) *apiError {
+	var req struct {
+		Name  string `json:"name"`
+		OrgID string `json:"orgId"`
+	}
+	if e := decode(r, &req); e != nil {
+		return e
+	}
+	org, ok := s.state.Orgs[req.OrgID]
+	switch {
+	case !ok:
+		return fail(http.StatusNotFound, "ORG_NOT_FOUND", "No organization with ID %s exists.", req.OrgID)
+	case !caller.isOwner(org) && (!caller.isMember(org) || !slices.Contains(caller.roles, "ORG_GROUP_CREATOR")):
+		return fail(http.StatusForbidden, "USER_UNAUTHORIZED", "Creating a project needs Organization Owner or Project Creator in %s.", org.ID)
+	case !orgName.MatchString(req.Name):
+		return fail(http.StatusBadRequest, "INVALID_ATTRIBUTE", "Invalid attribute name specified.")
+	}
+	for _, p := range s.state.Projects {
+		if p.OrgID == org.ID && strings.EqualFold(p.Name, req.Name) {
+			return fail(http.StatusConflict, "GROUP_ALREADY_EXISTS", "A project named %s already exists in %s.", req.Name, org.ID)
+		}
+	}
+	p := &Project{ID: newID(), Name: req.Name, OrgID: org.ID, CreatedAt: s.now().UTC().Truncate(time.Second), Assignments: map[string][]string{}}
+	s.state.Projects[p.ID] = p
+	return writeJSON(w, http.StatusOK, groupJSON(p))
+}
+
+func (s *Server) getGroup(w http.ResponseWriter, r *http.Request, caller *principal) *apiError {
+	p, e := s.group(r, caller, false)
+	if e != nil {
+		return e
+	}
+	return writeJSON(w, http.StatusOK, groupJSON(p))
+}
+
+func (s *Server) deleteGroup(w http.ResponseWriter, r *http.Request, caller *principal) *apiError {
+	p, e := s.group(r, caller, true)
+	if e != nil {
+		return e
+	}
+	delete(s.state.Projects, p.ID)
+	w.WriteHeader(http.StatusAccepted)
+	return nil
+}
+
+// Project assignments share the request body of roles.
+
+func roleNames(r *http.Request) ([]string, *apiError) {
+	var req struct {
+		Roles []string `json:"roles"`
+	}
+	if e := decode(r, &req); e != nil {
+		return nil, e
+	}
+	if len(req.Roles) == 0 {
+		return nil, fail(http.StatusBadRequest, "MISSING_ATTRIBUTE", "The required attribute roles was not specified.")
+	}
+	for _, role := range req.Roles {
+		if !strings.HasPrefix(role, "GROUP_") {
+			return nil, fail(http.StatusBadRequest, "INVALID_ROLE", "Role %s is not a project role.", role)
+		}
+	}
+	return req.Roles, nil
+}
+
+// defaultGroupSettings are the settings Atlas gives a new project.
+func defaultGroupSettings() map[string]bool {
+	return map[string]bool{
+		"isCollectDatabaseSpecificsStatisticsEnabled": true, "isDataExplorerEnabled": true,
+		"isDataExplorerGenAIFeaturesEnabled": true, "isDataExplorerGenAISampleDocumentPassingEnabled": false,
+		"isExtendedStorageSizesEnabled": false, "isPerformanceAdvisorEnabled": true,
+		"isRealtimePerformancePanelEnabled": true, "isSchemaAdvisorEnabled": true,
+	}
+}
+
+func (p *Project) settings() map[string]bool {
+	if p.Settings == nil {
+		p.Settings = defaultGroupSettings()
+	}
+	return p.Settings
+}
+
+func (s *Server) getGroupSettings(w http.ResponseWriter, r *http.Request, caller *principal) *apiError {
+	p, e := s.group(r, caller, false)
+	if e != nil {
+		return e
+	}
+	return writeJSON(w, http.StatusOK, p.settings())
+}
+
+// updateGroupSettings changes only the settings the request names, as Atlas
+// does, and refuses names it does not know.
+func (s *Server) updateGroupSettings(w http.ResponseWriter, r *http.Request, caller *principal) *apiError {
+	p, e := s.group(r, caller, true)
+	if e != nil {
+		return e
+	}
+	var req map[string]bool
+	if e := decode(r, &req); e != nil {
+		return e
+	}
+	settings := p.settings()
+	for name := range req {
+		if _, ok := defaultGroupSettings()[name]; !ok {
+			return fail(http.StatusBadRequest, "INVALID_ATTRIBUTE", "Invalid attribute %s specified.", name)
+		}
+	}
+	maps.Copy(settings, req)
+	return writeJSON(w, http.StatusOK, settings)
+}
+
+// listGroupTeams: atlas-local has no teams, so every project has none. The
+// provider reads a project's teams on every read.
+func (s *Server) listGroupTeams(w http.ResponseWriter, r *http.Request, caller *principal) *apiError {
+	if _, e := s.group(r, caller, false); e != nil {
+		return e
+	}
+	return page(w, r, []map[string]any{})
+}
+
+// listGroupLimits: no limit was ever changed, and Atlas lists only those.
+func (s *Server) listGroupLimits(w http.ResponseWriter, r *http.Request, caller *principal) *apiError {
+	if _, e := s.group(r, caller, false); e != nil {
+		return e
+	}
+	return writeJSON(w, http.StatusOK, []map[string]any{})
+}
+
+// getGroupIpAddresses: a project without clusters has no outbound addresses.
+func (s *Server) getGroupIpAddresses(w http.ResponseWriter, r *http.Request, caller *principal) *apiError {
+	p, e := s.group(r, caller, false)
+	if e != nil {
+		return e
+	}
+	return writeJSON(w, http.StatusOK, map[string]any{"groupId": p.ID, "services": map[string]any{"clusters": []any{}}})
+}
+
+// getManagedSlowMs: whether Atlas manages the slow-operation threshold,
+// which it does for a new project. The provider reads it on every read.
+func (s *Server) getManagedSlowMs(w http.ResponseWriter, r *http.Request, caller *principal) *apiError {
+	p, e := s.group(r, caller, false)
+	if e != nil {
+		return e
+	}
+	return writeJSON(w, http.StatusOK, !p.ManagedSlowMsOff)
+}
+
+func (s *Server) setManagedSlowMs(on bool) handler {
+	return func(w http.ResponseWriter, r *http.Request, caller *principal) *apiError {
+		p, e := s.group(r, caller, true)
+		if e != nil {
+			return e
+		}
+		p.ManagedSlowMsOff = !on
+		w.WriteHeader(http.StatusNoContent)
+		return nil
+	}
+}

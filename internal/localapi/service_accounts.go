@@ -1,0 +1,259 @@
+package localapi
+
+import (
+	"net/http"
+	"slices"
+	"strings"
+	"time"
+)
+
+// Service Accounts: organization service accounts, their secrets, and their
+// project assignments.
+
+func (s *Server) newServiceAccount(c *credentialRequest) (*ServiceAccount, *Secret, *apiError) {
+	switch {
+	case c.Name == "" || len(c.Name) > 64:
+		return nil, nil, fail(http.StatusBadRequest, "INVALID_ATTRIBUTE", "Invalid attribute name specified.")
+	case c.Description == "" || len(c.Description) > 250:
+		return nil, nil, fail(http.StatusBadRequest, "INVALID_ATTRIBUTE", "Invalid attribute description specified.")
+	case c.SecretExpiresAfterHours < 8 || c.SecretExpiresAfterHours > 8760:
+		return nil, nil, fail(http.StatusBadRequest, "INVALID_ATTRIBUTE", "secretExpiresAfterHours must be between 8 and 8760.")
+	}
+	if e := checkRoles(c.Roles); e != nil {
+		return nil, nil, e
+	}
+	now := s.now().UTC().Truncate(time.Second)
+	sa := &ServiceAccount{ClientID: "mdb_sa_id_" + newID(), Name: c.Name, Description: c.Description, Roles: c.Roles, CreatedAt: now}
+	secret := s.newSecret(c.SecretExpiresAfterHours)
+	sa.Secrets = []*Secret{secret}
+	return sa, secret, nil
+}
+
+func (s *Server) newSecret(hours int) *Secret {
+	now := s.now().UTC().Truncate(time.Second)
+	return &Secret{ID: newID(), Value: "mdb_sa_sk_" + randomHex(24), CreatedAt: now, ExpiresAt: now.Add(time.Duration(hours) * time.Hour)}
+}
+
+func checkRoles(roles []string) *apiError {
+	if len(roles) == 0 {
+		return fail(http.StatusBadRequest, "MISSING_ATTRIBUTE", "The required attribute roles was not specified.")
+	}
+	for _, role := range roles {
+		if !slices.Contains(orgRoles, role) {
+			return fail(http.StatusBadRequest, "INVALID_ROLE", "Role %s is not an organization role.", role)
+		}
+	}
+	return nil
+}
+
+func secretJSON(sec *Secret, reveal bool) map[string]any {
+	j := map[string]any{"id": sec.ID, "createdAt": sec.CreatedAt.Format(time.RFC3339), "expiresAt": sec.ExpiresAt.Format(time.RFC3339),
+		"maskedSecretValue": "mdb_sa_sk_..." + sec.Value[len(sec.Value)-4:]}
+	if reveal {
+		j["secret"] = sec.Value
+	}
+	return j
+}
+
+// serviceAccountJSON shows the service account; only reveal's secret value,
+// the one just created, is shown in full.
+func serviceAccountJSON(sa *ServiceAccount, reveal *Secret) map[string]any {
+	secrets := []any{}
+	for _, sec := range sa.Secrets {
+		secrets = append(secrets, secretJSON(sec, sec == reveal))
+	}
+	return map[string]any{"clientId": sa.ClientID, "name": sa.Name, "description": sa.Description, "roles": sa.Roles,
+		"createdAt": sa.CreatedAt.Format(time.RFC3339), "secrets": secrets}
+}
+
+func (s *Server) serviceAccount(r *http.Request, caller *principal, owner bool) (*Org, *ServiceAccount, *apiError) {
+	org, e := s.org(r, caller, owner)
+	if e != nil {
+		return nil, nil, e
+	}
+	sa, ok := org.ServiceAccounts[r.PathValue("clientId")]
+	if !ok {
+		return nil, nil, fail(http.StatusNotFound, "SERVICE_ACCOUNT_NOT_FOUND", "Service account %s not found.", r.PathValue("clientId"))
+	}
+	return org, sa, nil
+}
+
+func (s *Server) listOrgServiceAccounts(w http.ResponseWriter, r *http.Request, caller *principal) *apiError {
+	org, e := s.org(r, caller, false)
+	if e != nil {
+		return e
+	}
+	var all []map[string]any
+	for _, id := range sortedKeys(org.ServiceAccounts) {
+		all = append(all, serviceAccountJSON(org.ServiceAccounts[id], nil))
+	}
+	return page(w, r, all)
+}
+
+func (s *Server) createOrgServiceAccount(w http.ResponseWriter, r *http.Request, caller *principal) *apiError {
+	org, e := s.org(r, caller, true)
+	if e != nil {
+		return e
+	}
+	var req credentialRequest
+	if e := decode(r, &req); e != nil {
+		return e
+	}
+	sa, secret, e := s.newServiceAccount(&req)
+	if e != nil {
+		return e
+	}
+	org.ServiceAccounts[sa.ClientID] = sa
+	return writeJSON(w, http.StatusCreated, serviceAccountJSON(sa, secret))
+}
+
+func (s *Server) getOrgServiceAccount(w http.ResponseWriter, r *http.Request, caller *principal) *apiError {
+	_, sa, e := s.serviceAccount(r, caller, false)
+	if e != nil {
+		return e
+	}
+	return writeJSON(w, http.StatusOK, serviceAccountJSON(sa, nil))
+}
+
+func (s *Server) updateOrgServiceAccount(w http.ResponseWriter, r *http.Request, caller *principal) *apiError {
+	_, sa, e := s.serviceAccount(r, caller, true)
+	if e != nil {
+		return e
+	}
+	var req struct {
+		Name        *string  `json:"name"`
+		Description *string  `json:"description"`
+		Roles       []string `json:"roles"`
+	}
+	if e := decode(r, &req); e != nil {
+		return e
+	}
+	if req.Roles != nil {
+		if e := checkRoles(req.Roles); e != nil {
+			return e
+		}
+		sa.Roles = req.Roles
+	}
+	if req.Name != nil {
+		sa.Name = *req.Name
+	}
+	if req.Description != nil {
+		sa.Description = *req.Description
+	}
+	return writeJSON(w, http.StatusOK, serviceAccountJSON(sa, nil))
+}
+
+func (s *Server) deleteOrgServiceAccount(w http.ResponseWriter, r *http.Request, caller *principal) *apiError {
+	org, sa, e := s.serviceAccount(r, caller, true)
+	if e != nil {
+		return e
+	}
+	delete(org.ServiceAccounts, sa.ClientID)
+	for _, p := range s.state.Projects {
+		delete(p.Assignments, sa.ClientID)
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+func (s *Server) createOrgSecret(w http.ResponseWriter, r *http.Request, caller *principal) *apiError {
+	_, sa, e := s.serviceAccount(r, caller, true)
+	if e != nil {
+		return e
+	}
+	var req struct {
+		SecretExpiresAfterHours int `json:"secretExpiresAfterHours"`
+	}
+	if e := decode(r, &req); e != nil {
+		return e
+	}
+	if req.SecretExpiresAfterHours < 8 || req.SecretExpiresAfterHours > 8760 {
+		return fail(http.StatusBadRequest, "INVALID_ATTRIBUTE", "secretExpiresAfterHours must be between 8 and 8760.")
+	}
+	secret := s.newSecret(req.SecretExpiresAfterHours)
+	sa.Secrets = append(sa.Secrets, secret)
+	return writeJSON(w, http.StatusCreated, secretJSON(secret, true))
+}
+
+func (s *Server) deleteOrgSecret(w http.ResponseWriter, r *http.Request, caller *principal) *apiError {
+	_, sa, e := s.serviceAccount(r, caller, true)
+	if e != nil {
+		return e
+	}
+	i := slices.IndexFunc(sa.Secrets, func(sec *Secret) bool { return sec.ID == r.PathValue("secretId") })
+	if i < 0 {
+		return fail(http.StatusNotFound, "SERVICE_ACCOUNT_SECRET_NOT_FOUND", "Secret %s not found.", r.PathValue("secretId"))
+	}
+	sa.Secrets = slices.Delete(sa.Secrets, i, i+1)
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+func (s *Server) groupServiceAccount(r *http.Request, caller *principal, clientID string, owner bool) (*Project, *ServiceAccount, *apiError) {
+	p, e := s.group(r, caller, owner)
+	if e != nil {
+		return nil, nil, e
+	}
+	sa, ok := s.state.Orgs[p.OrgID].ServiceAccounts[clientID]
+	if !ok {
+		return nil, nil, fail(http.StatusNotFound, "SERVICE_ACCOUNT_NOT_FOUND", "Service account %s not found in the project's organization.", clientID)
+	}
+	return p, sa, nil
+}
+
+func groupServiceAccountJSON(p *Project, sa *ServiceAccount) map[string]any {
+	j := serviceAccountJSON(sa, nil)
+	j["roles"] = p.Assignments[sa.ClientID]
+	return j
+}
+
+func (s *Server) inviteGroupServiceAccount(w http.ResponseWriter, r *http.Request, caller *principal) *apiError {
+	clientID, ok := strings.CutSuffix(r.PathValue("clientIdInvite"), ":invite")
+	if !ok {
+		return fail(http.StatusNotFound, "RESOURCE_NOT_FOUND", "No such resource.")
+	}
+	p, sa, e := s.groupServiceAccount(r, caller, clientID, true)
+	if e != nil {
+		return e
+	}
+	roles, e := roleNames(r)
+	if e != nil {
+		return e
+	}
+	p.Assignments[sa.ClientID] = roles
+	return writeJSON(w, http.StatusOK, groupServiceAccountJSON(p, sa))
+}
+
+func (s *Server) getGroupServiceAccount(w http.ResponseWriter, r *http.Request, caller *principal) *apiError {
+	p, sa, e := s.groupServiceAccount(r, caller, r.PathValue("clientId"), false)
+	if e != nil {
+		return e
+	}
+	if _, assigned := p.Assignments[sa.ClientID]; !assigned {
+		return fail(http.StatusNotFound, "SERVICE_ACCOUNT_NOT_FOUND", "Service account %s is not assigned to project %s.", sa.ClientID, p.ID)
+	}
+	return writeJSON(w, http.StatusOK, groupServiceAccountJSON(p, sa))
+}
+
+func (s *Server) updateGroupServiceAccount(w http.ResponseWriter, r *http.Request, caller *principal) *apiError {
+	p, sa, e := s.groupServiceAccount(r, caller, r.PathValue("clientId"), true)
+	if e != nil {
+		return e
+	}
+	roles, e := roleNames(r)
+	if e != nil {
+		return e
+	}
+	p.Assignments[sa.ClientID] = roles
+	return writeJSON(w, http.StatusOK, groupServiceAccountJSON(p, sa))
+}
+
+func (s *Server) deleteGroupServiceAccount(w http.ResponseWriter, r *http.Request, caller *principal) *apiError {
+	p, sa, e := s.groupServiceAccount(r, caller, r.PathValue("clientId"), true)
+	if e != nil {
+		return e
+	}
+	delete(p.Assignments, sa.ClientID)
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
