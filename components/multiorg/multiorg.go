@@ -175,6 +175,10 @@ func (m *MultiOrg) register(plan orgPlan) (*Org, error) {
 		// caller gave the component, which children otherwise inherit.
 		opts = append(opts, pulumi.Protect(true))
 	}
+	if plan.retain {
+		// The stack did not create it, so it never deletes it.
+		opts = append(opts, pulumi.RetainOnDelete(true))
+	}
 	if plan.importID != "" {
 		opts = append(opts, pulumi.Import(pulumi.ID(plan.importID)))
 	} else {

@@ -178,6 +178,34 @@ func TestChildrenAreParentedAndPinned(t *testing.T) {
 	assert.Len(t, regs, 1+3+1, "component, three orgs, one provider")
 }
 
+// TestAdoptedOrgsAreReleasedNotDeleted: destroying the stack, or removing an
+// adopted entry, must not delete an organization the stack did not create,
+// unless the entry opts in by name.
+func TestAdoptedOrgsAreReleasedNotDeleted(t *testing.T) {
+	t.Parallel()
+	tests := map[string]struct {
+		allowDeletion bool
+		retained      map[string]bool
+	}{
+		"adopted orgs are retained":           {false, map[string]bool{"orgs-analytics": false, "orgs-billing": false, "orgs-legacy": true}},
+		"allowDeletion lets the stack delete": {true, map[string]bool{"orgs-analytics": false, "orgs-billing": false, "orgs-legacy": false}},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			spec := validSpec()
+			setOrg(&spec, "legacy", func(o *OrgSpec) { o.AllowDeletion = tc.allowDeletion })
+			mon := &atlasmock.Monitor{}
+			run(t, mon, spec, nil)
+			got := map[string]bool{}
+			for name, reg := range mon.ByType(mongodbatlas.OrganizationType) {
+				got[name] = reg.RegisterRPC.GetRetainOnDelete()
+			}
+			assert.Equal(t, tc.retained, got)
+		})
+	}
+}
+
 func TestResourceNamesFollowKeysNotAtlasNames(t *testing.T) {
 	t.Parallel()
 	names := func(spec Spec) []string {

@@ -12,9 +12,12 @@ import (
 // orgPlan is one organization of a valid Spec with every default resolved:
 // everything NewMultiOrg registers for it follows from this value.
 type orgPlan struct {
-	key            string
-	name           string
-	importID       string
+	key      string
+	name     string
+	importID string
+	// retain releases the organization instead of deleting it when its
+	// resource is deleted: an adopted one, unless its entry allows deletion.
+	retain         bool
 	owner          string
 	federationID   string
 	payingOrgID    string
@@ -43,7 +46,7 @@ func (s Spec) plan() []orgPlan {
 		if o.Adopted() {
 			// An adopted organization gets exactly the settings its entry states,
 			// which validation requires to be all of them.
-			p.importID, p.credentialType = o.ImportID, CredentialNone
+			p.importID, p.credentialType, p.retain = o.ImportID, CredentialNone, !o.AllowDeletion
 			plans = append(plans, p)
 			continue
 		}

@@ -37,6 +37,10 @@ type OrgSpec struct {
 	ServiceAccount *ServiceAccountSpec `json:"serviceAccount,omitempty"`
 	// APIKey is the organization's credential when it is an API key.
 	APIKey *APIKeySpec `json:"apiKey,omitempty"`
+	// AllowDeletion lets destroying the stack, or removing the entry, delete
+	// an adopted organization in Atlas. Without it an adopted organization
+	// is released and stays: the stack did not create it.
+	AllowDeletion bool `json:"allowDeletion,omitempty"`
 	// AllowAPIKeyCredential is the named override that lets an environment
 	// which refuses API keys (prod) accept this organization's.
 	AllowAPIKeyCredential bool `json:"allowApiKeyCredential,omitempty"`

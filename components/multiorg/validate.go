@@ -187,7 +187,10 @@ func (s Spec) validateOrg(ps *problems, path, key string, org OrgSpec) {
 				"(the provider sends all settings together, a missing one as its default); add %s with the organization's current values, "+
 				"which `atlas-multiorg discover` prints", strings.Join(missing, ", "))
 		}
-	} else if org.OrgOwnerID == "" && s.OrgOwnerID == "" {
+	} else if org.AllowDeletion {
+		ps.add(path+".allowDeletion", "only an adopted organization (importId) can opt in to deletion: an organization the stack creates is deleted with the stack (unless its environment protects it); remove it")
+	}
+	if !org.Adopted() && org.OrgOwnerID == "" && s.OrgOwnerID == "" {
 		ps.add(path+".orgOwnerId", "required to create an organization: the provider refuses to create one without an owner; set orgOwnerId for all organizations or orgs.%s.orgOwnerId for this one", key)
 	}
 
