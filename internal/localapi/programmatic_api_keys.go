@@ -155,21 +155,25 @@ func (s *Server) addGroupApiKey(w http.ResponseWriter, r *http.Request, caller *
 	if e != nil {
 		return e
 	}
+	// The body is a list of UserAccessRoleAssignment, {roles: [...]} each;
+	// provider 4.14.0 sends one (measured).
 	var req []struct {
-		RoleName string `json:"roleName"`
+		Roles []string `json:"roles"`
 	}
 	if e := decode(r, &req); e != nil {
 		return e
 	}
 	var roles []string
 	for _, x := range req {
-		if !strings.HasPrefix(x.RoleName, "GROUP_") {
-			return fail(http.StatusBadRequest, "INVALID_ROLE", "Role %s is not a project role.", x.RoleName)
+		for _, role := range x.Roles {
+			if !strings.HasPrefix(role, "GROUP_") {
+				return fail(http.StatusBadRequest, "INVALID_ROLE", "Role %s is not a project role.", role)
+			}
+			roles = append(roles, role)
 		}
-		roles = append(roles, x.RoleName)
 	}
 	if len(roles) == 0 {
-		return fail(http.StatusBadRequest, "MISSING_ATTRIBUTE", "The required attribute roleName was not specified.")
+		return fail(http.StatusBadRequest, "MISSING_ATTRIBUTE", "The required attribute roles was not specified.")
 	}
 	p.Assignments[k.ID] = roles
 	return writeJSON(w, http.StatusOK, groupAPIKeyJSON(p, org, k))

@@ -12,7 +12,7 @@ import (
 
 func groupJSON(p *Project) map[string]any {
 	return map[string]any{"id": p.ID, "name": p.Name, "orgId": p.OrgID, "created": p.CreatedAt.Format(time.RFC3339), "clusterCount": 0,
-		"withDefaultAlertsSettings": true, "regionUsageRestrictions": "COMMERCIAL_FEDRAMP_REGIONS_ONLY", "tags": []any{}, "links": []any{}}
+		"withDefaultAlertsSettings": true, "regionUsageRestrictions": "COMMERCIAL_FEDRAMP_REGIONS_ONLY", "tags": tagsJSON(p.Tags), "links": []any{}}
 }
 
 func (s *Server) group(r *http.Request, caller *principal, owner bool) (*Project, *apiError) {
@@ -39,8 +39,9 @@ func (s *Server) listGroups(w http.ResponseWriter, r *http.Request, caller *prin
 
 func (s *Server) createGroup(w http.ResponseWriter, r *http.Request, caller *principal) *apiError {
 	var req struct {
-		Name  string `json:"name"`
-		OrgID string `json:"orgId"`
+		Name  string        `json:"name"`
+		OrgID string        `json:"orgId"`
+		Tags  []ResourceTag `json:"tags"`
 	}
 	if e := decode(r, &req); e != nil {
 		return e
@@ -59,7 +60,10 @@ func (s *Server) createGroup(w http.ResponseWriter, r *http.Request, caller *pri
 			return fail(http.StatusConflict, "GROUP_ALREADY_EXISTS", "A project named %s already exists in %s.", req.Name, org.ID)
 		}
 	}
-	p := &Project{ID: newID(), Name: req.Name, OrgID: org.ID, CreatedAt: s.now().UTC().Truncate(time.Second), Assignments: map[string][]string{}}
+	if e := checkTags(req.Tags); e != nil {
+		return e
+	}
+	p := &Project{ID: newID(), Name: req.Name, OrgID: org.ID, CreatedAt: s.now().UTC().Truncate(time.Second), Assignments: map[string][]string{}, Tags: req.Tags}
 	s.state.Projects[p.ID] = p
 	return writeJSON(w, http.StatusOK, groupJSON(p))
 }
@@ -70,6 +74,55 @@ func (s *Server) getGroup(w http.ResponseWriter, r *http.Request, caller *princi
 		return e
 	}
 	return writeJSON(w, http.StatusOK, groupJSON(p))
+}
+
+// updateGroup renames a project or replaces its tags (GroupUpdate), as the
+// provider does when either changes.
+func (s *Server) updateGroup(w http.ResponseWriter, r *http.Request, caller *principal) *apiError {
+	p, e := s.group(r, caller, true)
+	if e != nil {
+		return e
+	}
+	var req struct {
+		Name *string        `json:"name"`
+		Tags *[]ResourceTag `json:"tags"`
+	}
+	if e := decode(r, &req); e != nil {
+		return e
+	}
+	if req.Name != nil {
+		if !orgName.MatchString(*req.Name) {
+			return fail(http.StatusBadRequest, "INVALID_ATTRIBUTE", "Invalid attribute name specified.")
+		}
+		p.Name = *req.Name
+	}
+	if req.Tags != nil {
+		if e := checkTags(*req.Tags); e != nil {
+			return e
+		}
+		p.Tags = *req.Tags
+	}
+	return writeJSON(w, http.StatusOK, groupJSON(p))
+}
+
+// checkTags refuses tags Atlas refuses: an empty key, or a key given twice.
+func checkTags(tags []ResourceTag) *apiError {
+	seen := map[string]bool{}
+	for _, t := range tags {
+		if t.Key == "" || seen[t.Key] {
+			return fail(http.StatusBadRequest, "INVALID_ATTRIBUTE", "Invalid attribute tags specified: each tag needs a key of its own.")
+		}
+		seen[t.Key] = true
+	}
+	return nil
+}
+
+func tagsJSON(tags []ResourceTag) []map[string]any {
+	out := []map[string]any{}
+	for _, t := range tags {
+		out = append(out, map[string]any{"key": t.Key, "value": t.Value})
+	}
+	return out
 }
 
 func (s *Server) deleteGroup(w http.ResponseWriter, r *http.Request, caller *principal) *apiError {

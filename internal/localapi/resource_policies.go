@@ -32,11 +32,14 @@ func (e *invalidPolicy) write(w http.ResponseWriter) *apiError {
 // resourcePolicyRequest is the body of a create (ApiAtlasResourcePolicyCreate)
 // or an update (ApiAtlasResourcePolicyEdit).
 type resourcePolicyRequest struct {
-	Name        *string `json:"name"`
-	Description *string `json:"description"`
-	Policies    *[]struct {
-		Body string `json:"body"`
-	} `json:"policies"`
+	Name        *string       `json:"name"`
+	Description *string       `json:"description"`
+	Policies    *[]policyBody `json:"policies"`
+}
+
+// policyBody is one policy of a request (ApiAtlasPolicyCreate).
+type policyBody struct {
+	Body string `json:"body"`
 }
 
 // decodeCreate reads a create's body; a missing name or policy list is
@@ -50,9 +53,7 @@ func decodeCreate(r *http.Request) (*resourcePolicyRequest, *apiError) {
 		req.Name = new(string)
 	}
 	if req.Policies == nil {
-		req.Policies = &[]struct {
-			Body string `json:"body"`
-		}{}
+		req.Policies = &[]policyBody{}
 	}
 	return &req, nil
 }
@@ -89,15 +90,9 @@ func (s *Server) applyResourcePolicy(org *Org, rp *ResourcePolicy, req *resource
 		rp.Description = *req.Description
 	}
 	if req.Policies != nil {
-		if len(*req.Policies) == 0 {
-			return &invalidPolicy{errorType: "NO_POLICIES", detail: "A resource policy needs at least one policy."}
-		}
-		bodies := make([]string, len(*req.Policies))
-		for i, p := range *req.Policies {
-			if _, err := cedar.NewPolicySetFromBytes("policy.cedar", []byte(p.Body)); err != nil {
-				return &invalidPolicy{errorType: "INVALID_POLICIES", body: p.Body, detail: fmt.Sprintf("policy %d is not valid Cedar: %v", i, err)}
-			}
-			bodies[i] = p.Body
+		bodies, invalid := parseBodies(*req.Policies)
+		if invalid != nil {
+			return invalid
 		}
 		rp.Bodies, rp.BodyIDs = bodies, make([]string, len(bodies))
 		for i := range bodies {
@@ -106,6 +101,22 @@ func (s *Server) applyResourcePolicy(org *Org, rp *ResourcePolicy, req *resource
 	}
 	rp.UpdatedAt = s.now().UTC().Truncate(time.Second)
 	return nil
+}
+
+// parseBodies checks that there is at least one policy and that each body
+// is Cedar.
+func parseBodies(policies []policyBody) ([]string, *invalidPolicy) {
+	if len(policies) == 0 {
+		return nil, &invalidPolicy{errorType: "NO_POLICIES", detail: "A resource policy needs at least one policy."}
+	}
+	bodies := make([]string, len(policies))
+	for i, p := range policies {
+		if _, err := cedar.NewPolicySetFromBytes("policy.cedar", []byte(p.Body)); err != nil {
+			return nil, &invalidPolicy{errorType: "INVALID_POLICIES", body: p.Body, detail: fmt.Sprintf("policy %d is not valid Cedar: %v", i, err)}
+		}
+		bodies[i] = p.Body
+	}
+	return bodies, nil
 }
 
 func (s *Server) resourcePolicy(r *http.Request, caller *principal, owner bool) (*Org, *ResourcePolicy, *apiError) {
@@ -153,8 +164,9 @@ func (s *Server) createOrgResourcePolicy(w http.ResponseWriter, r *http.Request,
 	return writeJSON(w, http.StatusCreated, s.resourcePolicyJSON(org, rp))
 }
 
-// validateResourcePolicies checks a policy as a create would, without saving
-// it; the provider calls it during a preview.
+// validateResourcePolicies checks a policy's bodies as a create would,
+// without saving anything. The provider calls it in every preview, for a
+// policy that exists too, so the name is not checked against the others.
 func (s *Server) validateResourcePolicies(w http.ResponseWriter, r *http.Request, caller *principal) *apiError {
 	org, e := s.org(r, caller, false)
 	if e != nil {
@@ -164,10 +176,17 @@ func (s *Server) validateResourcePolicies(w http.ResponseWriter, r *http.Request
 	if e != nil {
 		return e
 	}
-	now := s.now().UTC().Truncate(time.Second)
-	candidate := &ResourcePolicy{ID: newID(), CreatedBy: org.OwnerID, CreatedAt: now}
-	if invalid := s.applyResourcePolicy(org, candidate, req); invalid != nil {
+	bodies, invalid := parseBodies(*req.Policies)
+	if invalid != nil {
 		return invalid.write(w)
+	}
+	now := s.now().UTC().Truncate(time.Second)
+	candidate := &ResourcePolicy{ID: newID(), Name: *req.Name, Bodies: bodies, CreatedBy: org.OwnerID, CreatedAt: now, UpdatedAt: now}
+	for range bodies {
+		candidate.BodyIDs = append(candidate.BodyIDs, newID())
+	}
+	if req.Description != nil {
+		candidate.Description = *req.Description
 	}
 	return writeJSON(w, http.StatusOK, s.resourcePolicyJSON(org, candidate))
 }

@@ -46,6 +46,7 @@ func (s *Server) routes() {
 	m.HandleFunc("GET "+v2+"/groups", s.api(v20230101, s.listGroups))
 	m.HandleFunc("POST "+v2+"/groups", s.api(v20230101, s.createGroup))
 	m.HandleFunc("GET "+v2+"/groups/{groupId}", s.api(v20230101, s.getGroup))
+	m.HandleFunc("PATCH "+v2+"/groups/{groupId}", s.api(v20230101, s.updateGroup))
 	m.HandleFunc("DELETE "+v2+"/groups/{groupId}", s.api(v20230101, s.deleteGroup))
 	m.HandleFunc("GET "+v2+"/groups/{groupId}/settings", s.api(v20230101, s.getGroupSettings))
 	m.HandleFunc("PATCH "+v2+"/groups/{groupId}/settings", s.api(v20230101, s.updateGroupSettings))

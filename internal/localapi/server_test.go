@@ -428,7 +428,7 @@ func TestRotationAndAssignments(t *testing.T) {
 	}
 	require.Equal(t, http.StatusOK, fresh.do(http.MethodPost, "/api/atlas/v2/orgs/"+org+"/apiKeys", orgs, map[string]any{"desc": "d", "roles": []string{"ORG_MEMBER"}}, &key))
 	require.Equal(t, http.StatusOK, fresh.do(http.MethodPost, "/api/atlas/v2/groups/"+project.ID+"/apiKeys/"+key.ID, orgs,
-		[]map[string]string{{"roleName": "GROUP_READ_ONLY"}}, nil))
+		[]map[string][]string{{"roles": {"GROUP_READ_ONLY"}}}, nil))
 	var listed struct {
 		TotalCount int `json:"totalCount"`
 	}
@@ -557,8 +557,15 @@ func TestProjectConversation(t *testing.T) {
 	h := start(t, t.TempDir(), false)
 	created, own := h.createServiceAccountOrg("acme-dev-analytics")
 	var group map[string]any
-	require.Equal(t, http.StatusOK, own.do(http.MethodPost, "/api/atlas/v2/groups", orgs, map[string]any{"name": "app", "orgId": created.Organization.ID}, &group))
+	require.Equal(t, http.StatusOK, own.do(http.MethodPost, "/api/atlas/v2/groups", orgs, map[string]any{"name": "app", "orgId": created.Organization.ID,
+		"tags": []map[string]string{{"key": "team", "value": "data"}}}, &group))
 	id := group["id"].(string)
+	assert.Equal(t, []any{map[string]any{"key": "team", "value": "data"}}, group["tags"], "tags are stored and echoed, or the provider diffs forever")
+	require.Equal(t, http.StatusOK, own.do(http.MethodPatch, "/api/atlas/v2/groups/"+id, orgs, map[string]any{"tags": []map[string]string{}}, &group))
+	assert.Empty(t, group["tags"])
+	assert.Equal(t, "app", group["name"])
+	assert.Equal(t, http.StatusBadRequest, own.do(http.MethodPatch, "/api/atlas/v2/groups/"+id, orgs,
+		map[string]any{"tags": []map[string]string{{"key": "a"}, {"key": "a"}}}, nil))
 
 	var settings map[string]any
 	require.Equal(t, http.StatusOK, own.do(http.MethodGet, "/api/atlas/v2/groups/"+id+"/settings", orgs, nil, &settings))
@@ -603,8 +610,9 @@ func TestResourcePolicies(t *testing.T) {
 	}, &policy))
 	id := policy["id"].(string)
 	assert.Equal(t, body, policy["policies"].([]any)[0].(map[string]any)["body"])
-	// The provider validates during a preview, which must save nothing.
-	assert.Equal(t, http.StatusOK, own.do(http.MethodPost, base+":validate", sas, map[string]any{"name": "v", "policies": []map[string]any{{"body": body}}}, nil))
+	// The provider validates in every preview, an existing policy too (under
+	// its own name, measured), and that must save nothing.
+	assert.Equal(t, http.StatusOK, own.do(http.MethodPost, base+":validate", sas, map[string]any{"name": "atlas-multiorg-block-wildcard-ip", "policies": []map[string]any{{"body": body}}}, nil))
 	var invalid map[string]any
 	require.Equal(t, http.StatusBadRequest, own.do(http.MethodPost, base+":validate", sas, map[string]any{"name": "v", "policies": []map[string]any{{"body": "permit"}}}, &invalid))
 	assert.Equal(t, "INVALID_POLICIES", invalid["errorType"])

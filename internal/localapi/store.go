@@ -109,9 +109,17 @@ type Project struct {
 	Assignments map[string][]string `json:"assignments"`
 	// Settings are the project's settings, in the API's JSON names.
 	Settings map[string]bool `json:"settings,omitempty"`
+	// Tags are the project's resource tags, in the order given.
+	Tags []ResourceTag `json:"tags,omitempty"`
 	// ManagedSlowMsOff is set once the managed slow-operation threshold is
 	// disabled; Atlas enables it for a new project.
 	ManagedSlowMsOff bool `json:"managedSlowMsOff,omitempty"`
+}
+
+// ResourceTag is one key and value of a project's tags.
+type ResourceTag struct {
+	Key   string `json:"key"`
+	Value string `json:"value"`
 }
 
 // Token is an issued OAuth2 access token.
