@@ -1,0 +1,397 @@
+//go:build e2e
+
+// Package e2e runs the README's workflows with the real tools: the Pulumi CLI,
+// its Go language host and the mongodbatlas provider plugin 4.14.0, against
+// atlas-local. `make e2e` runs it; without the tools it skips with the reason.
+//
+// It works on a scratch copy of the working tree, with its own PULUMI_HOME and
+// a file backend inside the copy, so the checkout, the user's Pulumi login
+// and their plugins stay as they were.
+package e2e
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"gopkg.in/yaml.v3"
+)
+
+const (
+	stack      = "local"
+	passphrase = "atlas-multiorg-local"
+)
+
+// workspace is the scratch copy and the environment every command runs in.
+type workspace struct {
+	t    *testing.T
+	repo string
+	env  []string
+}
+
+func TestReadmeWorkflows(t *testing.T) {
+	for _, tool := range []string{"pulumi", "pulumi-language-go", "pulumi-resource-mongodbatlas"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			t.Skipf("%s is not on PATH (eval \"$(../shared/tools/activate)\" puts the real tools there)", tool)
+		}
+	}
+	w := newWorkspace(t)
+	before := w.localState(repoRoot(t))
+	t.Cleanup(func() {
+		// What the provider asked for and did not get is the first thing to read.
+		if raw, err := os.ReadFile(filepath.Join(w.repo, ".atlas-local", "access.log")); err == nil && t.Failed() {
+			for _, line := range strings.Split(string(raw), "\n") {
+				if f := strings.Fields(line); len(f) >= 4 && f[3] >= "400" && f[3] != "401" {
+					t.Log("atlas-local:", line)
+				}
+			}
+		}
+	})
+
+	seed := map[string]string{}
+	t.Run("make up on a fresh copy", func(t *testing.T) {
+		w := w.with(t)
+		out := w.run("", "make", "up")
+		assert.Contains(t, out, "5 created")
+		w.run("", "make", "build") // the command-line tool and the consumer program
+		w.readJSON(filepath.Join(w.repo, ".atlas-local", "credentials.json"), &seed)
+		_, err := os.Stat(filepath.Join(w.env0("PULUMI_HOME"), "credentials.json"))
+		assert.True(t, errors.Is(err, os.ErrNotExist), "make up logs nobody in: the user's login stays as it was")
+	})
+	if t.Failed() {
+		return
+	}
+
+	t.Run("outputs: RFC 3339 expiries and secret credentials", func(t *testing.T) {
+		w := w.with(t)
+		var outputs map[string]any
+		require.NoError(t, json.Unmarshal([]byte(w.pulumi("stack", "output", "--json")), &outputs))
+		assert.Equal(t, "[secret]", outputs["credentials"])
+		orgs := outputs["orgs"].(map[string]any)
+		require.Len(t, orgs, 3)
+		for key, raw := range orgs {
+			org := raw.(map[string]any)
+			at := org["secretExpiresAt"].(string)
+			if org["credentialType"] == "apiKey" {
+				assert.Empty(t, at, key)
+				continue
+			}
+			_, err := time.Parse(time.RFC3339, at)
+			assert.NoError(t, err, "%s: the provider's Go time layout is exported as RFC 3339", key)
+		}
+	})
+
+	t.Run("no drift after up", func(t *testing.T) {
+		w := w.with(t)
+		w.pulumi("preview", "--expect-no-changes")
+		w.pulumi("refresh", "--expect-no-changes", "--yes")
+	})
+
+	t.Run("check-expiry on real outputs", func(t *testing.T) {
+		w := w.with(t)
+		outputs := w.pulumi("stack", "output", "--json")
+		out, code := w.runCode(outputs, "bin/atlas-multiorg", "check-expiry")
+		assert.Equal(t, 0, code, out)
+		out, code = w.runCode(outputs, "bin/atlas-multiorg", "check-expiry", "--window", "1000h")
+		assert.Equal(t, 1, code, "analytics (720 h) is inside a 1000 h window: %s", out)
+		assert.Regexp(t, `analytics\s+\S+Z\s+\S+\s+expiring`, out)
+	})
+
+	t.Run("an expiry warning in the run", func(t *testing.T) {
+		w := w.with(t)
+		w.pulumi("config", "set", "atlas-multiorg:expiryWarningHours", "1000")
+		out := w.pulumi("up", "--yes")
+		w.pulumi("config", "rm", "atlas-multiorg:expiryWarningHours")
+		assert.Regexp(t, `organization "analytics": its service account secret expires at \S+Z, in 7\d\dh`, out)
+		assert.NotContains(t, out, `organization "sandbox": its service account secret expires`, "2160 h is outside the window")
+	})
+
+	t.Run("inside the organizations: policies and both access lists, through their own providers", func(t *testing.T) {
+		w := w.with(t)
+		w.pulumi("config", "set", "--path", "atlas-multiorg:orgs.analytics.resourcePolicies.blockWildcardIp", "true")
+		w.pulumi("config", "set", "--path", "atlas-multiorg:orgs.analytics.serviceAccount.accessList[0].ipAddress", "127.0.0.1")
+		w.pulumi("config", "set", "--path", "atlas-multiorg:orgs.payments.apiKey.accessList[0].cidrBlock", "127.0.0.0/8")
+		out := w.pulumi("up", "--yes")
+		assert.Contains(t, out, "5 created", "a policy, two access list entries and the two orgs' own providers")
+		w.pulumi("preview", "--expect-no-changes")
+	})
+
+	t.Run("the consumer stack: projects and grants", func(t *testing.T) {
+		w := w.with(t)
+		dir := filepath.Join(w.repo, "stacks", "projects")
+		consumer := strings.Replace(w.read(filepath.Join(dir, "Pulumi.dev.yaml")),
+			"organization/atlas-multiorg/dev", "organization/atlas-multiorg/"+stack, 1)
+		require.NoError(t, os.WriteFile(filepath.Join(dir, "Pulumi.local.yaml"), []byte(consumer), 0o600))
+		in := func(args ...string) string {
+			return w.runIn(dir, w.backend(), "pulumi", append(args, "--stack", stack, "--non-interactive")...)
+		}
+		in("stack", "select", "--create")
+		in("config", "set", "mongodbatlas:baseUrl", strings.TrimSpace(w.read(filepath.Join(w.repo, ".atlas-local", "url"))))
+		out := in("up", "--yes")
+		assert.Contains(t, out, "created")
+		var projects map[string]map[string]any
+		require.NoError(t, json.Unmarshal([]byte(in("stack", "output", "projects", "--json")), &projects))
+		assert.Len(t, projects, 3)
+		in("preview", "--expect-no-changes")
+		in("destroy", "--yes")
+	})
+
+	t.Run("discover and import-file read a stack file that holds a secret", func(t *testing.T) {
+		w := w.with(t)
+		stackFile := filepath.Join(w.repo, "Pulumi.local.yaml")
+		require.Contains(t, w.read(stackFile), "secure:", "make up stored the provider's secret encrypted")
+		out := w.runEnv([]string{
+			"MONGODB_ATLAS_BASE_URL=" + strings.TrimSpace(w.read(filepath.Join(w.repo, ".atlas-local", "url"))),
+			"MONGODB_ATLAS_CLIENT_ID=" + seed["clientId"], "MONGODB_ATLAS_CLIENT_SECRET=" + seed["clientSecret"],
+		}, "bin/atlas-multiorg", "discover", "--config", stackFile)
+		assert.Contains(t, out, "importId: "+seed["payingOrgId"])
+		assert.NotContains(t, out, seed["clientSecret"])
+		w.addOrgs(stackFile, out)
+		w.run("", "bin/atlas-multiorg", "import-file", "--config", stackFile, "--existing-component", "--out", "import.json")
+		assert.Contains(t, w.read(filepath.Join(w.repo, "import.json")), seed["payingOrgId"])
+	})
+
+	t.Run("pulumi import, then no changes", func(t *testing.T) {
+		w := w.with(t)
+		w.pulumi("import", "--file", "import.json", "--yes", "--generate-code=false", "--protect=false")
+		// CLI 3.259's import records no import ID, and the provider keeps the
+		// organization under b3JnX2lk:<base64 ID>: without record-imports the
+		// program's importId plans a replacement (measured).
+		w.runEnv(w.backend(), "bash", "-c", "set -euo pipefail; "+
+			"pulumi stack export --stack local | bin/atlas-multiorg record-imports --config Pulumi.local.yaml | pulumi stack import --stack local")
+		w.pulumi("preview", "--expect-no-changes")
+		out := w.pulumi("up", "--yes")
+		assert.NotContains(t, out, "replace")
+	})
+
+	t.Run("access log: every call, no credential", func(t *testing.T) {
+		w := w.with(t)
+		log := w.read(filepath.Join(w.repo, ".atlas-local", "access.log"))
+		assert.Regexp(t, `POST /api/atlas/v2/orgs 20[01]`, log)
+		assert.Regexp(t, `PATCH /api/atlas/v2/orgs/[0-9a-f]{24}/settings 200`, log)
+		assert.NotContains(t, log, seed["clientSecret"])
+		assert.NotRegexp(t, regexp.MustCompile(`(?i)bearer|digest|secret=`), log)
+	})
+
+	t.Run("make down leaves nothing behind", func(t *testing.T) {
+		w := w.with(t)
+		w.run("", "make", "down")
+		var exported struct {
+			Deployment struct {
+				Resources []struct {
+					Type string `json:"type"`
+				} `json:"resources"`
+			} `json:"deployment"`
+		}
+		require.NoError(t, json.Unmarshal([]byte(w.pulumi("stack", "export")), &exported))
+		for _, r := range exported.Deployment.Resources {
+			assert.Contains(t, []string{"pulumi:pulumi:Stack", "pulumi:providers:mongodbatlas"}, r.Type, "left in the state")
+		}
+		var state struct {
+			Orgs     map[string]struct{ Name string } `json:"orgs"`
+			Projects map[string]any                   `json:"projects"`
+		}
+		w.readJSON(filepath.Join(w.repo, ".atlas-local", "state.json"), &state)
+		names := []string{}
+		for _, o := range state.Orgs {
+			names = append(names, o.Name)
+		}
+		assert.Equal(t, []string{"local-paying-org"}, names, "only the seeded paying organization is left in Atlas: adopted, so released, not deleted")
+		assert.Empty(t, state.Projects)
+	})
+
+	assert.Equal(t, before, w.localState(repoRoot(t)), "the checkout's local state is as it was: everything ran in the copy")
+}
+
+func repoRoot(t *testing.T) string {
+	t.Helper()
+	root, err := filepath.Abs(filepath.Join("..", ".."))
+	require.NoError(t, err)
+	return root
+}
+
+// newWorkspace copies the working tree as a fresh clone would have it (tracked
+// and untracked files, nothing git ignores) and gives it a PULUMI_HOME of its
+// own. The Go build cache is kept: it is a cache, not the user's state.
+func newWorkspace(t *testing.T) *workspace {
+	t.Helper()
+	root := repoRoot(t)
+	scratch := t.TempDir()
+	repo := filepath.Join(scratch, "atlas-multiorg")
+	require.NoError(t, os.MkdirAll(repo, 0o755))
+	files, err := exec.Command("git", "-C", root, "ls-files", "-z", "--cached", "--others", "--exclude-standard").Output()
+	require.NoError(t, err)
+	for _, name := range strings.Split(strings.TrimRight(string(files), "\x00"), "\x00") {
+		src := filepath.Join(root, name)
+		info, err := os.Stat(src)
+		if errors.Is(err, os.ErrNotExist) {
+			continue // deleted in the working tree
+		}
+		require.NoError(t, err)
+		raw, err := os.ReadFile(src)
+		require.NoError(t, err)
+		dst := filepath.Join(repo, name)
+		require.NoError(t, os.MkdirAll(filepath.Dir(dst), 0o755))
+		require.NoError(t, os.WriteFile(dst, raw, info.Mode().Perm()))
+	}
+	env := []string{"PULUMI_HOME=" + filepath.Join(scratch, "pulumi-home"), "PULUMI_SKIP_UPDATE_CHECK=true"}
+	for _, kv := range os.Environ() {
+		name, _, _ := strings.Cut(kv, "=")
+		switch name {
+		case "PULUMI_HOME", "PULUMI_BACKEND_URL", "PULUMI_ACCESS_TOKEN", "PULUMI_CONFIG_PASSPHRASE", "PULUMI_CONFIG_PASSPHRASE_FILE",
+			"MONGODB_ATLAS_CLIENT_ID", "MONGODB_ATLAS_CLIENT_SECRET", "MONGODB_ATLAS_PUBLIC_KEY", "MONGODB_ATLAS_PRIVATE_KEY", "MONGODB_ATLAS_BASE_URL":
+			continue
+		}
+		env = append(env, kv)
+	}
+	w := &workspace{t: t, repo: repo, env: env}
+	t.Cleanup(func() {
+		// atlas-local outlives a failed test otherwise.
+		if pid, err := os.ReadFile(filepath.Join(repo, ".atlas-local", "pid")); err == nil {
+			_ = exec.Command("kill", strings.TrimSpace(string(pid))).Run()
+		}
+	})
+	return w
+}
+
+// with is the workspace for the (sub)test t, so that a failed check stops t.
+func (w *workspace) with(t *testing.T) *workspace {
+	c := *w
+	c.t = t
+	return &c
+}
+
+func (w *workspace) env0(name string) string {
+	for _, kv := range w.env {
+		if v, ok := strings.CutPrefix(kv, name+"="); ok {
+			return v
+		}
+	}
+	return ""
+}
+
+// pulumi runs the CLI on the org stack, in the copy's own file backend.
+func (w *workspace) pulumi(args ...string) string {
+	w.t.Helper()
+	return w.runEnv(w.backend(), "pulumi", append(args, "--stack", stack, "--non-interactive")...)
+}
+
+func (w *workspace) backend() []string {
+	return []string{"PULUMI_BACKEND_URL=file://" + filepath.Join(w.repo, ".pulumi"), "PULUMI_CONFIG_PASSPHRASE=" + passphrase}
+}
+
+func (w *workspace) run(stdin string, name string, args ...string) string {
+	w.t.Helper()
+	out, code := w.runCode(stdin, name, args...)
+	require.Equal(w.t, 0, code, "%s %s:\n%s", name, strings.Join(args, " "), tail(out))
+	return out
+}
+
+// tail is the end of a failed command's output, without the CLI's warning
+// about the plugin on PATH, which it repeats for every provider.
+func tail(out string) string {
+	var kept []string
+	for _, line := range strings.Split(out, "\n") {
+		if !strings.Contains(line, "using pulumi-resource-mongodbatlas from $PATH") {
+			kept = append(kept, line)
+		}
+	}
+	return strings.Join(kept[max(0, len(kept)-60):], "\n")
+}
+
+func (w *workspace) runIn(dir string, extra []string, name string, args ...string) string {
+	w.t.Helper()
+	c := *w
+	c.repo = dir
+	return c.runEnv(extra, name, args...)
+}
+
+func (w *workspace) runEnv(extra []string, name string, args ...string) string {
+	w.t.Helper()
+	out, code := w.command(extra, "", name, args...)
+	require.Equal(w.t, 0, code, "%s %s:\n%s", name, strings.Join(args, " "), tail(out))
+	return out
+}
+
+func (w *workspace) runCode(stdin string, name string, args ...string) (string, int) {
+	w.t.Helper()
+	return w.command(nil, stdin, name, args...)
+}
+
+func (w *workspace) command(extra []string, stdin string, name string, args ...string) (string, int) {
+	w.t.Helper()
+	cmd := exec.CommandContext(w.t.Context(), name, args...) //nolint:gosec // G204: the test's own commands
+	cmd.Dir = w.repo
+	cmd.Env = append(append([]string{}, w.env...), extra...)
+	cmd.Stdin = strings.NewReader(stdin)
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	err := cmd.Run()
+	var exit *exec.ExitError
+	switch {
+	case err == nil:
+		return out.String(), 0
+	case errors.As(err, &exit):
+		return out.String(), exit.ExitCode()
+	}
+	require.NoError(w.t, err, "%s", name)
+	return "", -1
+}
+
+func (w *workspace) read(path string) string {
+	w.t.Helper()
+	raw, err := os.ReadFile(path) //nolint:gosec // G304: the test's own scratch files
+	require.NoError(w.t, err)
+	return string(raw)
+}
+
+func (w *workspace) readJSON(path string, v any) {
+	w.t.Helper()
+	require.NoError(w.t, json.Unmarshal([]byte(w.read(path)), v))
+}
+
+// addOrgs pastes entries discover printed under atlas-multiorg:orgs, as the
+// README tells the user to.
+func (w *workspace) addOrgs(stackFile, entries string) {
+	w.t.Helper()
+	var file map[string]any // encryptionsalt beside config
+	require.NoError(w.t, yaml.Unmarshal([]byte(w.read(stackFile)), &file))
+	var found map[string]any
+	require.NoError(w.t, yaml.Unmarshal([]byte(entries), &found))
+	orgs := file["config"].(map[string]any)["atlas-multiorg:orgs"].(map[string]any)
+	for key, entry := range found {
+		orgs[key] = entry
+	}
+	raw, err := yaml.Marshal(file)
+	require.NoError(w.t, err)
+	require.NoError(w.t, os.WriteFile(stackFile, raw, 0o600))
+}
+
+// localState is what make up and the workflows write into a checkout, with
+// each file's size and time: none of it may change in the real checkout.
+func (w *workspace) localState(root string) map[string]string {
+	w.t.Helper()
+	state := map[string]string{}
+	for _, name := range []string{".pulumi", ".atlas-local", "Pulumi.local.yaml", "import.json", "stacks/projects/Pulumi.local.yaml"} {
+		_ = filepath.WalkDir(filepath.Join(root, name), func(path string, d os.DirEntry, err error) error {
+			if err != nil {
+				return nil //nolint:nilerr // absent is a state too
+			}
+			if info, err := d.Info(); err == nil && !d.IsDir() {
+				state[path] = fmt.Sprint(info.Size(), info.ModTime())
+			}
+			return nil
+		})
+	}
+	return state
+}
