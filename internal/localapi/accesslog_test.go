@@ -20,7 +20,7 @@ func TestAccessLogNamesEveryCallAndNoCredential(t *testing.T) {
 	defer ts.Close()
 
 	token := httptest.NewRecorder()
-	req := httptest.NewRequest(http.MethodPost, "/api/oauth/token", strings.NewReader("grant_type=client_credentials"))
+	req := httptest.NewRequestWithContext(t.Context(), http.MethodPost, "/api/oauth/token", strings.NewReader("grant_type=client_credentials"))
 	req.SetBasicAuth(seed.ClientID, seed.ClientSecret)
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	AccessLog(srv, &log).ServeHTTP(token, req)

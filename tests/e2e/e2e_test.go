@@ -11,6 +11,7 @@ package e2e
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -228,8 +229,8 @@ func newWorkspace(t *testing.T) *workspace {
 	root := repoRoot(t)
 	scratch := t.TempDir()
 	repo := filepath.Join(scratch, "atlas-multiorg")
-	require.NoError(t, os.MkdirAll(repo, 0o755))
-	files, err := exec.Command("git", "-C", root, "ls-files", "-z", "--cached", "--others", "--exclude-standard").Output()
+	require.NoError(t, os.MkdirAll(repo, 0o750))
+	files, err := exec.CommandContext(t.Context(), "git", "-C", root, "ls-files", "-z", "--cached", "--others", "--exclude-standard").Output() //nolint:gosec // G204: the repository's own root
 	require.NoError(t, err)
 	for _, name := range strings.Split(strings.TrimRight(string(files), "\x00"), "\x00") {
 		src := filepath.Join(root, name)
@@ -241,8 +242,8 @@ func newWorkspace(t *testing.T) *workspace {
 		raw, err := os.ReadFile(src)
 		require.NoError(t, err)
 		dst := filepath.Join(repo, name)
-		require.NoError(t, os.MkdirAll(filepath.Dir(dst), 0o755))
-		require.NoError(t, os.WriteFile(dst, raw, info.Mode().Perm()))
+		require.NoError(t, os.MkdirAll(filepath.Dir(dst), 0o750))
+		require.NoError(t, os.WriteFile(dst, raw, info.Mode().Perm())) //nolint:gosec // G703: git's own file list, inside the scratch copy
 	}
 	env := []string{"PULUMI_HOME=" + filepath.Join(scratch, "pulumi-home"), "PULUMI_SKIP_UPDATE_CHECK=true"}
 	for _, kv := range os.Environ() {
@@ -258,7 +259,7 @@ func newWorkspace(t *testing.T) *workspace {
 	t.Cleanup(func() {
 		// atlas-local outlives a failed test otherwise.
 		if pid, err := os.ReadFile(filepath.Join(repo, ".atlas-local", "pid")); err == nil {
-			_ = exec.Command("kill", strings.TrimSpace(string(pid))).Run()
+			_ = exec.CommandContext(context.Background(), "kill", strings.TrimSpace(string(pid))).Run() //nolint:gosec // G204: the pid atlas-local wrote in the scratch copy
 		}
 	})
 	return w
