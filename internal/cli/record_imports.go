@@ -13,7 +13,6 @@ import (
 
 	"github.com/atlas-multiorg/atlas-multiorg/components/multiorg"
 	"github.com/atlas-multiorg/atlas-multiorg/internal/mongodbatlas"
-	"github.com/atlas-multiorg/atlas-multiorg/internal/stackconfig"
 	"github.com/atlas-multiorg/atlas-multiorg/stacks"
 )
 
@@ -54,17 +53,9 @@ that is not in the state (run pulumi import --file first).`,
 }
 
 func (o *recordImportsOptions) run(stdin io.Reader, stdout, stderr io.Writer) error {
-	config, err := stackconfig.Read(o.config)
+	spec, stack, err := readSpec(o.config, o.stack)
 	if err != nil {
-		return usageError("%w", err)
-	}
-	stack := o.stack
-	if stack == "" {
-		stack = stackconfig.StackName(o.config)
-	}
-	spec, err := stacks.SpecFromConfig(config, stack)
-	if err != nil {
-		return usageError("%s: %w", o.config, err)
+		return err
 	}
 	raw, err := io.ReadAll(stdin)
 	if err != nil {
