@@ -18,6 +18,10 @@ import (
 // Namespace is the config namespace of the org stack (the project name).
 const Namespace = "atlas-multiorg"
 
+// ReadStackOutputs is the engine's built-in function that returns a stack's
+// outputs without registering a resource.
+const ReadStackOutputs = "pulumi:pulumi:readStackOutputs"
+
 // ComponentName is the MultiOrg's resource name; the organizations are named
 // "<ComponentName>-<org key>".
 const ComponentName = "multiorg"
@@ -58,15 +62,18 @@ func deploy(ctx *pulumi.Context) (*multiorg.MultiOrg, error) {
 	return m, nil
 }
 
-// previousDeployment reads what the stack's last deployment exported, through
-// a reference to the stack itself, when an organization's plan depends on it
-// (rotation, or the API access list switch); otherwise it reads nothing.
+// previousDeployment reads what the stack's last deployment exported when an
+// organization's plan depends on it: every created organization's (the
+// replacement guard needs its last orgId), rotation and the API access list
+// switch. A stack that only adopts reads nothing.
+//
+// It reads through the engine's readStackOutputs function, not a
+// StackReference resource: a reference to the stack itself records the
+// outputs it read, and every refresh after an up would then show it changed.
 func previousDeployment(ctx *pulumi.Context, spec multiorg.Spec) (*multiorg.Previous, error) {
 	needed := false
 	for _, org := range spec.Orgs {
-		rotates := org.ServiceAccount != nil && org.ServiceAccount.RotateEveryHours != nil
-		switches := org.APIAccessListRequired != nil && *org.APIAccessListRequired
-		needed = needed || rotates || switches
+		needed = needed || !org.Adopted()
 	}
 	if !needed {
 		return nil, nil
@@ -76,19 +83,22 @@ func previousDeployment(ctx *pulumi.Context, spec multiorg.Spec) (*multiorg.Prev
 		organization = "organization" // the local backend's
 	}
 	self := organization + "/" + ctx.Project() + "/" + ctx.Stack()
-	ref, err := pulumi.NewStackReference(ctx, "self", &pulumi.StackReferenceArgs{Name: pulumi.String(self)})
-	if err != nil {
+	var read struct {
+		Outputs map[string]any `pulumi:"outputs"`
+	}
+	// The result holds the last credentials, a secret: they are wrapped as
+	// one again below, and nothing else of them is kept.
+	if _, err := ctx.InvokePackageRaw(ReadStackOutputs, struct {
+		Name string `pulumi:"name"`
+	}{self}, &read, ""); err != nil {
 		return nil, fmt.Errorf("reading the last deployment of %s: %w", self, err)
 	}
 	previous := &multiorg.Previous{Orgs: map[string]multiorg.PreviousOrg{}}
-	details, err := ref.GetOutputDetails("orgs")
-	if err != nil {
-		return nil, fmt.Errorf("reading the last deployment of %s: %w", self, err)
-	}
-	orgs, _ := details.Value.(map[string]any)
+	orgs, _ := read.Outputs["orgs"].(map[string]any)
 	for key, raw := range orgs {
 		entry, _ := raw.(map[string]any)
 		var prev multiorg.PreviousOrg
+		prev.OrgID, _ = entry["orgId"].(string)
 		prev.CredentialType = multiorg.CredentialType(fmt.Sprint(entry["credentialType"]))
 		if at, ok := entry["secretExpiresAt"].(string); ok {
 			prev.SecretExpiresAt, _ = multiorg.ParseExpiry(at)
@@ -98,19 +108,18 @@ func previousDeployment(ctx *pulumi.Context, spec multiorg.Spec) (*multiorg.Prev
 		}
 		previous.Orgs[key] = prev
 	}
-	if creds, err := ref.GetOutputDetails("credentials"); err == nil && creds.SecretValue != nil {
-		previous.Credentials = ref.GetOutput(pulumi.String("credentials")).ApplyT(func(v any) map[string]map[string]string {
-			out := map[string]map[string]string{}
-			all, _ := v.(map[string]any)
-			for key, raw := range all {
-				fields, _ := raw.(map[string]any)
-				out[key] = map[string]string{}
-				for k, f := range fields {
-					out[key][k], _ = f.(string)
-				}
+	if all, ok := read.Outputs["credentials"].(map[string]any); ok {
+		credentials := pulumi.StringMapMap{}
+		for key, raw := range all {
+			fields, _ := raw.(map[string]any)
+			credential := pulumi.StringMap{}
+			for k, f := range fields {
+				value, _ := f.(string)
+				credential[k] = pulumi.String(value)
 			}
-			return out
-		}).(pulumi.StringMapMapOutput)
+			credentials[key] = credential
+		}
+		previous.Credentials = pulumi.ToSecret(credentials).(pulumi.StringMapMapOutput)
 	}
 	return previous, nil
 }

@@ -221,7 +221,8 @@ func TestSecondRunReadsTheFirstRunsOutputs(t *testing.T) {
 	firstProvider := first.ByType(mongodbatlas.ProviderType)["multiorg-analytics"]
 	assert.Equal(t, resource.MakeSecret(resource.NewProperty(atlasmock.ClientSecret("multiorg-analytics"))), firstProvider.Inputs["clientSecret"],
 		"first run: nothing exported yet, the creation secret")
-	require.Contains(t, first.ByType("pulumi:pulumi:StackReference"), "self")
+	assert.Equal(t, []string{self}, readsOf(first), "the stack's own outputs, read once")
+	assert.Empty(t, first.ByType("pulumi:pulumi:StackReference"), "through the engine's function, so refresh has no reference to update")
 
 	second := &atlasmock.Monitor{EngineSecrets: true, Stacks: map[string]resource.PropertyMap{self: atlasmock.StackOutputs(exports)}}
 	require.NoError(t, atlasmock.Run(t, second, config, Program))
@@ -231,8 +232,35 @@ func TestSecondRunReadsTheFirstRunsOutputs(t *testing.T) {
 		"second run: the rotated secret the first run exported")
 }
 
-func TestNoSelfReferenceWithoutRotationOrAccessListSwitch(t *testing.T) {
-	mon := &atlasmock.Monitor{}
-	require.NoError(t, runProgram(t, mon, stackConfig("")))
-	assert.Empty(t, mon.ByType("pulumi:pulumi:StackReference"))
+// readsOf lists the stacks whose outputs the program read.
+func readsOf(mon *atlasmock.Monitor) []string {
+	var stacks []string
+	for _, call := range mon.Calls() {
+		if call.Token == ReadStackOutputs {
+			stacks = append(stacks, call.Args["name"].StringValue())
+		}
+	}
+	return stacks
+}
+
+// TestSelfReferenceOnlyWhenSomethingIsCreated: the replacement guard needs
+// the last deployment's orgIds for every organization the stack creates; a
+// stack that only adopts reads nothing.
+func TestSelfReferenceOnlyWhenSomethingIsCreated(t *testing.T) {
+	tests := map[string]struct {
+		orgs string
+		self bool
+	}{
+		"creates": {"", true},
+		"only adopts": {`{"old": {"name": "acme-old", "importId": "64b1c2d3e4f5a6b7c8d9e0f1", "apiAccessListRequired": false,
+			"multiFactorAuthRequired": true, "restrictEmployeeAccess": true, "genAiFeaturesEnabled": false,
+			"securityContact": "", "skipDefaultAlertsSettings": true}}`, false},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			mon := &atlasmock.Monitor{}
+			require.NoError(t, runProgram(t, mon, stackConfig(tc.orgs)))
+			assert.Equal(t, tc.self, len(readsOf(mon)) == 1, "reads %v", readsOf(mon))
+		})
+	}
 }

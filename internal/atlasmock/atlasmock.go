@@ -72,11 +72,19 @@ func (m *Monitor) ByType(token string) map[string]pulumi.MockResourceArgs {
 	return found
 }
 
-// Call answers the getApiKeys invoke from m.APIKeys and refuses any other.
+// Call answers the getApiKeys invoke from m.APIKeys, the engine's
+// readStackOutputs from m.Stacks, and refuses any other.
 func (m *Monitor) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) {
 	m.mu.Lock()
 	m.calls = append(m.calls, args)
 	m.mu.Unlock()
+	if args.Token == "pulumi:pulumi:readStackOutputs" {
+		outputs, err := m.stackOutputs(args.Args["name"].StringValue())
+		if err != nil {
+			return nil, err
+		}
+		return resource.PropertyMap{"name": args.Args["name"], "outputs": resource.NewProperty(outputs)}, nil
+	}
 	if args.Token != "mongodbatlas:index/getApiKeys:getApiKeys" {
 		return nil, fmt.Errorf("unexpected invoke %s", args.Token)
 	}
@@ -159,19 +167,28 @@ const stackReferenceType = "pulumi:pulumi:StackReference"
 
 // readStack answers a stack reference with the outputs in m.Stacks.
 func (m *Monitor) readStack(args pulumi.MockResourceArgs) (string, resource.PropertyMap, error) {
-	outputs, ok := m.Stacks[args.ID]
-	if !ok && args.ID == "organization/"+Project+"/"+m.stackName() {
-		// A stack that reads its own outputs before its first deployment
-		// finds none.
-		outputs, ok = resource.PropertyMap{}, true
-	}
-	if !ok {
-		return "", nil, fmt.Errorf("stack %q not found", args.ID)
+	outputs, err := m.stackOutputs(args.ID)
+	if err != nil {
+		return "", nil, err
 	}
 	return args.ID, resource.PropertyMap{
 		"name":    resource.NewProperty(args.ID),
 		"outputs": resource.NewProperty(outputs),
 	}, nil
+}
+
+// stackOutputs are the outputs of the named stack in m.Stacks.
+func (m *Monitor) stackOutputs(name string) (resource.PropertyMap, error) {
+	outputs, ok := m.Stacks[name]
+	if !ok && name == "organization/"+Project+"/"+m.stackName() {
+		// A stack that reads its own outputs before its first deployment
+		// finds none.
+		outputs, ok = resource.PropertyMap{}, true
+	}
+	if !ok {
+		return nil, fmt.Errorf("stack %q not found", name)
+	}
+	return outputs, nil
 }
 
 // StackOutputs turns awaited exports into the outputs a stack reference
