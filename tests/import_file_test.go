@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/atlas-multiorg/atlas-multiorg/components/multiorg"
 	"github.com/atlas-multiorg/atlas-multiorg/internal/atlasmock"
 	"github.com/atlas-multiorg/atlas-multiorg/internal/cli"
 	"github.com/atlas-multiorg/atlas-multiorg/internal/stackconfig"
@@ -63,8 +64,9 @@ func TestImportFileMatchesWhatTheProgramRegisters(t *testing.T) {
 	assert.Len(t, file.Resources, 1+adopted, "the component and the adopted orgs, nothing else")
 	component := file.Resources[0]
 	assert.True(t, component.Component)
-	assert.Equal(t, mon.Registrations()[0].Name, component.Name)
-	assert.Equal(t, mon.Registrations()[0].TypeToken, component.Type)
+	registered, ok := mon.ByType(multiorg.Type)[component.Name]
+	require.True(t, ok, "the program registers the component under the import file's name")
+	assert.Equal(t, registered.TypeToken, component.Type)
 }
 
 func findEntry(t *testing.T, file cli.ImportFile, name string) cli.ImportResource {

@@ -23,6 +23,8 @@ type Previous struct {
 
 // PreviousOrg is one organization as the last deployment left it.
 type PreviousOrg struct {
+	// OrgID is its Atlas organization ID; "" when unknown.
+	OrgID string
 	// CredentialType is the kind of its credential.
 	CredentialType CredentialType
 	// SecretExpiresAt is when its newest service account secret expires;

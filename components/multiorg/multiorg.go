@@ -67,6 +67,7 @@ type MultiOrg struct {
 
 	mu        sync.Mutex
 	providers map[string]*mongodbatlas.Provider
+	guard     *pulumi.ResourceHook
 }
 
 // Org is one organization of a MultiOrg.
@@ -123,6 +124,12 @@ func NewMultiOrg(ctx *pulumi.Context, name string, args *MultiOrgArgs, opts ...p
 	if err := ctx.RegisterComponentResource(Type, name, m, opts...); err != nil {
 		return nil, fmt.Errorf("registering multiorg %q: %w", name, err)
 	}
+
+	guard, err := m.registerGuard()
+	if err != nil {
+		return nil, fmt.Errorf("registering multiorg %q: %w", name, err)
+	}
+	m.guard = guard
 
 	ids, names, types := pulumi.StringMap{}, pulumi.StringMap{}, pulumi.StringMap{}
 	credentials, expiries, paying := pulumi.StringMapMap{}, pulumi.StringMap{}, pulumi.StringMap{}
@@ -184,7 +191,8 @@ func (m *MultiOrg) register(plan orgPlan) (*Org, error) {
 	} else {
 		// The owner and the credential matter only at creation; the provider
 		// refuses to change them later, so a later edit must not reach it.
-		opts = append(opts, pulumi.IgnoreChanges(mongodbatlas.OrganizationCreateOnlyInputs))
+		opts = append(opts, pulumi.IgnoreChanges(mongodbatlas.OrganizationCreateOnlyInputs),
+			pulumi.ResourceHooks(&pulumi.ResourceHookBinding{BeforeCreate: []*pulumi.ResourceHook{m.guard}}))
 	}
 	plan.settings.APIAccessListRequired = m.accessListSwitch(plan)
 	res, err := mongodbatlas.NewOrganization(m.ctx, OrgResourceName(m.name, plan.key), plan.args(), opts...)

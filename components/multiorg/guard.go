@@ -1,0 +1,38 @@
+package multiorg
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// replacementGuard is the before-create hook of every organization the
+// component creates. Atlas cannot change an organization's owner or first
+// credential, so any plan that replaces an Organization deletes an existing
+// organization, with everything in it, and makes a new one. The engine
+// creates the replacement first, so failing that create stops the run before
+// anything is deleted. A create is a replacement when the last deployment
+// exported the organization's ID: the organization exists.
+func (m *MultiOrg) replacementGuard(args *pulumi.ResourceHookArgs) error {
+	key, ok := strings.CutPrefix(args.Name, m.name+"-")
+	if !ok {
+		return nil
+	}
+	prev, ok := m.previousOrg(key)
+	if !ok || prev.OrgID == "" {
+		return nil
+	}
+	return fmt.Errorf("organization %q (orgId %s) exists, and this run would create it again: that replaces it, "+
+		"and Atlas deletes the organization with everything in it. Nothing was changed. "+
+		"No change of config replaces an organization (creation-only fields are ignored after creation); "+
+		"if you ran `pulumi up --replace` or the state lost the organization, adopt it instead (importId: %s) "+
+		"or remove its entry and run `pulumi up` before adding a new one", key, prev.OrgID, prev.OrgID)
+}
+
+// registerGuard registers the replacement guard once per component. It runs
+// in previews too, so that `pulumi preview` already fails.
+func (m *MultiOrg) registerGuard() (*pulumi.ResourceHook, error) {
+	return m.ctx.RegisterResourceHook(m.name+"-no-organization-replacement", m.replacementGuard,
+		&pulumi.ResourceHookOptions{OnDryRun: true})
+}
