@@ -15,9 +15,9 @@ var (
 // Organizations: the specification's "Organizations" family.
 
 func (s *Server) org(r *http.Request, caller *principal, owner bool) (*Org, *apiError) {
-	org, ok := s.state.Orgs[r.PathValue("orgId")]
-	if !ok {
-		return nil, fail(http.StatusNotFound, "ORG_NOT_FOUND", "No organization with ID %s exists.", r.PathValue("orgId"))
+	org, e := find(s.state.Orgs, r.PathValue("orgId"), "ORG_NOT_FOUND", "No organization with ID %s exists.")
+	if e != nil {
+		return nil, e
 	}
 	if owner && !caller.isOwner(org) || !caller.isMember(org) {
 		return nil, fail(http.StatusForbidden, "USER_UNAUTHORIZED", "The credential needs the Organization Owner role in organization %s for this call.", org.ID)

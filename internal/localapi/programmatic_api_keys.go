@@ -34,11 +34,8 @@ func (s *Server) apiKey(r *http.Request, caller *principal, owner bool) (*Org, *
 	if e != nil {
 		return nil, nil, e
 	}
-	k, ok := org.APIKeys[r.PathValue("apiUserId")]
-	if !ok {
-		return nil, nil, fail(http.StatusNotFound, "API_KEY_NOT_FOUND", "API key %s not found.", r.PathValue("apiUserId"))
-	}
-	return org, k, nil
+	k, e := find(org.APIKeys, r.PathValue("apiUserId"), "API_KEY_NOT_FOUND", "API key %s not found.")
+	return org, k, e
 }
 
 func (s *Server) listOrgApiKeys(w http.ResponseWriter, r *http.Request, caller *principal) *apiError {

@@ -16,9 +16,9 @@ func groupJSON(p *Project) map[string]any {
 }
 
 func (s *Server) group(r *http.Request, caller *principal, owner bool) (*Project, *apiError) {
-	p, ok := s.state.Projects[r.PathValue("groupId")]
-	if !ok {
-		return nil, fail(http.StatusNotFound, "GROUP_NOT_FOUND", "No group with ID %s exists.", r.PathValue("groupId"))
+	p, e := find(s.state.Projects, r.PathValue("groupId"), "GROUP_NOT_FOUND", "No group with ID %s exists.")
+	if e != nil {
+		return nil, e
 	}
 	org := s.state.Orgs[p.OrgID]
 	if !caller.isMember(org) || owner && !caller.isOwner(org) && !slices.Contains(p.Assignments[caller.id], "GROUP_OWNER") {

@@ -124,11 +124,8 @@ func (s *Server) resourcePolicy(r *http.Request, caller *principal, owner bool) 
 	if e != nil {
 		return nil, nil, e
 	}
-	rp, ok := org.ResourcePolicies[r.PathValue("resourcePolicyId")]
-	if !ok {
-		return nil, nil, fail(http.StatusNotFound, "RESOURCE_NOT_FOUND", "No resource policy with ID %s exists in %s.", r.PathValue("resourcePolicyId"), org.ID)
-	}
-	return org, rp, nil
+	rp, e := find(org.ResourcePolicies, r.PathValue("resourcePolicyId"), "RESOURCE_NOT_FOUND", "No resource policy with ID %s exists in the organization.")
+	return org, rp, e
 }
 
 func (s *Server) listOrgResourcePolicies(w http.ResponseWriter, r *http.Request, caller *principal) *apiError {

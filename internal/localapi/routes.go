@@ -76,4 +76,14 @@ func (s *Server) routes() {
 	s.mux = m
 }
 
+// find is m[key], or Atlas' 404 for a missing one: code, and format with the key.
+func find[V any](m map[string]V, key, code, format string) (V, *apiError) {
+	v, ok := m[key]
+	if !ok {
+		var zero V
+		return zero, fail(http.StatusNotFound, code, format, key)
+	}
+	return v, nil
+}
+
 func sortedKeys[V any](m map[string]V) []string { return slices.Sorted(maps.Keys(m)) }

@@ -71,11 +71,8 @@ func (s *Server) serviceAccount(r *http.Request, caller *principal, owner bool) 
 	if e != nil {
 		return nil, nil, e
 	}
-	sa, ok := org.ServiceAccounts[r.PathValue("clientId")]
-	if !ok {
-		return nil, nil, fail(http.StatusNotFound, "SERVICE_ACCOUNT_NOT_FOUND", "Service account %s not found.", r.PathValue("clientId"))
-	}
-	return org, sa, nil
+	sa, e := find(org.ServiceAccounts, r.PathValue("clientId"), "SERVICE_ACCOUNT_NOT_FOUND", "Service account %s not found.")
+	return org, sa, e
 }
 
 func (s *Server) listOrgServiceAccounts(w http.ResponseWriter, r *http.Request, caller *principal) *apiError {
