@@ -19,6 +19,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -98,6 +99,20 @@ func TestReadmeWorkflows(t *testing.T) {
 		w.pulumi("refresh", "--expect-no-changes", "--yes")
 	})
 
+	t.Run("an accidental replacement fails before anything is deleted", func(t *testing.T) {
+		w := w.with(t)
+		urn := "urn:pulumi:" + stack + "::atlas-multiorg::atlas-multiorg:index:MultiOrg$mongodbatlas:index/organization:Organization::multiorg-sandbox"
+		orgs := w.atlasOrgs()
+		for _, args := range [][]string{{"preview", "--replace", urn}, {"up", "--replace", urn, "--yes"}} {
+			out, code := w.command(w.backend(), "", "pulumi", append(args, "--stack", stack, "--non-interactive")...)
+			assert.NotEqual(t, 0, code, "pulumi %s must fail", args[0])
+			assert.Contains(t, out, `organization "sandbox" (orgId `, "pulumi %s: %s", args[0], tail(out))
+			assert.Contains(t, out, "this run would create it again")
+		}
+		assert.Equal(t, orgs, w.atlasOrgs(), "no organization was created or deleted")
+		w.pulumi("preview", "--expect-no-changes")
+	})
+
 	t.Run("check-expiry on real outputs", func(t *testing.T) {
 		w := w.with(t)
 		outputs := w.pulumi("stack", "output", "--json")
@@ -125,6 +140,25 @@ func TestReadmeWorkflows(t *testing.T) {
 		out := w.pulumi("up", "--yes")
 		assert.Contains(t, out, "5 created", "a policy, two access list entries and the two orgs' own providers")
 		w.pulumi("preview", "--expect-no-changes")
+	})
+
+	t.Run("rotation: a new secret, then the provider signs in with it", func(t *testing.T) {
+		w := w.with(t)
+		w.pulumi("config", "set", "--path", "atlas-multiorg:orgs.analytics.serviceAccount.rotateEveryHours", "240")
+		out := w.pulumi("up", "--yes")
+		assert.Contains(t, out, "ServiceAccountSecret", "the rotated secret")
+		// The next run reads the rotated secret from the last deployment's
+		// secret outputs (readStackOutputs) and gives it to the org's provider.
+		out = w.pulumi("up", "--yes")
+		assert.NotContains(t, out, "replace")
+		w.pulumi("preview", "--expect-no-changes")
+		var outputs struct {
+			Credentials map[string]map[string]string `json:"credentials"`
+		}
+		require.NoError(t, json.Unmarshal([]byte(w.pulumi("stack", "output", "--json", "--show-secrets")), &outputs))
+		rotated := outputs.Credentials["analytics"]["clientSecret"]
+		require.NotEmpty(t, rotated)
+		assert.NotContains(t, w.read(filepath.Join(w.repo, ".atlas-local", "access.log")), rotated)
 	})
 
 	t.Run("the consumer stack: projects and grants", func(t *testing.T) {
@@ -198,16 +232,11 @@ func TestReadmeWorkflows(t *testing.T) {
 		for _, r := range exported.Deployment.Resources {
 			assert.Contains(t, []string{"pulumi:pulumi:Stack", "pulumi:providers:mongodbatlas"}, r.Type, "left in the state")
 		}
+		assert.Equal(t, []string{"local-paying-org"}, w.atlasOrgs(), "only the seeded paying organization is left in Atlas: adopted, so released, not deleted")
 		var state struct {
-			Orgs     map[string]struct{ Name string } `json:"orgs"`
-			Projects map[string]any                   `json:"projects"`
+			Projects map[string]any `json:"projects"`
 		}
 		w.readJSON(filepath.Join(w.repo, ".atlas-local", "state.json"), &state)
-		names := []string{}
-		for _, o := range state.Orgs {
-			names = append(names, o.Name)
-		}
-		assert.Equal(t, []string{"local-paying-org"}, names, "only the seeded paying organization is left in Atlas: adopted, so released, not deleted")
 		assert.Empty(t, state.Projects)
 	})
 
@@ -359,6 +388,21 @@ func (w *workspace) read(path string) string {
 func (w *workspace) readJSON(path string, v any) {
 	w.t.Helper()
 	require.NoError(w.t, json.Unmarshal([]byte(w.read(path)), v))
+}
+
+// atlasOrgs are the names of the organizations atlas-local holds, sorted.
+func (w *workspace) atlasOrgs() []string {
+	w.t.Helper()
+	var state struct {
+		Orgs map[string]struct{ Name string } `json:"orgs"`
+	}
+	w.readJSON(filepath.Join(w.repo, ".atlas-local", "state.json"), &state)
+	names := []string{}
+	for _, o := range state.Orgs {
+		names = append(names, o.Name)
+	}
+	slices.Sort(names)
+	return names
 }
 
 // addOrgs pastes entries discover printed under atlas-multiorg:orgs, as the
