@@ -3,9 +3,6 @@ package tests
 import (
 	"bytes"
 	"net/http/httptest"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -38,21 +35,4 @@ func TestDiscoverAgainstTheLocalAPI(t *testing.T) {
 	assert.Equal(t, seed.PayingOrgID, found["local-paying-org"]["importId"])
 	assert.Equal(t, true, found["local-paying-org"]["genAiFeaturesEnabled"])
 	assert.NotContains(t, stdout.String()+stderr.String(), seed.ClientSecret)
-}
-
-// TestPulumiUpAgainstTheLocalAPI runs the real workflow, make up then make
-// down, when the Pulumi CLI and the mongodbatlas 4.14.0 plugin are here.
-func TestPulumiUpAgainstTheLocalAPI(t *testing.T) {
-	if _, err := exec.LookPath("pulumi"); err != nil {
-		t.Skip("the Pulumi CLI is not on PATH")
-	}
-	plugins, _ := filepath.Glob(filepath.Join(os.Getenv("HOME"), ".pulumi", "plugins", "resource-mongodbatlas-v4.14.0"))
-	if len(plugins) == 0 {
-		t.Skip("the mongodbatlas 4.14.0 provider plugin is not installed (pulumi plugin install resource mongodbatlas 4.14.0)")
-	}
-	for _, target := range []string{"up", "down"} {
-		cmd := exec.CommandContext(t.Context(), "make", "-C", repoRoot, target) //nolint:gosec // G204: fixed make targets of this repository
-		out, err := cmd.CombinedOutput()
-		require.NoError(t, err, "make %s:\n%s", target, out)
-	}
 }
