@@ -32,8 +32,8 @@ GOVULNCHECK      := golang.org/x/vuln/cmd/govulncheck@v1.1.4
 # A count, not a duration: with a duration, Go 1.26's fuzz coordinator can
 # report "context deadline exceeded" at the deadline when the machine is
 # loaded, with no failing input (golang/go#75804, fixed in Go 1.27; seen in CI
-# here). 20000 runs take about 2-10 s per target on 2 idle cores.
-FUZZTIME         ?= 20000x
+# here). 50000 runs take about 5-15 s per target on 2 idle cores.
+FUZZTIME         ?= 50000x
 FUZZ_TARGETS     := \
 	FuzzValidateAndPlan:./components/multiorg \
 	FuzzSpecFromConfig:./stacks \
