@@ -9,6 +9,9 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/atlas-multiorg/atlas-multiorg/internal/mongodbatlas"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/atlas-multiorg/atlas-multiorg/components/multiorg"
@@ -18,9 +21,10 @@ import (
 // Namespace is the config namespace of the org stack (the project name).
 const Namespace = "atlas-multiorg"
 
-// ReadStackOutputs is the engine's built-in function that returns a stack's
-// outputs without registering a resource.
-const ReadStackOutputs = "pulumi:pulumi:readStackOutputs"
+// ReadStackResourceOutputs is the engine's built-in function that returns
+// the outputs of every resource in a stack's state, the stack's exports among
+// them, without registering a resource.
+const ReadStackResourceOutputs = "pulumi:pulumi:readStackResourceOutputs"
 
 // ComponentName is the MultiOrg's resource name; the organizations are named
 // "<ComponentName>-<org key>".
@@ -45,7 +49,7 @@ func deploy(ctx *pulumi.Context) (*multiorg.MultiOrg, error) {
 	if err != nil {
 		return nil, err
 	}
-	previous, err := previousDeployment(ctx, spec)
+	previous, err := previousDeployment(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -62,43 +66,50 @@ func deploy(ctx *pulumi.Context) (*multiorg.MultiOrg, error) {
 	return m, nil
 }
 
-// previousDeployment reads what the stack's last deployment exported when an
-// organization's plan depends on it: every created organization's (the
-// replacement guard needs its last orgId), rotation and the API access list
-// switch. A stack that only adopts reads nothing.
+// previousDeployment reads the stack's own state as the last deployment left
+// it: which organizations it manages (the replacement guard, and whether an
+// adopted one still needs importing), and its exports (rotation and the API
+// access list switch read them).
 //
-// It reads through the engine's readStackOutputs function, not a
-// StackReference resource: a reference to the stack itself records the
-// outputs it read, and every refresh after an up would then show it changed.
-func previousDeployment(ctx *pulumi.Context, spec multiorg.Spec) (*multiorg.Previous, error) {
-	needed := false
-	for _, org := range spec.Orgs {
-		needed = needed || !org.Adopted()
-	}
-	if !needed {
-		return nil, nil
-	}
+// It reads through the engine's readStackResourceOutputs function, not a
+// StackReference resource: a reference to the stack itself records what it
+// read, and every refresh after an up would then show it changed.
+func previousDeployment(ctx *pulumi.Context) (*multiorg.Previous, error) {
 	organization := ctx.Organization()
 	if organization == "" {
 		organization = "organization" // the local backend's
 	}
 	self := organization + "/" + ctx.Project() + "/" + ctx.Stack()
 	var read struct {
-		Outputs map[string]any `pulumi:"outputs"`
+		Resources map[string]struct {
+			Type    string         `pulumi:"type"`
+			Outputs map[string]any `pulumi:"outputs"`
+		} `pulumi:"outputs"`
 	}
-	// The result holds the last credentials, a secret: they are wrapped as
-	// one again below, and nothing else of them is kept.
-	if _, err := ctx.InvokePackageRaw(ReadStackOutputs, struct {
-		Name string `pulumi:"name"`
+	// The result holds secrets (the last credentials, the organizations'
+	// keys): the credentials are wrapped as a secret again below, and nothing
+	// else secret is kept.
+	if _, err := ctx.InvokePackageRaw(ReadStackResourceOutputs, struct {
+		StackName string `pulumi:"stackName"`
 	}{self}, &read, ""); err != nil {
-		return nil, fmt.Errorf("reading the last deployment of %s: %w", self, err)
+		return nil, fmt.Errorf("reading the state of %s: %w", self, err)
 	}
-	previous := &multiorg.Previous{Orgs: map[string]multiorg.PreviousOrg{}}
-	orgs, _ := read.Outputs["orgs"].(map[string]any)
+	previous := &multiorg.Previous{Orgs: map[string]multiorg.PreviousOrg{}, Managed: map[string]string{}}
+	var exports map[string]any
+	for urn, r := range read.Resources {
+		switch r.Type {
+		case "pulumi:pulumi:Stack":
+			exports = r.Outputs
+		case mongodbatlas.OrganizationType:
+			if key, ok := strings.CutPrefix(resource.URN(urn).Name(), ComponentName+"-"); ok {
+				previous.Managed[key], _ = r.Outputs["orgId"].(string)
+			}
+		}
+	}
+	orgs, _ := exports["orgs"].(map[string]any)
 	for key, raw := range orgs {
 		entry, _ := raw.(map[string]any)
 		var prev multiorg.PreviousOrg
-		prev.OrgID, _ = entry["orgId"].(string)
 		prev.CredentialType = multiorg.CredentialType(fmt.Sprint(entry["credentialType"]))
 		if at, ok := entry["secretExpiresAt"].(string); ok {
 			prev.SecretExpiresAt, _ = multiorg.ParseExpiry(at)
@@ -108,7 +119,7 @@ func previousDeployment(ctx *pulumi.Context, spec multiorg.Spec) (*multiorg.Prev
 		}
 		previous.Orgs[key] = prev
 	}
-	if all, ok := read.Outputs["credentials"].(map[string]any); ok {
+	if all, ok := exports["credentials"].(map[string]any); ok {
 		credentials := pulumi.StringMapMap{}
 		for key, raw := range all {
 			fields, _ := raw.(map[string]any)

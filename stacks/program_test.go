@@ -236,31 +236,38 @@ func TestSecondRunReadsTheFirstRunsOutputs(t *testing.T) {
 func readsOf(mon *atlasmock.Monitor) []string {
 	var stacks []string
 	for _, call := range mon.Calls() {
-		if call.Token == ReadStackOutputs {
-			stacks = append(stacks, call.Args["name"].StringValue())
+		if call.Token == ReadStackResourceOutputs {
+			stacks = append(stacks, call.Args["stackName"].StringValue())
 		}
 	}
 	return stacks
 }
 
-// TestSelfReferenceOnlyWhenSomethingIsCreated: the replacement guard needs
-// the last deployment's orgIds for every organization the stack creates; a
-// stack that only adopts reads nothing.
-func TestSelfReferenceOnlyWhenSomethingIsCreated(t *testing.T) {
+// TestAdoptedOrgsAreImportedOnlyOnce: the program reads its own state once,
+// and registers an adopted organization with its importId only while the
+// state does not hold it. After `pulumi import --file` the engine recorded no
+// import ID, only the provider's b3JnX2lk:<base64 ID> (measured with CLI
+// 3.259 and provider 4.14.0): importing again would plan a replacement.
+func TestAdoptedOrgsAreImportedOnlyOnce(t *testing.T) {
+	const importID = "64b1c2d3e4f5a6b7c8d9e0f1"
+	config := stackConfig(`{"old": {"name": "acme-old", "importId": "` + importID + `", "apiAccessListRequired": false,
+		"multiFactorAuthRequired": true, "restrictEmployeeAccess": true, "genAiFeaturesEnabled": false,
+		"securityContact": "", "skipDefaultAlertsSettings": true}}`)
+	urn := "urn:pulumi:" + atlasmock.Stack + "::" + atlasmock.Project + "::atlas-multiorg:index:MultiOrg$" + mongodbatlas.OrganizationType + "::multiorg-old"
 	tests := map[string]struct {
-		orgs string
-		self bool
+		state      map[string]resource.PropertyMap
+		wantImport string
 	}{
-		"creates": {"", true},
-		"only adopts": {`{"old": {"name": "acme-old", "importId": "64b1c2d3e4f5a6b7c8d9e0f1", "apiAccessListRequired": false,
-			"multiFactorAuthRequired": true, "restrictEmployeeAccess": true, "genAiFeaturesEnabled": false,
-			"securityContact": "", "skipDefaultAlertsSettings": true}}`, false},
+		"not in the state yet":                     {nil, importID},
+		"in the state":                             {map[string]resource.PropertyMap{urn: {"orgId": resource.NewProperty(importID)}}, ""},
+		"the entry now names another organization": {map[string]resource.PropertyMap{urn: {"orgId": resource.NewProperty("000000000000000000000000")}}, importID},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
-			mon := &atlasmock.Monitor{}
-			require.NoError(t, runProgram(t, mon, stackConfig(tc.orgs)))
-			assert.Equal(t, tc.self, len(readsOf(mon)) == 1, "reads %v", readsOf(mon))
+			mon := &atlasmock.Monitor{State: tc.state}
+			require.NoError(t, runProgram(t, mon, config))
+			assert.Equal(t, []string{"organization/" + atlasmock.Project + "/" + atlasmock.Stack}, readsOf(mon), "its own state, read once")
+			assert.Equal(t, tc.wantImport, mon.ByType(mongodbatlas.OrganizationType)["multiorg-old"].RegisterRPC.GetImportId())
 		})
 	}
 }

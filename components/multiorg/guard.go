@@ -12,22 +12,22 @@ import (
 // credential, so any plan that replaces an Organization deletes an existing
 // organization, with everything in it, and makes a new one. The engine
 // creates the replacement first, so failing that create stops the run before
-// anything is deleted. A create is a replacement when the last deployment
-// exported the organization's ID: the organization exists.
+// anything is deleted. A create is a replacement when the stack's state
+// already holds the organization.
 func (m *MultiOrg) replacementGuard(args *pulumi.ResourceHookArgs) error {
 	key, ok := strings.CutPrefix(args.Name, m.name+"-")
 	if !ok {
 		return nil
 	}
-	prev, ok := m.previousOrg(key)
-	if !ok || prev.OrgID == "" {
+	orgID := m.managed(key)
+	if orgID == "" {
 		return nil
 	}
 	return fmt.Errorf("organization %q (orgId %s) exists, and this run would create it again: that replaces it, "+
 		"and Atlas deletes the organization with everything in it. Nothing was changed. "+
-		"No change of config replaces an organization (creation-only fields are ignored after creation); "+
-		"if you ran `pulumi up --replace` or the state lost the organization, adopt it instead (importId: %s) "+
-		"or remove its entry and run `pulumi up` before adding a new one", key, prev.OrgID, prev.OrgID)
+		"No change of config replaces an organization (creation-only fields are ignored after creation), so this comes "+
+		"from `pulumi up --replace` or a replace of something it depends on: run without it. To start the organization "+
+		"over on purpose, remove its entry and run `pulumi up` (that deletes it), then add the entry again", key, orgID)
 }
 
 // registerGuard registers the replacement guard once per component. It runs

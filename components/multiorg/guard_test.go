@@ -14,19 +14,19 @@ import (
 func TestReplacementGuard(t *testing.T) {
 	t.Parallel()
 	const existing = "64b1c2d3e4f5a6b7c8d9e0aa"
-	m := &MultiOrg{name: "multiorg", previous: &Previous{Orgs: map[string]PreviousOrg{
-		"analytics": {OrgID: existing, CredentialType: CredentialServiceAccount},
-		"removed":   {CredentialType: CredentialServiceAccount},
-	}}}
+	m := &MultiOrg{name: "multiorg", previous: &Previous{
+		Orgs:    map[string]PreviousOrg{"analytics": {CredentialType: CredentialServiceAccount}, "exported": {CredentialType: CredentialServiceAccount}},
+		Managed: map[string]string{"analytics": existing},
+	}}
 	tests := map[string]struct {
 		previous *Previous
 		name     string
 		message  string
 	}{
-		"the last deployment made it: a replacement": {m.previous, "multiorg-analytics",
+		"the state holds it: a replacement": {m.previous, "multiorg-analytics",
 			`organization "analytics" (orgId ` + existing + `) exists, and this run would create it again`},
 		"a new key":                       {m.previous, "multiorg-billing", ""},
-		"exported without an ID":          {m.previous, "multiorg-removed", ""},
+		"exported, but not in the state":  {m.previous, "multiorg-exported", ""},
 		"first deployment":                {nil, "multiorg-analytics", ""},
 		"not one of this component's own": {m.previous, "other-analytics", ""},
 	}
@@ -42,7 +42,7 @@ func TestReplacementGuard(t *testing.T) {
 			require.Error(t, err)
 			assert.Contains(t, err.Error(), tc.message)
 			assert.Contains(t, err.Error(), "Nothing was changed")
-			assert.Contains(t, err.Error(), "importId: "+existing, "says how to go on")
+			assert.Contains(t, err.Error(), "remove its entry and run `pulumi up`", "says how to go on")
 		})
 	}
 }

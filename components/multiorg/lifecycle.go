@@ -14,8 +14,11 @@ import (
 // depend on what already exists in Atlas, which the program cannot read
 // before it registers anything; the last deployment's outputs say it.
 type Previous struct {
-	// Orgs are the last deployment's organizations, by org key.
+	// Orgs are the last deployment's exported organizations, by org key.
 	Orgs map[string]PreviousOrg
+	// Managed are the organizations in the stack's state, by org key: their
+	// Atlas organization IDs.
+	Managed map[string]string
 	// Credentials is the last "credentials" export, a secret: per org key,
 	// the newest credential. Nil when unknown.
 	Credentials pulumi.StringMapMapInput
@@ -23,8 +26,6 @@ type Previous struct {
 
 // PreviousOrg is one organization as the last deployment left it.
 type PreviousOrg struct {
-	// OrgID is its Atlas organization ID; "" when unknown.
-	OrgID string
 	// CredentialType is the kind of its credential.
 	CredentialType CredentialType
 	// SecretExpiresAt is when its newest service account secret expires;
@@ -69,6 +70,15 @@ func (m *MultiOrg) providerCredential(org *Org) pulumi.StringMap {
 		"clientId":     org.credential["clientId"],
 		"clientSecret": pulumi.ToSecret(last.MapIndex(pulumi.String("clientSecret"))).(pulumi.StringOutput),
 	}
+}
+
+// managed is the Atlas ID of the organization the stack's state holds for
+// key; "" when it holds none.
+func (m *MultiOrg) managed(key string) string {
+	if m.previous == nil {
+		return ""
+	}
+	return m.previous.Managed[key]
 }
 
 func (m *MultiOrg) previousOrg(key string) (PreviousOrg, bool) {

@@ -187,7 +187,13 @@ func (m *MultiOrg) register(plan orgPlan) (*Org, error) {
 		opts = append(opts, pulumi.RetainOnDelete(true))
 	}
 	if plan.importID != "" {
-		opts = append(opts, pulumi.Import(pulumi.ID(plan.importID)))
+		// Import only what the state does not hold yet. The engine compares
+		// the import ID with the ID it recorded, and after `pulumi import
+		// --file` it recorded none, only the provider's own
+		// (b3JnX2lk:<base64 ID>): importing again would plan a replacement.
+		if m.managed(plan.key) != plan.importID {
+			opts = append(opts, pulumi.Import(pulumi.ID(plan.importID)))
+		}
 	} else {
 		// The owner and the credential matter only at creation; the provider
 		// refuses to change them later, so a later edit must not reach it.

@@ -43,6 +43,10 @@ type Monitor struct {
 	// Stacks are the outputs of the stacks a program may reference, by
 	// fully qualified stack name; see StackOutputs.
 	Stacks map[string]resource.PropertyMap
+	// State are the resources in the program's own stack's state besides the
+	// stack itself, by URN: their outputs, as readStackResourceOutputs
+	// returns them.
+	State map[string]resource.PropertyMap
 	// Stack is the name of the stack the program runs as; "" means Stack.
 	Stack string
 	// APIKeys are the public keys of each organization's API keys, by org
@@ -73,17 +77,13 @@ func (m *Monitor) ByType(token string) map[string]pulumi.MockResourceArgs {
 }
 
 // Call answers the getApiKeys invoke from m.APIKeys, the engine's
-// readStackOutputs from m.Stacks, and refuses any other.
+// readStackResourceOutputs from m.Stacks and m.State, and refuses any other.
 func (m *Monitor) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) {
 	m.mu.Lock()
 	m.calls = append(m.calls, args)
 	m.mu.Unlock()
-	if args.Token == "pulumi:pulumi:readStackOutputs" {
-		outputs, err := m.stackOutputs(args.Args["name"].StringValue())
-		if err != nil {
-			return nil, err
-		}
-		return resource.PropertyMap{"name": args.Args["name"], "outputs": resource.NewProperty(outputs)}, nil
+	if args.Token == "pulumi:pulumi:readStackResourceOutputs" {
+		return m.stackResources(args.Args["stackName"].StringValue())
 	}
 	if args.Token != "mongodbatlas:index/getApiKeys:getApiKeys" {
 		return nil, fmt.Errorf("unexpected invoke %s", args.Token)
@@ -175,6 +175,27 @@ func (m *Monitor) readStack(args pulumi.MockResourceArgs) (string, resource.Prop
 		"name":    resource.NewProperty(args.ID),
 		"outputs": resource.NewProperty(outputs),
 	}, nil
+}
+
+// stackResources answers readStackResourceOutputs: every resource of the
+// stack's state by URN, with its type and outputs, the stack's own among them.
+func (m *Monitor) stackResources(name string) (resource.PropertyMap, error) {
+	outputs, err := m.stackOutputs(name)
+	if err != nil {
+		return nil, err
+	}
+	stack := m.stackName()
+	resources := resource.PropertyMap{
+		resource.PropertyKey("urn:pulumi:" + stack + "::" + Project + "::pulumi:pulumi:Stack::" + Project + "-" + stack): resource.NewProperty(resource.PropertyMap{
+			"type": resource.NewProperty("pulumi:pulumi:Stack"), "outputs": resource.NewProperty(outputs),
+		}),
+	}
+	for urn, outs := range m.State {
+		resources[resource.PropertyKey(urn)] = resource.NewProperty(resource.PropertyMap{
+			"type": resource.NewProperty(string(resource.URN(urn).Type())), "outputs": resource.NewProperty(outs),
+		})
+	}
+	return resource.PropertyMap{"name": resource.NewProperty(name), "outputs": resource.NewProperty(resources)}, nil
 }
 
 // stackOutputs are the outputs of the named stack in m.Stacks.
