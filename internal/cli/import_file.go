@@ -79,8 +79,7 @@ func (o *importFileOptions) run(stdout, stderr io.Writer) error {
 	}
 	profile := multiorg.Profiles[spec.Environment]
 	_, err = fmt.Fprintf(stderr, "next: pulumi import --file %s --stack %s --generate-code=false --protect=%t --yes\n"+
-		"then: pulumi stack export --stack %s | atlas-multiorg record-imports --config %s | pulumi stack import --stack %s\n"+
-		"then: pulumi preview --stack %s (it should show no changes)\n", o.out, stack, profile.Protect, stack, o.config, stack, stack)
+		"then: pulumi preview --stack %s (it should show no changes)\n", o.out, stack, profile.Protect, stack)
 	return err
 }
 

@@ -55,7 +55,7 @@ Exit codes: 0 nothing found, 1 findings (for example an expiring secret),
 	root.SetIn(stdin)
 	root.SetOut(stdout)
 	root.SetErr(stderr)
-	root.AddCommand(newCheckExpiryCommand(now), newImportFileCommand(), newRecordImportsCommand(), newDiscoverCommand(getenv))
+	root.AddCommand(newCheckExpiryCommand(now), newImportFileCommand(), newDiscoverCommand(getenv))
 	return root
 }
 
