@@ -9,13 +9,12 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/atlas-multiorg/atlas-multiorg/internal/mongodbatlas"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
-
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/atlas-multiorg/atlas-multiorg/components/multiorg"
 	"github.com/atlas-multiorg/atlas-multiorg/internal/configjson"
+	"github.com/atlas-multiorg/atlas-multiorg/internal/mongodbatlas"
 )
 
 // Namespace is the config namespace of the org stack (the project name).

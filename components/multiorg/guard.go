@@ -24,7 +24,7 @@ func (m *MultiOrg) replacementGuard(args *pulumi.ResourceHookArgs) error {
 		return nil
 	}
 	return fmt.Errorf("organization %q (orgId %s) exists, and this run would create it again: that replaces it, "+
-		"and Atlas deletes the organization with everything in it. Nothing was changed. "+
+		"and Atlas deletes the organization with everything in it. It was neither created again nor deleted. "+
 		"No change of config replaces an organization (creation-only fields are ignored after creation), so this comes "+
 		"from `pulumi up --replace` or a replace of something it depends on: run without it. To start the organization "+
 		"over on purpose, remove its entry and run `pulumi up` (that deletes it), then add the entry again", key, orgID)

@@ -41,7 +41,7 @@ func TestReplacementGuard(t *testing.T) {
 			}
 			require.Error(t, err)
 			assert.Contains(t, err.Error(), tc.message)
-			assert.Contains(t, err.Error(), "Nothing was changed")
+			assert.Contains(t, err.Error(), "It was neither created again nor deleted")
 			assert.Contains(t, err.Error(), "remove its entry and run `pulumi up`", "says how to go on")
 		})
 	}

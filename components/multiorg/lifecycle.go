@@ -10,9 +10,9 @@ import (
 	"github.com/atlas-multiorg/atlas-multiorg/internal/mongodbatlas"
 )
 
-// Previous is what the stack's last deployment exported. Some decisions
-// depend on what already exists in Atlas, which the program cannot read
-// before it registers anything; the last deployment's outputs say it.
+// Previous is what the stack's last deployment left: its exports and the
+// organizations in its state. Some decisions depend on what already exists,
+// which the program cannot learn from what it registers; the state says it.
 type Previous struct {
 	// Orgs are the last deployment's exported organizations, by org key.
 	Orgs map[string]PreviousOrg

@@ -25,8 +25,9 @@ type MultiOrgArgs struct {
 	// BaseURL is the Admin API base URL given to the per-org providers that
 	// Provider makes. Nil means Atlas itself.
 	BaseURL pulumi.StringPtrInput
-	// Previous is what the stack's last deployment exported; nil when there
-	// was none. Rotation and the API access list switch depend on it.
+	// Previous is what the stack's last deployment left; nil when there was
+	// none. Rotation, the API access list switch, adoption (import once) and
+	// the replacement guard depend on it.
 	Previous *Previous
 	// Now is the clock for rotation periods and expiry warnings; nil means
 	// time.Now.
