@@ -1,6 +1,7 @@
 package multiorg
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -62,4 +63,44 @@ func TestCreatedOrgsCarryTheGuard(t *testing.T) {
 		}
 		assert.Equal(t, []string{"orgs-no-organization-replacement"}, hooks, name)
 	}
+}
+
+// TestResourcesInsideAnOrgAreDeletedWithIt: what acts inside a created
+// organization through its own provider is deleted with the organization,
+// never before it. Deleting the access list entry first locked the
+// organization's credential out of the later deletes when
+// apiAccessListRequired was on (measured with the real provider). Inside an
+// adopted organization, which the stack only releases, they are deleted.
+func TestResourcesInsideAnOrgAreDeletedWithIt(t *testing.T) {
+	t.Parallel()
+	spec := validSpec()
+	setOrg(&spec, "analytics", func(o *OrgSpec) {
+		o.ServiceAccount = &ServiceAccountSpec{Name: "ci", Description: "ci", Roles: []string{RoleOrgOwner},
+			SecretExpiresAfterHours: ptr(720), RotateEveryHours: ptr(240), AccessList: []AccessListEntry{{IPAddress: "203.0.113.7"}}}
+		o.ResourcePolicies = &ResourcePolicies{LockVPCPeering: ptr(true)}
+	})
+	setOrg(&spec, "billing", func(o *OrgSpec) { o.APIKey.AccessList = []AccessListEntry{{CIDRBlock: "198.51.100.0/24"}} })
+	setOrg(&spec, "legacy", func(o *OrgSpec) { o.ResourcePolicies = &ResourcePolicies{LockVPCPeering: ptr(true)} })
+	mon := &atlasmock.Monitor{APIKeys: map[string][]string{atlasmock.FakeID("orgs-billing"): {atlasmock.PublicKey("orgs-billing")}}}
+	run(t, mon, spec, nil)
+
+	want := map[string]string{
+		"orgs-analytics-lock-vpc-peering":    "orgs-analytics",
+		"orgs-analytics-secret":              "orgs-analytics",
+		"orgs-analytics-allow-203.0.113.7":   "orgs-analytics",
+		"orgs-billing-allow-198.51.100.0-24": "orgs-billing",
+		"orgs-legacy-lock-vpc-peering":       "",
+	}
+	got := map[string]string{}
+	for _, reg := range mon.Registrations() {
+		if _, ok := want[reg.Name]; ok {
+			deletedWith := reg.RegisterRPC.GetDeletedWith()
+			if deletedWith != "" {
+				assert.Contains(t, deletedWith, mongodbatlas.OrganizationType, reg.Name)
+				deletedWith = deletedWith[strings.LastIndex(deletedWith, "::")+2:]
+			}
+			got[reg.Name] = deletedWith
+		}
+	}
+	assert.Equal(t, want, got)
 }

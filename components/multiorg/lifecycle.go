@@ -113,7 +113,7 @@ func (m *MultiOrg) registerRotation(org *Org, plan orgPlan) error {
 		ClientId:                org.credential["clientId"],
 		OrgId:                   org.Resource.OrgId,
 		SecretExpiresAfterHours: pulumi.Int(*plan.serviceAccount.SecretExpiresAfterHours),
-	}, pulumi.Parent(m), pulumi.Provider(p), pulumi.ReplacementTrigger(pulumi.String(trigger)), pulumi.RetainOnDelete(true))
+	}, append(m.inside(org, p), pulumi.ReplacementTrigger(pulumi.String(trigger)), pulumi.RetainOnDelete(true))...)
 	if err != nil {
 		return fmt.Errorf("creating the rotated secret: %w", err)
 	}
@@ -197,7 +197,7 @@ func (m *MultiOrg) registerAccessList(org *Org, entries []AccessListEntry) error
 	if err != nil {
 		return err
 	}
-	opts := []pulumi.ResourceOption{pulumi.Parent(m), pulumi.Provider(p)}
+	opts := m.inside(org, p)
 	var apiKeyID pulumi.StringOutput
 	if org.CredentialType == CredentialAPIKey {
 		apiKeyID = mongodbatlas.ApiKeyIdOutput(m.ctx, org.Resource.OrgId, org.credential["publicKey"].ToStringOutput(), pulumi.Provider(p))

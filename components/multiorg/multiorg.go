@@ -261,7 +261,7 @@ func (m *MultiOrg) registerPolicies(org *Org, policies []policy) error {
 		if err != nil {
 			return err
 		}
-		opts = append(opts, pulumi.Provider(p))
+		opts = m.inside(org, p)
 	}
 	for _, pol := range policies {
 		_, err := mongodbatlas.NewResourcePolicy(m.ctx, m.name+"-"+org.Key+"-"+pol.slug, &mongodbatlas.ResourcePolicyArgs{
@@ -275,6 +275,16 @@ func (m *MultiOrg) registerPolicies(org *Org, policies []policy) error {
 		}
 	}
 	return nil
+}
+
+// inside are the options of a resource that acts inside a created
+// organization through that organization's own provider. It is deleted with
+// the organization: Atlas deletes it then anyway, and deleting it first can
+// lock the organization's credential out (measured: with
+// apiAccessListRequired, a destroy that deleted the access list entry first
+// was refused every later call, 403 IP_ADDRESS_NOT_ON_ACCESS_LIST).
+func (m *MultiOrg) inside(org *Org, p *mongodbatlas.Provider) []pulumi.ResourceOption {
+	return []pulumi.ResourceOption{pulumi.Parent(m), pulumi.Provider(p), pulumi.DeletedWith(org.Resource)}
 }
 
 // credentialField returns one field of an organization's credential as a
