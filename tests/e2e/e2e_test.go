@@ -142,6 +142,16 @@ func TestReadmeWorkflows(t *testing.T) {
 		w.pulumi("preview", "--expect-no-changes")
 	})
 
+	t.Run("the API access list switch, once the access list exists", func(t *testing.T) {
+		w := w.with(t)
+		// The last deployment left analytics' access list (127.0.0.1) in place,
+		// so this run switches the setting on at once.
+		w.pulumi("config", "set", "--path", "atlas-multiorg:orgs.analytics.apiAccessListRequired", "true")
+		out := w.pulumi("up", "--yes")
+		assert.NotContains(t, out, "stays off in this run")
+		w.pulumi("preview", "--expect-no-changes")
+	})
+
 	t.Run("rotation: a new secret, then the provider signs in with it", func(t *testing.T) {
 		w := w.with(t)
 		w.pulumi("config", "set", "--path", "atlas-multiorg:orgs.analytics.serviceAccount.rotateEveryHours", "240")
@@ -206,6 +216,15 @@ func TestReadmeWorkflows(t *testing.T) {
 		w.pulumi("preview", "--expect-no-changes")
 		out := w.pulumi("up", "--yes")
 		assert.NotContains(t, out, "replace")
+	})
+
+	t.Run("adoption through importId and pulumi up, then no changes", func(t *testing.T) {
+		w := w.with(t)
+		urn := "urn:pulumi:" + stack + "::atlas-multiorg::atlas-multiorg:index:MultiOrg$mongodbatlas:index/organization:Organization::multiorg-local-paying-org"
+		w.pulumi("state", "delete", urn, "--yes")
+		out := w.pulumi("up", "--yes")
+		assert.Contains(t, out, "1 imported")
+		w.pulumi("preview", "--expect-no-changes")
 	})
 
 	t.Run("access log: every call, no credential", func(t *testing.T) {
