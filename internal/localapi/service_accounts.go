@@ -209,6 +209,12 @@ func (s *Server) inviteGroupServiceAccount(w http.ResponseWriter, r *http.Reques
 	if !ok {
 		return fail(http.StatusNotFound, "RESOURCE_NOT_FOUND", "No such resource.")
 	}
+	return s.assignGroupServiceAccount(w, r, caller, clientID)
+}
+
+// assignGroupServiceAccount gives the service account clientID the request's
+// project roles, for an invite and an update alike.
+func (s *Server) assignGroupServiceAccount(w http.ResponseWriter, r *http.Request, caller *principal, clientID string) *apiError {
 	p, sa, e := s.groupServiceAccount(r, caller, clientID, true)
 	if e != nil {
 		return e
@@ -233,16 +239,7 @@ func (s *Server) getGroupServiceAccount(w http.ResponseWriter, r *http.Request, 
 }
 
 func (s *Server) updateGroupServiceAccount(w http.ResponseWriter, r *http.Request, caller *principal) *apiError {
-	p, sa, e := s.groupServiceAccount(r, caller, r.PathValue("clientId"), true)
-	if e != nil {
-		return e
-	}
-	roles, e := roleNames(r)
-	if e != nil {
-		return e
-	}
-	p.Assignments[sa.ClientID] = roles
-	return writeJSON(w, http.StatusOK, groupServiceAccountJSON(p, sa))
+	return s.assignGroupServiceAccount(w, r, caller, r.PathValue("clientId"))
 }
 
 func (s *Server) deleteGroupServiceAccount(w http.ResponseWriter, r *http.Request, caller *principal) *apiError {
