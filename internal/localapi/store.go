@@ -1,9 +1,11 @@
 // Package localapi is a local stand-in for the part of the Atlas Admin API v2
 // that the mongodbatlas provider and atlas-multiorg's tools use: organizations
 // and their settings, organization service accounts (secrets, access lists),
-// organization API keys (access lists), projects and their credential
-// assignments, and the OAuth2 token endpoint. It enforces what Atlas enforces
-// for those calls and keeps its state in one file.
+// organization API keys (access lists), organization resource policies
+// (Cedar), projects (with what the provider reads back for each) and their
+// credential assignments, and the OAuth2 token endpoint. It enforces what
+// Atlas enforces for those calls and keeps its state in one file. Each API
+// family has a file of its own, named as the specification names it.
 package localapi
 
 import (
