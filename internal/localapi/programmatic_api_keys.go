@@ -115,11 +115,8 @@ func (s *Server) groupAPIKey(r *http.Request, caller *principal, owner bool) (*P
 		return nil, nil, nil, e
 	}
 	org := s.state.Orgs[p.OrgID]
-	k, ok := org.APIKeys[r.PathValue("apiUserId")]
-	if !ok {
-		return nil, nil, nil, fail(http.StatusNotFound, "API_KEY_NOT_FOUND", "API key %s not found in the project's organization.", r.PathValue("apiUserId"))
-	}
-	return p, org, k, nil
+	k, e := find(org.APIKeys, r.PathValue("apiUserId"), "API_KEY_NOT_FOUND", "API key %s not found in the project's organization.")
+	return p, org, k, e
 }
 
 func groupAPIKeyJSON(p *Project, org *Org, k *APIKey) map[string]any {
@@ -162,15 +159,10 @@ func (s *Server) addGroupApiKey(w http.ResponseWriter, r *http.Request, caller *
 	}
 	var roles []string
 	for _, x := range req {
-		for _, role := range x.Roles {
-			if !strings.HasPrefix(role, "GROUP_") {
-				return fail(http.StatusBadRequest, "INVALID_ROLE", "Role %s is not a project role.", role)
-			}
-			roles = append(roles, role)
-		}
+		roles = append(roles, x.Roles...)
 	}
-	if len(roles) == 0 {
-		return fail(http.StatusBadRequest, "MISSING_ATTRIBUTE", "The required attribute roles was not specified.")
+	if e := checkProjectRoles(roles); e != nil {
+		return e
 	}
 	p.Assignments[k.ID] = roles
 	return writeJSON(w, http.StatusOK, groupAPIKeyJSON(p, org, k))

@@ -144,15 +144,21 @@ func roleNames(r *http.Request) ([]string, *apiError) {
 	if e := decode(r, &req); e != nil {
 		return nil, e
 	}
-	if len(req.Roles) == 0 {
-		return nil, fail(http.StatusBadRequest, "MISSING_ATTRIBUTE", "The required attribute roles was not specified.")
+	return req.Roles, checkProjectRoles(req.Roles)
+}
+
+// checkProjectRoles refuses an empty role list and any role that is not a
+// project role, for every kind of project assignment.
+func checkProjectRoles(roles []string) *apiError {
+	if len(roles) == 0 {
+		return fail(http.StatusBadRequest, "MISSING_ATTRIBUTE", "The required attribute roles was not specified.")
 	}
-	for _, role := range req.Roles {
+	for _, role := range roles {
 		if !strings.HasPrefix(role, "GROUP_") {
-			return nil, fail(http.StatusBadRequest, "INVALID_ROLE", "Role %s is not a project role.", role)
+			return fail(http.StatusBadRequest, "INVALID_ROLE", "Role %s is not a project role.", role)
 		}
 	}
-	return req.Roles, nil
+	return nil
 }
 
 // defaultGroupSettings are the settings Atlas gives a new project.
@@ -193,7 +199,7 @@ func (s *Server) updateGroupSettings(w http.ResponseWriter, r *http.Request, cal
 	}
 	settings := p.settings()
 	for name := range req {
-		if _, ok := defaultGroupSettings()[name]; !ok {
+		if _, ok := settings[name]; !ok {
 			return fail(http.StatusBadRequest, "INVALID_ATTRIBUTE", "Invalid attribute %s specified.", name)
 		}
 	}
