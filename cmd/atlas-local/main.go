@@ -34,7 +34,7 @@ func run(args []string) error {
 	failRate := fs.Float64("fail-rate", 0, "answer this fraction of API requests with 500")
 	throttleRate := fs.Float64("throttle-rate", 0, "answer this fraction of API requests with 429 and Retry-After: 1")
 	latency := fs.Duration("latency", 0, "delay every answer by this much")
-	logFile := fs.String("log", "", "append one line per request (time, method, path, status; never a credential) to this file")
+	logFile := fs.String("log", "", "append one line per request (time, method, path, status, and why a call failed; never a credential) to this file")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}

@@ -66,9 +66,17 @@ Exit codes: 0 written, 2 invalid config, no adopted entries, or bad flags.`,
 }
 
 func (o *importFileOptions) run(stdout, stderr io.Writer) error {
-	spec, stack, err := readSpec(o.config, o.stack)
+	config, err := stackconfig.Read(o.config)
 	if err != nil {
-		return err
+		return usageError("%w", err)
+	}
+	stack := o.stack
+	if stack == "" {
+		stack = stackconfig.StackName(o.config)
+	}
+	spec, err := stacks.SpecFromConfig(config, stack)
+	if err != nil {
+		return usageError("%s: %w", o.config, err)
 	}
 	file := BuildImportFile(spec, stack, o.existingComponent)
 	if len(file.Resources) == 0 || (len(file.Resources) == 1 && file.Resources[0].Component) {
@@ -136,21 +144,4 @@ func BuildImportFile(spec multiorg.Spec, stack string, existingComponent bool) I
 		})
 	}
 	return file
-}
-
-// readSpec reads and validates an org stack config file exactly as the
-// program would; stack is the stack name, or "" for the file's own.
-func readSpec(path, stack string) (multiorg.Spec, string, error) {
-	config, err := stackconfig.Read(path)
-	if err != nil {
-		return multiorg.Spec{}, "", usageError("%w", err)
-	}
-	if stack == "" {
-		stack = stackconfig.StackName(path)
-	}
-	spec, err := stacks.SpecFromConfig(config, stack)
-	if err != nil {
-		return multiorg.Spec{}, "", usageError("%s: %w", path, err)
-	}
-	return spec, stack, nil
 }
