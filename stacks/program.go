@@ -4,26 +4,18 @@ package stacks
 
 import (
 	"errors"
-	"fmt"
 	"slices"
 	"strconv"
 	"strings"
 
-	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/atlas-multiorg/atlas-multiorg/components/multiorg"
 	"github.com/atlas-multiorg/atlas-multiorg/internal/configjson"
-	"github.com/atlas-multiorg/atlas-multiorg/internal/mongodbatlas"
 )
 
 // Namespace is the config namespace of the org stack (the project name).
 const Namespace = "atlas-multiorg"
-
-// ReadStackResourceOutputs is the engine's built-in function that returns
-// the outputs of every resource in a stack's state, the stack's exports among
-// them, without registering a resource.
-const ReadStackResourceOutputs = "pulumi:pulumi:readStackResourceOutputs"
 
 // ComponentName is the MultiOrg's resource name; the organizations are named
 // "<ComponentName>-<org key>".
@@ -48,7 +40,7 @@ func deploy(ctx *pulumi.Context) (*multiorg.MultiOrg, error) {
 	if err != nil {
 		return nil, err
 	}
-	previous, err := previousDeployment(ctx)
+	previous, err := multiorg.ReadPrevious(ctx, ComponentName)
 	if err != nil {
 		return nil, err
 	}
@@ -63,75 +55,6 @@ func deploy(ctx *pulumi.Context) (*multiorg.MultiOrg, error) {
 	}
 	Export(ctx, m)
 	return m, nil
-}
-
-// previousDeployment reads the stack's own state as the last deployment left
-// it: which organizations it manages (the replacement guard, and whether an
-// adopted one still needs importing), and its exports (rotation and the API
-// access list switch read them).
-//
-// It reads through the engine's readStackResourceOutputs function, not a
-// StackReference resource: a reference to the stack itself records what it
-// read, and every refresh after an up would then show it changed.
-func previousDeployment(ctx *pulumi.Context) (*multiorg.Previous, error) {
-	organization := ctx.Organization()
-	if organization == "" {
-		organization = "organization" // the local backend's
-	}
-	self := organization + "/" + ctx.Project() + "/" + ctx.Stack()
-	var read struct {
-		Resources map[string]struct {
-			Type    string         `pulumi:"type"`
-			Outputs map[string]any `pulumi:"outputs"`
-		} `pulumi:"outputs"`
-	}
-	// The result holds secrets (the last credentials, the organizations'
-	// keys): the credentials are wrapped as a secret again below, and nothing
-	// else secret is kept.
-	if _, err := ctx.InvokePackageRaw(ReadStackResourceOutputs, struct {
-		StackName string `pulumi:"stackName"`
-	}{self}, &read, ""); err != nil {
-		return nil, fmt.Errorf("reading the state of %s: %w", self, err)
-	}
-	previous := &multiorg.Previous{Orgs: map[string]multiorg.PreviousOrg{}, Managed: map[string]string{}}
-	var exports map[string]any
-	for urn, r := range read.Resources {
-		switch r.Type {
-		case "pulumi:pulumi:Stack":
-			exports = r.Outputs
-		case mongodbatlas.OrganizationType:
-			if key, ok := strings.CutPrefix(resource.URN(urn).Name(), ComponentName+"-"); ok {
-				previous.Managed[key], _ = r.Outputs["orgId"].(string)
-			}
-		}
-	}
-	orgs, _ := exports["orgs"].(map[string]any)
-	for key, raw := range orgs {
-		entry, _ := raw.(map[string]any)
-		var prev multiorg.PreviousOrg
-		prev.CredentialType = multiorg.CredentialType(fmt.Sprint(entry["credentialType"]))
-		if at, ok := entry["secretExpiresAt"].(string); ok {
-			prev.SecretExpiresAt, _ = multiorg.ParseExpiry(at)
-		}
-		if n, ok := entry["accessListEntries"].(float64); ok {
-			prev.AccessListEntries = int(n)
-		}
-		previous.Orgs[key] = prev
-	}
-	if all, ok := exports["credentials"].(map[string]any); ok {
-		credentials := pulumi.StringMapMap{}
-		for key, raw := range all {
-			fields, _ := raw.(map[string]any)
-			credential := pulumi.StringMap{}
-			for k, f := range fields {
-				value, _ := f.(string)
-				credential[k] = pulumi.String(value)
-			}
-			credentials[key] = credential
-		}
-		previous.Credentials = pulumi.ToSecret(credentials).(pulumi.StringMapMapOutput)
-	}
-	return previous, nil
 }
 
 // Export exports the outputs consumer stacks read: "orgs" (per org key:

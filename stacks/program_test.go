@@ -221,7 +221,7 @@ func TestSecondRunReadsTheFirstRunsOutputs(t *testing.T) {
 	firstProvider := first.ByType(mongodbatlas.ProviderType)["multiorg-analytics"]
 	assert.Equal(t, resource.MakeSecret(resource.NewProperty(atlasmock.ClientSecret("multiorg-analytics"))), firstProvider.Inputs["clientSecret"],
 		"first run: nothing exported yet, the creation secret")
-	assert.Equal(t, []string{self}, readsOf(first), "the stack's own outputs, read once")
+	assert.Equal(t, []string{self}, first.StateReads(), "the stack's own outputs, read once")
 	assert.Empty(t, first.ByType("pulumi:pulumi:StackReference"), "through the engine's function, so refresh has no reference to update")
 
 	second := &atlasmock.Monitor{EngineSecrets: true, Stacks: map[string]resource.PropertyMap{self: atlasmock.StackOutputs(exports)}}
@@ -230,17 +230,6 @@ func TestSecondRunReadsTheFirstRunsOutputs(t *testing.T) {
 	assert.Contains(t, rotated, "ROTATED")
 	assert.Equal(t, resource.MakeSecret(resource.NewProperty(rotated)), second.ByType(mongodbatlas.ProviderType)["multiorg-analytics"].Inputs["clientSecret"],
 		"second run: the rotated secret the first run exported")
-}
-
-// readsOf lists the stacks whose outputs the program read.
-func readsOf(mon *atlasmock.Monitor) []string {
-	var stacks []string
-	for _, call := range mon.Calls() {
-		if call.Token == ReadStackResourceOutputs {
-			stacks = append(stacks, call.Args["stackName"].StringValue())
-		}
-	}
-	return stacks
 }
 
 // TestAdoptedOrgsAreImportedOnlyOnce: the program reads its own state once,
@@ -266,7 +255,7 @@ func TestAdoptedOrgsAreImportedOnlyOnce(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			mon := &atlasmock.Monitor{State: tc.state}
 			require.NoError(t, runProgram(t, mon, config))
-			assert.Equal(t, []string{"organization/" + atlasmock.Project + "/" + atlasmock.Stack}, readsOf(mon), "its own state, read once")
+			assert.Equal(t, []string{"organization/" + atlasmock.Project + "/" + atlasmock.Stack}, mon.StateReads(), "its own state, read once")
 			assert.Equal(t, tc.wantImport, mon.ByType(mongodbatlas.OrganizationType)["multiorg-old"].RegisterRPC.GetImportId())
 		})
 	}

@@ -93,6 +93,16 @@ func TestReadmeProfileTableIsGeneratedFromTheRules(t *testing.T) {
 	assert.Contains(t, string(raw), multiorg.ProfileTable(), "regenerate the README's profile table from multiorg.ProfileTable()")
 }
 
+// TestReadmeReferenceIsGeneratedFromTheConfigFields: the README's
+// configuration reference and the package's output table are the tables the
+// package schema's descriptions come from.
+func TestReadmeReferenceIsGeneratedFromTheConfigFields(t *testing.T) {
+	raw, err := os.ReadFile(filepath.Join(repoRoot, "README.md"))
+	require.NoError(t, err)
+	assert.Contains(t, string(raw), multiorg.ConfigReference(), "regenerate the README's configuration reference from multiorg.ConfigReference()")
+	assert.Contains(t, string(raw), multiorg.OutputReference(), "regenerate the README's package output table from multiorg.OutputReference()")
+}
+
 func TestMakefilePinsTheBindingsPluginVersion(t *testing.T) {
 	raw, err := os.ReadFile(filepath.Join(repoRoot, "Makefile"))
 	require.NoError(t, err)

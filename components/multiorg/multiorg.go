@@ -40,23 +40,26 @@ type MultiOrg struct {
 	pulumi.ResourceState
 
 	// OrgIDs are the Atlas organization IDs.
-	OrgIDs pulumi.StringMapOutput
+	OrgIDs pulumi.StringMapOutput `pulumi:"orgIds"`
 	// OrgNames are the organization names as Atlas reports them.
-	OrgNames pulumi.StringMapOutput
+	OrgNames pulumi.StringMapOutput `pulumi:"orgNames"`
 	// CredentialTypes say which credential each organization has.
-	CredentialTypes pulumi.StringMapOutput
+	CredentialTypes pulumi.StringMapOutput `pulumi:"credentialTypes"`
 	// Credentials are the organizations' own credentials, a secret: clientId
 	// and clientSecret for a service account, publicKey and privateKey for an
 	// API key. Adopted organizations have none.
-	Credentials pulumi.StringMapMapOutput
+	Credentials pulumi.StringMapMapOutput `pulumi:"credentials"`
 	// SecretExpiresAt is when each service account's secret expires (RFC 3339);
 	// "" for API keys, which do not expire, and for adopted organizations.
-	SecretExpiresAt pulumi.StringMapOutput
+	SecretExpiresAt pulumi.StringMapOutput `pulumi:"secretExpiresAt"`
 	// PayingOrgIDs is the paying organization each created organization is
 	// linked to; "" for adopted organizations, which keep their own billing.
-	PayingOrgIDs pulumi.StringMapOutput
+	PayingOrgIDs pulumi.StringMapOutput `pulumi:"payingOrgIds"`
+	// AccessListEntries is the number of API access list entries of each
+	// organization's credential.
+	AccessListEntries pulumi.IntMapOutput `pulumi:"accessListEntries"`
 	// PayingOrgID is the paying organization of Spec.
-	PayingOrgID pulumi.StringOutput
+	PayingOrgID pulumi.StringOutput `pulumi:"payingOrgId"`
 
 	ctx        *pulumi.Context
 	name       string
@@ -134,6 +137,7 @@ func NewMultiOrg(ctx *pulumi.Context, name string, args *MultiOrgArgs, opts ...p
 
 	ids, names, types := pulumi.StringMap{}, pulumi.StringMap{}, pulumi.StringMap{}
 	credentials, expiries, paying := pulumi.StringMapMap{}, pulumi.StringMap{}, pulumi.StringMap{}
+	entries := pulumi.IntMap{}
 	for _, plan := range args.Spec.plan() {
 		org, err := m.register(plan)
 		if err != nil {
@@ -144,6 +148,7 @@ func NewMultiOrg(ctx *pulumi.Context, name string, args *MultiOrgArgs, opts ...p
 		types[plan.key] = pulumi.String(string(org.CredentialType))
 		expiries[plan.key] = org.SecretExpiresAt
 		paying[plan.key] = pulumi.String(org.PayingOrgID)
+		entries[plan.key] = pulumi.Int(org.AccessListEntries)
 		if org.credential != nil {
 			credentials[plan.key] = org.credential
 		}
@@ -154,16 +159,18 @@ func NewMultiOrg(ctx *pulumi.Context, name string, args *MultiOrgArgs, opts ...p
 	m.Credentials = pulumi.ToSecret(credentials).(pulumi.StringMapMapOutput)
 	m.SecretExpiresAt = expiries.ToStringMapOutput()
 	m.PayingOrgIDs = paying.ToStringMapOutput()
+	m.AccessListEntries = entries.ToIntMapOutput()
 	m.PayingOrgID = pulumi.String(args.Spec.PayingOrgID).ToStringOutput()
 
 	if err := ctx.RegisterResourceOutputs(m, pulumi.Map{
-		"orgIds":          m.OrgIDs,
-		"orgNames":        m.OrgNames,
-		"credentialTypes": m.CredentialTypes,
-		"credentials":     m.Credentials,
-		"secretExpiresAt": m.SecretExpiresAt,
-		"payingOrgIds":    m.PayingOrgIDs,
-		"payingOrgId":     m.PayingOrgID,
+		"orgIds":            m.OrgIDs,
+		"orgNames":          m.OrgNames,
+		"credentialTypes":   m.CredentialTypes,
+		"credentials":       m.Credentials,
+		"secretExpiresAt":   m.SecretExpiresAt,
+		"payingOrgIds":      m.PayingOrgIDs,
+		"accessListEntries": m.AccessListEntries,
+		"payingOrgId":       m.PayingOrgID,
 	}); err != nil {
 		return nil, fmt.Errorf("registering outputs of multiorg %q: %w", name, err)
 	}

@@ -107,6 +107,18 @@ func (m *Monitor) Calls() []pulumi.MockCallArgs {
 	return append([]pulumi.MockCallArgs(nil), m.calls...)
 }
 
+// StateReads lists the stacks whose state the program read through the
+// engine's readStackResourceOutputs, in order.
+func (m *Monitor) StateReads() []string {
+	var stacks []string
+	for _, call := range m.Calls() {
+		if call.Token == "pulumi:pulumi:readStackResourceOutputs" {
+			stacks = append(stacks, call.Args["stackName"].StringValue())
+		}
+	}
+	return stacks
+}
+
 func apiKey(publicKey string) resource.PropertyValue {
 	return resource.NewProperty(resource.PropertyMap{
 		"apiKeyId":    resource.NewProperty(APIKeyID(publicKey)),

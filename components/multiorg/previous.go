@@ -1,0 +1,111 @@
+package multiorg
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/atlas-multiorg/atlas-multiorg/internal/mongodbatlas"
+)
+
+// ReadStackResourceOutputs is the engine's built-in function that returns
+// the outputs of every resource in a stack's state, the stack's exports among
+// them, without registering a resource.
+const ReadStackResourceOutputs = "pulumi:pulumi:readStackResourceOutputs"
+
+// ReadPrevious reads what the last deployment left of the MultiOrg named
+// name from the running stack's own state: which organizations it manages
+// (the replacement guard, and whether an adopted one still needs importing),
+// and the component's outputs (rotation and the API access list switch read
+// them). Go programs and the component package call it alike, before
+// NewMultiOrg.
+//
+// It reads through the engine's readStackResourceOutputs function, not a
+// StackReference resource: a reference to the stack itself records what it
+// read, and every refresh after an up would then show it changed.
+func ReadPrevious(ctx *pulumi.Context, name string) (*Previous, error) {
+	organization := ctx.Organization()
+	if organization == "" {
+		organization = "organization" // the local backend's
+	}
+	self := organization + "/" + ctx.Project() + "/" + ctx.Stack()
+	var read struct {
+		Resources map[string]struct {
+			Type    string         `pulumi:"type"`
+			Outputs map[string]any `pulumi:"outputs"`
+		} `pulumi:"outputs"`
+	}
+	// The result holds secrets (the last credentials, the organizations'
+	// keys): the credentials are wrapped as a secret again below, and nothing
+	// else secret is kept.
+	if _, err := ctx.InvokePackageRaw(ReadStackResourceOutputs, struct {
+		StackName string `pulumi:"stackName"`
+	}{self}, &read, ""); err != nil {
+		return nil, fmt.Errorf("reading the state of %s: %w", self, err)
+	}
+	previous := &Previous{Orgs: map[string]PreviousOrg{}, Managed: map[string]string{}}
+	var component, exports map[string]any
+	for urn, r := range read.Resources {
+		u := resource.URN(urn)
+		switch {
+		case r.Type == "pulumi:pulumi:Stack":
+			exports = r.Outputs
+		case r.Type == Type && u.Name() == name:
+			component = r.Outputs
+		case r.Type == mongodbatlas.OrganizationType && strings.Contains(string(u.QualifiedType()), Type+"$"):
+			if key, ok := strings.CutPrefix(u.Name(), name+"-"); ok {
+				previous.Managed[key], _ = r.Outputs["orgId"].(string)
+			}
+		}
+	}
+	if component == nil {
+		// Deployed before the component's outputs were read: the org stack
+		// exported the same facts.
+		component = legacyOutputs(exports)
+	}
+	types, _ := component["credentialTypes"].(map[string]any)
+	expiries, _ := component["secretExpiresAt"].(map[string]any)
+	entries, _ := component["accessListEntries"].(map[string]any)
+	for key, credentialType := range types {
+		prev := PreviousOrg{CredentialType: CredentialType(fmt.Sprint(credentialType))}
+		if at, ok := expiries[key].(string); ok {
+			prev.SecretExpiresAt, _ = ParseExpiry(at)
+		}
+		if n, ok := entries[key].(float64); ok {
+			prev.AccessListEntries = int(n)
+		}
+		previous.Orgs[key] = prev
+	}
+	if all, ok := component["credentials"].(map[string]any); ok {
+		credentials := pulumi.StringMapMap{}
+		for key, raw := range all {
+			fields, _ := raw.(map[string]any)
+			credential := pulumi.StringMap{}
+			for k, f := range fields {
+				value, _ := f.(string)
+				credential[k] = pulumi.String(value)
+			}
+			credentials[key] = credential
+		}
+		previous.Credentials = pulumi.ToSecret(credentials).(pulumi.StringMapMapOutput)
+	}
+	return previous, nil
+}
+
+// legacyOutputs rebuilds the component's outputs from the org stack's
+// exports: "orgs" (per org key: credentialType, secretExpiresAt,
+// accessListEntries) and "credentials".
+func legacyOutputs(exports map[string]any) map[string]any {
+	orgs, _ := exports["orgs"].(map[string]any)
+	types, expiries, entries := map[string]any{}, map[string]any{}, map[string]any{}
+	for key, raw := range orgs {
+		entry, _ := raw.(map[string]any)
+		types[key], expiries[key], entries[key] = entry["credentialType"], entry["secretExpiresAt"], entry["accessListEntries"]
+	}
+	return map[string]any{
+		"credentialTypes": types, "secretExpiresAt": expiries, "accessListEntries": entries,
+		"credentials": exports["credentials"],
+	}
+}

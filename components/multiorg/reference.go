@@ -1,0 +1,162 @@
+package multiorg
+
+import (
+	"fmt"
+	"strings"
+)
+
+// ConfigField documents one input of the org stack and of the MultiOrg
+// component package: a key of the stack config, or a field of an orgs.<key>
+// entry. The README's configuration reference and the package schema's
+// descriptions are both made from these, so they cannot drift apart.
+type ConfigField struct {
+	// Path is the key ("payingOrgId"), or the field's path inside an
+	// orgs.<key> entry ("serviceAccount.name").
+	Path string
+	// Type is the value's type as a user reads it.
+	Type string
+	// Default is what applies when the field is left out.
+	Default string
+	// Meaning says what the field does, in Markdown.
+	Meaning string
+}
+
+// StackConfigFields are the org stack's config keys, which are also the
+// component package's top-level inputs.
+var StackConfigFields = []ConfigField{
+	{"payingOrgId", "24-hex ID", "required",
+		"The organization that pays for the created organizations. The provider's credentials must belong to it."},
+	{"expiryWarningHours", "integer", "`336`",
+		"Every run warns about each service-account secret that expires within this many hours (14 days by default)."},
+	{"orgOwnerId", "24-hex ID", "none",
+		"The Atlas user who becomes Organization Owner of every created organization. The provider 4.14.0 refuses to create an organization without an owner, whatever the credential, although Pulumi's docs say it is needed only with API keys. Required unless every created org sets its own."},
+	{"environment", "`dev`, `staging`, `prod`", "the stack name",
+		"Selects the [environment profile](#environments)."},
+	{"orgs", "object", "required",
+		"One entry per organization, keyed by a stable **org key** (1-40 letters, digits, `-`, `_`). Resources are named `<component>-<key>` (`multiorg-<key>` in the org stack), so renaming an organization in Atlas is an in-place update, never a replacement."},
+}
+
+// OrgFields are the fields of an orgs.<key> entry, nested blocks' fields by
+// their dotted path.
+var OrgFields = []ConfigField{
+	{"name", "string", "required",
+		"The organization's name in Atlas: 1-64 letters, digits and `- _ . ( ) , : & @ + '` (no spaces). Names are unique within a stack, case-insensitively."},
+	{"orgOwnerId", "24-hex ID", "`atlas-multiorg:orgOwnerId`",
+		"This organization's owner. Creation only."},
+	{"federationSettingsId", "24-hex ID", "none",
+		"Links the new organization to a federation. Creation only."},
+	{"importId", "24-hex ID", "none",
+		"Adopts the existing organization with this ID instead of creating one (see [Adoption](#adoption))."},
+	{"allowDeletion", "bool", "`false`",
+		"Only on an adopted entry: lets `pulumi destroy`, or removing the entry, delete the organization in Atlas. Without it an adopted organization is released and stays in Atlas."},
+	{"serviceAccount", "object", "the default service account",
+		"A service-account credential. Creation only. Exclusive with `apiKey`."},
+	{"serviceAccount.name", "string", "`atlas-multiorg-<key>`",
+		"1-64 letters, digits, spaces and `- _ . , '`. Required when the block is given."},
+	{"serviceAccount.description", "string", "`atlas-multiorg credential of org <key>`",
+		"1-250 characters, as for `name`. Required when the block is given."},
+	{"serviceAccount.roles", "list", "`[ORG_OWNER]`",
+		"Organization roles; must include `ORG_OWNER`. Required when the block is given."},
+	{"serviceAccount.rotateEveryHours", "integer", "none",
+		"Issue a new secret once per period of this many hours (see [Credential lifecycle](#credential-lifecycle)). At most a third of the secret's lifetime."},
+	{"serviceAccount.accessList", "list", "none",
+		"API access list of the service account: entries `{ipAddress: 203.0.113.7}` or `{cidrBlock: 198.51.100.0/24}`, exactly one field each."},
+	{"serviceAccount.accessList[].ipAddress", "string", "none",
+		"One IPv4 or IPv6 address. Exclusive with `cidrBlock`."},
+	{"serviceAccount.accessList[].cidrBlock", "string", "none",
+		"One CIDR block. Exclusive with `ipAddress`."},
+	{"serviceAccount.secretExpiresAfterHours", "integer", "`2160`",
+		"Lifetime of the first secret, 8 hours up to the profile's cap (8760 in dev). 2160 hours is 90 days, a common rotation period."},
+	{"apiKey", "object", "none",
+		"An API-key credential instead. Creation only. Exclusive with `serviceAccount`."},
+	{"apiKey.description", "string", "required",
+		"1-250 characters."},
+	{"apiKey.roles", "list", "required",
+		"Organization roles; must include `ORG_OWNER`."},
+	{"apiKey.accessList", "list", "none",
+		"API access list of the key, as for `serviceAccount.accessList`."},
+	{"allowApiKeyCredential", "bool", "`false`",
+		"The named override that lets an environment that refuses API keys (prod) accept this entry's `apiKey`."},
+	{"resourcePolicies", "object", "the profile's",
+		"The organization's [resource policies](#resource-policies), on top of the profile's defaults."},
+	{"resourcePolicies.blockWildcardIp", "bool", "the profile's",
+		"Forbid `0.0.0.0/0` in project IP access lists."},
+	{"resourcePolicies.requireMaintenanceWindow", "bool", "the profile's",
+		"Forbid projects without a maintenance window."},
+	{"resourcePolicies.clusterTier", "object", "none",
+		"`min` and/or `max` General-class tier, `M10` to `M700`."},
+	{"resourcePolicies.clusterTier.min", "tier", "none",
+		"Lowest tier a cluster may use."},
+	{"resourcePolicies.clusterTier.max", "tier", "none",
+		"Highest tier a cluster may use."},
+	{"resourcePolicies.cloudProviders", "list", "none",
+		"The only cloud providers clusters may use: `aws`, `gcp`, `azure`."},
+	{"resourcePolicies.regions", "list", "none",
+		"The only regions clusters may use, as `provider:region`."},
+	{"resourcePolicies.lockPrivateEndpoints", "bool", "`false`",
+		"Forbid any change to private endpoints."},
+	{"resourcePolicies.lockVpcPeering", "bool", "`false`",
+		"Forbid any change to VPC peering."},
+	{"resourcePolicies.lockIpAccessList", "bool", "`false`",
+		"Forbid any change to project IP access lists."},
+	{"resourcePolicies.tlsCipherSuites", "list", "none",
+		"The only TLS cipher suites clusters may use."},
+	{"apiAccessListRequired", "bool", "`false`",
+		"Admin API calls must come from an access-listed address. Refused with an empty access list, which would lock the automation out; switched on one run after the access list exists (see [Credential lifecycle](#credential-lifecycle))."},
+	{"multiFactorAuthRequired", "bool", "`true`",
+		"Members must set up MFA."},
+	{"restrictEmployeeAccess", "bool", "`true`",
+		"MongoDB Support needs explicit permission to reach the organization's deployments."},
+	{"genAiFeaturesEnabled", "bool", "`false`",
+		"Generative AI features. Atlas turns them on when not told otherwise; here they stay off until you decide."},
+	{"securityContact", "string", "`\"\"`",
+		"One email address for security notifications; `\"\"` for none."},
+	{"skipDefaultAlertsSettings", "bool", "`true`",
+		"Stops Atlas from creating its default alerts, so alerting stays in code. Always sent."},
+}
+
+// OutputFields are the MultiOrg component's outputs, each a map keyed by org
+// key unless it says otherwise.
+var OutputFields = []ConfigField{
+	{"orgIds", "map of string", "", "The Atlas organization ID of each organization."},
+	{"orgNames", "map of string", "", "Each organization's name as Atlas reports it."},
+	{"credentialTypes", "map of string", "",
+		"The kind of each organization's own credential: `serviceAccount`, `apiKey`, or `none` for an adopted organization."},
+	{"credentials", "map of map of string, secret", "",
+		"Each created organization's newest credential, a secret: `clientId` and `clientSecret` of a service account, or `publicKey` and `privateKey` of an API key. Adopted organizations have no entry."},
+	{"secretExpiresAt", "map of string", "",
+		"When each service account's newest secret expires, in RFC 3339; `\"\"` for API keys, which do not expire, and for adopted organizations. Not secret, so that expiry can be watched."},
+	{"payingOrgIds", "map of string", "",
+		"The paying organization each created organization is linked to; `\"\"` for an adopted organization, which keeps its own billing."},
+	{"accessListEntries", "map of integer", "", "The number of API access list entries of each organization's credential."},
+	{"payingOrgId", "string", "", "The paying organization of the component (`payingOrgId`)."},
+}
+
+// SecretOutputs are the outputs that are Pulumi secrets wherever they go.
+var SecretOutputs = []string{"credentials"}
+
+// ConfigReference is the README's configuration reference tables: the stack
+// config keys, then the fields of an orgs.<key> entry.
+func ConfigReference() string {
+	var b strings.Builder
+	b.WriteString("| Key | Type | Default | Meaning |\n| --- | --- | --- | --- |\n")
+	for _, f := range StackConfigFields {
+		fmt.Fprintf(&b, "| `%s` | %s | %s | %s |\n", f.Path, f.Type, f.Default, f.Meaning)
+	}
+	b.WriteString("\nFields of an `orgs.<key>` entry:\n\n")
+	b.WriteString("| Field | Type | Default | Meaning |\n| --- | --- | --- | --- |\n")
+	for _, f := range OrgFields {
+		fmt.Fprintf(&b, "| `%s` | %s | %s | %s |\n", f.Path, f.Type, f.Default, f.Meaning)
+	}
+	return b.String()
+}
+
+// OutputReference is the README's table of the component package's outputs.
+func OutputReference() string {
+	var b strings.Builder
+	b.WriteString("| Output | Type | Meaning |\n| --- | --- | --- |\n")
+	for _, f := range OutputFields {
+		fmt.Fprintf(&b, "| `%s` | %s | %s |\n", f.Path, f.Type, f.Meaning)
+	}
+	return b.String()
+}
