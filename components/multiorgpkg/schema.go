@@ -1,0 +1,297 @@
+package multiorgpkg
+
+import (
+	"encoding/json"
+	"fmt"
+	"reflect"
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/atlas-multiorg/atlas-multiorg/components/multiorg"
+)
+
+// Name is the package's name: the schema's, the plugin's
+// (pulumi-resource-<Name>) and the first part of every type token.
+const Name = "atlas-multiorg"
+
+// Version is the package's version, in the schema, the plugin's info, and
+// the generated SDKs.
+const Version = "0.1.0"
+
+// property is one property of the schema (a subset of Pulumi's PropertySpec).
+type property struct {
+	Type                 string    `json:"type,omitempty"`
+	Ref                  string    `json:"$ref,omitempty"`
+	Items                *property `json:"items,omitempty"`
+	AdditionalProperties *property `json:"additionalProperties,omitempty"`
+	Description          string    `json:"description,omitempty"`
+	Secret               bool      `json:"secret,omitempty"`
+}
+
+// objectType is an object type or a resource's properties.
+type objectType struct {
+	Type        string               `json:"type,omitempty"`
+	Description string               `json:"description,omitempty"`
+	Properties  map[string]*property `json:"properties"`
+	Required    []string             `json:"required,omitempty"`
+}
+
+// component is the schema of a component resource.
+type component struct {
+	IsComponent     bool                 `json:"isComponent"`
+	Description     string               `json:"description"`
+	InputProperties map[string]*property `json:"inputProperties"`
+	RequiredInputs  []string             `json:"requiredInputs"`
+	Properties      map[string]*property `json:"properties"`
+	Required        []string             `json:"required"`
+}
+
+// packageSchema is the package schema Pulumi's codegen and CLI read.
+type packageSchema struct {
+	Name        string                 `json:"name"`
+	DisplayName string                 `json:"displayName"`
+	Version     string                 `json:"version"`
+	Description string                 `json:"description"`
+	Keywords    []string               `json:"keywords"`
+	License     string                 `json:"license"`
+	Repository  string                 `json:"repository"`
+	Language    map[string]any         `json:"language"`
+	Types       map[string]*objectType `json:"types"`
+	Resources   map[string]*component  `json:"resources"`
+}
+
+// objectTypes names the schema type of each config struct.
+var objectTypes = map[reflect.Type]string{
+	reflect.TypeFor[multiorg.OrgSpec]():            "Org",
+	reflect.TypeFor[multiorg.ServiceAccountSpec](): "ServiceAccount",
+	reflect.TypeFor[multiorg.APIKeySpec]():         "ApiKey",
+	reflect.TypeFor[multiorg.AccessListEntry]():    "AccessListEntry",
+	reflect.TypeFor[multiorg.ResourcePolicies]():   "ResourcePolicies",
+	reflect.TypeFor[multiorg.TierRange]():          "ClusterTier",
+}
+
+// Schema is the package's schema, as JSON. Every description comes from
+// multiorg's config reference, which the README's tables are made from, and
+// every type from the structs the stack config decodes into: a field without
+// a documented row is an error, not an undocumented input.
+func Schema() ([]byte, error) {
+	b := schemaBuilder{docs: map[string]multiorg.ConfigField{}, types: map[string]*objectType{}}
+	for _, f := range multiorg.OrgFields {
+		b.docs[f.Path] = f
+	}
+	org := b.object(reflect.TypeFor[multiorg.OrgSpec](), "", multiorg.ConfigField{Meaning: "One organization of a MultiOrg: an `orgs.<key>` entry."})
+
+	inputs := map[string]*property{}
+	var required []string
+	for _, f := range multiorg.StackConfigFields {
+		p := &property{Description: describe(f)}
+		switch f.Path {
+		case "orgs":
+			p.Type, p.AdditionalProperties = "object", org
+		case "expiryWarningHours":
+			p.Type = "integer"
+		default:
+			p.Type = "string"
+		}
+		inputs[f.Path] = p
+		if f.Default == "required" {
+			required = append(required, f.Path)
+		}
+	}
+
+	outputs := map[string]*property{}
+	docs := map[string]multiorg.ConfigField{}
+	for _, f := range multiorg.OutputFields {
+		docs[f.Path] = f
+	}
+	m := reflect.TypeFor[multiorg.MultiOrg]()
+	for i := range m.NumField() {
+		name := m.Field(i).Tag.Get("pulumi")
+		if name == "" {
+			continue
+		}
+		doc, ok := docs[name]
+		if !ok {
+			b.errs = append(b.errs, fmt.Sprintf("output %s has no row in multiorg.OutputFields", name))
+			continue
+		}
+		p := outputType(m.Field(i).Type)
+		if p == nil {
+			b.errs = append(b.errs, fmt.Sprintf("output %s: no schema type for %s", name, m.Field(i).Type))
+			continue
+		}
+		p.Description, p.Secret = plain(doc.Meaning), slices.Contains(multiorg.SecretOutputs, name)
+		outputs[name] = p
+		delete(docs, name)
+	}
+	for name := range docs {
+		b.errs = append(b.errs, fmt.Sprintf("multiorg.OutputFields documents %s, which MultiOrg does not output", name))
+	}
+	for path := range b.docs {
+		if !b.used[path] {
+			b.errs = append(b.errs, fmt.Sprintf("multiorg.OrgFields documents %s, which no config struct has", path))
+		}
+	}
+	if len(b.errs) > 0 {
+		slices.Sort(b.errs)
+		return nil, fmt.Errorf("the package schema does not match the config reference:\n  %s", strings.Join(b.errs, "\n  "))
+	}
+	outputNames := make([]string, 0, len(outputs))
+	for name := range outputs {
+		outputNames = append(outputNames, name)
+	}
+	slices.Sort(outputNames)
+	slices.Sort(required)
+
+	spec := packageSchema{
+		Name:        Name,
+		DisplayName: "Atlas MultiOrg",
+		Version:     Version,
+		Description: "Many MongoDB Atlas organizations as code: each created or adopted, linked to one paying organization, with a credential of its own exported as a secret.",
+		Keywords:    []string{"pulumi", "mongodb", "atlas", "organizations", "kind/component", "category/database"},
+		License:     "Apache-2.0",
+		Repository:  "https://github.com/atlas-multiorg/atlas-multiorg",
+		Language: map[string]any{
+			"nodejs": map[string]any{
+				"packageName":        "@atlas-multiorg/atlas-multiorg",
+				"packageDescription": "MongoDB Atlas organizations as code: the MultiOrg component.",
+				"dependencies":       map[string]string{"@pulumi/pulumi": "^3.0.0"},
+				// The SDK's version is the package's, so the engine loads the
+				// plugin of this version, not a placeholder to fill in.
+				"respectSchemaVersion": true,
+			},
+			"python": map[string]any{
+				"packageName":          "atlas_multiorg",
+				"requires":             map[string]string{"pulumi": ">=3.0.0,<4.0.0"},
+				"pyproject":            map[string]any{"enabled": true},
+				"respectSchemaVersion": true,
+			},
+		},
+		Types: b.types,
+		Resources: map[string]*component{multiorg.Type: {
+			IsComponent: true,
+			Description: "Creates or adopts many MongoDB Atlas organizations from one declaration, validated as a whole before anything is registered: " +
+				"each created organization is linked to the paying organization and gets a credential of its own, exported as a secret.",
+			InputProperties: inputs,
+			RequiredInputs:  required,
+			Properties:      outputs,
+			Required:        outputNames,
+		}},
+	}
+	return json.MarshalIndent(spec, "", "  ")
+}
+
+// schemaBuilder turns the config structs into object types.
+type schemaBuilder struct {
+	docs  map[string]multiorg.ConfigField
+	used  map[string]bool
+	types map[string]*objectType
+	errs  []string
+}
+
+// object registers t's object type once and returns a reference to it;
+// prefix is the dotted path of t's fields in an orgs entry.
+func (b *schemaBuilder) object(t reflect.Type, prefix string, doc multiorg.ConfigField) *property {
+	name, ok := objectTypes[t]
+	if !ok {
+		b.errs = append(b.errs, fmt.Sprintf("%s: no schema type is named for %s", prefix, t))
+		return &property{Type: "object"}
+	}
+	token := Name + ":index:" + name
+	if _, done := b.types[token]; !done {
+		object := &objectType{Type: "object", Description: plain(doc.Meaning), Properties: map[string]*property{}}
+		b.types[token] = object
+		b.fields(t, prefix, object)
+		slices.Sort(object.Required)
+	}
+	return &property{Ref: "#/types/" + token}
+}
+
+// fields adds t's fields, embedded structs' inlined, to object.
+func (b *schemaBuilder) fields(t reflect.Type, prefix string, object *objectType) {
+	for i := range t.NumField() {
+		f := t.Field(i)
+		if f.Anonymous {
+			b.fields(f.Type, prefix, object)
+			continue
+		}
+		name := strings.Split(f.Tag.Get("json"), ",")[0]
+		path := prefix + name
+		doc, ok := b.docs[path]
+		if !ok {
+			b.errs = append(b.errs, fmt.Sprintf("%s has no row in multiorg.OrgFields", path))
+			continue
+		}
+		if b.used == nil {
+			b.used = map[string]bool{}
+		}
+		b.used[path] = true
+		p := b.property(f.Type, path, doc)
+		if p.Ref == "" {
+			p.Description = describe(doc)
+		} else {
+			p = &property{Ref: p.Ref, Description: describe(doc)}
+		}
+		object.Properties[name] = p
+		if doc.Default == "required" || strings.Contains(doc.Meaning, "Required when the block is given") {
+			object.Required = append(object.Required, name)
+		}
+	}
+}
+
+// property is the schema type of a config field of Go type t.
+func (b *schemaBuilder) property(t reflect.Type, path string, doc multiorg.ConfigField) *property {
+	if t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	switch t.Kind() {
+	case reflect.String:
+		return &property{Type: "string"}
+	case reflect.Bool:
+		return &property{Type: "boolean"}
+	case reflect.Int:
+		return &property{Type: "integer"}
+	case reflect.Slice:
+		return &property{Type: "array", Items: b.property(t.Elem(), path+"[]", doc)}
+	case reflect.Struct:
+		return b.object(t, path+".", doc)
+	}
+	b.errs = append(b.errs, fmt.Sprintf("%s: no schema type for %s", path, t))
+	return &property{}
+}
+
+// outputType is the schema type of an output field of MultiOrg.
+func outputType(t reflect.Type) *property {
+	str := &property{Type: "string"}
+	switch t {
+	case reflect.TypeFor[pulumi.StringOutput]():
+		return str
+	case reflect.TypeFor[pulumi.StringMapOutput]():
+		return &property{Type: "object", AdditionalProperties: str}
+	case reflect.TypeFor[pulumi.IntMapOutput]():
+		return &property{Type: "object", AdditionalProperties: &property{Type: "integer"}}
+	case reflect.TypeFor[pulumi.StringMapMapOutput]():
+		return &property{Type: "object", AdditionalProperties: &property{Type: "object", AdditionalProperties: str}}
+	}
+	return nil
+}
+
+// describe is a field's schema description: its meaning, then its default.
+func describe(f multiorg.ConfigField) string {
+	text := plain(f.Meaning)
+	switch f.Default {
+	case "", "none", "required":
+	default:
+		text += " Default: " + f.Default + "."
+	}
+	return text
+}
+
+var readmeLink = regexp.MustCompile(`\[([^\]]+)\]\(#[^)]*\)`)
+
+// plain drops the README's links to its own sections, which mean nothing
+// in an SDK's documentation, and keeps their text.
+func plain(markdown string) string { return readmeLink.ReplaceAllString(markdown, "$1") }
