@@ -8,6 +8,8 @@ PROGRAM  := bin/multiorg
 PROJECTS := bin/projects
 TOOL     := bin/atlas-multiorg
 LOCALAPI := bin/atlas-local
+# The component package's provider plugin (cmd/pulumi-resource-atlas-multiorg).
+PLUGIN   := bin/pulumi-resource-atlas-multiorg
 
 # make up: the org stack, stack "local", against the local Admin API, with a
 # file backend inside the repository. Both are throwaway: the passphrase only
@@ -43,7 +45,7 @@ FUZZ_TARGETS     := \
 	FuzzParseStackOutputOrgs:./internal/cli \
 	FuzzResponses:./internal/atlasapi
 
-.PHONY: all build up down local-api up-atlas up-projects preview test unit race e2e lint fuzz vuln vet fmt-check bench clean
+.PHONY: all build sdk example-yaml example-typescript example-down up down local-api up-atlas up-projects preview test unit race e2e lint fuzz vuln vet fmt-check bench clean
 
 all: test
 
@@ -62,7 +64,15 @@ $(TOOL): $(SOURCES)
 $(LOCALAPI): $(SOURCES)
 	$(GO) build -o $@ ./cmd/atlas-local
 
-build: $(PROGRAM) $(PROJECTS) $(TOOL) $(LOCALAPI)
+$(PLUGIN): $(SOURCES)
+	$(GO) build -o $@ ./cmd/pulumi-resource-atlas-multiorg
+
+build: $(PROGRAM) $(PROJECTS) $(TOOL) $(LOCALAPI) $(PLUGIN)
+
+# Regenerate the component package's schema and its TypeScript and Python
+# SDKs under sdk/ (a test fails while they are stale).
+sdk:
+	$(GO) run ./cmd/sdkgen sdk
 
 define require_pulumi
 	@command -v $(PULUMI) >/dev/null 2>&1 || { \
@@ -97,6 +107,41 @@ up: $(PROGRAM) $(LOCALAPI)
 	$(LOCAL_PULUMI) config set --stack $(LOCAL_STACK) mongodbatlas:clientId "$$(field clientId)"; \
 	field clientSecret | $(LOCAL_PULUMI) config set --stack $(LOCAL_STACK) --secret mongodbatlas:clientSecret
 	$(LOCAL_PULUMI) up --stack $(LOCAL_STACK) --yes
+
+# The component package's examples (examples/yaml, examples/typescript): the
+# dev organizations through the plugin, each in a "local" stack of its own
+# project, against the same local Admin API and file backend as make up.
+# The plugin is found through the examples' `packages:` entry (../../bin).
+EXAMPLE ?= yaml
+define example_up
+	$(require_pulumi)
+	@$(MAKE) --no-print-directory local-api
+	$(install_provider)
+	@mkdir -p $(LOCAL_STATE)
+	@cd examples/$(1) && seed=$(LOCAL_DIR)/credentials.json; field() { grep -o "\"$$1\": \"[^\"]*\"" $$seed | cut -d'"' -f4; }; \
+	set -e; $(LOCAL_PULUMI) stack select $(LOCAL_STACK) --create --non-interactive; \
+	$(LOCAL_PULUMI) config set --stack $(LOCAL_STACK) payingOrgId "$$(field payingOrgId)"; \
+	$(LOCAL_PULUMI) config set --stack $(LOCAL_STACK) orgOwnerId "$$(field orgOwnerId)"; \
+	$(LOCAL_PULUMI) config set --stack $(LOCAL_STACK) mongodbatlas:baseUrl "$$(cat $(LOCAL_DIR)/url)"; \
+	$(LOCAL_PULUMI) config set --stack $(LOCAL_STACK) mongodbatlas:clientId "$$(field clientId)"; \
+	field clientSecret | $(LOCAL_PULUMI) config set --stack $(LOCAL_STACK) --secret mongodbatlas:clientSecret; \
+	$(LOCAL_PULUMI) up --stack $(LOCAL_STACK) --yes
+endef
+
+example-yaml: $(PLUGIN) $(LOCALAPI)
+	$(call example_up,yaml)
+
+# npm copies the SDK in (examples/typescript/.npmrc) and its postinstall
+# compiles it with tsc.
+example-typescript: $(PLUGIN) $(LOCALAPI)
+	cd examples/typescript && npm install --no-audit --no-fund
+	$(call example_up,typescript)
+
+# Destroy an example's organizations: make example-down EXAMPLE=typescript.
+example-down: $(PLUGIN)
+	$(require_pulumi)
+	@$(MAKE) --no-print-directory local-api
+	cd examples/$(EXAMPLE) && $(LOCAL_PULUMI) destroy --stack $(LOCAL_STACK) --yes
 
 # Destroy the local stack's organizations and stop the local Admin API. The
 # API must be up for the destroy, so it is started if it is not.

@@ -27,6 +27,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"gopkg.in/yaml.v3"
+
+	"github.com/atlas-multiorg/atlas-multiorg/stacks"
 )
 
 const (
@@ -236,6 +238,32 @@ func TestReadmeWorkflows(t *testing.T) {
 		assert.NotRegexp(t, regexp.MustCompile(`(?i)bearer|digest|secret=`), log)
 	})
 
+	t.Run("component package: pulumi package get-schema prints the schema", func(t *testing.T) {
+		w := w.with(t)
+		var got, want map[string]any
+		require.NoError(t, json.Unmarshal([]byte(w.run("", "pulumi", "package", "get-schema", "./bin/pulumi-resource-atlas-multiorg")), &got))
+		w.readJSON(filepath.Join(w.repo, "sdk", "schema.json"), &want)
+		assert.Equal(t, map[string]any{}, got["config"], "the CLI adds the package's (empty) provider config")
+		delete(got, "config")
+		assert.Equal(t, want, got)
+	})
+
+	for _, example := range []struct{ name, host string }{{"yaml", "pulumi-language-yaml"}, {"typescript", "pulumi-language-nodejs"}} {
+		t.Run("component package from "+example.name+": the dev organizations, secret credentials, Go's validation", func(t *testing.T) {
+			w := w.with(t)
+			needs := []string{example.host}
+			if example.name == "typescript" {
+				needs = append(needs, "npm", "node")
+			}
+			for _, tool := range needs {
+				if _, err := exec.LookPath(tool); err != nil {
+					t.Skipf("%s is not on PATH", tool)
+				}
+			}
+			w.exampleWorkflow(t, example.name)
+		})
+	}
+
 	t.Run("make down leaves nothing behind", func(t *testing.T) {
 		w := w.with(t)
 		w.run("", "make", "down")
@@ -259,6 +287,80 @@ func TestReadmeWorkflows(t *testing.T) {
 	})
 
 	assert.Equal(t, before, w.localState(repoRoot(t)), "the checkout's local state is as it was: everything ran in the copy")
+}
+
+// exampleWorkflow follows the README's steps for one component package
+// example, checks what it made, that its validation is the Go program's,
+// and that the replacement guard and the import-once state work across the
+// language boundary, then destroys it.
+func (w *workspace) exampleWorkflow(t *testing.T, example string) {
+	dir := filepath.Join(w.repo, "examples", example)
+	in := func(args ...string) string {
+		return w.runIn(dir, w.backend(), "pulumi", append(args, "--stack", stack, "--non-interactive")...)
+	}
+	before := w.atlasOrgs()
+	out := w.run("", "make", "example-"+example)
+	assert.Contains(t, out, "5 created")
+	if example == "typescript" {
+		// npm's install compiled the SDK with tsc (its postinstall); the
+		// program type-checks against it.
+		_, err := os.Stat(filepath.Join(dir, "node_modules", "@atlas-multiorg", "atlas-multiorg", "bin", "multiOrg.d.ts"))
+		assert.NoError(t, err, "the SDK was compiled")
+		w.runIn(dir, nil, "npx", "--no-install", "tsc", "--noEmit")
+	}
+
+	var outputs struct {
+		OrgIDs          map[string]string `json:"orgIds"`
+		CredentialTypes map[string]string `json:"credentialTypes"`
+		Credentials     any               `json:"credentials"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(in("stack", "output", "--json")), &outputs))
+	assert.Equal(t, "[secret]", outputs.Credentials, "credentials arrive as a secret")
+	assert.Equal(t, map[string]string{"analytics": "serviceAccount", "payments": "apiKey", "sandbox": "serviceAccount"}, outputs.CredentialTypes)
+	var state struct {
+		Orgs map[string]struct{ Name string } `json:"orgs"`
+	}
+	w.readJSON(filepath.Join(w.repo, ".atlas-local", "state.json"), &state)
+	for key, id := range outputs.OrgIDs {
+		assert.Contains(t, state.Orgs, id, "organization %s exists in Atlas", key)
+	}
+	assert.Len(t, w.atlasOrgs(), len(before)+3)
+	var credentials map[string]map[string]string
+	require.NoError(t, json.Unmarshal([]byte(in("stack", "output", "credentials", "--json", "--show-secrets")), &credentials))
+	assert.NotEmpty(t, credentials["analytics"]["clientSecret"])
+	assert.NotEmpty(t, credentials["payments"]["privateKey"])
+	for _, secret := range []string{credentials["analytics"]["clientSecret"], credentials["payments"]["privateKey"]} {
+		assert.NotContains(t, out, secret, "no secret in the run's output")
+	}
+
+	in("preview", "--expect-no-changes")
+	urn := "urn:pulumi:" + stack + "::atlas-multiorg-" + example + "::atlas-multiorg:index:MultiOrg$mongodbatlas:index/organization:Organization::dev-analytics"
+	guarded, code := w.command(w.backend(), "", "sh", "-c", "cd "+dir+" && pulumi preview --non-interactive --stack "+stack+" --replace '"+urn+"'")
+	assert.NotEqual(t, 0, code)
+	assert.Contains(t, guarded, `organization "analytics" (orgId `+outputs.OrgIDs["analytics"]+`) exists, and this run would create it again`)
+
+	// A broken config: every problem with its path, in the Go program's words.
+	in("config", "set", "payingOrgId", "acme")
+	in("config", "set", "orgOwnerId", "nobody")
+	broken, code := w.command(w.backend(), "", "sh", "-c", "cd "+dir+" && pulumi preview --non-interactive --stack "+stack)
+	assert.NotEqual(t, 0, code)
+	_, goErr := stacks.SpecFromConfig(map[string]string{
+		"atlas-multiorg:payingOrgId": "acme", "atlas-multiorg:orgOwnerId": "nobody", "atlas-multiorg:environment": "dev",
+		"atlas-multiorg:orgs": `{"analytics": {"name": "acme-dev-analytics"}}`,
+	}, stack)
+	require.Error(t, goErr)
+	assert.Contains(t, broken, "invalid configuration (2 problems)")
+	for _, line := range strings.Split(goErr.Error(), "\n")[1:] {
+		assert.Contains(t, broken, strings.TrimSpace(line))
+	}
+	seed := map[string]string{}
+	w.readJSON(filepath.Join(w.repo, ".atlas-local", "credentials.json"), &seed)
+	in("config", "set", "payingOrgId", seed["payingOrgId"])
+	in("config", "set", "orgOwnerId", seed["orgOwnerId"])
+	in("preview", "--expect-no-changes")
+
+	w.run("", "make", "example-down", "EXAMPLE="+example)
+	assert.Equal(t, before, w.atlasOrgs(), "the example's organizations are gone")
 }
 
 func repoRoot(t *testing.T) string {
@@ -445,7 +547,8 @@ func (w *workspace) addOrgs(stackFile, entries string) {
 func (w *workspace) localState(root string) map[string]string {
 	w.t.Helper()
 	state := map[string]string{}
-	for _, name := range []string{".pulumi", ".atlas-local", "Pulumi.local.yaml", "import.json", "stacks/projects/Pulumi.local.yaml"} {
+	for _, name := range []string{".pulumi", ".atlas-local", "Pulumi.local.yaml", "import.json", "stacks/projects/Pulumi.local.yaml",
+		"examples/yaml/Pulumi.local.yaml", "examples/typescript/Pulumi.local.yaml"} {
 		_ = filepath.WalkDir(filepath.Join(root, name), func(path string, d os.DirEntry, err error) error {
 			if err != nil {
 				return nil //nolint:nilerr // absent is a state too
