@@ -39,6 +39,7 @@ FUZZTIME         ?= 50000x
 FUZZ_TARGETS     := \
 	FuzzValidateAndPlan:./components/multiorg \
 	FuzzSpecFromConfig:./stacks \
+	FuzzSpecFromInputs:./components/multiorgpkg \
 	FuzzConfigFromMap:./stacks/projects \
 	FuzzParse:./internal/stackconfig \
 	FuzzParseExpiries:./internal/cli \
