@@ -339,6 +339,10 @@ func (w *workspace) exampleWorkflow(t *testing.T, example string) {
 	assert.NotEqual(t, 0, code)
 	assert.Contains(t, guarded, `organization "analytics" (orgId `+outputs.OrgIDs["analytics"]+`) exists, and this run would create it again`)
 
+	if example == "yaml" {
+		w.lifecycleAcrossTheBoundary(t, dir, in, credentials["analytics"]["clientSecret"])
+	}
+
 	// A broken config: every problem with its path, in the Go program's words.
 	in("config", "set", "payingOrgId", "acme")
 	in("config", "set", "orgOwnerId", "nobody")
@@ -361,6 +365,33 @@ func (w *workspace) exampleWorkflow(t *testing.T, example string) {
 
 	w.run("", "make", "example-down", "EXAMPLE="+example)
 	assert.Equal(t, before, w.atlasOrgs(), "the example's organizations are gone")
+}
+
+// lifecycleAcrossTheBoundary edits the YAML example as a user would: an API
+// access list and rotation for analytics, then the access list switch. Both
+// depend on what the component's last deployment left in the state, read by
+// the plugin through the real engine.
+func (w *workspace) lifecycleAcrossTheBoundary(t *testing.T, dir string, in func(...string) string, firstSecret string) {
+	program := filepath.Join(dir, "Pulumi.yaml")
+	edit := func(old, replacement string) {
+		text := w.read(program)
+		require.Contains(t, text, old)
+		require.NoError(t, os.WriteFile(program, []byte(strings.Replace(text, old, replacement, 1)), 0o600))
+	}
+	edit("            secretExpiresAfterHours: 720\n", "            secretExpiresAfterHours: 720\n"+
+		"            rotateEveryHours: 240\n            accessList:\n              - ipAddress: 127.0.0.1\n")
+	out := in("up", "--yes")
+	assert.Contains(t, out, "ServiceAccountSecret", "the rotated secret")
+	assert.Contains(t, out, "ServiceAccountAccessListEntry", "the access list entry")
+
+	edit("          securityContact: security@example.com\n", "          securityContact: security@example.com\n          apiAccessListRequired: true\n")
+	out = in("up", "--yes")
+	assert.NotContains(t, out, "stays off in this run", "the plugin read the access list the last deployment left")
+	assert.NotContains(t, out, "replace")
+	in("preview", "--expect-no-changes")
+	var credentials map[string]map[string]string
+	require.NoError(t, json.Unmarshal([]byte(in("stack", "output", "credentials", "--json", "--show-secrets")), &credentials))
+	assert.NotEqual(t, firstSecret, credentials["analytics"]["clientSecret"], "the exported credential is the rotated one")
 }
 
 func repoRoot(t *testing.T) string {
