@@ -77,6 +77,8 @@ var OrgFields = []ConfigField{
 		"API access list of the key, as for `serviceAccount.accessList`."},
 	{"allowApiKeyCredential", "bool", "`false`",
 		"The named override that lets an environment that refuses API keys (prod) accept this entry's `apiKey`."},
+	{"monthlyBudgetUsd", "string", "none",
+		"What the organization may cost per month, in US dollars with at most two decimals (`\"250\"`, `\"99.50\"`). `atlas-multiorg billing --check` fails when the organization is over it, or projected to be (see [Billing](#billing-one-bill-for-all-organizations)). The stack itself ignores it."},
 	{"resourcePolicies", "object", "the profile's",
 		"The organization's [resource policies](#resource-policies), on top of the profile's defaults."},
 	{"resourcePolicies.blockWildcardIp", "bool", "the profile's",

@@ -44,6 +44,10 @@ type OrgSpec struct {
 	// AllowAPIKeyCredential is the named override that lets an environment
 	// which refuses API keys (prod) accept this organization's.
 	AllowAPIKeyCredential bool `json:"allowApiKeyCredential,omitempty"`
+	// MonthlyBudgetUSD is what the organization may cost per month, in US
+	// dollars with at most two decimals ("250", "99.50"); `atlas-multiorg
+	// billing --check` holds it to that. The stack itself ignores it.
+	MonthlyBudgetUSD string `json:"monthlyBudgetUsd,omitempty"`
 	// ResourcePolicies are the Atlas resource policies of the organization,
 	// on top of the environment profile's defaults.
 	ResourcePolicies *ResourcePolicies `json:"resourcePolicies,omitempty"`

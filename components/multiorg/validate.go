@@ -174,6 +174,11 @@ func (s Spec) validateOrg(ps *problems, path, key string, org OrgSpec) {
 		// before Atlas' API rules; only a name the stack sets must follow them.
 		ps.add(path+".name", "%q has characters Atlas refuses; use letters, digits and - _ . ( ) , : & @ + ' (no spaces)", org.Name)
 	}
+	if org.MonthlyBudgetUSD != "" {
+		if _, err := ParseUSD(org.MonthlyBudgetUSD); err != nil {
+			ps.add(path+".monthlyBudgetUsd", "%v", err)
+		}
+	}
 	checkHexID(ps, path+".orgOwnerId", org.OrgOwnerID, "Atlas user ID")
 	checkHexID(ps, path+".federationSettingsId", org.FederationSettingsID, "federation settings ID")
 	checkHexID(ps, path+".importId", org.ImportID, "organization ID")

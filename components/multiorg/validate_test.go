@@ -68,6 +68,8 @@ func TestValidationRules(t *testing.T) {
 		"federation not hex":    {func(s *Spec) { setOrg(s, "analytics", func(o *OrgSpec) { o.FederationSettingsID = "x" }) }, "orgs.analytics.federationSettingsId", "federation settings ID"},
 		"import id not hex":     {func(s *Spec) { setOrg(s, "legacy", func(o *OrgSpec) { o.ImportID = "org-1" }) }, "orgs.legacy.importId", "organization ID"},
 		"no orgs":               {func(s *Spec) { s.Orgs = nil }, "orgs", "at least one organization"},
+		"budget not dollars": {func(s *Spec) { setOrg(s, "analytics", func(o *OrgSpec) { o.MonthlyBudgetUSD = "$250" }) },
+			"orgs.analytics.monthlyBudgetUsd", "US dollars with at most two decimals"},
 		"deletion opt-in on a created org": {func(s *Spec) { setOrg(s, "analytics", func(o *OrgSpec) { o.AllowDeletion = true }) },
 			"orgs.analytics.allowDeletion", "only an adopted organization (importId) can opt in to deletion"},
 		"no owner anywhere":            {func(s *Spec) { s.OrgOwnerID = "" }, "orgs.analytics.orgOwnerId", "refuses to create one without an owner"},

@@ -144,18 +144,26 @@ const maxPages = 1000
 // ListOrganizations returns every organization the credential can see,
 // reading every page.
 func (c *Client) ListOrganizations(ctx context.Context) ([]Organization, error) {
-	var all []Organization
+	return listAll[Organization](ctx, c, "/api/atlas/v2/orgs", nil, "listing organizations")
+}
+
+// listAll reads every page of a list endpoint; what names the list in errors.
+func listAll[T any](ctx context.Context, c *Client, path string, query url.Values, what string) ([]T, error) {
+	var all []T
 	for page := 1; ; page++ {
 		if page > maxPages {
-			return nil, fmt.Errorf("listing organizations: still short of the reported total after %d pages; the answers are inconsistent", maxPages)
+			return nil, fmt.Errorf("%s: still short of the reported total after %d pages; the answers are inconsistent", what, maxPages)
 		}
 		var body struct {
-			Results    []Organization `json:"results"`
-			TotalCount int            `json:"totalCount"`
+			Results    []T `json:"results"`
+			TotalCount int `json:"totalCount"`
 		}
 		q := url.Values{"pageNum": {strconv.Itoa(page)}, "itemsPerPage": {strconv.Itoa(c.pageSize)}, "includeCount": {"true"}}
-		if err := c.get(ctx, "/api/atlas/v2/orgs?"+q.Encode(), &body); err != nil {
-			return nil, fmt.Errorf("listing organizations (page %d): %w", page, err)
+		for k, v := range query {
+			q[k] = v
+		}
+		if err := c.get(ctx, path+"?"+q.Encode(), &body); err != nil {
+			return nil, fmt.Errorf("%s (page %d): %w", what, page, err)
 		}
 		all = append(all, body.Results...)
 		if len(body.Results) == 0 || len(all) >= body.TotalCount {

@@ -22,6 +22,11 @@ func (s *Server) routes() {
 	m.HandleFunc("GET "+v2+"/orgs/{orgId}/settings", s.api(v20230101, s.getOrgSettings))
 	m.HandleFunc("PATCH "+v2+"/orgs/{orgId}/settings", s.api(v20230101, s.updateOrgSettings))
 
+	m.HandleFunc("GET "+v2+"/orgs/{orgId}/invoices", s.api(v20230101, s.listInvoices))
+	// Registered before {invoiceId}; Go's mux prefers the literal segment anyway.
+	m.HandleFunc("GET "+v2+"/orgs/{orgId}/invoices/pending", s.api(v20230101, s.getPendingInvoice))
+	m.HandleFunc("GET "+v2+"/orgs/{orgId}/invoices/{invoiceId}", s.api(v20230101, s.getInvoice))
+
 	m.HandleFunc("GET "+v2+"/orgs/{orgId}/serviceAccounts", s.api(v20240805, s.listOrgServiceAccounts))
 	m.HandleFunc("POST "+v2+"/orgs/{orgId}/serviceAccounts", s.api(v20240805, s.createOrgServiceAccount))
 	m.HandleFunc("GET "+v2+"/orgs/{orgId}/serviceAccounts/{clientId}", s.api(v20240805, s.getOrgServiceAccount))

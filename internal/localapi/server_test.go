@@ -107,6 +107,9 @@ var servedPaths = map[string]bool{
 	"/api/atlas/v2/groups/{groupId}/limits":                            true,
 	"/api/atlas/v2/groups/{groupId}/ipAddresses":                       true,
 	"/api/atlas/v2/orgs/{orgId}/resourcePolicies:validate":             true,
+	"/api/atlas/v2/orgs/{orgId}/invoices":                              true,
+	"/api/atlas/v2/orgs/{orgId}/invoices/pending":                      true,
+	"/api/atlas/v2/orgs/{orgId}/invoices/{invoiceId}":                  true,
 	"/api/atlas/v2/orgs/{orgId}/resourcePolicies":                      true,
 	"/api/atlas/v2/orgs/{orgId}/resourcePolicies/{resourcePolicyId}":   true,
 }

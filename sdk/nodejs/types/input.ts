@@ -84,6 +84,10 @@ export interface OrgArgs {
      */
     importId?: pulumi.Input<string | undefined>;
     /**
+     * What the organization may cost per month, in US dollars with at most two decimals (`"250"`, `"99.50"`). `atlas-multiorg billing --check` fails when the organization is over it, or projected to be (see Billing). The stack itself ignores it.
+     */
+    monthlyBudgetUsd?: pulumi.Input<string | undefined>;
+    /**
      * Members must set up MFA. Default: `true`.
      */
     multiFactorAuthRequired?: pulumi.Input<boolean | undefined>;

@@ -245,6 +245,10 @@ class OrgArgsDict(TypedDict):
     """
     Adopts the existing organization with this ID instead of creating one (see Adoption).
     """
+    monthly_budget_usd: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    What the organization may cost per month, in US dollars with at most two decimals (`"250"`, `"99.50"`). `atlas-multiorg billing --check` fails when the organization is over it, or projected to be (see Billing). The stack itself ignores it.
+    """
     multi_factor_auth_required: NotRequired[pulumi.Input[Optional[_builtins.bool]]]
     """
     Members must set up MFA. Default: `true`.
@@ -285,6 +289,7 @@ class OrgArgs:
                  federation_settings_id: pulumi.Input[Optional[_builtins.str]] = None,
                  gen_ai_features_enabled: pulumi.Input[Optional[_builtins.bool]] = None,
                  import_id: pulumi.Input[Optional[_builtins.str]] = None,
+                 monthly_budget_usd: pulumi.Input[Optional[_builtins.str]] = None,
                  multi_factor_auth_required: pulumi.Input[Optional[_builtins.bool]] = None,
                  org_owner_id: pulumi.Input[Optional[_builtins.str]] = None,
                  resource_policies: pulumi.Input[Optional['ResourcePoliciesArgs']] = None,
@@ -303,6 +308,7 @@ class OrgArgs:
         :param pulumi.Input[_builtins.str] federation_settings_id: Links the new organization to a federation. Creation only.
         :param pulumi.Input[_builtins.bool] gen_ai_features_enabled: Generative AI features. Atlas turns them on when not told otherwise; here they stay off until you decide. Default: `false`.
         :param pulumi.Input[_builtins.str] import_id: Adopts the existing organization with this ID instead of creating one (see Adoption).
+        :param pulumi.Input[_builtins.str] monthly_budget_usd: What the organization may cost per month, in US dollars with at most two decimals (`"250"`, `"99.50"`). `atlas-multiorg billing --check` fails when the organization is over it, or projected to be (see Billing). The stack itself ignores it.
         :param pulumi.Input[_builtins.bool] multi_factor_auth_required: Members must set up MFA. Default: `true`.
         :param pulumi.Input[_builtins.str] org_owner_id: This organization's owner. Creation only. Default: `atlas-multiorg:orgOwnerId`.
         :param pulumi.Input['ResourcePoliciesArgs'] resource_policies: The organization's resource policies, on top of the profile's defaults. Default: the profile's.
@@ -326,6 +332,8 @@ class OrgArgs:
             pulumi.set(__self__, "gen_ai_features_enabled", gen_ai_features_enabled)
         if import_id is not None:
             pulumi.set(__self__, "import_id", import_id)
+        if monthly_budget_usd is not None:
+            pulumi.set(__self__, "monthly_budget_usd", monthly_budget_usd)
         if multi_factor_auth_required is not None:
             pulumi.set(__self__, "multi_factor_auth_required", multi_factor_auth_required)
         if org_owner_id is not None:
@@ -436,6 +444,18 @@ class OrgArgs:
     @import_id.setter
     def import_id(self, value: pulumi.Input[Optional[_builtins.str]]):
         pulumi.set(self, "import_id", value)
+
+    @_builtins.property
+    @pulumi.getter(name="monthlyBudgetUsd")
+    def monthly_budget_usd(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        What the organization may cost per month, in US dollars with at most two decimals (`"250"`, `"99.50"`). `atlas-multiorg billing --check` fails when the organization is over it, or projected to be (see Billing). The stack itself ignores it.
+        """
+        return pulumi.get(self, "monthly_budget_usd")
+
+    @monthly_budget_usd.setter
+    def monthly_budget_usd(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "monthly_budget_usd", value)
 
     @_builtins.property
     @pulumi.getter(name="multiFactorAuthRequired")
