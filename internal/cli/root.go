@@ -48,14 +48,14 @@ func newRootCommand(stdin io.Reader, stdout, stderr io.Writer, now func() time.T
 		Long: `Tools for atlas-multiorg org stacks.
 
 Exit codes: 0 nothing found, 1 findings (for example an expiring secret),
-2 bad flags or unreadable input, 3 an Admin API call failed (discover).`,
+2 bad flags or unreadable input, 3 an Admin API call failed (discover, billing).`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
 	root.SetIn(stdin)
 	root.SetOut(stdout)
 	root.SetErr(stderr)
-	root.AddCommand(newCheckExpiryCommand(now), newImportFileCommand(), newDiscoverCommand(getenv))
+	root.AddCommand(newCheckExpiryCommand(now), newImportFileCommand(), newDiscoverCommand(getenv), newBillingCommand(now, getenv))
 	return root
 }
 
