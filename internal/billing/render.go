@@ -16,13 +16,13 @@ import (
 // column per month, the pending month to date and projected, the change
 // between the last two closed months, and the invoices' totals.
 func WriteTable(w io.Writer, r Report) error {
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	header := "ORGANIZATION\tORG ID\t"
 	for _, month := range r.Months[:len(r.Months)-1] {
 		header += month + "\t"
 	}
 	header += r.Pending + " TO DATE\t" + r.Pending + " PROJECTED\tCHANGE\t"
-	fmt.Fprintln(tw, header)
+	_, _ = fmt.Fprintln(tw, header) // a write error comes back from Flush
 	var projected int64
 	for _, org := range r.Orgs {
 		line := org.Label() + "\t" + org.ID + "\t"
@@ -30,7 +30,7 @@ func WriteTable(w io.Writer, r Report) error {
 			line += multiorg.FormatUSD(org.Cents[month]) + "\t"
 		}
 		line += multiorg.FormatUSD(org.ProjectedCents) + "\t" + change(org, r) + "\t"
-		fmt.Fprintln(tw, line)
+		_, _ = fmt.Fprintln(tw, line)
 		projected += org.ProjectedCents
 	}
 	line := "TOTAL (invoices)\t\t"
@@ -38,12 +38,13 @@ func WriteTable(w io.Writer, r Report) error {
 		line += multiorg.FormatUSD(r.TotalCents[month]) + "\t"
 	}
 	line += multiorg.FormatUSD(projected) + "\t\t"
-	fmt.Fprintln(tw, line)
+	_, _ = fmt.Fprintln(tw, line)
 	if err := tw.Flush(); err != nil {
 		return err
 	}
-	_, err := fmt.Fprintf(w, "\n%s is month to date (%d of %d days); PROJECTED carries that rate on to the month's end, an estimate, not a bill.\n",
-		r.Pending, r.Elapsed/(24*time.Hour), r.Period/(24*time.Hour))
+	tenths := r.Elapsed * 10 / (24 * time.Hour)
+	_, err := fmt.Fprintf(w, "\n%s is month to date (%d.%d of %d days); PROJECTED carries that rate on to the month's end, an estimate, not a bill.\n",
+		r.Pending, tenths/10, tenths%10, r.Period/(24*time.Hour))
 	return err
 }
 
@@ -102,13 +103,14 @@ func usdPlain(cents int64) string {
 
 // BudgetResult is one organization held to its monthly budget.
 type BudgetResult struct {
-	Key, OrgID                             string
+	Key, OrgID                               string
 	BudgetCents, ToDateCents, ProjectedCents int64
 }
 
-// Over reports whether the month to date is over the budget; Projected,
-// whether it is projected to be.
-func (b BudgetResult) Over() bool      { return b.ToDateCents > b.BudgetCents }
+// Over reports whether the month to date is over the budget.
+func (b BudgetResult) Over() bool { return b.ToDateCents > b.BudgetCents }
+
+// Projected reports whether the month is projected to end over the budget.
 func (b BudgetResult) Projected() bool { return b.ProjectedCents > b.BudgetCents }
 
 // CheckBudgets holds each budgeted org key to its budget in the pending

@@ -20,6 +20,7 @@ import (
 // invoiceReader is what billing needs of the Admin API.
 type invoiceReader interface {
 	ListInvoices(ctx context.Context, orgID string) ([]atlasapi.Invoice, error)
+	ListOrganizations(ctx context.Context) ([]atlasapi.Organization, error)
 }
 
 type billingOptions struct {
@@ -124,6 +125,17 @@ func (o *billingOptions) run(ctx context.Context, stdout io.Writer) error {
 	invoices, err := client.ListInvoices(ctx, facts.payingOrgID)
 	if err != nil {
 		return &exitError{code: ExitAPI, err: err}
+	}
+	// Names of the organizations the stack does not name, where the
+	// credential can see them (the paying organization, at least).
+	visible, err := client.ListOrganizations(ctx)
+	if err != nil {
+		return &exitError{code: ExitAPI, err: err}
+	}
+	for _, org := range visible {
+		if known, ok := facts.names[org.ID]; !ok || known.Name == "" {
+			facts.names[org.ID] = struct{ Key, Name string }{known.Key, org.Name}
+		}
 	}
 	report, err := billing.Build(facts.payingOrgID, invoices, o.months, o.now(), facts.names)
 	if err != nil {
