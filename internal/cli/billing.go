@@ -114,13 +114,9 @@ func (o *billingOptions) run(ctx context.Context, stdout io.Writer) error {
 	if facts.payingOrgID == "" {
 		return usageError("no paying organization: give --paying-org-id, --stack-outputs or --config")
 	}
-	baseURL := o.baseURL
-	if baseURL == "" {
-		baseURL = atlasapi.BaseURLFromEnv(o.getenv)
-	}
-	client, err := o.connect(ctx, baseURL, atlasapi.CredentialsFromEnv(o.getenv))
+	client, err := signIn(ctx, o.baseURL, o.getenv, o.connect)
 	if err != nil {
-		return usageError("%w", err)
+		return err
 	}
 	invoices, err := client.ListInvoices(ctx, facts.payingOrgID)
 	if err != nil {

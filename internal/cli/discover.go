@@ -94,13 +94,9 @@ func (o *discoverOptions) run(ctx context.Context, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	baseURL := o.baseURL
-	if baseURL == "" {
-		baseURL = atlasapi.BaseURLFromEnv(o.getenv)
-	}
-	client, err := o.connect(ctx, baseURL, atlasapi.CredentialsFromEnv(o.getenv))
+	client, err := signIn(ctx, o.baseURL, o.getenv, o.connect)
 	if err != nil {
-		return usageError("%w", err)
+		return err
 	}
 	found, err := Discover(ctx, client, managed, keys)
 	if err != nil {

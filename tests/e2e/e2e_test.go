@@ -238,6 +238,21 @@ func TestReadmeWorkflows(t *testing.T) {
 		assert.NotRegexp(t, regexp.MustCompile(`(?i)bearer|digest|secret=`), log)
 	})
 
+	t.Run("billing after make up: every organization's cost, and the HTML report", func(t *testing.T) {
+		w := w.with(t)
+		outputs := filepath.Join(w.repo, "outputs.json")
+		require.NoError(t, os.WriteFile(outputs, []byte(w.pulumi("stack", "output", "--json")), 0o600))
+		env := []string{
+			"MONGODB_ATLAS_BASE_URL=" + strings.TrimSpace(w.read(filepath.Join(w.repo, ".atlas-local", "url"))),
+			"MONGODB_ATLAS_CLIENT_ID=" + seed["clientId"], "MONGODB_ATLAS_CLIENT_SECRET=" + seed["clientSecret"],
+		}
+		out := w.runEnv(env, "bin/atlas-multiorg", "billing", "--stack-outputs", outputs, "--html", "report.html")
+		for _, key := range []string{"analytics (acme-dev-analytics)", "payments (acme-dev-payments)", "sandbox (acme-dev-sandbox)", "TOTAL (invoices)"} {
+			assert.Contains(t, out, key)
+		}
+		assert.Contains(t, w.read(filepath.Join(w.repo, "report.html")), "data:image/png;base64,")
+	})
+
 	t.Run("component package: pulumi package get-schema prints the schema", func(t *testing.T) {
 		w := w.with(t)
 		var got, want map[string]any
