@@ -36,16 +36,17 @@ func (i invoice) amountBilled() int64 {
 }
 
 // monthlyCents is an organization's deterministic charge for a whole month:
-// $20 to $500, with a steady trend per organization so that a chart shows
-// growth and decline.
+// $20 to $500 at its base, moved by a steady trend of up to 2.5% a month
+// over a yearly cycle (so never below 72% of the base, $14.40), so that a
+// chart shows growth and decline.
 func monthlyCents(orgID string, month time.Time) int64 {
 	seed := sha256.Sum256([]byte(orgID))
 	base := 2000 + int64(binary.BigEndian.Uint32(seed[:4])%48000)
-	trend := int64(seed[4]%21) - 10 // -10..+10 % per month
+	trend := int64(seed[4]%11) - 5 // -5..+5 half-percent per month
 	monthsSinceEpoch := int64(month.Year()*12 + int(month.Month()))
 	noise := sha256.Sum256([]byte(orgID + month.Format("2006-01")))
-	cents := base + base*trend*(monthsSinceEpoch%12)/100 + int64(binary.BigEndian.Uint16(noise[:2])%1000)
-	return max(cents, 100)
+	percent := 200 + trend*(monthsSinceEpoch%12) // in half-percent
+	return base*percent/200 + int64(binary.BigEndian.Uint16(noise[:2])%1000)
 }
 
 // invoicesOf are org's invoices, oldest first: InvoiceMonths closed months

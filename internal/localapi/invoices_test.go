@@ -80,3 +80,17 @@ func TestInvoicesOfThePayingOrganization(t *testing.T) {
 	assert.Equal(t, early.Results[0].ID, later.Results[0].ID)
 
 }
+
+// TestMonthlyChargesStayInTheirRange: whatever the organization, a whole
+// month costs at least $14.40 (what the budget tests rely on) and at most
+// $680, through a whole trend cycle.
+func TestMonthlyChargesStayInTheirRange(t *testing.T) {
+	for i := range 200 {
+		id := newID()
+		for m := range 24 {
+			cents := monthlyCents(id, time.Date(2026, time.Month(1+m), 1, 0, 0, 0, 0, time.UTC))
+			require.GreaterOrEqual(t, cents, int64(1440), "org %d month %d", i, m)
+			require.LessOrEqual(t, cents, int64(68000), "org %d month %d", i, m)
+		}
+	}
+}
