@@ -60,6 +60,7 @@ type Server struct {
 	now    func() time.Time
 	opts   Options
 	nonces map[string]time.Time
+	tokens map[string]Token // issued OAuth2 access tokens, by token
 	mux    *http.ServeMux
 }
 
@@ -67,7 +68,7 @@ type Server struct {
 // opts.DataDir. A new state is seeded with a paying organization and one
 // service account, returned as seed; an existing one returns a nil seed.
 func New(opts Options) (*Server, *Seed, error) {
-	s := &Server{path: filepath.Join(opts.DataDir, "state.json"), now: opts.Now, opts: opts, nonces: map[string]time.Time{}}
+	s := &Server{path: filepath.Join(opts.DataDir, "state.json"), now: opts.Now, opts: opts, nonces: map[string]time.Time{}, tokens: map[string]Token{}}
 	if s.now == nil {
 		s.now = time.Now
 	}
@@ -226,7 +227,7 @@ func (b *bufferedResponse) flush(w http.ResponseWriter) {
 func (s *Server) authenticate(r *http.Request) (*principal, string) {
 	header := r.Header.Get("Authorization")
 	if tok, ok := strings.CutPrefix(header, "Bearer "); ok {
-		if t, known := s.state.Tokens[tok]; known && s.now().Before(t.ExpiresAt) {
+		if t, known := s.tokens[tok]; known && s.now().Before(t.ExpiresAt) {
 			if org, sa := s.findServiceAccount(t.ClientID); sa != nil && s.hasValidSecret(sa) {
 				return &principal{org: org, kind: "serviceAccount", id: sa.ClientID, roles: sa.Roles, accessList: sa.AccessList}, ""
 			}
@@ -304,17 +305,13 @@ func (s *Server) token(w http.ResponseWriter, r *http.Request) {
 		writeOAuthError(w, http.StatusUnauthorized, "invalid_client")
 		return
 	}
-	for t, issued := range s.state.Tokens {
+	for t, issued := range s.tokens {
 		if !s.now().Before(issued.ExpiresAt) {
-			delete(s.state.Tokens, t)
+			delete(s.tokens, t)
 		}
 	}
 	tok := randomHex(32)
-	s.state.Tokens[tok] = Token{ClientID: id, ExpiresAt: s.now().Add(tokenLifetime)}
-	if err := save(s.path, s.state); err != nil {
-		writeOAuthError(w, http.StatusInternalServerError, "server_error")
-		return
-	}
+	s.tokens[tok] = Token{ClientID: id, ExpiresAt: s.now().Add(tokenLifetime)}
 	w.Header().Set("Content-Type", "application/json")
 	_ = json.NewEncoder(w).Encode(map[string]any{"access_token": tok, "token_type": "Bearer", "expires_in": int(tokenLifetime.Seconds())})
 }
@@ -329,9 +326,8 @@ func (s *Server) revoke(w http.ResponseWriter, r *http.Request) {
 		writeOAuthError(w, http.StatusUnauthorized, "invalid_client")
 		return
 	}
-	if t, known := s.state.Tokens[r.PostForm.Get("token")]; known && t.ClientID == id {
-		delete(s.state.Tokens, r.PostForm.Get("token"))
-		_ = save(s.path, s.state)
+	if t, known := s.tokens[r.PostForm.Get("token")]; known && t.ClientID == id {
+		delete(s.tokens, r.PostForm.Get("token"))
 	}
 	w.WriteHeader(http.StatusOK)
 }
