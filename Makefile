@@ -50,14 +50,19 @@ FUZZ_TARGETS     := \
 
 all: test
 
-# Same path as Pulumi.yaml's buildTarget: an up-to-date binary makes the
-# go build Pulumi runs on every `pulumi up` a no-op instead of a relink.
-$(PROGRAM): $(SOURCES)
-	$(GO) build -o $@ ./cmd/multiorg
+# The Go language host's own build (pulumi-language-go's compileProgram:
+# `go build -buildvcs=false -o <buildTarget> -trimpath -ldflags "-w -s"`, run
+# in the program's folder), to Pulumi.yaml's buildTarget. With the same flags
+# and path, the go build Pulumi runs on every `pulumi up` finds the binary up
+# to date and writes nothing; with other flags each side relinks the other's.
+GO_HOST_BUILD = $(GO) build -buildvcs=false -o $(CURDIR)/$@ -trimpath -ldflags "-w -s"
 
-# Same path as stacks/projects/Pulumi.yaml's buildTarget.
+$(PROGRAM): $(SOURCES)
+	cd cmd/multiorg && $(GO_HOST_BUILD)
+
+# stacks/projects/Pulumi.yaml's buildTarget.
 $(PROJECTS): $(SOURCES)
-	$(GO) build -o $@ ./stacks/projects/cmd
+	cd stacks/projects/cmd && $(GO_HOST_BUILD)
 
 $(TOOL): $(SOURCES)
 	$(GO) build -o $@ ./cmd/atlas-multiorg

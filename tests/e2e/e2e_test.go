@@ -68,6 +68,12 @@ func TestReadmeWorkflows(t *testing.T) {
 		out := w.run("", "make", "up")
 		assert.Contains(t, out, "5 created")
 		w.run("", "make", "build") // the command-line tool and the consumer program
+		// The Go language host's own build (pulumi-language-go's
+		// compileProgram) to Pulumi.yaml's buildTarget finds make's binary
+		// up to date: no link step runs.
+		hostBuild := w.runIn(filepath.Join(w.repo, "cmd", "multiorg"), nil, "go", "build", "-x", "-buildvcs=false",
+			"-o", "../../bin/multiorg", "-trimpath", "-ldflags", "-w -s")
+		assert.NotRegexp(t, `(?m)/link( |$)`, hostBuild, "pulumi up after make relinks the program")
 		w.readJSON(filepath.Join(w.repo, ".atlas-local", "credentials.json"), &seed)
 		_, err := os.Stat(filepath.Join(w.env0("PULUMI_HOME"), "credentials.json"))
 		assert.True(t, errors.Is(err, os.ErrNotExist), "make up logs nobody in: the user's login stays as it was")
