@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -130,4 +131,35 @@ func BenchmarkCreateDestroyRounds(b *testing.B) {
 	b.ReportMetric(float64(first.Milliseconds())/float64(b.N), "ms/first-round")
 	b.ReportMetric(float64(last.Milliseconds())/float64(b.N), "ms/last-round")
 	b.ReportMetric(float64(last)/float64(first), "last/first")
+}
+
+// BenchmarkFiftyConcurrentCreates creates 50 organizations at once, as a
+// `pulumi up --parallel 50` does, and checks that all of them reached the
+// state on disk.
+func BenchmarkFiftyConcurrentCreates(b *testing.B) {
+	for range b.N {
+		b.StopTimer()
+		api, seed, state := serve(b)
+		admin := api.token(seed.ClientID, seed.ClientSecret)
+		b.StartTimer()
+		var wg sync.WaitGroup
+		statuses := make([]int, 50)
+		for i := range 50 {
+			wg.Go(func() {
+				statuses[i] = api.call(http.MethodPost, "/api/atlas/v2/orgs", admin, map[string]any{
+					"name": fmt.Sprintf("parallel-%02d", i), "orgOwnerId": seed.OwnerID,
+					"serviceAccount": map[string]any{"name": "ci", "description": "ci", "roles": []string{"ORG_OWNER"}, "secretExpiresAfterHours": 24},
+				}, nil)
+			})
+		}
+		wg.Wait()
+		b.StopTimer()
+		for i, status := range statuses {
+			require.Equal(b, http.StatusCreated, status, "create %d", i)
+		}
+		saved, err := load(state)
+		require.NoError(b, err)
+		require.Len(b, saved.Orgs, 51, "all 50 and the paying organization are on disk")
+		b.StartTimer()
+	}
 }
