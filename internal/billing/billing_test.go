@@ -58,9 +58,10 @@ func TestBuild(t *testing.T) {
 	a := r.Orgs[1]
 	assert.Equal(t, map[string]int64{"2026-10": 10000, "2026-11": 20000, "2026-12": 3001}, a.Cents)
 	assert.Equal(t, int64(3001*31/10), a.ProjectedCents, "linear, in whole cents: 31 days at the rate of 10")
-	delta, ok := a.Change(r)
+	delta, previous, ok := a.Change(r)
 	assert.True(t, ok)
 	assert.Equal(t, int64(10000), delta)
+	assert.Equal(t, int64(10000), previous, "October's charge")
 	for _, month := range r.Months {
 		var sum int64
 		for _, org := range r.Orgs {

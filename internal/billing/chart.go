@@ -67,7 +67,7 @@ func changeChart(r Report) ([]byte, error) {
 	values := make(plotter.Values, len(r.Orgs))
 	names := make([]string, len(r.Orgs))
 	for i, org := range r.Orgs {
-		delta, _ := org.Change(r)
+		delta, _, _ := org.Change(r)
 		values[i] = dollars(delta)
 		names[i] = org.Label()
 	}

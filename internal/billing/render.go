@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
+	"slices"
 	"strconv"
 	"text/tabwriter"
 	"time"
@@ -51,11 +53,10 @@ func WriteTable(w io.Writer, r Report) error {
 // change is an organization's month-over-month change, in dollars and
 // percent (rounded, from integers).
 func change(org Org, r Report) string {
-	delta, ok := org.Change(r)
+	delta, previous, ok := org.Change(r)
 	if !ok {
 		return "-"
 	}
-	previous := org.Cents[r.Months[len(r.Months)-3]]
 	sign := "+"
 	if delta < 0 {
 		sign = ""
@@ -123,7 +124,7 @@ func CheckBudgets(r Report, budgets map[string]int64, ids map[string]string) ([]
 		byID[org.ID] = org
 	}
 	var results []BudgetResult
-	for _, key := range sortedKeys(budgets) {
+	for _, key := range slices.Sorted(maps.Keys(budgets)) {
 		id, ok := ids[key]
 		if !ok {
 			return nil, fmt.Errorf("orgs.%s has a budget, but the stack outputs name no organization for it: deploy it, or pass the stack's outputs (--stack-outputs)", key)

@@ -5,6 +5,7 @@
 package billing
 
 import (
+	"cmp"
 	"fmt"
 	"maps"
 	"slices"
@@ -116,33 +117,21 @@ func Build(payingOrgID string, invoices []atlasapi.Invoice, closedMonths int, no
 		report.Orgs = append(report.Orgs, *org)
 	}
 	slices.SortStableFunc(report.Orgs, func(a, b Org) int {
-		switch {
-		case a.Paying != b.Paying:
-			if a.Paying {
-				return -1
-			}
-			return 1
-		case (a.Key == "") != (b.Key == ""):
-			if a.Key != "" {
-				return -1
-			}
-			return 1
-		case a.Key != b.Key:
-			return compare(a.Key, b.Key)
-		}
-		return compare(a.Name, b.Name)
+		return cmp.Or(cmp.Compare(a.rank(), b.rank()), cmp.Compare(a.Key, b.Key), cmp.Compare(a.Name, b.Name))
 	})
 	return report, nil
 }
 
-func compare(a, b string) int {
+// rank orders the report's rows: the paying organization, then the stack's
+// organizations, then the others.
+func (o Org) rank() int {
 	switch {
-	case a < b:
-		return -1
-	case a > b:
+	case o.Paying:
+		return 0
+	case o.Key != "":
 		return 1
 	}
-	return 0
+	return 2
 }
 
 // Project is a month-to-date charge carried on at the same rate to the
@@ -169,13 +158,12 @@ func (o Org) Label() string {
 }
 
 // Change is the month-over-month change of the last two closed months, in
-// cents, and whether there were two.
-func (o Org) Change(r Report) (int64, bool) {
+// cents, with the earlier month's charge, and whether there were two.
+func (o Org) Change(r Report) (delta, previous int64, ok bool) {
 	closed := r.Months[:len(r.Months)-1]
 	if len(closed) < 2 {
-		return 0, false
+		return 0, 0, false
 	}
-	return o.Cents[closed[len(closed)-1]] - o.Cents[closed[len(closed)-2]], true
+	previous = o.Cents[closed[len(closed)-2]]
+	return o.Cents[closed[len(closed)-1]] - previous, previous, true
 }
-
-func sortedKeys[V any](m map[string]V) []string { return slices.Sorted(maps.Keys(m)) }
