@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"os"
@@ -185,15 +184,9 @@ func (o *billingOptions) readStack() (stackFacts, error) {
 		if err != nil {
 			return facts, usageError("%w", err)
 		}
-		var outputs struct {
-			PayingOrgID string `json:"payingOrgId"`
-			Orgs        map[string]struct {
-				OrgID string `json:"orgId"`
-				Name  string `json:"name"`
-			} `json:"orgs"`
-		}
-		if err := json.Unmarshal(raw, &outputs); err != nil || outputs.Orgs == nil {
-			return facts, usageError("%s: not `pulumi stack output --json` of an org stack (no \"orgs\" output)", o.stackOutputs)
+		outputs, err := ParseStackOutputs(raw)
+		if err != nil {
+			return facts, usageError("%s: %w", o.stackOutputs, err)
 		}
 		if facts.payingOrgID == "" {
 			facts.payingOrgID = outputs.PayingOrgID

@@ -232,16 +232,31 @@ func WriteYAML(w io.Writer, found []DiscoveredOrg) error {
 	return nil
 }
 
+// StackOutputs is what the tools read of an org stack's exports.
+type StackOutputs struct {
+	PayingOrgID string `json:"payingOrgId"`
+	// Orgs are the "orgs" export, by org key.
+	Orgs map[string]struct {
+		OrgID string `json:"orgId"`
+		Name  string `json:"name"`
+	} `json:"orgs"`
+}
+
+// ParseStackOutputs reads `pulumi stack output --json` of an org stack.
+func ParseStackOutputs(raw []byte) (StackOutputs, error) {
+	var outputs StackOutputs
+	if err := json.Unmarshal(raw, &outputs); err != nil || outputs.Orgs == nil {
+		return StackOutputs{}, fmt.Errorf("not `pulumi stack output --json` of an org stack (no \"orgs\" output)")
+	}
+	return outputs, nil
+}
+
 // ParseStackOutputOrgs reads `pulumi stack output --json` of an org stack and
 // returns the organization IDs and org keys of its "orgs" output.
 func ParseStackOutputOrgs(raw []byte) (ids, keys map[string]bool, err error) {
-	var outputs struct {
-		Orgs map[string]struct {
-			OrgID string `json:"orgId"`
-		} `json:"orgs"`
-	}
-	if err := json.Unmarshal(raw, &outputs); err != nil || outputs.Orgs == nil {
-		return nil, nil, fmt.Errorf("not `pulumi stack output --json` of an org stack (no \"orgs\" output)")
+	outputs, err := ParseStackOutputs(raw)
+	if err != nil {
+		return nil, nil, err
 	}
 	ids, keys = map[string]bool{}, map[string]bool{}
 	for key, org := range outputs.Orgs {
