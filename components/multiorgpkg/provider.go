@@ -13,7 +13,6 @@ import (
 	"maps"
 	"slices"
 	"strconv"
-	"strings"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource/plugin"
@@ -197,7 +196,7 @@ func firstUnknown(path string, v resource.PropertyValue) (string, bool) {
 	case v.IsObject():
 		object := v.ObjectValue()
 		for _, k := range slices.Sorted(maps.Keys(object)) {
-			if p, ok := firstUnknown(path+"."+strings.TrimSpace(string(k)), object[k]); ok {
+			if p, ok := firstUnknown(path+"."+string(k), object[k]); ok {
 				return p, true
 			}
 		}

@@ -3,6 +3,7 @@ package multiorgpkg
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"reflect"
 	"regexp"
 	"slices"
@@ -78,7 +79,7 @@ var objectTypes = map[reflect.Type]string{
 // every type from the structs the stack config decodes into: a field without
 // a documented row is an error, not an undocumented input.
 func Schema() ([]byte, error) {
-	b := schemaBuilder{docs: map[string]multiorg.ConfigField{}, types: map[string]*objectType{}}
+	b := schemaBuilder{docs: map[string]multiorg.ConfigField{}, used: map[string]bool{}, types: map[string]*objectType{}}
 	for _, f := range multiorg.OrgFields {
 		b.docs[f.Path] = f
 	}
@@ -139,11 +140,6 @@ func Schema() ([]byte, error) {
 		slices.Sort(b.errs)
 		return nil, fmt.Errorf("the package schema does not match the config reference:\n  %s", strings.Join(b.errs, "\n  "))
 	}
-	outputNames := make([]string, 0, len(outputs))
-	for name := range outputs {
-		outputNames = append(outputNames, name)
-	}
-	slices.Sort(outputNames)
 	slices.Sort(required)
 
 	spec := packageSchema{
@@ -178,7 +174,7 @@ func Schema() ([]byte, error) {
 			InputProperties: inputs,
 			RequiredInputs:  required,
 			Properties:      outputs,
-			Required:        outputNames,
+			Required:        slices.Sorted(maps.Keys(outputs)),
 		}},
 	}
 	return json.MarshalIndent(spec, "", "  ")
@@ -224,9 +220,6 @@ func (b *schemaBuilder) fields(t reflect.Type, prefix string, object *objectType
 		if !ok {
 			b.errs = append(b.errs, fmt.Sprintf("%s has no row in multiorg.OrgFields", path))
 			continue
-		}
-		if b.used == nil {
-			b.used = map[string]bool{}
 		}
 		b.used[path] = true
 		p := b.property(f.Type, path, doc)
