@@ -97,21 +97,34 @@ define install_provider
 	else $(PULUMI) plugin install resource mongodbatlas $(PROVIDER_VERSION); fi
 endef
 
-# The main job, with no Atlas account: start the local Admin API, point a
-# "local" stack (the dev orgs, the seeded paying org) at it, and pulumi up.
-up: $(PROGRAM) $(LOCALAPI)
+# What a local stack needs first: the CLI, atlas-local running, the provider
+# plugin, and the file backend's folder.
+define local_prelude
 	$(require_pulumi)
 	@$(MAKE) --no-print-directory local-api
 	$(install_provider)
 	@mkdir -p $(LOCAL_STATE)
+endef
+
+# field NAME prints one value of atlas-local's seeded credentials.json.
+SEED_FIELD = seed=$(LOCAL_DIR)/credentials.json; field() { grep -o "\"$$1\": \"[^\"]*\"" $$seed | cut -d'"' -f4; }
+# The stack's mongodbatlas provider: atlas-local, signed in as its seeded
+# paying organization (the secret through stdin, never on a command line).
+# Needs SEED_FIELD before it in the same shell.
+LOCAL_PROVIDER_CONFIG = $(LOCAL_PULUMI) config set --stack $(LOCAL_STACK) mongodbatlas:baseUrl "$$(cat $(LOCAL_DIR)/url)"; \
+	$(LOCAL_PULUMI) config set --stack $(LOCAL_STACK) mongodbatlas:clientId "$$(field clientId)"; \
+	field clientSecret | $(LOCAL_PULUMI) config set --stack $(LOCAL_STACK) --secret mongodbatlas:clientSecret
+
+# The main job, with no Atlas account: start the local Admin API, point a
+# "local" stack (the dev orgs, the seeded paying org) at it, and pulumi up.
+up: $(PROGRAM) $(LOCALAPI)
+	$(local_prelude)
 	$(LOCAL_PULUMI) stack select $(LOCAL_STACK) --create --non-interactive
-	@seed=$(LOCAL_DIR)/credentials.json; field() { grep -o "\"$$1\": \"[^\"]*\"" $$seed | cut -d'"' -f4; }; \
+	@$(SEED_FIELD); \
 	sed -e "s|^  atlas-multiorg:payingOrgId: .*|  atlas-multiorg:payingOrgId: $$(field payingOrgId)|" \
 	    -e "s|^  atlas-multiorg:orgOwnerId: .*|  atlas-multiorg:orgOwnerId: $$(field orgOwnerId)\n  atlas-multiorg:environment: dev|" \
 	    Pulumi.dev.yaml > Pulumi.$(LOCAL_STACK).yaml; \
-	$(LOCAL_PULUMI) config set --stack $(LOCAL_STACK) mongodbatlas:baseUrl "$$(cat $(LOCAL_DIR)/url)"; \
-	$(LOCAL_PULUMI) config set --stack $(LOCAL_STACK) mongodbatlas:clientId "$$(field clientId)"; \
-	field clientSecret | $(LOCAL_PULUMI) config set --stack $(LOCAL_STACK) --secret mongodbatlas:clientSecret
+	$(LOCAL_PROVIDER_CONFIG)
 	$(LOCAL_PULUMI) up --stack $(LOCAL_STACK) --yes
 
 # The component package's examples (examples/yaml, examples/typescript): the
@@ -120,17 +133,12 @@ up: $(PROGRAM) $(LOCALAPI)
 # The plugin is found through the examples' `packages:` entry (../../bin).
 EXAMPLE ?= yaml
 define example_up
-	$(require_pulumi)
-	@$(MAKE) --no-print-directory local-api
-	$(install_provider)
-	@mkdir -p $(LOCAL_STATE)
-	@cd examples/$(1) && seed=$(LOCAL_DIR)/credentials.json; field() { grep -o "\"$$1\": \"[^\"]*\"" $$seed | cut -d'"' -f4; }; \
+	$(local_prelude)
+	@cd examples/$(1) && $(SEED_FIELD); \
 	set -e; $(LOCAL_PULUMI) stack select $(LOCAL_STACK) --create --non-interactive; \
 	$(LOCAL_PULUMI) config set --stack $(LOCAL_STACK) payingOrgId "$$(field payingOrgId)"; \
 	$(LOCAL_PULUMI) config set --stack $(LOCAL_STACK) orgOwnerId "$$(field orgOwnerId)"; \
-	$(LOCAL_PULUMI) config set --stack $(LOCAL_STACK) mongodbatlas:baseUrl "$$(cat $(LOCAL_DIR)/url)"; \
-	$(LOCAL_PULUMI) config set --stack $(LOCAL_STACK) mongodbatlas:clientId "$$(field clientId)"; \
-	field clientSecret | $(LOCAL_PULUMI) config set --stack $(LOCAL_STACK) --secret mongodbatlas:clientSecret; \
+	$(LOCAL_PROVIDER_CONFIG); \
 	$(LOCAL_PULUMI) up --stack $(LOCAL_STACK) --yes
 endef
 
