@@ -1,5 +1,7 @@
 # atlas-multiorg. `make up` deploys the org stack; `make test` runs every test.
-# Everything the tests need comes from the Go module proxy; no other tool is required.
+# Everything the tests need comes from the Go module proxy; no other tool is
+# required. With the real tools on PATH, make e2e also runs the TypeScript
+# example, which installs @pulumi/pulumi and typescript from the npm registry.
 
 STACK    ?= dev
 GO       ?= go
