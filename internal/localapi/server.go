@@ -62,6 +62,8 @@ type Server struct {
 	nonces map[string]time.Time
 	tokens map[string]Token // issued OAuth2 access tokens, by token
 	mux    *http.ServeMux
+	// commits saves the state after changes (group commit).
+	commits *committer
 }
 
 // New opens (or, with Reset or on first use, creates) the state in
@@ -86,6 +88,11 @@ func New(opts Options) (*Server, *Seed, error) {
 		if err := save(s.path, s.state); err != nil {
 			return nil, nil, err
 		}
+	}
+	s.commits = newCommitter(s, writeAtomic)
+	var err error
+	if s.commits.lastGood, err = json.Marshal(s.state); err != nil {
+		return nil, nil, err
 	}
 	s.routes()
 	return s, seed, nil
@@ -164,7 +171,12 @@ func (s *Server) api(mediaType string, h handler) http.HandlerFunc {
 			return
 		}
 		s.mu.Lock()
-		defer s.mu.Unlock()
+		locked := true
+		defer func() {
+			if locked {
+				s.mu.Unlock()
+			}
+		}()
 		caller, challenge := s.authenticate(r)
 		if caller == nil {
 			w.Header().Set("WWW-Authenticate", challenge)
@@ -176,28 +188,24 @@ func (s *Server) api(mediaType string, h handler) http.HandlerFunc {
 				fmt.Sprintf("IP address %s is not allowed to access this resource.", host(r.RemoteAddr)))
 			return
 		}
-		// The answer is held back until a change is saved: a client must not
-		// be told about a change that a crash would lose.
-		mutating := r.Method != http.MethodGet
-		var before []byte
-		if mutating {
-			before, _ = json.Marshal(s.state)
-		}
 		buf := &bufferedResponse{header: http.Header{}, status: http.StatusOK}
 		buf.header.Set("Content-Type", mediaType)
 		if e := h(buf, r, caller); e != nil {
 			writeError(w, mediaType, e.status, e.code, e.detail)
 			return
 		}
-		if mutating {
-			if err := save(s.path, s.state); err != nil {
-				// Forget the change too, so no later answer shows it.
-				restored := newState()
-				_ = json.Unmarshal(before, restored)
-				s.state = restored
-				writeError(w, mediaType, http.StatusInternalServerError, "UNEXPECTED_ERROR", "The change could not be saved: "+err.Error())
-				return
-			}
+		// The answer is held back until what it shows is on disk: a client
+		// must not be told about a change that a crash would lose. The wait
+		// is outside the lock, so other requests go on meanwhile.
+		gen := s.commits.seen()
+		if r.Method != http.MethodGet {
+			gen = s.commits.changed()
+		}
+		s.mu.Unlock()
+		locked = false
+		if !s.commits.wait(gen) {
+			writeError(w, mediaType, http.StatusInternalServerError, "UNEXPECTED_ERROR", "The change could not be saved; it was undone.")
+			return
 		}
 		buf.flush(w)
 	}

@@ -155,10 +155,15 @@ func load(path string) (*State, error) {
 // directory, synced, then renamed over the old one, so a crash mid-write
 // leaves either the old state or the new one, never a torn file.
 func save(path string, s *State) error {
-	raw, err := json.MarshalIndent(s, "", "  ")
+	raw, err := json.Marshal(s)
 	if err != nil {
 		return err
 	}
+	return writeAtomic(path, raw)
+}
+
+// writeAtomic writes raw to path the way save does.
+func writeAtomic(path string, raw []byte) error {
 	tmp, err := os.CreateTemp(filepath.Dir(path), ".state-*.json")
 	if err != nil {
 		return fmt.Errorf("saving state: %w", err)
