@@ -14,7 +14,8 @@ import (
 	"github.com/atlas-multiorg/atlas-multiorg/internal/configjson"
 )
 
-// Namespace is the config namespace of the org stack (the project name).
+// Namespace is the config namespace of the org stack: its project name, the
+// name in Pulumi.yaml.
 const Namespace = "atlas-multiorg"
 
 // ComponentName is the MultiOrg's resource name; the organizations are named

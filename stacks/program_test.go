@@ -1,6 +1,7 @@
 package stacks
 
 import (
+	"os"
 	"strings"
 	"testing"
 
@@ -8,6 +9,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"gopkg.in/yaml.v3"
 
 	"github.com/atlas-multiorg/atlas-multiorg/components/multiorg"
 	"github.com/atlas-multiorg/atlas-multiorg/internal/atlasmock"
@@ -259,4 +261,13 @@ func TestAdoptedOrgsAreImportedOnlyOnce(t *testing.T) {
 			assert.Equal(t, tc.wantImport, mon.ByType(mongodbatlas.OrganizationType)["multiorg-old"].RegisterRPC.GetImportId())
 		})
 	}
+}
+
+// deploy --inline runs Program on the project whose name is Namespace.
+func TestNamespaceIsTheProjectName(t *testing.T) {
+	raw, err := os.ReadFile("../Pulumi.yaml")
+	require.NoError(t, err)
+	var project struct{ Name string }
+	require.NoError(t, yaml.Unmarshal(raw, &project))
+	assert.Equal(t, Namespace, project.Name)
 }

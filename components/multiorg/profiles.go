@@ -59,6 +59,10 @@ var Profiles = map[string]Profile{
 	},
 }
 
+// PromotionOrder is the environments in the order a change is promoted
+// through them: the README's profile table and the deploy command's stages.
+var PromotionOrder = []string{"dev", "staging", "prod"}
+
 // DefaultEnvironment is the profile of a Spec that names none.
 const DefaultEnvironment = "dev"
 
@@ -154,7 +158,7 @@ func (p Profile) validateOrg(ps *problems, path, key string, org OrgSpec) {
 // ProfileTable renders the profiles as the Markdown table the README shows,
 // so the documentation is generated from the rules themselves.
 func ProfileTable() string {
-	envs := []string{"dev", "staging", "prod"}
+	envs := PromotionOrder
 	row := func(rule string, cell func(Profile) string) string {
 		cells := []string{rule}
 		for _, env := range envs {

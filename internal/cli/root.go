@@ -66,15 +66,16 @@ func newRootCommand(stdin io.Reader, stdout, stderr io.Writer, now func() time.T
 		Short: "Tools for atlas-multiorg org stacks",
 		Long: `Tools for atlas-multiorg org stacks.
 
-Exit codes: 0 nothing found, 1 findings (for example an expiring secret),
-2 bad flags or unreadable input, 3 an Admin API call failed (discover, billing).`,
+Exit codes: 0 nothing found, 1 findings (for example an expiring secret, or
+a stack deploy could not update), 2 bad flags or unreadable input, 3 an Admin
+API call failed (discover, billing).`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
 	root.SetIn(stdin)
 	root.SetOut(stdout)
 	root.SetErr(stderr)
-	root.AddCommand(newCheckExpiryCommand(now), newImportFileCommand(), newDiscoverCommand(getenv), newBillingCommand(now, getenv))
+	root.AddCommand(newCheckExpiryCommand(now), newImportFileCommand(), newDiscoverCommand(getenv), newBillingCommand(now, getenv), newDeployCommand())
 	return root
 }
 

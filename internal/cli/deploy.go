@@ -1,0 +1,177 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+	"text/tabwriter"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/atlas-multiorg/atlas-multiorg/internal/deploy"
+	"github.com/atlas-multiorg/atlas-multiorg/stacks"
+)
+
+type deployOptions struct {
+	dir            string
+	parallel       int
+	pulumiParallel int
+	every          int
+	preview        bool
+	destroy        bool
+	output         string
+	inline         bool
+	newRunner      func(o *deployOptions) deploy.Runner
+}
+
+func newDeployCommand() *cobra.Command {
+	opts := &deployOptions{newRunner: func(o *deployOptions) deploy.Runner {
+		runner := &deploy.AutoRunner{WorkDir: o.dir, Parallel: o.pulumiParallel}
+		if o.inline {
+			runner.Program, runner.Project = stacks.Program, stacks.Namespace
+		}
+		return runner
+	}}
+	cmd := &cobra.Command{
+		Use:   "deploy STACK...",
+		Short: "Deploy several org stacks: environments in order, the shards of each in parallel",
+		Long: `Runs pulumi up (or --preview, or --destroy) on every org stack named, through
+Pulumi's Automation API and the pulumi CLI on PATH, with this shell's
+environment: PULUMI_BACKEND_URL, the secrets passphrase, credentials.
+
+Each stack's environment is its atlas-multiorg:environment, or else its name.
+The environments run in promotion order, dev, then staging, then prod
+(destroy reverses it), and the stacks of one environment, its shards, run in
+parallel, --parallel at a time. When a stack fails, the rest of its
+environment goes on, since shards are independent, and every later
+environment is skipped. Ctrl-C interrupts the running stacks the way it
+interrupts pulumi up, and starts nothing more.
+
+The org stack's program runs inside this command, through the Automation
+API's inline programs: the program this command was built with (make builds
+both from the same source), with no go build, language host or program
+process per stack. --inline=false runs the project's own runtime instead.
+
+Progress lines are prefixed with their stack: each start and end, every
+--every finished resources, and every warning and error. No output value is
+printed: the summary counts a stack's outputs and its secret outputs.
+
+Exit codes: 0 every stack succeeded, 1 a stack failed or was skipped,
+2 bad flags or a stack that cannot be planned (all reported before any runs).`,
+		Example: `  atlas-multiorg deploy prod-eu prod-us prod-apac            # three shards at once
+  atlas-multiorg deploy --parallel 2 dev staging prod-eu prod-us
+  atlas-multiorg deploy --preview dev staging prod-eu
+  atlas-multiorg deploy --destroy dev-0 dev-1 dev-2 dev-3`,
+		Args: cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, stacks []string) error {
+			ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+			defer stop()
+			return opts.run(ctx, stacks, cmd.OutOrStdout(), cmd.ErrOrStderr())
+		},
+	}
+	cmd.Flags().StringVarP(&opts.dir, "dir", "C", ".", "the org stack's project folder (where its Pulumi.yaml is)")
+	cmd.Flags().IntVarP(&opts.parallel, "parallel", "j", 4, "stacks of one environment that run at once")
+	cmd.Flags().IntVar(&opts.pulumiParallel, "pulumi-parallel", 0, "each stack's pulumi --parallel (0: Pulumi's default)")
+	cmd.Flags().IntVar(&opts.every, "every", 50, "a progress line every this many finished resources of a stack")
+	cmd.Flags().BoolVar(&opts.inline, "inline", true,
+		"run the org stack's program inside this command (the one it was built with), not through the project's Go runtime")
+	cmd.Flags().BoolVar(&opts.preview, "preview", false, "preview each stack instead of updating it")
+	cmd.Flags().BoolVar(&opts.destroy, "destroy", false, "destroy each stack, prod first")
+	cmd.Flags().StringVarP(&opts.output, "output", "o", "text", "summary format: text or json")
+	cmd.MarkFlagsMutuallyExclusive("preview", "destroy")
+	return cmd
+}
+
+func (o *deployOptions) run(ctx context.Context, stacks []string, stdout, stderr io.Writer) error {
+	if o.output != "text" && o.output != "json" {
+		return usageError("--output %q: use text or json", o.output)
+	}
+	if o.parallel < 1 || o.every < 1 || o.pulumiParallel < 0 {
+		return usageError("--parallel and --every must be at least 1, --pulumi-parallel at least 0")
+	}
+	op := deploy.Up
+	switch {
+	case o.preview:
+		op = deploy.Preview
+	case o.destroy:
+		op = deploy.Destroy
+	}
+	runner := o.newRunner(o)
+	stages, err := deploy.Plan(ctx, runner, op, stacks)
+	if err != nil {
+		return usageError("cannot plan the deployment, nothing ran:\n%w", err)
+	}
+	start := time.Now()
+	results := deploy.Run(ctx, runner, stages, deploy.Options{
+		Operation: op, Parallel: o.parallel, Every: o.every,
+		Progress: func(line string) { _, _ = fmt.Fprintln(stderr, line) },
+	})
+	if o.output == "json" {
+		err = writeDeployJSON(stdout, results)
+	} else {
+		err = writeDeployTable(stdout, op, results, time.Since(start))
+	}
+	if err != nil {
+		return err
+	}
+	for _, r := range results {
+		if r.Status != deploy.Succeeded {
+			return &exitError{code: ExitFindings, err: fmt.Errorf("%s: not every stack succeeded", op)}
+		}
+	}
+	return nil
+}
+
+func writeDeployTable(w io.Writer, op deploy.Operation, results []deploy.Result, wall time.Duration) error {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	_, _ = fmt.Fprintln(tw, "STACK\tENVIRONMENT\tRESULT\tTIME\tCHANGES\tOUTPUTS")
+	count := map[deploy.Status]int{}
+	for _, r := range results {
+		count[r.Status]++
+		changes, outputs := deploy.ChangeSummary(r.Outcome.Changes), fmt.Sprintf("%d (%d secret)", r.Outcome.Outputs, r.Outcome.SecretOutputs)
+		if r.Status != deploy.Succeeded {
+			changes = r.Reason
+		}
+		if r.Status != deploy.Succeeded || op != deploy.Up {
+			outputs = "-" // only an update reads the outputs
+		}
+		_, _ = fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", r.Stack, r.Environment, r.Status, r.Duration, changes, outputs)
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	_, err := fmt.Fprintf(w, "%d succeeded, %d failed, %d skipped in %s\n",
+		count[deploy.Succeeded], count[deploy.Failed], count[deploy.Skipped], wall.Round(10*time.Millisecond))
+	return err
+}
+
+// deployJSON is one stack of deploy -o json.
+type deployJSON struct {
+	Stack         string         `json:"stack"`
+	Environment   string         `json:"environment"`
+	Status        deploy.Status  `json:"status"`
+	Reason        string         `json:"reason,omitempty"`
+	Seconds       float64        `json:"seconds"`
+	Changes       map[string]int `json:"changes,omitempty"`
+	Outputs       int            `json:"outputs"`
+	SecretOutputs int            `json:"secretOutputs"`
+}
+
+func writeDeployJSON(w io.Writer, results []deploy.Result) error {
+	rows := make([]deployJSON, 0, len(results))
+	for _, r := range results {
+		rows = append(rows, deployJSON{
+			Stack: r.Stack, Environment: r.Environment, Status: r.Status, Reason: r.Reason,
+			Seconds: r.Duration.Seconds(), Changes: r.Outcome.Changes,
+			Outputs: r.Outcome.Outputs, SecretOutputs: r.Outcome.SecretOutputs,
+		})
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(rows)
+}

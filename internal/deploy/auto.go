@@ -1,0 +1,250 @@
+package deploy
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"maps"
+	"regexp"
+	"strings"
+	"sync"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/auto"
+	"github.com/pulumi/pulumi/sdk/v3/go/auto/events"
+	"github.com/pulumi/pulumi/sdk/v3/go/auto/optdestroy"
+	"github.com/pulumi/pulumi/sdk/v3/go/auto/optpreview"
+	"github.com/pulumi/pulumi/sdk/v3/go/auto/optup"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource/config"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// environmentKey is the org stack's config key of its environment profile.
+var environmentKey = config.MustMakeKey("atlas-multiorg", "environment")
+
+// AutoRunner runs stacks with Pulumi's Automation API: the pulumi CLI on
+// PATH, on the project in WorkDir, with the environment of this process
+// (PULUMI_BACKEND_URL, the secrets passphrase, provider credentials).
+type AutoRunner struct {
+	// WorkDir is the org stack's project folder (where Pulumi.yaml is).
+	WorkDir string
+	// Parallel is Pulumi's own --parallel for each stack (0: Pulumi's default).
+	Parallel int
+	// Program, when set, is run inline: inside this process, through the
+	// Automation API's own language server, instead of through the
+	// project's runtime. It saves each stack the Go language host, its go
+	// build check (about 1.3 CPU-seconds) and the program's process.
+	Program pulumi.RunFunc
+	// Project is the project name Program belongs to; an inline run on
+	// another project is refused.
+	Project string
+
+	mu        sync.Mutex
+	workspace auto.Workspace
+	existing  map[string]bool // the backend's stacks of the project
+	stacks    map[string]auto.Stack
+}
+
+// listed reports whether pulumi stack ls listed the stack: by its name, or
+// by a fully qualified name (org/project/stack) on either side, as backends
+// differ in which they print.
+func listed(existing map[string]bool, stack string) bool {
+	if existing[stack] {
+		return true
+	}
+	for name := range existing {
+		if strings.HasSuffix(name, "/"+stack) || strings.HasSuffix(stack, "/"+name) {
+			return true
+		}
+	}
+	return false
+}
+
+// open opens the workspace and lists the project's stacks, once; call it
+// with r.mu held.
+func (r *AutoRunner) open(ctx context.Context) error {
+	if r.workspace != nil {
+		return nil
+	}
+	ws, err := r.openWorkspace(ctx)
+	if err != nil {
+		return err
+	}
+	list, err := ws.ListStacks(ctx)
+	if err != nil {
+		return fmt.Errorf("cannot list the stacks of the project in %s: %s", r.WorkDir, firstLine(autoMessage(err)))
+	}
+	r.existing = map[string]bool{}
+	for _, s := range list {
+		r.existing[s.Name] = true
+	}
+	r.workspace, r.stacks = ws, map[string]auto.Stack{}
+	return nil
+}
+
+// stack selects a stack once, right before its run. Selecting writes the
+// workspace's current stack, so selections take turns (under r.mu) while
+// the runs, which name their stack, go on at once.
+func (r *AutoRunner) stack(ctx context.Context, name string) (auto.Stack, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if s, ok := r.stacks[name]; ok {
+		return s, nil
+	}
+	if err := r.open(ctx); err != nil {
+		return auto.Stack{}, err
+	}
+	s, err := auto.SelectStack(ctx, name, r.workspace)
+	if err != nil {
+		return auto.Stack{}, fmt.Errorf("cannot select it in %s (create it first with pulumi stack init %s): %s",
+			r.WorkDir, name, firstLine(autoMessage(err)))
+	}
+	r.stacks[name] = s
+	return s, nil
+}
+
+// openWorkspace opens the project in WorkDir: its Pulumi.yaml and stack
+// files are read where they are, never rewritten.
+func (r *AutoRunner) openWorkspace(ctx context.Context) (auto.Workspace, error) {
+	opts := []auto.LocalWorkspaceOption{auto.WorkDir(r.WorkDir)}
+	if r.Program != nil {
+		opts = append(opts, auto.Program(r.Program))
+	}
+	ws, err := auto.NewLocalWorkspace(ctx, opts...)
+	if err != nil {
+		return nil, fmt.Errorf("cannot open the project in %s: %s", r.WorkDir, firstLine(autoMessage(err)))
+	}
+	if r.Program != nil {
+		project, err := ws.ProjectSettings(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("cannot read %s/Pulumi.yaml: %w", r.WorkDir, err)
+		}
+		if string(project.Name) != r.Project {
+			return nil, fmt.Errorf("the project in %s is %q, not %q, whose program this command runs inline; run its own program with --inline=false",
+				r.WorkDir, project.Name, r.Project)
+		}
+	}
+	return ws, nil
+}
+
+// Environment reads atlas-multiorg:environment from the stack's settings
+// file without decrypting anything, and defaults to the stack's name as the
+// org stack does. A stack that does not exist is an error.
+func (r *AutoRunner) Environment(ctx context.Context, stack string) (string, error) {
+	r.mu.Lock()
+	err := r.open(ctx)
+	ws, exists := r.workspace, listed(r.existing, stack)
+	r.mu.Unlock()
+	switch {
+	case err != nil:
+		return "", err
+	case !exists:
+		return "", fmt.Errorf("no such stack in the backend of %s (create it first with pulumi stack init %s)", r.WorkDir, stack)
+	}
+	settings, err := ws.StackSettings(ctx, stack)
+	if err != nil {
+		return "", fmt.Errorf("cannot read its settings: %w", err)
+	}
+	if v, ok := settings.Config[environmentKey]; ok && !v.Secure() {
+		env, err := v.Value(config.NopDecrypter)
+		if err != nil {
+			return "", fmt.Errorf("cannot read atlas-multiorg:environment: %w", err)
+		}
+		return env, nil
+	}
+	return stack, nil
+}
+
+// Run runs op on the stack. Only the counts of the stack's outputs are
+// kept: ShowSecrets(false) keeps the history the Automation API reads after
+// an update encrypted, and no output value leaves this function.
+func (r *AutoRunner) Run(ctx context.Context, op Operation, stack string, progress func(Event)) (Outcome, error) {
+	s, err := r.stack(ctx, stack)
+	if err != nil {
+		return Outcome{}, err
+	}
+	stream := make(chan events.EngineEvent)
+	drained := make(chan struct{})
+	go func() {
+		defer close(drained)
+		for e := range stream {
+			if ev, ok := toEvent(e); ok {
+				progress(ev)
+			}
+		}
+	}()
+
+	var outcome Outcome
+	switch op {
+	case Up:
+		var res auto.UpResult
+		res, err = s.Up(ctx, optup.EventStreams(stream), optup.Parallel(r.Parallel), optup.Color("never"),
+			optup.SuppressOutputs(), optup.ShowSecrets(false))
+		outcome.Changes = changesOf(res.Summary)
+		for _, out := range res.Outputs {
+			outcome.Outputs++
+			if out.Secret {
+				outcome.SecretOutputs++
+			}
+		}
+	case Preview:
+		var res auto.PreviewResult
+		res, err = s.Preview(ctx, optpreview.EventStreams(stream), optpreview.Parallel(r.Parallel), optpreview.Color("never"),
+			optpreview.SuppressOutputs())
+		outcome.Changes = map[string]int{}
+		for op, n := range res.ChangeSummary {
+			outcome.Changes[string(op)] = n
+		}
+	case Destroy:
+		var res auto.DestroyResult
+		res, err = s.Destroy(ctx, optdestroy.EventStreams(stream), optdestroy.Parallel(r.Parallel), optdestroy.Color("never"),
+			optdestroy.SuppressOutputs(), optdestroy.ShowSecrets(false))
+		outcome.Changes = changesOf(res.Summary)
+	default:
+		close(stream)
+		err = fmt.Errorf("unknown operation %q", op)
+	}
+	<-drained
+	if err != nil {
+		return outcome, errors.New(autoMessage(err))
+	}
+	return outcome, nil
+}
+
+// changesOf is an update's resource counts by operation.
+func changesOf(summary auto.UpdateSummary) map[string]int {
+	if summary.ResourceChanges == nil {
+		return nil
+	}
+	return maps.Clone(*summary.ResourceChanges)
+}
+
+// toEvent keeps what progress needs of an engine event: finished resource
+// operations (not the stack itself) and warnings and errors.
+func toEvent(e events.EngineEvent) (Event, bool) {
+	switch {
+	case e.ResOutputsEvent != nil && e.ResOutputsEvent.Metadata.Type != "pulumi:pulumi:Stack":
+		return Event{Done: true, Op: string(e.ResOutputsEvent.Metadata.Op), URN: e.ResOutputsEvent.Metadata.URN}, true
+	case e.DiagnosticEvent != nil && (e.DiagnosticEvent.Severity == "warning" || e.DiagnosticEvent.Severity == "error"):
+		return Event{Severity: e.DiagnosticEvent.Severity, Message: stripColor(e.DiagnosticEvent.Message)}, true
+	}
+	return Event{}, false
+}
+
+// colorTag is the engine's color markup, <{%reset%}>, left in diagnostic
+// messages even with --color never.
+var colorTag = regexp.MustCompile(`<\{%[^%]*%\}>`)
+
+func stripColor(s string) string { return colorTag.ReplaceAllString(s, "") }
+
+// autoMessage is an Automation API error without the whole stdout it
+// carries: the engine's own error lines when it has them.
+func autoMessage(err error) string {
+	msg := err.Error()
+	if m := engineError.FindStringSubmatch(msg); m != nil {
+		return m[1]
+	}
+	return msg
+}
+
+// engineError is the line the CLI prints when an update fails.
+var engineError = regexp.MustCompile(`(?m)^error: (.+)$`)

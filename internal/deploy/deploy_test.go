@@ -1,0 +1,225 @@
+package deploy
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// fakeRunner is a Runner whose stacks have fixed environments and outcomes.
+type fakeRunner struct {
+	envs   map[string]string
+	fail   map[string]string // stack -> the error diagnostic it reports
+	gate   chan struct{}     // when set, every run waits for it to close
+	events int               // finished resource operations each run reports
+
+	running, peak atomic.Int32
+	mu            sync.Mutex
+	ran           []string
+}
+
+func (f *fakeRunner) Environment(_ context.Context, stack string) (string, error) {
+	env, ok := f.envs[stack]
+	if !ok {
+		return "", errors.New("no such stack")
+	}
+	return env, nil
+}
+
+func (f *fakeRunner) Run(ctx context.Context, _ Operation, stack string, progress func(Event)) (Outcome, error) {
+	f.mu.Lock()
+	f.ran = append(f.ran, stack)
+	f.mu.Unlock()
+	n := f.running.Add(1)
+	defer f.running.Add(-1)
+	for p := f.peak.Load(); n > p && !f.peak.CompareAndSwap(p, n); p = f.peak.Load() {
+	}
+	if f.gate != nil {
+		select {
+		case <-f.gate:
+		case <-ctx.Done():
+			return Outcome{}, ctx.Err()
+		}
+	}
+	for i := range f.events {
+		progress(Event{Done: true, Op: "create", URN: fmt.Sprintf("urn:%d", i)})
+	}
+	if msg, ok := f.fail[stack]; ok {
+		progress(Event{Severity: "error", Message: msg + "\n  more detail"})
+		return Outcome{}, errors.New("update failed")
+	}
+	return Outcome{Changes: map[string]int{"create": f.events}, Outputs: 3, SecretOutputs: 1}, nil
+}
+
+func (f *fakeRunner) order() []string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]string(nil), f.ran...)
+}
+
+func TestPlanOrdersEnvironmentsByPromotion(t *testing.T) {
+	runner := &fakeRunner{envs: map[string]string{"prod-eu": "prod", "dev": "dev", "staging": "staging", "prod-us": "prod", "dev-b": "dev"}}
+	stacks := []string{"prod-eu", "staging", "dev", "prod-us", "dev-b"}
+	tests := []struct {
+		op   Operation
+		want []Stage
+	}{
+		{Up, []Stage{{"dev", []string{"dev", "dev-b"}}, {"staging", []string{"staging"}}, {"prod", []string{"prod-eu", "prod-us"}}}},
+		{Preview, []Stage{{"dev", []string{"dev", "dev-b"}}, {"staging", []string{"staging"}}, {"prod", []string{"prod-eu", "prod-us"}}}},
+		{Destroy, []Stage{{"prod", []string{"prod-eu", "prod-us"}}, {"staging", []string{"staging"}}, {"dev", []string{"dev", "dev-b"}}}},
+	}
+	for _, tt := range tests {
+		t.Run(string(tt.op), func(t *testing.T) {
+			stages, err := Plan(t.Context(), runner, tt.op, stacks)
+			require.NoError(t, err)
+			assert.Equal(t, tt.want, stages)
+		})
+	}
+}
+
+func TestPlanReportsEveryBadStackAtOnce(t *testing.T) {
+	runner := &fakeRunner{envs: map[string]string{"dev": "dev", "prod-eu": "production"}}
+	_, err := Plan(t.Context(), runner, Up, []string{"dev", "dev", "prod-eu", "typo"})
+	require.Error(t, err)
+	lines := strings.Split(err.Error(), "\n")
+	require.Len(t, lines, 3, err.Error())
+	assert.Contains(t, lines[0], `stack "dev": listed twice`)
+	assert.Contains(t, lines[1], `stack "prod-eu": environment "production" is not one of dev, staging, prod`)
+	assert.Contains(t, lines[1], "pulumi config set --stack prod-eu atlas-multiorg:environment")
+	assert.Contains(t, lines[2], `stack "typo": no such stack`)
+
+	_, err = Plan(t.Context(), runner, Up, nil)
+	assert.ErrorContains(t, err, "no stacks given")
+}
+
+func TestRunShardsOfOneEnvironmentInParallelUpToTheLimit(t *testing.T) {
+	runner := &fakeRunner{envs: map[string]string{}, gate: make(chan struct{})}
+	var shards []string
+	for i := range 5 {
+		shard := fmt.Sprintf("dev-%d", i)
+		runner.envs[shard] = "dev"
+		shards = append(shards, shard)
+	}
+	done := make(chan []Result)
+	go func() {
+		done <- Run(t.Context(), runner, []Stage{{"dev", shards}}, Options{Operation: Up, Parallel: 3})
+	}()
+	require.Eventually(t, func() bool { return runner.running.Load() == 3 }, 5*time.Second, time.Millisecond)
+	time.Sleep(20 * time.Millisecond) // a fourth would have started by now
+	assert.EqualValues(t, 3, runner.running.Load(), "no more than --parallel stacks at once")
+	close(runner.gate)
+	results := <-done
+	assert.EqualValues(t, 3, runner.peak.Load())
+	require.Len(t, results, 5)
+	for i, r := range results {
+		assert.Equal(t, shards[i], r.Stack, "the summary keeps the order stacks were given in")
+		assert.Equal(t, Succeeded, r.Status)
+	}
+}
+
+func TestAFailureStopsLaterEnvironmentsButNotItsOwnShards(t *testing.T) {
+	runner := &fakeRunner{
+		envs: map[string]string{"dev-a": "dev", "dev-b": "dev", "dev-c": "dev", "staging": "staging", "prod": "prod"},
+		fail: map[string]string{"dev-b": "multiorg: orgs.x.name: must be unique"},
+	}
+	stages, err := Plan(t.Context(), runner, Up, []string{"prod", "staging", "dev-a", "dev-b", "dev-c"})
+	require.NoError(t, err)
+	var lines []string
+	results := Run(t.Context(), runner, stages, Options{Operation: Up, Parallel: 1, Progress: func(l string) { lines = append(lines, l) }})
+
+	assert.Equal(t, []string{"dev-a", "dev-b", "dev-c"}, runner.order(), "dev-c runs although dev-b failed; staging and prod do not")
+	status := map[string]Result{}
+	for _, r := range results {
+		status[r.Stack] = r
+	}
+	assert.Equal(t, Succeeded, status["dev-a"].Status)
+	assert.Equal(t, Failed, status["dev-b"].Status)
+	assert.Equal(t, "multiorg: orgs.x.name: must be unique", status["dev-b"].Reason, "the first error diagnostic, not the CLI's exit message")
+	assert.Equal(t, Succeeded, status["dev-c"].Status)
+	for _, later := range []string{"staging", "prod"} {
+		assert.Equal(t, Skipped, status[later].Status, later)
+		assert.Equal(t, "not run: dev-b failed first", status[later].Reason, later)
+	}
+	assert.Contains(t, lines, "[dev-b] error: multiorg: orgs.x.name: must be unique\n  more detail")
+	assert.Contains(t, lines, "[dev-b] up failed after 0s: multiorg: orgs.x.name: must be unique")
+}
+
+func TestProgressLinesEveryNResources(t *testing.T) {
+	runner := &fakeRunner{envs: map[string]string{"dev": "dev"}, events: 7}
+	var lines []string
+	results := Run(t.Context(), runner, []Stage{{"dev", []string{"dev"}}},
+		Options{Operation: Up, Parallel: 1, Every: 3, Progress: func(l string) { lines = append(lines, l) }})
+	require.Len(t, results, 1)
+	assert.Equal(t, []string{
+		"[dev] up started (dev)",
+		"[dev] 3 resources done",
+		"[dev] 6 resources done",
+		"[dev] up succeeded in 0s: 7 created",
+	}, lines)
+	assert.Equal(t, Outcome{Changes: map[string]int{"create": 7}, Outputs: 3, SecretOutputs: 1}, results[0].Outcome)
+}
+
+func TestAnInterruptedDeploymentStartsNothingMore(t *testing.T) {
+	runner := &fakeRunner{envs: map[string]string{"dev-a": "dev", "dev-b": "dev", "prod": "prod"}, gate: make(chan struct{})}
+	ctx, cancel := context.WithCancel(t.Context())
+	done := make(chan []Result)
+	go func() {
+		done <- Run(ctx, runner, []Stage{{"dev", []string{"dev-a", "dev-b"}}, {"prod", []string{"prod"}}}, Options{Operation: Up, Parallel: 1})
+	}()
+	require.Eventually(t, func() bool { return runner.running.Load() == 1 }, 5*time.Second, time.Millisecond)
+	cancel()
+	results := <-done
+	require.Len(t, results, 3)
+	assert.Equal(t, Failed, results[0].Status, "the running stack is interrupted")
+	assert.Equal(t, Skipped, results[1].Status)
+	assert.Equal(t, "not run: interrupted", results[1].Reason)
+	assert.Equal(t, Skipped, results[2].Status)
+	assert.Equal(t, []string{"dev-a"}, runner.order())
+}
+
+func TestChangeSummary(t *testing.T) {
+	tests := []struct {
+		changes map[string]int
+		want    string
+	}{
+		{nil, "no changes"},
+		{map[string]int{"same": 4}, "4 unchanged"},
+		{map[string]int{"same": 1, "create": 2, "delete": 1, "read": 3}, "2 created, 1 deleted, 1 unchanged, 3 read"},
+	}
+	for _, tt := range tests {
+		assert.Equal(t, tt.want, ChangeSummary(tt.changes))
+	}
+}
+
+func TestReasonOfAnErrorDiagnostic(t *testing.T) {
+	tests := map[string]struct{ message, want string }{
+		"the program's validation": {"an unhandled error occurred: program failed: \n1 error occurred:\n\t* invalid configuration (1 problem):\n  - orgs.x.name: \"has space\" has characters Atlas refuses",
+			`orgs.x.name: "has space" has characters Atlas refuses`},
+		"the provider's one line": {"[ERROR] Post \"https://cloud.mongodb.com/api/oauth/token\": no such host: Error initializing provider",
+			"[ERROR] Post \"https://cloud.mongodb.com/api/oauth/token\": no such host: Error initializing provider"},
+		"only lead-ins": {"update failed:\n", "update failed:"},
+	}
+	for name, tt := range tests {
+		t.Run(name, func(t *testing.T) {
+			assert.Equal(t, tt.want, reasonOf(tt.message))
+		})
+	}
+}
+
+func TestListedStacks(t *testing.T) {
+	existing := map[string]bool{"dev-0": true, "acme/atlas-multiorg/prod-eu": true}
+	for stack, want := range map[string]bool{
+		"dev-0": true, "acme/atlas-multiorg/dev-0": true, "prod-eu": true, "acme/atlas-multiorg/prod-eu": true,
+		"dev": false, "v-0": false, "prod": false,
+	} {
+		assert.Equal(t, want, listed(existing, stack), stack)
+	}
+}
