@@ -48,7 +48,7 @@ FUZZ_TARGETS     := \
 	FuzzParseStackOutputOrgs:./internal/cli \
 	FuzzResponses:./internal/atlasapi
 
-.PHONY: all build sdk example-yaml example-typescript example-down up down local-api up-atlas up-projects preview test unit race e2e lint fuzz vuln vet fmt-check bench clean
+.PHONY: all build sdk example-yaml example-typescript example-down up down local-api up-atlas up-projects preview test unit race e2e bench-e2e lint fuzz vuln vet fmt-check bench clean
 
 all: test
 
@@ -209,6 +209,19 @@ test: fmt-check vet lint race fuzz e2e
 # plugin against atlas-local, in a scratch copy (tests/e2e).
 e2e:
 	$(GO) test -tags e2e -count=1 -v -timeout 30m ./tests/e2e/
+
+# The scale benchmark with the real tools (tests/e2e/scale_test.go): BENCH_ORGS
+# organizations created and destroyed by one org stack, by BENCH_SHARDS shards
+# through atlas-multiorg deploy, and by Terraform with the same provider, on
+# one atlas-local that delays every answer by BENCH_LATENCY. It prints the
+# table and writes it to bench-e2e.md.
+BENCH_ORGS    ?= 50,500
+BENCH_SHARDS  ?= 5
+BENCH_LATENCY ?= 100ms
+bench-e2e:
+	BENCH_E2E_ORGS=$(BENCH_ORGS) BENCH_E2E_SHARDS=$(BENCH_SHARDS) BENCH_E2E_LATENCY=$(BENCH_LATENCY) \
+	BENCH_E2E_REPORT=$(CURDIR)/bench-e2e.md \
+	  $(GO) test -tags e2e -count=1 -v -timeout 3h -run '^TestScaleBenchmark$$' ./tests/e2e/
 
 # The tests alone, without the race detector's slower build.
 unit:

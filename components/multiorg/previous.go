@@ -3,6 +3,7 @@ package multiorg
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -40,9 +41,7 @@ func ReadPrevious(ctx *pulumi.Context, name string) (*Previous, error) {
 	// The result holds secrets (the last credentials, the organizations'
 	// keys): the credentials are wrapped as a secret again below, and nothing
 	// else secret is kept.
-	if _, err := ctx.InvokePackageRaw(ReadStackResourceOutputs, struct {
-		StackName string `pulumi:"stackName"`
-	}{self}, &read, ""); err != nil {
+	if err := readOwnState(ctx, self, &read); err != nil {
 		return nil, fmt.Errorf("reading the state of %s: %w", self, err)
 	}
 	previous := &Previous{Orgs: map[string]PreviousOrg{}, Managed: map[string]string{}}
@@ -108,4 +107,26 @@ func legacyOutputs(exports map[string]any) map[string]any {
 		"credentialTypes": types, "secretExpiresAt": expiries, "accessListEntries": entries,
 		"credentials": exports["credentials"],
 	}
+}
+
+// stateReadAttempts bounds readOwnState's retries of a torn checkpoint.
+const stateReadAttempts = 5
+
+// readOwnState invokes readStackResourceOutputs on the running stack. With
+// the file backend, the engine can read the stack's checkpoint while its own
+// snapshot writer is rewriting it, and fails with "failed to load
+// checkpoint: EOF" (seen with the real CLI v3.259.0, ten stacks updating at
+// once on two cores). That read is retried; any other error is not.
+func readOwnState(ctx *pulumi.Context, stack string, into any) error {
+	var err error
+	for attempt := 1; attempt <= stateReadAttempts; attempt++ {
+		_, err = ctx.InvokePackageRaw(ReadStackResourceOutputs, struct {
+			StackName string `pulumi:"stackName"`
+		}{stack}, into, "")
+		if err == nil || !strings.Contains(err.Error(), "failed to load checkpoint") {
+			return err
+		}
+		time.Sleep(time.Duration(attempt) * 200 * time.Millisecond)
+	}
+	return err
 }

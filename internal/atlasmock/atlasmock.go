@@ -52,6 +52,9 @@ type Monitor struct {
 	// APIKeys are the public keys of each organization's API keys, by org
 	// ID, that getApiKeys lists (after a key of another organization's).
 	APIKeys map[string][]string
+	// StateReadErrors fail the first readStackResourceOutputs invokes, one
+	// each, as the real engine can fail them.
+	StateReadErrors []error
 
 	mu    sync.Mutex
 	regs  []pulumi.MockResourceArgs
@@ -81,7 +84,14 @@ func (m *Monitor) ByType(token string) map[string]pulumi.MockResourceArgs {
 func (m *Monitor) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) {
 	m.mu.Lock()
 	m.calls = append(m.calls, args)
+	var injected error
+	if args.Token == "pulumi:pulumi:readStackResourceOutputs" && len(m.StateReadErrors) > 0 {
+		injected, m.StateReadErrors = m.StateReadErrors[0], m.StateReadErrors[1:]
+	}
 	m.mu.Unlock()
+	if injected != nil {
+		return nil, injected
+	}
 	if args.Token == "pulumi:pulumi:readStackResourceOutputs" {
 		return m.stackResources(args.Args["stackName"].StringValue())
 	}

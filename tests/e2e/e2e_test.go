@@ -285,6 +285,10 @@ func TestReadmeWorkflows(t *testing.T) {
 		})
 	}
 
+	t.Run("deploy: shards in parallel, environments in order, a failure stops what follows, no secret printed", func(t *testing.T) {
+		w.with(t).deployWorkflow(t, localSeed(seed))
+	})
+
 	t.Run("make down leaves nothing behind", func(t *testing.T) {
 		w := w.with(t)
 		w.run("", "make", "down")
@@ -562,13 +566,21 @@ func (w *workspace) readJSON(path string, v any) {
 	require.NoError(w.t, json.Unmarshal([]byte(w.read(path)), v))
 }
 
-// atlasOrgs are the names of the organizations atlas-local holds, sorted.
+// atlasOrgs are the names of the organizations make up's atlas-local
+// holds, sorted.
 func (w *workspace) atlasOrgs() []string {
+	w.t.Helper()
+	return w.atlasOrgsIn(filepath.Join(w.repo, ".atlas-local"))
+}
+
+// atlasOrgsIn are the names of the organizations the atlas-local with this
+// data folder holds, sorted.
+func (w *workspace) atlasOrgsIn(dataDir string) []string {
 	w.t.Helper()
 	var state struct {
 		Orgs map[string]struct{ Name string } `json:"orgs"`
 	}
-	w.readJSON(filepath.Join(w.repo, ".atlas-local", "state.json"), &state)
+	w.readJSON(filepath.Join(dataDir, "state.json"), &state)
 	names := []string{}
 	for _, o := range state.Orgs {
 		names = append(names, o.Name)

@@ -1,0 +1,180 @@
+//go:build e2e
+
+package e2e
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+)
+
+// TestScaleBenchmark is make bench-e2e: N organizations created and
+// destroyed by one org stack, by K shards through atlas-multiorg deploy, and
+// by Terraform with the same provider (terraform-provider-mongodbatlas
+// 2.16.0, which pulumi-resource-mongodbatlas 4.14.0 wraps), one after the
+// other against one atlas-local that delays every answer. It is a
+// measurement, not a check: it runs only when BENCH_E2E_ORGS is set, and
+// fails only when a run fails or leaves an organization behind.
+//
+//	BENCH_E2E_ORGS     organization counts, comma-separated (50,500)
+//	BENCH_E2E_SHARDS   shards for the sharded runs (5)
+//	BENCH_E2E_LATENCY  atlas-local --latency (100ms)
+func TestScaleBenchmark(t *testing.T) {
+	counts := os.Getenv("BENCH_E2E_ORGS")
+	if counts == "" {
+		t.Skip("a benchmark: make bench-e2e runs it (BENCH_E2E_ORGS=50,500)")
+	}
+	for _, tool := range []string{"pulumi", "pulumi-language-go", "pulumi-resource-mongodbatlas", "terraform"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			t.Skipf("%s is not on PATH (eval \"$(../shared/tools/activate)\" puts the real tools there)", tool)
+		}
+	}
+	tfPlugins := os.Getenv("REAL_TOOLS_TF_PLUGIN_DIR")
+	if tfPlugins == "" {
+		t.Skip("REAL_TOOLS_TF_PLUGIN_DIR is not set (../shared/tools/activate sets it to the Terraform provider's plugin folder)")
+	}
+	shards, err := strconv.Atoi(envOr("BENCH_E2E_SHARDS", "5"))
+	require.NoError(t, err, "BENCH_E2E_SHARDS")
+	latency := envOr("BENCH_E2E_LATENCY", "100ms")
+
+	w := newWorkspace(t)
+	w.run("", "make", "build")
+	require.NoError(t, os.MkdirAll(filepath.Join(w.repo, ".pulumi"), 0o750)) // the file backend, as make up makes it
+	var report strings.Builder
+	fmt.Fprintf(&report, "\n%d shards, atlas-local --latency %s, %s\n\n", shards, latency, time.Now().UTC().Format(time.RFC3339))
+	fmt.Fprintln(&report, "| orgs | operation | one Pulumi stack | shards (deploy) | Terraform | one stack / Terraform | shards / Terraform |")
+	fmt.Fprintln(&report, "|---|---|---|---|---|---|---|")
+	for _, field := range strings.Split(counts, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(field))
+		require.NoError(t, err, "BENCH_E2E_ORGS")
+		rows := w.scaleRound(t, n, shards, latency, tfPlugins)
+		for _, op := range []string{"create", "destroy"} {
+			one, sharded, tf := rows["one-"+op], rows["shards-"+op], rows["tf-"+op]
+			fmt.Fprintf(&report, "| %d | %s | %.2f s | %.2f s | %.2f s | %.2f× | %.2f× |\n", n, op,
+				one.Seconds(), sharded.Seconds(), tf.Seconds(), one.Seconds()/tf.Seconds(), sharded.Seconds()/tf.Seconds())
+		}
+	}
+	t.Log(report.String())
+	if out := os.Getenv("BENCH_E2E_REPORT"); out != "" {
+		require.NoError(t, os.WriteFile(out, []byte(report.String()), 0o600)) //nolint:gosec // G703: the path make bench-e2e gives
+	}
+}
+
+// scaleRound measures one organization count against a fresh atlas-local.
+func (w *workspace) scaleRound(t *testing.T, n, shards int, latency, tfPlugins string) map[string]time.Duration {
+	dir := filepath.Join(t.TempDir(), "atlas-local")
+	baseURL := w.startLocalAPI(t, dir, "--latency", latency)
+	var seed localSeed
+	w.readJSON(filepath.Join(dir, "credentials.json"), &seed)
+	env := w.shardEnv(seed, baseURL)
+	timed := map[string]time.Duration{}
+	measure := func(name string, args ...string) {
+		start := time.Now()
+		out, code := w.command(env, "", args[0], args[1:]...)
+		timed[name] = time.Since(start)
+		require.Equal(t, 0, code, "%s: %s", name, tail(out))
+		t.Logf("%d orgs, %s: %.2f s", n, name, timed[name].Seconds())
+	}
+	orgsIn := func(prefix string, from, to int) map[string]string {
+		orgs := map[string]string{}
+		for i := from; i < to; i++ {
+			orgs[fmt.Sprintf("org-%04d", i)] = fmt.Sprintf("%s-%04d", prefix, i)
+		}
+		return orgs
+	}
+	remaining := func() int { return len(w.atlasOrgsIn(dir)) - 1 } // the paying org stays
+
+	one := fmt.Sprintf("one-%d", n)
+	w.writeShard(shard{one, "dev", orgsIn("one", 0, n)}, seed, baseURL)
+	measure("one-create", "pulumi", "up", "--yes", "--skip-preview", "--stack", one, "--non-interactive")
+	require.Equal(t, n, remaining())
+	measure("one-destroy", "pulumi", "destroy", "--yes", "--skip-preview", "--stack", one, "--non-interactive")
+	require.Zero(t, remaining())
+
+	names := make([]string, shards)
+	for i := range shards {
+		names[i] = fmt.Sprintf("shard-%d-%d", n, i)
+		w.writeShard(shard{names[i], "dev", orgsIn("shard", i*n/shards, (i+1)*n/shards)}, seed, baseURL)
+	}
+	deploy := append([]string{"bin/atlas-multiorg", "deploy", "--parallel", strconv.Itoa(shards)}, names...)
+	measure("shards-create", deploy...)
+	require.Equal(t, n, remaining())
+	measure("shards-destroy", append(deploy, "--destroy")...)
+	require.Zero(t, remaining())
+
+	tf := filepath.Join(t.TempDir(), "terraform")
+	require.NoError(t, os.MkdirAll(tf, 0o750))
+	require.NoError(t, os.WriteFile(filepath.Join(tf, "main.tf"), []byte(terraformOrgs(n, seed["orgOwnerId"])), 0o600))
+	w.runIn(tf, env, "terraform", "init", "-plugin-dir", tfPlugins, "-input=false")
+	tfDir := "-chdir=" + tf
+	measure("tf-create", "terraform", tfDir, "apply", "-auto-approve", "-input=false")
+	require.Equal(t, n, remaining())
+	measure("tf-destroy", "terraform", tfDir, "destroy", "-auto-approve", "-input=false")
+	require.Zero(t, remaining())
+	return timed
+}
+
+// terraformOrgs is the Terraform configuration of n organizations with the
+// inputs the org stack gives a dev organization with the default service
+// account (as pulumi stack export shows them).
+func terraformOrgs(n int, owner string) string {
+	return fmt.Sprintf(`terraform {
+  required_providers {
+    mongodbatlas = { source = "mongodb/mongodbatlas", version = "2.16.0" }
+  }
+}
+
+resource "mongodbatlas_organization" "org" {
+  for_each                     = toset([for i in range(%d) : format("%%04d", i)])
+  name                         = "tf-${each.key}"
+  org_owner_id                 = %q
+  api_access_list_required     = false
+  gen_ai_features_enabled      = false
+  multi_factor_auth_required   = true
+  restrict_employee_access     = true
+  skip_default_alerts_settings = true
+  security_contact             = ""
+
+  service_account {
+    name                       = "atlas-multiorg-${each.key}"
+    description                = "atlas-multiorg credential of org ${each.key}"
+    roles                      = ["ORG_OWNER"]
+    secret_expires_after_hours = 2160
+  }
+}
+`, n, owner)
+}
+
+// startLocalAPI starts an atlas-local of its own in dir and stops it when
+// the test ends; it returns the base URL.
+func (w *workspace) startLocalAPI(t *testing.T, dir string, flags ...string) string {
+	urlFile := filepath.Join(dir, "url")
+	args := append([]string{"--data-dir", dir, "--url-file", urlFile}, flags...)
+	cmd := exec.CommandContext(context.Background(), filepath.Join(w.repo, "bin", "atlas-local"), args...) //nolint:gosec // G204: the scratch copy's own build
+	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
+	require.NoError(t, cmd.Start())
+	t.Cleanup(func() {
+		_ = cmd.Process.Kill()
+		_ = cmd.Wait()
+	})
+	require.Eventually(t, func() bool {
+		raw, err := os.ReadFile(urlFile) //nolint:gosec // G304: the test's own scratch file
+		return err == nil && len(raw) > 0
+	}, 10*time.Second, 10*time.Millisecond, "atlas-local did not start")
+	return strings.TrimSpace(w.read(urlFile))
+}
+
+func envOr(name, fallback string) string {
+	if v := os.Getenv(name); v != "" {
+		return v
+	}
+	return fallback
+}
