@@ -5,7 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"os"
 	"regexp"
+	"runtime"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -102,10 +105,23 @@ func (r *AutoRunner) stack(ctx context.Context, name string) (auto.Stack, error)
 	return s, nil
 }
 
+// backendEnv works around a hang of the CLI v3.259.0's PostgreSQL backend:
+// it lists stacks with PULUMI_DIY_BACKEND_PARALLEL workers (10 by default),
+// each holding one of its 2 x GOMAXPROCS database connections while it waits
+// for another, so pulumi stack ls never returns once a project has as many
+// stacks as connections (four stacks on two cores, measured). Fewer workers
+// than connections cannot deadlock. A value the user set is kept.
+func backendEnv(lookup func(string) (string, bool)) map[string]string {
+	if _, set := lookup("PULUMI_DIY_BACKEND_PARALLEL"); set {
+		return nil
+	}
+	return map[string]string{"PULUMI_DIY_BACKEND_PARALLEL": strconv.Itoa(max(2*runtime.GOMAXPROCS(0)-1, 1))}
+}
+
 // openWorkspace opens the project in WorkDir: its Pulumi.yaml and stack
 // files are read where they are, never rewritten.
 func (r *AutoRunner) openWorkspace(ctx context.Context) (auto.Workspace, error) {
-	opts := []auto.LocalWorkspaceOption{auto.WorkDir(r.WorkDir)}
+	opts := []auto.LocalWorkspaceOption{auto.WorkDir(r.WorkDir), auto.EnvVars(backendEnv(os.LookupEnv))}
 	if r.Program != nil {
 		opts = append(opts, auto.Program(r.Program))
 	}

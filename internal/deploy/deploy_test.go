@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -222,4 +224,13 @@ func TestListedStacks(t *testing.T) {
 	} {
 		assert.Equal(t, want, listed(existing, stack), stack)
 	}
+}
+
+func TestBackendEnvKeepsFewerListWorkersThanConnections(t *testing.T) {
+	env := backendEnv(func(string) (string, bool) { return "", false })
+	workers, err := strconv.Atoi(env["PULUMI_DIY_BACKEND_PARALLEL"])
+	require.NoError(t, err)
+	assert.Less(t, workers, 2*runtime.GOMAXPROCS(0), "each worker may hold a connection while it waits for another")
+	assert.GreaterOrEqual(t, workers, 1)
+	assert.Nil(t, backendEnv(func(string) (string, bool) { return "8", true }), "the user's own setting is kept")
 }
