@@ -3,6 +3,8 @@
 # required. With the real tools on PATH, make e2e also runs the TypeScript
 # example, which installs @pulumi/pulumi and typescript from the npm registry.
 
+# bash: make state-db probes for a free port through /dev/tcp.
+SHELL    := /bin/bash
 STACK    ?= dev
 GO       ?= go
 PULUMI   ?= pulumi
@@ -20,7 +22,20 @@ PLUGIN   := bin/pulumi-resource-atlas-multiorg
 # user's own login (Pulumi Cloud, a bucket) stays as it was.
 LOCAL_DIR   := $(CURDIR)/.atlas-local
 LOCAL_STATE := $(CURDIR)/.pulumi
-LOCAL_PULUMI = PULUMI_BACKEND_URL=file://$(LOCAL_STATE) PULUMI_CONFIG_PASSPHRASE=$(LOCAL_PASSPHRASE) $(PULUMI)
+# STATE=postgres keeps the local stack's state in make state-db's PostgreSQL
+# instead (README: "Running as a team"). The URL, which holds the database
+# password, is read from its owner-only file by the shell, so make never
+# prints it.
+STATE    ?= file
+STATE_DB := $(CURDIR)/.state-db
+ifeq ($(STATE),postgres)
+BACKEND_URL = "$$(cat $(STATE_DB)/url)"
+else ifeq ($(STATE),file)
+BACKEND_URL = file://$(LOCAL_STATE)
+else
+$(error STATE=$(STATE): use STATE=file (the default) or STATE=postgres)
+endif
+LOCAL_PULUMI = PULUMI_BACKEND_URL=$(BACKEND_URL) PULUMI_DIY_BACKEND_PARALLEL=1 PULUMI_CONFIG_PASSPHRASE=$(LOCAL_PASSPHRASE) $(PULUMI)
 LOCAL_PASSPHRASE := atlas-multiorg-local
 # The provider plugin the binding is pinned to (internal/mongodbatlas.PluginVersion).
 PROVIDER_VERSION := 4.14.0
@@ -48,7 +63,7 @@ FUZZ_TARGETS     := \
 	FuzzParseStackOutputOrgs:./internal/cli \
 	FuzzResponses:./internal/atlasapi
 
-.PHONY: all build sdk example-yaml example-typescript example-down up down local-api up-atlas up-projects preview test unit race e2e bench-e2e lint fuzz vuln vet fmt-check bench clean
+.PHONY: all build sdk example-yaml example-typescript example-down up down local-api up-atlas up-projects preview state-db state-db-down test unit race e2e bench-e2e lint fuzz vuln vet fmt-check bench clean
 
 all: test
 
@@ -100,12 +115,14 @@ define install_provider
 endef
 
 # What a local stack needs first: the CLI, atlas-local running, the provider
-# plugin, and the file backend's folder.
+# plugin, and the backend: the file backend's folder, or make state-db's
+# database running.
 define local_prelude
 	$(require_pulumi)
 	@$(MAKE) --no-print-directory local-api
 	$(install_provider)
 	@mkdir -p $(LOCAL_STATE)
+	@if [ "$(STATE)" = postgres ]; then $(MAKE) --no-print-directory state-db; fi
 endef
 
 # field NAME prints one value of atlas-local's seeded credentials.json.
@@ -163,7 +180,7 @@ example-down: $(PLUGIN)
 # API must be up for the destroy, so it is started if it is not.
 down:
 	$(require_pulumi)
-	@if [ -d $(LOCAL_STATE) ]; then \
+	@if [ "$(STATE)" = postgres ] || [ -d $(LOCAL_STATE) ]; then \
 	  $(MAKE) --no-print-directory local-api && \
 	  $(LOCAL_PULUMI) config set --stack $(LOCAL_STACK) mongodbatlas:baseUrl "$$(cat $(LOCAL_DIR)/url)" && \
 	  $(LOCAL_PULUMI) destroy --stack $(LOCAL_STACK) --yes; \
@@ -184,6 +201,47 @@ local-api: $(LOCALAPI)
 	  { cat $(LOCAL_DIR)/server.log; echo "make: atlas-local did not start"; exit 1; }; \
 	sed 's|^http://||' $(LOCAL_DIR)/url > $(LOCAL_DIR)/addr; \
 	echo "local Admin API at $$(cat $(LOCAL_DIR)/url) (log: $(LOCAL_DIR)/server.log, requests: $(LOCAL_DIR)/access.log)"
+
+# A throwaway PostgreSQL for the state (README: "Running as a team"): in
+# .state-db/ (git ignores it), on the first free loopback port from 55432,
+# run as the unprivileged postgres user when make runs as root, with a random
+# password in an owner-only file, TCP on 127.0.0.1 only and no Unix socket.
+# Pulumi creates its pulumi_state table on first use.
+PG_BIN = $(shell pg_config --bindir 2>/dev/null)
+state-db:
+	@set -e; data=$(STATE_DB)/data; \
+	if [ -f $$data/postmaster.pid ] && kill -0 "$$(head -1 $$data/postmaster.pid)" 2>/dev/null; then \
+	  echo "state-db: running (pid $$(head -1 $$data/postmaster.pid)); use it with: export PULUMI_BACKEND_URL=\"\$$(cat $(STATE_DB)/url)\""; exit 0; fi; \
+	[ -x "$(PG_BIN)/initdb" ] || { echo "make state-db: PostgreSQL is not installed (no pg_config on PATH); apt-get install postgresql"; exit 1; }; \
+	as_db() { if [ "$$(id -u)" = 0 ]; then runuser -u postgres -- "$$@"; else "$$@"; fi; }; \
+	mkdir -p $(STATE_DB); chmod 700 $(STATE_DB); \
+	if [ ! -f $$data/PG_VERSION ]; then \
+	  (umask 077; head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n' > $(STATE_DB)/password); \
+	  mkdir -p $$data; \
+	  if [ "$$(id -u)" = 0 ]; then chown postgres: $(STATE_DB) $$data $(STATE_DB)/password; fi; \
+	  as_db test -r $(STATE_DB)/password || { echo "make state-db: the postgres user cannot reach $(STATE_DB); make every folder above it searchable (chmod o+x)"; exit 1; }; \
+	  as_db $(PG_BIN)/initdb --no-instructions -D $$data -U pulumi --auth=scram-sha-256 --pwfile=$(STATE_DB)/password -E UTF8 > $(STATE_DB)/initdb.log; \
+	fi; \
+	port=55432; while (echo > /dev/tcp/127.0.0.1/$$port) 2>/dev/null; do port=$$((port + 1)); done; \
+	as_db $(PG_BIN)/pg_ctl -D $$data -l $(STATE_DB)/server.log -w -s \
+	  -o "-p $$port -c listen_addresses=127.0.0.1 -c unix_socket_directories=''" start; \
+	password=$$(cat $(STATE_DB)/password); \
+	PGPASSWORD=$$password $(PG_BIN)/psql -q -h 127.0.0.1 -p $$port -U pulumi -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname = 'pulumi_state'" | grep -q 1 || \
+	  PGPASSWORD=$$password $(PG_BIN)/createdb -h 127.0.0.1 -p $$port -U pulumi pulumi_state; \
+	(umask 077; echo "postgres://pulumi:$$password@127.0.0.1:$$port/pulumi_state?sslmode=disable" > $(STATE_DB)/url.new); \
+	mv $(STATE_DB)/url.new $(STATE_DB)/url; \
+	echo "state-db: PostgreSQL on 127.0.0.1:$$port (log: $(STATE_DB)/server.log)"; \
+	echo "state-db: use it with: export PULUMI_BACKEND_URL=\"\$$(cat $(STATE_DB)/url)\" PULUMI_DIY_BACKEND_PARALLEL=1   (or make up STATE=postgres)"
+
+# Stop make state-db's PostgreSQL, by the PID in its data folder. The data
+# stays, for the next make state-db; rm -rf .state-db discards it.
+state-db-down:
+	@data=$(STATE_DB)/data; \
+	if [ -f $$data/postmaster.pid ] && kill -0 "$$(head -1 $$data/postmaster.pid)" 2>/dev/null; then \
+	  kill -INT "$$(head -1 $$data/postmaster.pid)"; \
+	  for i in $$(seq 100); do [ -f $$data/postmaster.pid ] || break; sleep 0.1; done; \
+	  echo "state-db: stopped"; \
+	else echo "state-db: not running"; fi
 
 # The same org stack against real Atlas: $(STACK) with your own credentials.
 up-atlas: $(PROGRAM)

@@ -289,6 +289,10 @@ func TestReadmeWorkflows(t *testing.T) {
 		w.with(t).deployWorkflow(t, localSeed(seed))
 	})
 
+	t.Run("a team on PostgreSQL: two runners, four shards, the lock, no plaintext secret in the table", func(t *testing.T) {
+		w.with(t).teamWorkflow(t, localSeed(seed))
+	})
+
 	t.Run("make down leaves nothing behind", func(t *testing.T) {
 		w := w.with(t)
 		w.run("", "make", "down")

@@ -29,6 +29,13 @@ type localSeed map[string]string
 // creates the stack.
 func (w *workspace) writeShard(s shard, seed localSeed, baseURL string) {
 	w.t.Helper()
+	w.writeShardFile(s, seed, baseURL)
+	w.runEnv(w.backend(), "pulumi", "stack", "init", s.name, "--non-interactive")
+}
+
+// writeShardFile writes Pulumi.<name>.yaml for a shard against atlas-local.
+func (w *workspace) writeShardFile(s shard, seed localSeed, baseURL string) {
+	w.t.Helper()
 	orgs := map[string]any{}
 	for key, name := range s.orgs {
 		entry := map[string]any{"name": name}
@@ -47,15 +54,19 @@ func (w *workspace) writeShard(s shard, seed localSeed, baseURL string) {
 	raw, err := yaml.Marshal(file)
 	require.NoError(w.t, err)
 	require.NoError(w.t, os.WriteFile(filepath.Join(w.repo, "Pulumi."+s.name+".yaml"), raw, 0o600))
-	w.runEnv(w.backend(), "pulumi", "stack", "init", s.name, "--non-interactive")
 }
 
 // shardEnv is the environment deploy runs shards in: the shared backend and
 // the paying org's credentials, as a CI job has them from its secret store.
 func (w *workspace) shardEnv(seed localSeed, baseURL string) []string {
-	return append(w.backend(),
-		"MONGODB_ATLAS_BASE_URL="+baseURL,
-		"MONGODB_ATLAS_CLIENT_ID="+seed["clientId"], "MONGODB_ATLAS_CLIENT_SECRET="+seed["clientSecret"])
+	return append(w.backend(), credentialEnv(seed, baseURL)...)
+}
+
+// credentialEnv is the paying org's credential for the provider, as
+// variables.
+func credentialEnv(seed localSeed, baseURL string) []string {
+	return []string{"MONGODB_ATLAS_BASE_URL=" + baseURL,
+		"MONGODB_ATLAS_CLIENT_ID=" + seed["clientId"], "MONGODB_ATLAS_CLIENT_SECRET=" + seed["clientSecret"]}
 }
 
 // deployWorkflow runs the README's sharded deployment: two dev shards in
