@@ -147,7 +147,7 @@ func (w *workspace) teamWorkflow(t *testing.T, seed localSeed) {
 		w.runEnv(env, "pulumi", "preview", "--expect-no-changes", "--stack", "team-0", "--non-interactive")
 	})
 
-	t.Run("the consumer stack reads its shard through the shared backend", func(t *testing.T) {
+	t.Run("the consumer stack reads its shard through the shared backend while other shards deploy", func(t *testing.T) {
 		dir := filepath.Join(other.repo, "stacks", "projects")
 		consumer := "config:\n  mongodbatlas:baseUrl: " + baseURL + "\n" +
 			"  atlas-multiorg-projects:orgStack: organization/atlas-multiorg/team-0\n" +
@@ -157,7 +157,15 @@ func (w *workspace) teamWorkflow(t *testing.T, seed localSeed) {
 			return other.with(t).runIn(dir, shared, "pulumi", append(args, "--stack", "team-0", "--non-interactive")...)
 		}
 		in("stack", "init")
+		// The consumer's update runs while the first runner updates the
+		// other shards: each stack has its own lock.
+		var shards sync.WaitGroup
+		shards.Go(func() {
+			out, code := w.with(t).command(env, "", "bin/atlas-multiorg", "deploy", "team-1", "team-2", "team-3")
+			assert.Equal(t, 0, code, tail(out))
+		})
 		assert.Contains(t, in("up", "--yes"), "created")
+		shards.Wait()
 		assert.Contains(t, in("stack", "output", "projects", "--json"), "team-0-app")
 		in("preview", "--expect-no-changes")
 		in("destroy", "--yes")
