@@ -3,6 +3,7 @@
 package stacks
 
 import (
+	"cmp"
 	"errors"
 	"slices"
 	"strconv"
@@ -86,6 +87,13 @@ func LoadSpec(ctx *pulumi.Context) (multiorg.Spec, error) {
 	return SpecFromConfig(configjson.FromContext(ctx, Namespace, configKeys), ctx.Stack())
 }
 
+// Environment is the org stack's environment profile: its
+// atlas-multiorg:environment (config as SpecFromConfig takes it), or else
+// the stack's name.
+func Environment(config map[string]string, stack string) string {
+	return cmp.Or(config[Namespace+":environment"], stack)
+}
+
 // SpecFromConfig turns an org stack's config (full keys, objects as JSON, as
 // Pulumi hands them to the program) into a validated spec, exactly as the
 // program does; stack is the stack name, the default environment.
@@ -94,10 +102,7 @@ func SpecFromConfig(config map[string]string, stack string) (multiorg.Spec, erro
 	spec := multiorg.Spec{
 		PayingOrgID: config[Namespace+":payingOrgId"],
 		OrgOwnerID:  config[Namespace+":orgOwnerId"],
-		Environment: config[Namespace+":environment"],
-	}
-	if spec.Environment == "" {
-		spec.Environment = stack
+		Environment: Environment(config, stack),
 	}
 	if raw := config[Namespace+":expiryWarningHours"]; raw != "" {
 		hours, err := strconv.Atoi(raw)

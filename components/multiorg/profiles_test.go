@@ -170,3 +170,9 @@ func TestCallerProtectReachesOrgsInEveryEnvironment(t *testing.T) {
 		assert.True(t, org.RegisterRPC.GetProtect(), "%s inherits the component's protect", name)
 	}
 }
+
+// deploy stages the environments in PromotionOrder: one missing from it
+// would never be deployed.
+func TestPromotionOrderHasEveryEnvironment(t *testing.T) {
+	assert.ElementsMatch(t, EnvironmentNames(), PromotionOrder)
+}

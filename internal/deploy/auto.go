@@ -17,12 +17,15 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/optdestroy"
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/optpreview"
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/optup"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource/config"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/atlas-multiorg/atlas-multiorg/stacks"
 )
 
 // environmentKey is the org stack's config key of its environment profile.
-var environmentKey = config.MustMakeKey("atlas-multiorg", "environment")
+var environmentKey = config.MustMakeKey(stacks.Namespace, "environment")
 
 // AutoRunner runs stacks with Pulumi's Automation API: the pulumi CLI on
 // PATH, on the project in WorkDir, with the environment of this process
@@ -42,9 +45,11 @@ type AutoRunner struct {
 	Project string
 
 	mu        sync.Mutex
+	opened    bool
+	openErr   error
 	workspace auto.Workspace
 	existing  map[string]bool // the backend's stacks of the project
-	stacks    map[string]auto.Stack
+	selected  map[string]auto.Stack
 }
 
 // listed reports whether pulumi stack ls listed the stack: by its name, or
@@ -62,12 +67,18 @@ func listed(existing map[string]bool, stack string) bool {
 	return false
 }
 
-// open opens the workspace and lists the project's stacks, once; call it
-// with r.mu held.
+// open opens the workspace and lists the project's stacks, once: a failure
+// is kept too, so Plan does not try again for every stack. Call it with r.mu
+// held.
 func (r *AutoRunner) open(ctx context.Context) error {
-	if r.workspace != nil {
-		return nil
+	if !r.opened {
+		r.opened = true
+		r.openErr = r.openAndList(ctx)
 	}
+	return r.openErr
+}
+
+func (r *AutoRunner) openAndList(ctx context.Context) error {
 	ws, err := r.openWorkspace(ctx)
 	if err != nil {
 		return err
@@ -80,7 +91,7 @@ func (r *AutoRunner) open(ctx context.Context) error {
 	for _, s := range list {
 		r.existing[s.Name] = true
 	}
-	r.workspace, r.stacks = ws, map[string]auto.Stack{}
+	r.workspace, r.selected = ws, map[string]auto.Stack{}
 	return nil
 }
 
@@ -90,7 +101,7 @@ func (r *AutoRunner) open(ctx context.Context) error {
 func (r *AutoRunner) stack(ctx context.Context, name string) (auto.Stack, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if s, ok := r.stacks[name]; ok {
+	if s, ok := r.selected[name]; ok {
 		return s, nil
 	}
 	if err := r.open(ctx); err != nil {
@@ -101,7 +112,7 @@ func (r *AutoRunner) stack(ctx context.Context, name string) (auto.Stack, error)
 		return auto.Stack{}, fmt.Errorf("cannot select it in %s (create it first with pulumi stack init %s): %s",
 			r.WorkDir, name, firstLine(autoMessage(err)))
 	}
-	r.stacks[name] = s
+	r.selected[name] = s
 	return s, nil
 }
 
@@ -160,14 +171,15 @@ func (r *AutoRunner) Environment(ctx context.Context, stack string) (string, err
 	if err != nil {
 		return "", fmt.Errorf("cannot read its settings: %w", err)
 	}
+	values := map[string]string{}
 	if v, ok := settings.Config[environmentKey]; ok && !v.Secure() {
 		env, err := v.Value(config.NopDecrypter)
 		if err != nil {
-			return "", fmt.Errorf("cannot read atlas-multiorg:environment: %w", err)
+			return "", fmt.Errorf("cannot read %s: %w", environmentKey, err)
 		}
-		return env, nil
+		values[environmentKey.String()] = env
 	}
-	return stack, nil
+	return stacks.Environment(values, stack), nil
 }
 
 // Run runs op on the stack. Only the counts of the stack's outputs are
@@ -238,7 +250,7 @@ func changesOf(summary auto.UpdateSummary) map[string]int {
 // operations (not the stack itself) and warnings and errors.
 func toEvent(e events.EngineEvent) (Event, bool) {
 	switch {
-	case e.ResOutputsEvent != nil && e.ResOutputsEvent.Metadata.Type != "pulumi:pulumi:Stack":
+	case e.ResOutputsEvent != nil && e.ResOutputsEvent.Metadata.Type != string(resource.RootStackType):
 		return Event{Done: true, Op: string(e.ResOutputsEvent.Metadata.Op), URN: e.ResOutputsEvent.Metadata.URN}, true
 	case e.DiagnosticEvent != nil && (e.DiagnosticEvent.Severity == "warning" || e.DiagnosticEvent.Severity == "error"):
 		return Event{Severity: e.DiagnosticEvent.Severity, Message: stripColor(e.DiagnosticEvent.Message)}, true
