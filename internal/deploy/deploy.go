@@ -125,8 +125,8 @@ func Plan(ctx context.Context, runner Runner, op Operation, stacks []string) ([]
 			problems = append(problems, fmt.Sprintf("stack %q: %v", stack, err))
 		case !slices.Contains(multiorg.PromotionOrder, env):
 			problems = append(problems, fmt.Sprintf(
-				"stack %q: environment %q is not one of %s; set it with pulumi config set --stack %s atlas-multiorg:environment <dev|staging|prod>",
-				stack, env, strings.Join(multiorg.PromotionOrder, ", "), stack))
+				"stack %q: environment %q is not one of %s; set it with pulumi config set --stack %s %s <%s>",
+				stack, env, strings.Join(multiorg.PromotionOrder, ", "), stack, environmentKey, strings.Join(multiorg.PromotionOrder, "|")))
 		default:
 			byEnv[env] = append(byEnv[env], stack)
 		}
@@ -174,10 +174,16 @@ func Run(ctx context.Context, runner Runner, stages []Stage, opts Options) []Res
 	var results []Result
 	var failed []string
 	for _, stage := range stages {
-		if len(failed) > 0 {
+		skip := ""
+		switch {
+		case len(failed) > 0:
+			skip = "not run: " + strings.Join(failed, ", ") + " failed first"
+		case ctx.Err() != nil:
+			skip = "not run: interrupted"
+		}
+		if skip != "" {
 			for _, stack := range stage.Stacks {
-				results = append(results, Result{Stack: stack, Environment: stage.Environment, Status: Skipped,
-					Reason: "not run: " + strings.Join(failed, ", ") + " failed first"})
+				results = append(results, Result{Stack: stack, Environment: stage.Environment, Status: Skipped, Reason: skip})
 			}
 			continue
 		}
@@ -199,7 +205,7 @@ func Run(ctx context.Context, runner Runner, stages []Stage, opts Options) []Res
 		}
 		wg.Wait()
 		for _, r := range stageResults {
-			if r.Status != Succeeded {
+			if r.Status == Failed {
 				failed = append(failed, r.Stack)
 			}
 		}

@@ -184,6 +184,7 @@ func TestAnInterruptedDeploymentStartsNothingMore(t *testing.T) {
 	assert.Equal(t, Skipped, results[1].Status)
 	assert.Equal(t, "not run: interrupted", results[1].Reason)
 	assert.Equal(t, Skipped, results[2].Status)
+	assert.Equal(t, "not run: dev-a failed first", results[2].Reason, "the interrupted stack fails, so prod depends on a failure")
 	assert.Equal(t, []string{"dev-a"}, runner.order())
 }
 
@@ -233,4 +234,17 @@ func TestBackendEnvKeepsFewerListWorkersThanConnections(t *testing.T) {
 	assert.Less(t, workers, 2*runtime.GOMAXPROCS(0), "each worker may hold a connection while it waits for another")
 	assert.GreaterOrEqual(t, workers, 1)
 	assert.Nil(t, backendEnv(func(string) (string, bool) { return "8", true }), "the user's own setting is kept")
+}
+
+func TestADeploymentInterruptedBeforeItStartsRunsNothing(t *testing.T) {
+	runner := &fakeRunner{envs: map[string]string{"dev": "dev", "prod": "prod"}}
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel()
+	results := Run(ctx, runner, []Stage{{"dev", []string{"dev"}}, {"prod", []string{"prod"}}}, Options{Operation: Up, Parallel: 1})
+	require.Len(t, results, 2)
+	for _, r := range results {
+		assert.Equal(t, Skipped, r.Status, r.Stack)
+		assert.Equal(t, "not run: interrupted", r.Reason, r.Stack)
+	}
+	assert.Empty(t, runner.order())
 }
