@@ -102,14 +102,7 @@ func (w *workspace) teamWorkflow(t *testing.T, seed localSeed) {
 	other.runEnv(env, "pulumi", "preview", "--expect-no-changes", "--stack", "team-0", "--non-interactive")
 
 	t.Run("an update of a stack the other runner is updating is refused, and loses nothing", func(t *testing.T) {
-		first := exec.CommandContext(context.Background(), "pulumi", "up", "--yes", "--stack", "team-1", "--non-interactive", "--refresh") //nolint:gosec // G204: the test's own command
-		first.Dir, first.Env = w.repo, append(append([]string{}, w.env...), env...)
-		var firstOut strings.Builder
-		first.Stdout, first.Stderr = &firstOut, &firstOut
-		require.NoError(t, first.Start())
-		require.Eventually(t, func() bool {
-			return strings.Contains(w.psql(backendURL, "SELECT key FROM pulumi_state WHERE key LIKE '%/locks/%'"), "team-1")
-		}, 60*time.Second, 50*time.Millisecond, "the first runner never took the lock")
+		first, firstOut := w.upHoldingTheLock(t, env, backendURL, "team-1", "--refresh")
 		out, code := other.command(env, "", "pulumi", "up", "--yes", "--stack", "team-1", "--non-interactive")
 		assert.NotEqual(t, 0, code)
 		assert.Contains(t, out, "the stack is currently locked by 1 lock(s)")
@@ -122,14 +115,8 @@ func (w *workspace) teamWorkflow(t *testing.T, seed localSeed) {
 		for runner := range runners {
 			runner.with(t).addOrgs(filepath.Join(runner.repo, "Pulumi.team-0.yaml"), "c:\n  name: team-0-c\n")
 		}
-		killed := exec.CommandContext(context.Background(), "pulumi", "up", "--yes", "--stack", "team-0", "--non-interactive") //nolint:gosec // G204: the test's own command
-		killed.Dir, killed.Env = w.repo, append(append([]string{}, w.env...), env...)
-		killed.SysProcAttr = &syscall.SysProcAttr{Setpgid: true} // kill -9 takes the engine's plugins with it
-		require.NoError(t, killed.Start())
-		require.Eventually(t, func() bool {
-			return strings.Contains(w.psql(backendURL, "SELECT key FROM pulumi_state WHERE key LIKE '%/locks/%'"), "team-0")
-		}, 60*time.Second, 20*time.Millisecond, "the update never took the lock")
-		require.NoError(t, syscall.Kill(-killed.Process.Pid, syscall.SIGKILL))
+		killed, _ := w.upHoldingTheLock(t, env, backendURL, "team-0")
+		require.NoError(t, syscall.Kill(-killed.Process.Pid, syscall.SIGKILL)) // the engine's plugins with it
 		_ = killed.Wait()
 
 		out, code := other.command(env, "", "pulumi", "up", "--yes", "--stack", "team-0", "--non-interactive")
@@ -196,6 +183,21 @@ func (w *workspace) teamWorkflow(t *testing.T, seed localSeed) {
 	for _, name := range []string{"team-0", "team-1", "team-2", "team-3"} {
 		other.runEnv(shared, "pulumi", "stack", "rm", "--yes", name, "--non-interactive")
 	}
+}
+
+// upHoldingTheLock starts pulumi up on the stack in its own process group
+// and returns once the update holds the stack's lock in the state table.
+func (w *workspace) upHoldingTheLock(t *testing.T, env []string, backendURL, stack string, flags ...string) (*exec.Cmd, *strings.Builder) {
+	up := exec.CommandContext(context.Background(), "pulumi", append([]string{"up", "--yes", "--stack", stack, "--non-interactive"}, flags...)...) //nolint:gosec // G204: the test's own command
+	up.Dir, up.Env = w.repo, append(append([]string{}, w.env...), env...)
+	up.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	var out strings.Builder
+	up.Stdout, up.Stderr = &out, &out
+	require.NoError(t, up.Start())
+	require.Eventually(t, func() bool {
+		return strings.Contains(w.psql(backendURL, "SELECT key FROM pulumi_state WHERE key LIKE '%/locks/%'"), "/"+stack+"/")
+	}, 60*time.Second, 20*time.Millisecond, "the update of %s never took the lock", stack)
+	return up, &out
 }
 
 // writeShardIn is writeShard on another backend.
