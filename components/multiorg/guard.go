@@ -8,7 +8,7 @@ import (
 )
 
 // replacementGuard is the before-create hook of every organization the
-// component creates. Atlas cannot change an organization's owner or first
+// component creates. It refuses a replacement, and a twin (twins.go). Atlas cannot change an organization's owner or first
 // credential, so any plan that replaces an Organization deletes an existing
 // organization, with everything in it, and makes a new one. The engine
 // creates the replacement first, so failing that create stops the run before
@@ -21,7 +21,8 @@ func (m *MultiOrg) replacementGuard(args *pulumi.ResourceHookArgs) error {
 	}
 	orgID := m.managed(key)
 	if orgID == "" {
-		return nil
+		name, _ := args.NewInputs["name"].V.(string)
+		return m.twinCheck(key, name)
 	}
 	return fmt.Errorf("organization %q (orgId %s) exists, and this run would create it again: that replaces it, "+
 		"and Atlas deletes the organization with everything in it. It was neither created again nor deleted. "+

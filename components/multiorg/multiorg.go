@@ -32,6 +32,11 @@ type MultiOrgArgs struct {
 	// Now is the clock for rotation periods and expiry warnings; nil means
 	// time.Now.
 	Now func() time.Time
+	// LinkedOrgs lists the organizations linked to the paying organization,
+	// with the caller's credential. Before each create, an organization of
+	// the same name among them that the state does not hold stops the run
+	// (twins.go). Nil leaves the check out.
+	LinkedOrgs LinkedOrgsFunc
 }
 
 // MultiOrg manages a set of Atlas organizations. Every map output is keyed by
@@ -72,6 +77,7 @@ type MultiOrg struct {
 	mu        sync.Mutex
 	providers map[string]*mongodbatlas.Provider
 	guard     *pulumi.ResourceHook
+	twins     *twinCheck
 }
 
 // Org is one organization of a MultiOrg.
@@ -124,6 +130,9 @@ func NewMultiOrg(ctx *pulumi.Context, name string, args *MultiOrgArgs, opts ...p
 	}
 	if args.Now != nil {
 		m.now = args.Now()
+	}
+	if args.LinkedOrgs != nil {
+		m.twins = &twinCheck{list: args.LinkedOrgs}
 	}
 	if err := ctx.RegisterComponentResource(Type, name, m, opts...); err != nil {
 		return nil, fmt.Errorf("registering multiorg %q: %w", name, err)

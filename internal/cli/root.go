@@ -75,7 +75,7 @@ API call failed (discover, billing).`,
 	root.SetIn(stdin)
 	root.SetOut(stdout)
 	root.SetErr(stderr)
-	root.AddCommand(newCheckExpiryCommand(now), newImportFileCommand(), newDiscoverCommand(getenv), newBillingCommand(now, getenv), newDeployCommand())
+	root.AddCommand(newCheckExpiryCommand(now), newImportFileCommand(), newDiscoverCommand(getenv), newBillingCommand(now, getenv), newDeployCommand(), newOrphansCommand(getenv))
 	return root
 }
 

@@ -1,10 +1,13 @@
 package localapi
 
 import (
+	"bufio"
 	"encoding/json"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -20,7 +23,11 @@ func AccessLog(h http.Handler, w io.Writer) http.Handler {
 		h.ServeHTTP(rec, r)
 		mu.Lock()
 		defer mu.Unlock()
-		_, _ = fmt.Fprintf(w, "%s %s %s %d%s\n", time.Now().UTC().Format(time.RFC3339), r.Method, r.URL.EscapedPath(), rec.status, rec.reason())
+		status := strconv.Itoa(rec.status)
+		if rec.dropped {
+			status = "dropped"
+		}
+		_, _ = fmt.Fprintf(w, "%s %s %s %s%s\n", time.Now().UTC().Format(time.RFC3339), r.Method, r.URL.EscapedPath(), status, rec.reason())
 	})
 }
 
@@ -30,6 +37,15 @@ type statusRecorder struct {
 	// body is the start of an error answer: its detail says why, and the
 	// server's error details never hold a credential.
 	body []byte
+	// dropped is set when the connection was taken over to be closed
+	// unanswered (Faults.LostRate).
+	dropped bool
+}
+
+// Hijack passes the connection on, for the faults that drop it.
+func (s *statusRecorder) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+	s.dropped = true
+	return http.NewResponseController(s.ResponseWriter).Hijack()
 }
 
 func (s *statusRecorder) WriteHeader(code int) {

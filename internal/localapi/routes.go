@@ -13,6 +13,8 @@ func (s *Server) routes() {
 	v20230101, v20240805 := MediaTypeOrgs, MediaTypeServiceAccounts
 	m.HandleFunc("POST /api/oauth/token", s.token)
 	m.HandleFunc("POST /api/oauth/revoke", s.revoke)
+	m.HandleFunc("GET /local/console/orgs", s.console(s.consoleOrgs))
+	m.HandleFunc("DELETE /local/console/orgs/{orgId}", s.console(s.consoleDeleteOrg))
 
 	m.HandleFunc("GET "+v2+"/orgs", s.api(v20230101, s.listOrgs))
 	m.HandleFunc("POST "+v2+"/orgs", s.api(v20230101, s.createOrg))

@@ -5,7 +5,6 @@ import (
 	"crypto/subtle"
 	"encoding/json"
 	"fmt"
-	"math/rand/v2"
 	"net"
 	"net/http"
 	"net/netip"
@@ -35,12 +34,10 @@ type Options struct {
 	Reset bool
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
-	// FailRate answers this fraction of API requests with 500.
-	FailRate float64
-	// ThrottleRate answers this fraction with 429 and Retry-After: 1.
-	ThrottleRate float64
-	// Latency delays every answer.
-	Latency time.Duration
+	// Faults are injected into the answers.
+	Faults Faults
+	// ConsoleToken signs in to the console (console.go); "" turns it off.
+	ConsoleToken string
 }
 
 // Seed is the paying organization and its service account that a new state
@@ -60,8 +57,9 @@ type Server struct {
 	now    func() time.Time
 	opts   Options
 	nonces map[string]time.Time
-	tokens map[string]Token // issued OAuth2 access tokens, by token
-	mux    *http.ServeMux
+	// revoked are revoked OAuth2 access tokens, until they expire.
+	revoked map[string]time.Time
+	mux     *http.ServeMux
 	// commits saves the state after changes (group commit).
 	commits *committer
 }
@@ -70,9 +68,12 @@ type Server struct {
 // opts.DataDir. A new state is seeded with a paying organization and one
 // service account, returned as seed; an existing one returns a nil seed.
 func New(opts Options) (*Server, *Seed, error) {
-	s := &Server{path: filepath.Join(opts.DataDir, "state.json"), now: opts.Now, opts: opts, nonces: map[string]time.Time{}, tokens: map[string]Token{}}
+	s := &Server{path: filepath.Join(opts.DataDir, "state.json"), now: opts.Now, opts: opts, nonces: map[string]time.Time{}, revoked: map[string]time.Time{}}
 	if s.now == nil {
 		s.now = time.Now
+	}
+	if s.opts.Faults.History == nil {
+		s.opts.Faults.History = NewFaultHistory()
 	}
 	state := newState()
 	if !opts.Reset {
@@ -85,6 +86,11 @@ func New(opts Options) (*Server, *Seed, error) {
 	var seed *Seed
 	if len(state.Orgs) == 0 {
 		seed = s.seed()
+	}
+	if seed != nil || state.TokenKey == "" {
+		if state.TokenKey == "" {
+			state.TokenKey = randomHex(32)
+		}
 		if err := save(s.path, s.state); err != nil {
 			return nil, nil, err
 		}
@@ -113,20 +119,12 @@ func (s *Server) seed() *Seed {
 
 // ServeHTTP serves the API.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if s.opts.Latency > 0 {
-		time.Sleep(s.opts.Latency)
+	if s.opts.Faults.Latency > 0 {
+		time.Sleep(s.opts.Faults.Latency)
 	}
 	if strings.HasPrefix(r.URL.Path, "/api/atlas/") {
-		roll := rand.Float64() //nolint:gosec // G404: fault injection, not security
-		switch {
-		case roll < s.opts.ThrottleRate:
-			w.Header().Set("Retry-After", "1")
-			writeError(w, MediaTypeOrgs, http.StatusTooManyRequests, "RATE_LIMITED", "Injected rate limit; retry after 1 second.")
-			return
-		case roll < s.opts.ThrottleRate+s.opts.FailRate:
-			writeError(w, MediaTypeOrgs, http.StatusInternalServerError, "UNEXPECTED_ERROR", "Injected failure.")
-			return
-		}
+		s.serveWithFault(w, r, s.faultFor(r))
+		return
 	}
 	s.mux.ServeHTTP(w, r)
 }
@@ -194,21 +192,26 @@ func (s *Server) api(mediaType string, h handler) http.HandlerFunc {
 			writeError(w, mediaType, e.status, e.code, e.detail)
 			return
 		}
-		// The answer is held back until what it shows is on disk: a client
-		// must not be told about a change that a crash would lose. The wait
-		// is outside the lock, so other requests go on meanwhile.
-		gen := s.commits.seen()
-		if r.Method != http.MethodGet {
-			gen = s.commits.changed()
-		}
-		s.mu.Unlock()
 		locked = false
-		if !s.commits.wait(gen) {
-			writeError(w, mediaType, http.StatusInternalServerError, "UNEXPECTED_ERROR", "The change could not be saved; it was undone.")
-			return
-		}
-		buf.flush(w)
+		s.answerOnceSaved(w, r, mediaType, buf)
 	}
+}
+
+// answerOnceSaved releases s.mu, which the caller holds, and sends the
+// answer once what it shows is on disk: a client must not be told about a
+// change that a crash would lose. The wait is outside the lock, so other
+// requests go on meanwhile.
+func (s *Server) answerOnceSaved(w http.ResponseWriter, r *http.Request, mediaType string, answer *bufferedResponse) {
+	gen := s.commits.seen()
+	if r.Method != http.MethodGet {
+		gen = s.commits.changed()
+	}
+	s.mu.Unlock()
+	if !s.commits.wait(gen) {
+		writeError(w, mediaType, http.StatusInternalServerError, "UNEXPECTED_ERROR", "The change could not be saved; it was undone.")
+		return
+	}
+	answer.flush(w)
 }
 
 // bufferedResponse holds an answer until it is sent.
@@ -235,8 +238,8 @@ func (b *bufferedResponse) flush(w http.ResponseWriter) {
 func (s *Server) authenticate(r *http.Request) (*principal, string) {
 	header := r.Header.Get("Authorization")
 	if tok, ok := strings.CutPrefix(header, "Bearer "); ok {
-		if t, known := s.tokens[tok]; known && s.now().Before(t.ExpiresAt) {
-			if org, sa := s.findServiceAccount(t.ClientID); sa != nil && s.hasValidSecret(sa) {
+		if clientID := s.tokenClient(tok); clientID != "" {
+			if org, sa := s.findServiceAccount(clientID); sa != nil && s.hasValidSecret(sa) {
 				return &principal{org: org, kind: "serviceAccount", id: sa.ClientID, roles: sa.Roles, accessList: sa.AccessList}, ""
 			}
 		}
@@ -313,13 +316,7 @@ func (s *Server) token(w http.ResponseWriter, r *http.Request) {
 		writeOAuthError(w, http.StatusUnauthorized, "invalid_client")
 		return
 	}
-	for t, issued := range s.tokens {
-		if !s.now().Before(issued.ExpiresAt) {
-			delete(s.tokens, t)
-		}
-	}
-	tok := randomHex(32)
-	s.tokens[tok] = Token{ClientID: id, ExpiresAt: s.now().Add(tokenLifetime)}
+	tok := s.issueToken(id)
 	w.Header().Set("Content-Type", "application/json")
 	_ = json.NewEncoder(w).Encode(map[string]any{"access_token": tok, "token_type": "Bearer", "expires_in": int(tokenLifetime.Seconds())})
 }
@@ -334,8 +331,8 @@ func (s *Server) revoke(w http.ResponseWriter, r *http.Request) {
 		writeOAuthError(w, http.StatusUnauthorized, "invalid_client")
 		return
 	}
-	if t, known := s.tokens[r.PostForm.Get("token")]; known && t.ClientID == id {
-		delete(s.tokens, r.PostForm.Get("token"))
+	if tok := r.PostForm.Get("token"); s.tokenClient(tok) == id {
+		s.revokeToken(tok)
 	}
 	w.WriteHeader(http.StatusOK)
 }

@@ -181,8 +181,13 @@ func (c *clock) Add(d time.Duration) {
 
 func start(t *testing.T, dir string, reset bool) *harness {
 	t.Helper()
+	return startWithFaults(t, dir, reset, Faults{})
+}
+
+func startWithFaults(t *testing.T, dir string, reset bool, faults Faults) *harness {
+	t.Helper()
 	c := &clock{now: time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)}
-	srv, seed, err := New(Options{DataDir: dir, Reset: reset, Now: c.Now})
+	srv, seed, err := New(Options{DataDir: dir, Reset: reset, Now: c.Now, Faults: faults})
 	require.NoError(t, err)
 	h := &harness{t: t, srv: srv, http: httptest.NewServer(srv), seed: seed, clock: c}
 	t.Cleanup(h.http.Close)
@@ -522,19 +527,6 @@ func TestFiftyParallelCreates(t *testing.T) {
 	state, err := load(filepath.Join(dir, "state.json"))
 	require.NoError(t, err)
 	assert.Len(t, state.Orgs, 51, "all 50 and the paying org are on disk")
-}
-
-func TestFaultInjection(t *testing.T) {
-	srv, seed, err := New(Options{DataDir: t.TempDir(), ThrottleRate: 1})
-	require.NoError(t, err)
-	ts := httptest.NewServer(srv)
-	defer ts.Close()
-	req, _ := http.NewRequestWithContext(context.Background(), http.MethodGet, ts.URL+"/api/atlas/v2/orgs/"+seed.PayingOrgID, nil)
-	resp, err := http.DefaultClient.Do(req)
-	require.NoError(t, err)
-	require.NoError(t, resp.Body.Close())
-	assert.Equal(t, http.StatusTooManyRequests, resp.StatusCode)
-	assert.Equal(t, "1", resp.Header.Get("Retry-After"))
 }
 
 func TestAChangeThatCannotBeSavedIsNotReportedAsDone(t *testing.T) {

@@ -23,6 +23,8 @@ import (
 type State struct {
 	Orgs     map[string]*Org     `json:"orgs"`
 	Projects map[string]*Project `json:"projects"`
+	// TokenKey signs OAuth2 access tokens (see tokens.go).
+	TokenKey string `json:"tokenKey"`
 }
 
 // Org is an organization with its credentials.
@@ -119,16 +121,6 @@ type Project struct {
 type ResourceTag struct {
 	Key   string `json:"key"`
 	Value string `json:"value"`
-}
-
-// Token is an issued OAuth2 access token. Tokens live in memory only: the
-// provider asks for one per run and never revokes it, so on disk they grew
-// the state, and the cost of every write, with each run (issue "Speed at
-// scale": 1,400 tokens after three rounds). A restart signs every client out,
-// and the provider and the tool sign in again on their next run.
-type Token struct {
-	ClientID  string    `json:"clientId"`
-	ExpiresAt time.Time `json:"expiresAt"`
 }
 
 func newState() *State {

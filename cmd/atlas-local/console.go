@@ -1,0 +1,133 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"text/tabwriter"
+	"time"
+)
+
+const consoleUsage = `usage: atlas-local console [--data-dir DIR] [--url URL] COMMAND
+
+Does what a person does in the Atlas UI as an organization's Organization
+Owner, against the running atlas-local of DIR:
+
+  orgs             list every organization: ID, name, the paying organization it is linked to
+  delete-org ID    delete an organization (not a paying one, not one with projects)
+
+Recovering from an answer lost after Atlas created an organization needs
+this: the organization's only credential was lost with the answer, and the
+paying organization's credential is not a member of it.`
+
+// console runs a console command against the running atlas-local.
+func console(args []string, out io.Writer) error {
+	fs := flag.NewFlagSet("atlas-local console", flag.ContinueOnError)
+	fs.Usage = func() { _, _ = fmt.Fprintln(fs.Output(), consoleUsage) }
+	dataDir := fs.String("data-dir", ".atlas-local", "the running atlas-local's --data-dir")
+	baseURL := fs.String("url", "", "its base URL (default: the url file in --data-dir)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() == 0 {
+		fs.Usage()
+		return errors.New("console: a command is needed")
+	}
+	if *baseURL == "" {
+		raw, err := os.ReadFile(filepath.Join(*dataDir, "url")) //nolint:gosec // G304: atlas-local's own data folder
+		if err != nil {
+			return fmt.Errorf("console: no --url, and %w (is atlas-local running with --url-file %s/url?)", err, *dataDir)
+		}
+		*baseURL = strings.TrimSpace(string(raw))
+	}
+	token, err := readConsoleToken(*dataDir, false)
+	if err != nil {
+		return err
+	}
+	call := func(method, path string, into any) error {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		req, err := http.NewRequestWithContext(ctx, method, strings.TrimRight(*baseURL, "/")+path, nil)
+		if err != nil {
+			return err
+		}
+		req.Header.Set("Authorization", "Bearer "+token)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			return err
+		}
+		defer func() { _ = resp.Body.Close() }()
+		body, _ := io.ReadAll(resp.Body)
+		if resp.StatusCode >= 300 {
+			var e struct{ Detail string }
+			_ = json.Unmarshal(body, &e)
+			return fmt.Errorf("%s %s: %d %s", method, path, resp.StatusCode, e.Detail)
+		}
+		if into != nil {
+			return json.Unmarshal(body, into)
+		}
+		return nil
+	}
+	switch cmd := fs.Arg(0); {
+	case cmd == "orgs" && fs.NArg() == 1:
+		var list struct {
+			Results []struct {
+				ID, Name, PayingOrgID string
+				Paying                bool
+			}
+		}
+		if err := call(http.MethodGet, "/local/console/orgs", &list); err != nil {
+			return err
+		}
+		tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
+		_, _ = fmt.Fprintln(tw, "ID\tNAME\tLINKED TO")
+		for _, o := range list.Results {
+			linked := o.PayingOrgID
+			if o.Paying {
+				linked = "(paying)"
+			}
+			_, _ = fmt.Fprintf(tw, "%s\t%s\t%s\n", o.ID, o.Name, linked)
+		}
+		return tw.Flush()
+	case cmd == "delete-org" && fs.NArg() == 2:
+		if err := call(http.MethodDelete, "/local/console/orgs/"+fs.Arg(1), nil); err != nil {
+			return err
+		}
+		_, _ = fmt.Fprintln(out, "deleted organization", fs.Arg(1))
+		return nil
+	default:
+		fs.Usage()
+		return fmt.Errorf("console: unknown command %q", strings.Join(fs.Args(), " "))
+	}
+}
+
+// readConsoleToken reads the console token of dataDir; create makes one
+// (mode 0600) when there is none.
+func readConsoleToken(dataDir string, create bool) (string, error) {
+	path := filepath.Join(dataDir, "console-token")
+	raw, err := os.ReadFile(path) //nolint:gosec // G304: atlas-local's own data folder
+	if err == nil {
+		return strings.TrimSpace(string(raw)), nil
+	}
+	if !create || !errors.Is(err, os.ErrNotExist) {
+		return "", fmt.Errorf("reading the console token: %w", err)
+	}
+	b := make([]byte, 24)
+	if _, err := rand.Read(b); err != nil {
+		return "", err
+	}
+	token := hex.EncodeToString(b)
+	if err := os.WriteFile(path, []byte(token+"\n"), 0o600); err != nil {
+		return "", err
+	}
+	return token, nil
+}

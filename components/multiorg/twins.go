@@ -1,0 +1,102 @@
+package multiorg
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/atlas-multiorg/atlas-multiorg/internal/atlasapi"
+)
+
+// LinkedOrg is an organization linked to the paying organization. Name is
+// "" when the caller's credential may not read it.
+type LinkedOrg struct {
+	ID   string
+	Name string
+}
+
+// LinkedOrgsFunc lists the organizations linked to the paying organization.
+type LinkedOrgsFunc func(ctx context.Context) ([]LinkedOrg, error)
+
+// twinCheck stops the creation of an organization whose name an
+// organization linked to the paying organization already has while the
+// stack's state does not hold it. That is the organization an earlier run
+// created and lost: the answer to its create never came back (a timeout, a
+// 502 or 504 from a proxy after Atlas committed it, a runner killed
+// mid-update), so Pulumi holds no state for it, and creating it again makes
+// a twin, billed like the first. The provider cannot tell: it creates
+// without looking, and Atlas accepts two organizations of one name.
+type twinCheck struct {
+	list LinkedOrgsFunc
+	once sync.Once
+	orgs []LinkedOrg
+	err  error
+}
+
+// linked lists the linked organizations once per run: they only grow during
+// it, and what this run creates is in no danger of being created twice.
+func (c *twinCheck) linked() ([]LinkedOrg, error) {
+	c.once.Do(func() { c.orgs, c.err = c.list(context.Background()) })
+	return c.orgs, c.err
+}
+
+// check is the twin check of org key about to be created as name.
+func (m *MultiOrg) twinCheck(key, name string) error {
+	if m.twins == nil || name == "" {
+		return nil
+	}
+	linked, err := m.twins.linked()
+	if err != nil {
+		return fmt.Errorf("orgs.%s: before creating organization %q, the run looks for an organization of that name that an "+
+			"earlier, interrupted run created, and could not: %w. Nothing was created. Run again once the Admin API answers", key, name, err)
+	}
+	held := map[string]bool{}
+	if m.previous != nil {
+		for _, id := range m.previous.Managed {
+			held[id] = true
+		}
+	}
+	var twins []string
+	for _, o := range linked {
+		if o.Name == name && !held[o.ID] {
+			twins = append(twins, o.ID)
+		}
+	}
+	if len(twins) == 0 {
+		return nil
+	}
+	slices.Sort(twins)
+	return fmt.Errorf("orgs.%s: organization %q (orgId %s) already exists, linked to the paying organization, but this stack's "+
+		"state does not hold it: an earlier run created it and lost the answer (a timeout, a 502 or 504, a killed runner), and "+
+		"its first credential with it. Nothing was created, so that no twin is billed. Fix: its Organization Owner "+
+		"(atlas-multiorg:orgOwnerId) deletes it in the Atlas UI, then run again; or adopt it with orgs.%s.importId: %s (the "+
+		"caller then needs Organization Owner in it). See README \"When a deployment is interrupted\" and `atlas-multiorg orphans`",
+		key, name, strings.Join(twins, ", "), key, twins[0])
+}
+
+// AdminAPILinkedOrgs lists the organizations linked to payingOrgID through
+// the Admin API at baseURL, signed in with creds: the caller's credential,
+// the one the provider creates organizations with.
+func AdminAPILinkedOrgs(baseURL string, creds atlasapi.Credentials, payingOrgID string) LinkedOrgsFunc {
+	return func(ctx context.Context) ([]LinkedOrg, error) {
+		ctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
+		defer cancel()
+		client, err := atlasapi.New(ctx, baseURL, creds, atlasapi.WithHTTPClient(&http.Client{Timeout: 30 * time.Second}))
+		if err != nil {
+			return nil, err
+		}
+		found, err := client.LinkedOrganizations(ctx, payingOrgID)
+		if err != nil {
+			return nil, err
+		}
+		linked := make([]LinkedOrg, len(found))
+		for i, o := range found {
+			linked[i] = LinkedOrg{ID: o.ID, Name: o.Name}
+		}
+		return linked, nil
+	}
+}

@@ -1,0 +1,81 @@
+package multiorg
+
+import (
+	"context"
+	"errors"
+	"sync/atomic"
+	"testing"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestTwinCheck(t *testing.T) {
+	t.Parallel()
+	const (
+		lost    = "64b1c2d3e4f5a6b7c8d9e0a1"
+		held    = "64b1c2d3e4f5a6b7c8d9e0a2"
+		another = "64b1c2d3e4f5a6b7c8d9e0a3"
+	)
+	linked := []LinkedOrg{{ID: lost, Name: "acme-dev-analytics"}, {ID: held, Name: "acme-dev-billing"}, {ID: another, Name: ""}}
+	previous := &Previous{Managed: map[string]string{"billing": held}}
+	tests := map[string]struct {
+		key, name string
+		previous  *Previous
+		list      LinkedOrgsFunc
+		message   []string
+	}{
+		"a linked organization of that name that the state lacks": {"analytics", "acme-dev-analytics", previous, nil,
+			[]string{`orgs.analytics: organization "acme-dev-analytics" (orgId ` + lost + `) already exists`,
+				"Nothing was created", "orgs.analytics.importId: " + lost, "deletes it in the Atlas UI", "atlas-multiorg orphans"}},
+		"on a first deployment too":                          {"analytics", "acme-dev-analytics", nil, nil, []string{"(orgId " + lost + ")"}},
+		"a name nobody has":                                  {"payments", "acme-dev-payments", previous, nil, nil},
+		"a name the state holds (a rename to it is no twin)": {"billing-2", "acme-dev-billing", previous, nil, nil},
+		"the Admin API fails": {"payments", "acme-dev-payments", previous,
+			func(context.Context) ([]LinkedOrg, error) { return nil, errors.New("503 from the Admin API") },
+			[]string{"orgs.payments: before creating organization \"acme-dev-payments\"", "503 from the Admin API", "Nothing was created"}},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			list := tc.list
+			if list == nil {
+				list = func(context.Context) ([]LinkedOrg, error) { return linked, nil }
+			}
+			m := &MultiOrg{name: "multiorg", previous: tc.previous, twins: &twinCheck{list: list}}
+			err := m.replacementGuard(&pulumi.ResourceHookArgs{Name: "multiorg-" + tc.key,
+				NewInputs: resource.PropertyMap{"name": resource.NewProperty(tc.name)}})
+			if tc.message == nil {
+				assert.NoError(t, err)
+				return
+			}
+			require.Error(t, err)
+			for _, want := range tc.message {
+				assert.Contains(t, err.Error(), want)
+			}
+		})
+	}
+}
+
+func TestTwinCheckListsOncePerRun(t *testing.T) {
+	t.Parallel()
+	var calls atomic.Int32
+	m := &MultiOrg{name: "multiorg", twins: &twinCheck{list: func(context.Context) ([]LinkedOrg, error) {
+		calls.Add(1)
+		return nil, nil
+	}}}
+	for _, key := range []string{"a", "b", "c"} {
+		require.NoError(t, m.replacementGuard(&pulumi.ResourceHookArgs{Name: "multiorg-" + key,
+			NewInputs: resource.PropertyMap{"name": resource.NewProperty("acme-" + key)}}))
+	}
+	assert.Equal(t, int32(1), calls.Load(), "one listing for every create of the run")
+}
+
+func TestNoTwinCheckWithoutALister(t *testing.T) {
+	t.Parallel()
+	m := &MultiOrg{name: "multiorg"}
+	assert.NoError(t, m.replacementGuard(&pulumi.ResourceHookArgs{Name: "multiorg-a",
+		NewInputs: resource.PropertyMap{"name": resource.NewProperty("acme-a")}}))
+}

@@ -1,0 +1,367 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/spf13/cobra"
+
+	"github.com/atlas-multiorg/atlas-multiorg/internal/atlasapi"
+	"github.com/atlas-multiorg/atlas-multiorg/internal/stackconfig"
+	"github.com/atlas-multiorg/atlas-multiorg/stacks"
+)
+
+// linkedReader lists the organizations linked to a paying organization.
+type linkedReader interface {
+	LinkedOrganizations(ctx context.Context, payingOrgID string) ([]atlasapi.LinkedOrganization, error)
+}
+
+type orphansOptions struct {
+	stacks      []string
+	stateFiles  []string
+	dir         string
+	payingOrgID string
+	baseURL     string
+	output      string
+	getenv      func(string) string
+	connect     func(ctx context.Context, baseURL string, creds atlasapi.Credentials) (linkedReader, error)
+	// export reads a stack's state, as `pulumi stack export` prints it.
+	export func(ctx context.Context, dir, stack string) ([]byte, error)
+}
+
+func newOrphansCommand(getenv func(string) string) *cobra.Command {
+	opts := &orphansOptions{getenv: getenv, export: pulumiStackExport,
+		connect: func(ctx context.Context, baseURL string, creds atlasapi.Credentials) (linkedReader, error) {
+			return atlasapi.New(ctx, baseURL, creds)
+		}}
+	cmd := &cobra.Command{
+		Use:   "orphans",
+		Short: "List the organizations linked to the paying organization that none of the given stacks manages",
+		Long: `Lists every organization linked to the paying organization (its pending
+invoice links each organization its credential created, and bills it) that
+none of the given org stacks holds in its state, says how each was probably
+made, and prints what adopts it or what deletes it.
+
+An organization no stack holds is billed and has no credential anybody has when
+Atlas created it but the answer was lost: a timeout, a 502 or 504 from a proxy
+after Atlas committed the create, a runner killed mid-update. The next pulumi up
+of the stack refuses to create a twin of it (README: "When a deployment is
+interrupted").
+
+Each stack is read with pulumi stack export (nothing is decrypted) in --dir,
+with its config from Pulumi.<stack>.yaml there; --state-file STACK=FILE reads an
+export saved before. Give every stack that creates organizations with this
+paying organization: an organization of a stack not given is reported too.
+
+Credentials are discover's: MONGODB_ATLAS_CLIENT_ID and MONGODB_ATLAS_CLIENT_SECRET,
+or MONGODB_ATLAS_PUBLIC_KEY and MONGODB_ATLAS_PRIVATE_KEY, of the paying
+organization (Organization Owner, to read the names of the organizations linked
+to it; without that, they are listed by ID). The base URL is --base-url,
+MONGODB_ATLAS_BASE_URL or Atlas.
+
+Exit codes: 0 no orphan, 1 orphans found (for scheduled jobs), 2 bad flags,
+input or missing credentials, 3 an Admin API call or pulumi stack export failed.`,
+		Example: `  atlas-multiorg orphans --stack dev-0 --stack dev-1 --stack staging-0
+  pulumi stack export --stack prod > prod.json && atlas-multiorg orphans --state-file prod=prod.json -o json`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return opts.run(cmd.Context(), cmd.OutOrStdout())
+		},
+	}
+	cmd.Flags().StringArrayVarP(&opts.stacks, "stack", "s", nil, "an org stack to read with pulumi stack export (repeat for each)")
+	cmd.Flags().StringArrayVar(&opts.stateFiles, "state-file", nil, "STACK=FILE: an org stack's `pulumi stack export`, saved before (repeat for each)")
+	cmd.Flags().StringVar(&opts.dir, "dir", ".", "the org stack project: Pulumi.yaml and the Pulumi.<stack>.yaml files")
+	cmd.Flags().StringVar(&opts.payingOrgID, "paying-org-id", "", "the paying organization (default: atlas-multiorg:payingOrgId of the stacks)")
+	cmd.Flags().StringVar(&opts.baseURL, "base-url", "", "Admin API base URL (default: MONGODB_ATLAS_BASE_URL, or Atlas)")
+	cmd.Flags().StringVarP(&opts.output, "output", "o", "text", "output format: text or json")
+	return cmd
+}
+
+// StackState is what orphans reads of one org stack.
+type StackState struct {
+	Stack string
+	// Held are the organization IDs in the stack's state.
+	Held map[string]bool
+	// Pending are the org keys, by organization name, whose create an
+	// interrupted update left pending.
+	Pending map[string]string
+	// Entries are the org keys, by the name the config gives them.
+	Entries map[string]string
+}
+
+// Orphan is an organization linked to the paying organization that no
+// given stack holds.
+type Orphan struct {
+	OrgID string `json:"orgId"`
+	// Name is "" when the credential may not read it.
+	Name string `json:"name"`
+	// Stack and OrgKey are the entry it most likely belongs to, if any.
+	Stack  string `json:"stack,omitempty"`
+	OrgKey string `json:"orgKey,omitempty"`
+	// Probably says how it was probably made.
+	Probably string `json:"probably"`
+	// Adopt and Delete say what to do, one or the other.
+	Adopt  string `json:"adopt"`
+	Delete string `json:"delete"`
+}
+
+// FindOrphans are the linked organizations no stack holds, in ID order.
+func FindOrphans(linked []atlasapi.LinkedOrganization, states []StackState) []Orphan {
+	var orphans []Orphan
+	for _, org := range linked {
+		held := false
+		for _, s := range states {
+			held = held || s.Held[org.ID]
+		}
+		if held {
+			continue
+		}
+		o := Orphan{OrgID: org.ID, Name: org.Name}
+		for _, s := range states {
+			if key, ok := s.Pending[org.Name]; ok && org.Name != "" {
+				o.Stack, o.OrgKey = s.Stack, key
+				o.Probably = fmt.Sprintf("created by an update of %s that did not finish: orgs.%s was left pending creation", s.Stack, key)
+				break
+			}
+		}
+		if o.Stack == "" {
+			for _, s := range states {
+				if key, ok := s.Entries[org.Name]; ok && org.Name != "" {
+					o.Stack, o.OrgKey = s.Stack, key
+					o.Probably = fmt.Sprintf("same name as orgs.%s of %s, which %s does not hold: the answer to its create was lost (a timeout, a 502 or 504, a killed runner)", key, s.Stack, s.Stack)
+					break
+				}
+			}
+		}
+		switch {
+		case o.Stack != "":
+		case org.Name == "":
+			o.Probably = "unknown: this credential may not read its name; its Organization Owner can, in the Atlas UI"
+		default:
+			o.Probably = "made outside the stacks given (by hand, by another tool, or by a stack not given), or its entry was renamed"
+		}
+		o.Delete = "its Organization Owner deletes it in the Atlas UI (Organization Settings, Delete Organization); against atlas-local: atlas-local console delete-org " + org.ID
+		if o.Stack != "" {
+			o.Delete += fmt.Sprintf("; then pulumi up --stack %s creates orgs.%s, with a credential of its own", o.Stack, o.OrgKey)
+			o.Adopt = fmt.Sprintf("in Pulumi.%s.yaml, set orgs.%s.importId: %s with its six settings (atlas-multiorg discover prints them), then pulumi up --stack %s; "+
+				"the caller needs Organization Owner in it, and it gets no credential of its own", o.Stack, o.OrgKey, org.ID, o.Stack)
+		} else {
+			o.Adopt = fmt.Sprintf("add an entry with importId: %s and its six settings (atlas-multiorg discover prints it) to the stack that should hold it, then pulumi up; "+
+				"the caller needs Organization Owner in it", org.ID)
+		}
+		orphans = append(orphans, o)
+	}
+	return orphans
+}
+
+func (o *orphansOptions) run(ctx context.Context, stdout io.Writer) error {
+	if o.output != "text" && o.output != "json" {
+		return usageError("--output must be text or json, got %q", o.output)
+	}
+	if len(o.stacks) == 0 && len(o.stateFiles) == 0 {
+		return usageError("no stacks: give every org stack that creates organizations with --stack (or --state-file STACK=FILE)")
+	}
+	states, paying, err := o.readStacks(ctx)
+	if err != nil {
+		return err
+	}
+	if o.payingOrgID != "" {
+		paying = []string{o.payingOrgID}
+	}
+	switch len(paying) {
+	case 0:
+		return usageError("no paying organization: give --paying-org-id, or set atlas-multiorg:payingOrgId in the stacks' Pulumi.<stack>.yaml in --dir")
+	case 1:
+	default:
+		return usageError("the stacks name %d paying organizations (%s): give --paying-org-id", len(paying), strings.Join(paying, ", "))
+	}
+	client, err := signIn(ctx, o.baseURL, o.getenv, o.connect)
+	if err != nil {
+		return err
+	}
+	linked, err := client.LinkedOrganizations(ctx, paying[0])
+	if err != nil {
+		return &exitError{code: ExitAPI, err: err}
+	}
+	orphans := FindOrphans(linked, states)
+	if o.output == "json" {
+		if orphans == nil {
+			orphans = []Orphan{}
+		}
+		if err := writeJSON("-", stdout, orphans); err != nil {
+			return err
+		}
+	} else if err := writeOrphans(stdout, paying[0], len(linked), states, orphans); err != nil {
+		return err
+	}
+	if len(orphans) > 0 {
+		return &exitError{code: ExitFindings, err: fmt.Errorf("%s linked to paying organization %s managed by none of the stacks given", plural(len(orphans), "organization"), paying[0])}
+	}
+	return nil
+}
+
+func writeOrphans(w io.Writer, paying string, linked int, states []StackState, orphans []Orphan) error {
+	names := make([]string, len(states))
+	for i, s := range states {
+		names[i] = s.Stack
+	}
+	if len(orphans) == 0 {
+		_, err := fmt.Fprintf(w, "No orphans: each of the %s linked to paying organization %s is held by one of %s.\n",
+			plural(linked, "organization"), paying, strings.Join(names, ", "))
+		return err
+	}
+	_, _ = fmt.Fprintf(w, "%s linked to paying organization %s, held by none of %s:\n\n",
+		plural(len(orphans), "organization"), paying, strings.Join(names, ", "))
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	_, _ = fmt.Fprintln(tw, "ORG ID\tNAME\tPROBABLY")
+	for _, o := range orphans {
+		name := o.Name
+		if name == "" {
+			name = "(unreadable)"
+		}
+		_, _ = fmt.Fprintf(tw, "%s\t%s\t%s\n", o.OrgID, name, o.Probably)
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	for _, o := range orphans {
+		_, _ = fmt.Fprintf(w, "\n%s:\n  delete: %s\n  adopt:  %s\n", o.OrgID, o.Delete, o.Adopt)
+	}
+	return nil
+}
+
+// readStacks reads each stack's state and config, and the paying
+// organizations their configs name.
+func (o *orphansOptions) readStacks(ctx context.Context) ([]StackState, []string, error) {
+	type source struct{ stack, file string }
+	var sources []source
+	for _, s := range o.stacks {
+		sources = append(sources, source{stack: s})
+	}
+	for _, f := range o.stateFiles {
+		stack, file, ok := strings.Cut(f, "=")
+		if !ok || stack == "" || file == "" {
+			return nil, nil, usageError("--state-file %q: want STACK=FILE", f)
+		}
+		sources = append(sources, source{stack, file})
+	}
+	var states []StackState
+	var paying []string
+	for _, src := range sources {
+		var raw []byte
+		var err error
+		if src.file != "" {
+			if raw, err = os.ReadFile(src.file); err != nil { //nolint:gosec // G304: the user's own export
+				return nil, nil, usageError("--state-file %s: %w", src.stack, err)
+			}
+		} else if raw, err = o.export(ctx, o.dir, src.stack); err != nil {
+			return nil, nil, &exitError{code: ExitAPI, err: fmt.Errorf("reading the state of stack %s: %w", src.stack, err)}
+		}
+		state, err := ParseStackExport(src.stack, raw)
+		if err != nil {
+			return nil, nil, usageError("%w", err)
+		}
+		config, err := stackconfig.Read(filepath.Join(o.dir, "Pulumi."+src.stack+".yaml"))
+		if err != nil && !errors.Is(err, os.ErrNotExist) {
+			return nil, nil, usageError("%w", err)
+		}
+		if err := state.readEntries(config); err != nil {
+			return nil, nil, usageError("Pulumi.%s.yaml: %w", src.stack, err)
+		}
+		if p := config[stacks.Namespace+":payingOrgId"]; p != "" && !slices.Contains(paying, p) {
+			paying = append(paying, p)
+		}
+		states = append(states, state)
+	}
+	return states, paying, nil
+}
+
+// readEntries reads the names the stack's config gives its org keys.
+func (s *StackState) readEntries(config map[string]string) error {
+	s.Entries = map[string]string{}
+	raw, ok := config[stacks.Namespace+":orgs"]
+	if !ok {
+		return nil
+	}
+	var entries map[string]struct {
+		Name string `json:"name"`
+	}
+	if err := json.Unmarshal([]byte(raw), &entries); err != nil {
+		return fmt.Errorf("%s:orgs: %w", stacks.Namespace, err)
+	}
+	for key, e := range entries {
+		if e.Name != "" {
+			s.Entries[e.Name] = key
+		}
+	}
+	return nil
+}
+
+// ParseStackExport reads what orphans needs of `pulumi stack export`: the
+// organizations in the state, and the org creates left pending.
+func ParseStackExport(stack string, raw []byte) (StackState, error) {
+	var export struct {
+		Deployment struct {
+			Resources         []exportedResource `json:"resources"`
+			PendingOperations []struct {
+				Resource exportedResource `json:"resource"`
+				Type     string           `json:"type"`
+			} `json:"pending_operations"`
+		} `json:"deployment"`
+	}
+	if err := json.Unmarshal(raw, &export); err != nil {
+		return StackState{}, fmt.Errorf("the state of stack %s is not a pulumi stack export: %w", stack, err)
+	}
+	s := StackState{Stack: stack, Held: map[string]bool{}, Pending: map[string]string{}}
+	for _, r := range export.Deployment.Resources {
+		if r.Type == organizationType {
+			if id, _ := r.Outputs["orgId"].(string); id != "" {
+				s.Held[id] = true
+			}
+		}
+	}
+	for _, op := range export.Deployment.PendingOperations {
+		r := op.Resource
+		if op.Type != "creating" || r.Type != organizationType {
+			continue
+		}
+		name, _ := r.Inputs["name"].(string)
+		urnName := r.URN[strings.LastIndex(r.URN, "::")+2:]
+		if key, ok := strings.CutPrefix(urnName, stacks.ComponentName+"-"); ok && name != "" {
+			s.Pending[name] = key
+		}
+	}
+	return s, nil
+}
+
+const organizationType = "mongodbatlas:index/organization:Organization"
+
+type exportedResource struct {
+	URN     string         `json:"urn"`
+	Type    string         `json:"type"`
+	Inputs  map[string]any `json:"inputs"`
+	Outputs map[string]any `json:"outputs"`
+}
+
+// pulumiStackExport runs pulumi stack export in dir.
+func pulumiStackExport(ctx context.Context, dir, stack string) ([]byte, error) {
+	cmd := exec.CommandContext(ctx, "pulumi", "stack", "export", "--stack", stack, "--non-interactive") //nolint:gosec // G204: the user's own stack name, as an argument
+	cmd.Dir = dir
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		return nil, fmt.Errorf("pulumi stack export: %w: %s", err, strings.TrimSpace(stderr.String()))
+	}
+	return out, nil
+}

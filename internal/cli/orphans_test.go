@@ -1,0 +1,178 @@
+package cli
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/atlas-multiorg/atlas-multiorg/internal/atlasapi"
+)
+
+// stackExport is a pulumi stack export of an org stack holding orgs (org
+// key -> ID), with creates of pending (org key -> name) left by an
+// interrupted update.
+func stackExport(stack string, held map[string]string, pending map[string]string) string {
+	urn := func(key string) string {
+		return "urn:pulumi:" + stack + "::atlas-multiorg::atlas-multiorg:index:MultiOrg$mongodbatlas:index/organization:Organization::multiorg-" + key
+	}
+	var resources, ops []map[string]any
+	resources = append(resources, map[string]any{"urn": "urn:pulumi:" + stack + "::atlas-multiorg::pulumi:pulumi:Stack::atlas-multiorg-" + stack, "type": "pulumi:pulumi:Stack"})
+	for key, id := range held {
+		resources = append(resources, map[string]any{"urn": urn(key), "type": organizationType,
+			"inputs": map[string]any{"name": key}, "outputs": map[string]any{"orgId": id, "privateKey": map[string]any{"4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", "ciphertext": "v1:abc"}}})
+	}
+	for key, name := range pending {
+		ops = append(ops, map[string]any{"type": "creating", "resource": map[string]any{"urn": urn(key), "type": organizationType, "inputs": map[string]any{"name": name}}})
+	}
+	raw, _ := json.Marshal(map[string]any{"version": 3, "deployment": map[string]any{"resources": resources, "pending_operations": ops}})
+	return string(raw)
+}
+
+func TestFindOrphans(t *testing.T) {
+	t.Parallel()
+	states := []StackState{
+		{Stack: "dev-0", Held: map[string]bool{"held0": true}, Pending: map[string]string{"acme-dev-0-c": "c"},
+			Entries: map[string]string{"acme-dev-0-a": "a", "acme-dev-0-b": "b", "acme-dev-0-c": "c"}},
+		{Stack: "dev-1", Held: map[string]bool{"held1": true}, Pending: map[string]string{}, Entries: map[string]string{"acme-dev-1-a": "a"}},
+	}
+	tests := map[string]struct {
+		linked   atlasapi.LinkedOrganization
+		orphan   bool
+		stack    string
+		key      string
+		probably string
+	}{
+		"held by the first stack":  {atlasapi.LinkedOrganization{ID: "held0", Name: "acme-dev-0-a"}, false, "", "", ""},
+		"held by the second stack": {atlasapi.LinkedOrganization{ID: "held1", Name: "acme-dev-1-a"}, false, "", "", ""},
+		"left pending by an interrupted update": {atlasapi.LinkedOrganization{ID: "p", Name: "acme-dev-0-c"}, true, "dev-0", "c",
+			"created by an update of dev-0 that did not finish: orgs.c was left pending creation"},
+		"named like an entry the stack lacks: a lost answer": {atlasapi.LinkedOrganization{ID: "l", Name: "acme-dev-0-b"}, true, "dev-0", "b",
+			"same name as orgs.b of dev-0, which dev-0 does not hold: the answer to its create was lost"},
+		"a twin of an entry the stack holds": {atlasapi.LinkedOrganization{ID: "twin", Name: "acme-dev-1-a"}, true, "dev-1", "a", "same name as orgs.a of dev-1"},
+		"made outside the stacks":            {atlasapi.LinkedOrganization{ID: "o", Name: "hand-made"}, true, "", "", "made outside the stacks given"},
+		"unreadable":                         {atlasapi.LinkedOrganization{ID: "u"}, true, "", "", "this credential may not read its name"},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			found := FindOrphans([]atlasapi.LinkedOrganization{tc.linked}, states)
+			if !tc.orphan {
+				assert.Empty(t, found)
+				return
+			}
+			require.Len(t, found, 1)
+			o := found[0]
+			assert.Equal(t, tc.linked.ID, o.OrgID)
+			assert.Equal(t, tc.stack, o.Stack)
+			assert.Equal(t, tc.key, o.OrgKey)
+			assert.Contains(t, o.Probably, tc.probably)
+			assert.Contains(t, o.Delete, "atlas-local console delete-org "+tc.linked.ID)
+			assert.Contains(t, o.Adopt, "importId: "+tc.linked.ID)
+			if tc.stack != "" {
+				assert.Contains(t, o.Adopt, "orgs."+tc.key+".importId")
+				assert.Contains(t, o.Delete, "pulumi up --stack "+tc.stack)
+			}
+		})
+	}
+}
+
+func TestParseStackExport(t *testing.T) {
+	t.Parallel()
+	s, err := ParseStackExport("dev", []byte(stackExport("dev", map[string]string{"a": "64b1c2d3e4f5a6b7c8d9e0a1"}, map[string]string{"b": "acme-b"})))
+	require.NoError(t, err)
+	assert.Equal(t, map[string]bool{"64b1c2d3e4f5a6b7c8d9e0a1": true}, s.Held)
+	assert.Equal(t, map[string]string{"acme-b": "b"}, s.Pending)
+	_, err = ParseStackExport("dev", []byte("Pulumi.dev.yaml"))
+	assert.ErrorContains(t, err, "the state of stack dev is not a pulumi stack export")
+}
+
+// TestOrphansAgainstTheLocalAPI: the linked organizations come from the
+// paying organization's pending invoice, with their names; exit 1 lists
+// each orphan with its fix, exit 0 says there is none.
+func TestOrphansAgainstTheLocalAPI(t *testing.T) {
+	t.Parallel()
+	atlas := newLocalAtlas(t, time.Date(2026, 11, 16, 0, 0, 0, 0, time.UTC))
+	held := atlas.create(t, "acme-dev-a")
+	lost := atlas.create(t, "acme-dev-b")
+	pending := atlas.create(t, "acme-dev-c")
+	dir := t.TempDir()
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "Pulumi.dev.yaml"), []byte(`config:
+  atlas-multiorg:payingOrgId: `+atlas.seed.PayingOrgID+`
+  atlas-multiorg:orgs:
+    a:
+      name: acme-dev-a
+    b:
+      name: acme-dev-b
+    c:
+      name: acme-dev-c
+`), 0o600))
+	exportFile := filepath.Join(dir, "dev.json")
+	require.NoError(t, os.WriteFile(exportFile, []byte(stackExport("dev", map[string]string{"a": held}, map[string]string{"c": "acme-dev-c"})), 0o600))
+	orphans := func(args ...string) result {
+		var stdout, stderr bytes.Buffer
+		code := execute(append([]string{"orphans", "--dir", dir}, args...), strings.NewReader(""), &stdout, &stderr, time.Now,
+			func(k string) string { return atlas.env[k] })
+		return result{code, stdout.String(), stderr.String()}
+	}
+
+	got := orphans("--state-file", "dev="+exportFile, "-o", "json")
+	require.Equal(t, ExitFindings, got.code, got.stderr)
+	var found []Orphan
+	require.NoError(t, json.Unmarshal([]byte(got.stdout), &found))
+	require.Len(t, found, 2)
+	byID := map[string]Orphan{found[0].OrgID: found[0], found[1].OrgID: found[1]}
+	assert.Equal(t, "b", byID[lost].OrgKey)
+	assert.Equal(t, "acme-dev-b", byID[lost].Name, "the paying organization's owner reads the names")
+	assert.Contains(t, byID[lost].Probably, "the answer to its create was lost")
+	assert.Equal(t, "c", byID[pending].OrgKey)
+	assert.Contains(t, byID[pending].Probably, "did not finish")
+	assert.Contains(t, got.stderr, "2 organizations linked to paying organization "+atlas.seed.PayingOrgID+" managed by none of the stacks given")
+
+	text := orphans("--state-file", "dev="+exportFile)
+	assert.Equal(t, ExitFindings, text.code)
+	assert.Contains(t, text.stdout, "ORG ID")
+	assert.Contains(t, text.stdout, lost+":\n  delete: ")
+	assert.NotContains(t, text.stdout, held, "a held organization is no orphan")
+
+	all := filepath.Join(dir, "all.json")
+	require.NoError(t, os.WriteFile(all, []byte(stackExport("dev", map[string]string{"a": held, "b": lost, "c": pending}, nil)), 0o600))
+	none := orphans("--state-file", "dev="+all)
+	assert.Equal(t, ExitOK, none.code, none.stderr)
+	assert.Contains(t, none.stdout, "No orphans: each of the 3 organizations linked to paying organization")
+	assert.NotContains(t, none.stdout+none.stderr, atlas.seed.ClientSecret)
+}
+
+func TestOrphansRefusesBadInput(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "bad.json")
+	require.NoError(t, os.WriteFile(bad, []byte("{}"), 0o600))
+	yamlFile := filepath.Join(dir, "Pulumi.dev.yaml")
+	require.NoError(t, os.WriteFile(yamlFile, []byte("config: {}\n"), 0o600))
+	for name, tc := range map[string]struct {
+		args []string
+		want string
+	}{
+		"no stacks":         {nil, "no stacks: give every org stack"},
+		"bad output":        {[]string{"--state-file", "dev=" + bad, "-o", "yaml"}, "--output must be text or json"},
+		"bad state file":    {[]string{"--state-file", "dev"}, `--state-file "dev": want STACK=FILE`},
+		"no paying org":     {[]string{"--state-file", "dev=" + bad, "--dir", dir}, "no paying organization: give --paying-org-id"},
+		"missing export":    {[]string{"--state-file", "dev=" + filepath.Join(dir, "missing.json")}, "--state-file dev:"},
+		"no credentials":    {[]string{"--state-file", "dev=" + bad, "--paying-org-id", "64b1c2d3e4f5a6b7c8d9e0a1"}, "no Atlas credentials"},
+		"not a stack state": {[]string{"--state-file", "dev=" + yamlFile}, "the state of stack dev is not a pulumi stack export"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			got := run(t, "", append([]string{"orphans"}, tc.args...)...)
+			assert.Equal(t, ExitUsage, got.code, got.stdout+got.stderr)
+			assert.Contains(t, got.stderr, tc.want)
+		})
+	}
+}
