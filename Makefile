@@ -31,7 +31,12 @@ STATE_DB := $(CURDIR)/.state-db
 ifeq ($(STATE),postgres)
 BACKEND_URL = "$$(cat $(STATE_DB)/url)"
 else ifeq ($(STATE),file)
-BACKEND_URL = file://$(LOCAL_STATE)
+# metadata=skip: the file backend's blob library writes a sidecar .attrs file
+# beside each state file, not atomically, and a process killed during that
+# write leaves it empty, after which every command on the stack fails with
+# "failed to load checkpoint: EOF" (README: "When a deployment is
+# interrupted"). The sidecar holds nothing Pulumi needs.
+BACKEND_URL = "file://$(LOCAL_STATE)?metadata=skip"
 else
 $(error STATE=$(STATE): use STATE=file (the default) or STATE=postgres)
 endif

@@ -5,7 +5,6 @@ package stacks
 import (
 	"cmp"
 	"errors"
-	"os"
 	"slices"
 	"strconv"
 	"strings"
@@ -13,7 +12,6 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/atlas-multiorg/atlas-multiorg/components/multiorg"
-	"github.com/atlas-multiorg/atlas-multiorg/internal/atlasapi"
 	"github.com/atlas-multiorg/atlas-multiorg/internal/configjson"
 )
 
@@ -53,37 +51,13 @@ func deploy(ctx *pulumi.Context) (*multiorg.MultiOrg, error) {
 	if baseURL, ok := ctx.GetConfig("mongodbatlas:baseUrl"); ok && baseURL != "" {
 		args.BaseURL = pulumi.String(baseURL)
 	}
-	args.LinkedOrgs = linkedOrgs(ctx, spec.PayingOrgID)
+	args.LinkedOrgs = multiorg.DefaultLinkedOrgs(ctx, spec.PayingOrgID)
 	m, err := multiorg.NewMultiOrg(ctx, ComponentName, args)
 	if err != nil {
 		return nil, err
 	}
 	Export(ctx, m)
 	return m, nil
-}
-
-// linkedOrgs lists the organizations linked to the paying organization with
-// the default provider's credential and Admin API, read as the provider reads
-// them (config first, then its environment variables), for the component's
-// twin check. Without a credential (a mocked run) there is no check.
-func linkedOrgs(ctx *pulumi.Context, payingOrgID string) multiorg.LinkedOrgsFunc {
-	creds := atlasapi.CredentialsFromEnv(os.Getenv)
-	fromConfig := atlasapi.Credentials{}
-	fromConfig.ClientID, _ = ctx.GetConfig("mongodbatlas:clientId")
-	fromConfig.ClientSecret, _ = ctx.GetConfig("mongodbatlas:clientSecret")
-	fromConfig.PublicKey, _ = ctx.GetConfig("mongodbatlas:publicKey")
-	fromConfig.PrivateKey, _ = ctx.GetConfig("mongodbatlas:privateKey")
-	if fromConfig.ClientID != "" || fromConfig.PublicKey != "" {
-		creds = fromConfig
-	}
-	if creds.ClientID == "" && creds.PublicKey == "" || payingOrgID == "" {
-		return nil
-	}
-	baseURL := atlasapi.BaseURLFromEnv(os.Getenv)
-	if v, ok := ctx.GetConfig("mongodbatlas:baseUrl"); ok && v != "" {
-		baseURL = v
-	}
-	return multiorg.AdminAPILinkedOrgs(baseURL, creds, payingOrgID)
 }
 
 // Export exports the outputs consumer stacks read: "orgs" (per org key:

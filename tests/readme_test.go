@@ -2,6 +2,7 @@ package tests
 
 import (
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -13,6 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/atlas-multiorg/atlas-multiorg/components/multiorg"
+	"github.com/atlas-multiorg/atlas-multiorg/internal/cli"
 	"github.com/atlas-multiorg/atlas-multiorg/internal/mongodbatlas"
 )
 
@@ -107,4 +109,28 @@ func TestMakefilePinsTheBindingsPluginVersion(t *testing.T) {
 	raw, err := os.ReadFile(filepath.Join(repoRoot, "Makefile"))
 	require.NoError(t, err)
 	assert.Contains(t, string(raw), "PROVIDER_VERSION := "+mongodbatlas.PluginVersion+"\n")
+}
+
+// TestReadmeDocumentsEveryFlagAndCommand: each flag atlas-local defines has
+// a row in the README's flag table, and each atlas-multiorg command a row in
+// the command table.
+func TestReadmeDocumentsEveryFlagAndCommand(t *testing.T) {
+	raw, err := os.ReadFile(filepath.Join(repoRoot, "README.md"))
+	require.NoError(t, err)
+	readme := string(raw)
+	source, err := os.ReadFile(filepath.Join(repoRoot, "cmd", "atlas-local", "main.go"))
+	require.NoError(t, err)
+	defined := regexp.MustCompile(`fs\.\w+\((?:&[\w.]+, )?"([a-z-]+)"`).FindAllStringSubmatch(string(source), -1)
+	require.GreaterOrEqual(t, len(defined), 10, "the pattern finds atlas-local's flags")
+	for _, m := range defined {
+		assert.Contains(t, readme, "| `--"+m[1]+"` |", "atlas-local's flag --%s has a row in the README", m[1])
+	}
+	commands := cli.NewRootCommand(strings.NewReader(""), io.Discard, io.Discard).Commands()
+	require.NotEmpty(t, commands)
+	for _, c := range commands {
+		if c.Name() == "help" || c.Name() == "completion" {
+			continue
+		}
+		assert.Contains(t, readme, "| `"+c.Name()+"` |", "atlas-multiorg %s has a row in the README's command table", c.Name())
+	}
 }

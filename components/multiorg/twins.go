@@ -4,10 +4,13 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"os"
 	"slices"
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/atlas-multiorg/atlas-multiorg/internal/atlasapi"
 )
@@ -71,8 +74,8 @@ func (m *MultiOrg) twinCheck(key, name string) error {
 	}
 	slices.Sort(twins)
 	return fmt.Errorf("orgs.%s: organization %q (orgId %s) already exists, linked to the paying organization, but this stack's "+
-		"state does not hold it: an earlier run created it and lost the answer (a timeout, a 502 or 504, a killed runner), and "+
-		"its first credential with it. Nothing was created, so that no twin is billed. Fix: its Organization Owner "+
+		"state does not hold it: an earlier run created it and lost the answer (a timeout, a 502 or 504, a killed runner, or a "+
+		"provider that failed right after and could not delete it again), and its first credential with it. Nothing was created, so that no twin is billed. Fix: its Organization Owner "+
 		"(atlas-multiorg:orgOwnerId) deletes it in the Atlas UI, then run again; or adopt it with orgs.%s.importId: %s (the "+
 		"caller then needs Organization Owner in it). See README \"When a deployment is interrupted\" and `atlas-multiorg orphans`",
 		key, name, strings.Join(twins, ", "), key, twins[0])
@@ -99,4 +102,28 @@ func AdminAPILinkedOrgs(baseURL string, creds atlasapi.Credentials, payingOrgID 
 		}
 		return linked, nil
 	}
+}
+
+// DefaultLinkedOrgs lists the linked organizations with the default
+// provider's credential and Admin API, read as the provider reads them:
+// the mongodbatlas: config first, then its environment variables. Without a
+// credential (a mocked run) there is no twin check.
+func DefaultLinkedOrgs(ctx *pulumi.Context, payingOrgID string) LinkedOrgsFunc {
+	creds := atlasapi.CredentialsFromEnv(os.Getenv)
+	var fromConfig atlasapi.Credentials
+	fromConfig.ClientID, _ = ctx.GetConfig("mongodbatlas:clientId")
+	fromConfig.ClientSecret, _ = ctx.GetConfig("mongodbatlas:clientSecret")
+	fromConfig.PublicKey, _ = ctx.GetConfig("mongodbatlas:publicKey")
+	fromConfig.PrivateKey, _ = ctx.GetConfig("mongodbatlas:privateKey")
+	if fromConfig.ClientID != "" || fromConfig.PublicKey != "" {
+		creds = fromConfig
+	}
+	if creds.ClientID == "" && creds.PublicKey == "" || payingOrgID == "" {
+		return nil
+	}
+	baseURL := atlasapi.BaseURLFromEnv(os.Getenv)
+	if v, ok := ctx.GetConfig("mongodbatlas:baseUrl"); ok && v != "" {
+		baseURL = v
+	}
+	return AdminAPILinkedOrgs(baseURL, creds, payingOrgID)
 }

@@ -5,11 +5,15 @@ import (
 	"errors"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/atlas-multiorg/atlas-multiorg/internal/atlasapi"
+	"github.com/atlas-multiorg/atlas-multiorg/internal/localapi/localapitest"
 )
 
 func TestTwinCheck(t *testing.T) {
@@ -78,4 +82,20 @@ func TestNoTwinCheckWithoutALister(t *testing.T) {
 	m := &MultiOrg{name: "multiorg"}
 	assert.NoError(t, m.replacementGuard(&pulumi.ResourceHookArgs{Name: "multiorg-a",
 		NewInputs: resource.PropertyMap{"name": resource.NewProperty("acme-a")}}))
+}
+
+// TestAdminAPILinkedOrgsReadsTheLocalAPI: the organizations the paying
+// organization's credential created, with their names, and not itself.
+func TestAdminAPILinkedOrgsReadsTheLocalAPI(t *testing.T) {
+	t.Parallel()
+	atlas := localapitest.Start(t, time.Now())
+	a, b := atlas.Create(t, "acme-dev-a"), atlas.Create(t, "acme-dev-b")
+	creds := atlasapi.Credentials{ClientID: atlas.Seed.ClientID, ClientSecret: atlas.Seed.ClientSecret}
+	linked, err := AdminAPILinkedOrgs(atlas.URL, creds, atlas.Seed.PayingOrgID)(context.Background())
+	require.NoError(t, err)
+	assert.ElementsMatch(t, []LinkedOrg{{ID: a, Name: "acme-dev-a"}, {ID: b, Name: "acme-dev-b"}}, linked)
+
+	_, err = AdminAPILinkedOrgs(atlas.URL, atlasapi.Credentials{ClientID: atlas.Seed.ClientID, ClientSecret: "wrong"}, atlas.Seed.PayingOrgID)(context.Background())
+	require.Error(t, err)
+	assert.NotContains(t, err.Error(), atlas.Seed.ClientSecret, "no secret in the error")
 }

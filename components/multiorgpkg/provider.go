@@ -94,7 +94,7 @@ func (s *server) Construct(ctx context.Context, req *pulumirpc.ConstructRequest)
 		if err != nil {
 			return nil, err
 		}
-		args := &multiorg.MultiOrgArgs{Spec: spec, Previous: previous}
+		args := &multiorg.MultiOrgArgs{Spec: spec, Previous: previous, LinkedOrgs: multiorg.DefaultLinkedOrgs(ctx, spec.PayingOrgID)}
 		// Per-org providers must talk to the same Admin API as the caller's.
 		if baseURL, ok := ctx.GetConfig("mongodbatlas:baseUrl"); ok && baseURL != "" {
 			args.BaseURL = pulumi.String(baseURL)

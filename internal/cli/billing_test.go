@@ -2,12 +2,8 @@ package cli
 
 import (
 	"bytes"
-	"context"
 	"encoding/csv"
 	"encoding/json"
-	"net/http"
-	"net/http/httptest"
-	"net/url"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -19,7 +15,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/atlas-multiorg/atlas-multiorg/internal/billing"
-	"github.com/atlas-multiorg/atlas-multiorg/internal/localapi"
+	"github.com/atlas-multiorg/atlas-multiorg/internal/localapi/localapitest"
 )
 
 // billingWorld is atlas-local holding two organizations linked to its
@@ -35,10 +31,10 @@ type billingWorld struct {
 func newBillingWorld(t *testing.T, budgetA, budgetB string) *billingWorld {
 	t.Helper()
 	now := time.Date(2026, 11, 16, 0, 0, 0, 0, time.UTC) // 15 of 30 days
-	atlas := newLocalAtlas(t, now)
-	seed := atlas.seed
-	w := &billingWorld{now: now, payingOrg: seed.PayingOrgID, env: atlas.env}
-	create := atlas.create
+	atlas := localapitest.Start(t, now)
+	seed := atlas.Seed
+	w := &billingWorld{now: now, payingOrg: seed.PayingOrgID, env: atlas.Env}
+	create := atlas.Create
 	w.a, w.b = create(t, "acme-a"), create(t, "acme-b")
 	dir := t.TempDir()
 	w.outputs = filepath.Join(dir, "outputs.json")
@@ -153,57 +149,4 @@ func TestBillingCheckFailsExactlyWhenABudgetIsExceeded(t *testing.T) {
 	r = within.run(t, "--stack-outputs", within.outputs, "--check")
 	assert.Equal(t, ExitUsage, r.code)
 	assert.Contains(t, r.stderr, "--check needs --config")
-}
-
-// localAtlas is an in-process atlas-local with its paying organization's
-// credential in env, as the tool reads it.
-type localAtlas struct {
-	env  map[string]string
-	seed *localapi.Seed
-	url  string
-	// token is the paying organization's access token.
-	token string
-}
-
-func newLocalAtlas(t *testing.T, now time.Time) *localAtlas {
-	t.Helper()
-	srv, seed, err := localapi.New(localapi.Options{DataDir: t.TempDir(), Now: func() time.Time { return now }})
-	require.NoError(t, err)
-	ts := httptest.NewServer(srv)
-	t.Cleanup(ts.Close)
-	a := &localAtlas{seed: seed, url: ts.URL,
-		env: map[string]string{"MONGODB_ATLAS_BASE_URL": ts.URL, "MONGODB_ATLAS_CLIENT_ID": seed.ClientID, "MONGODB_ATLAS_CLIENT_SECRET": seed.ClientSecret}}
-	req, _ := http.NewRequestWithContext(context.Background(), http.MethodPost, ts.URL+"/api/oauth/token", strings.NewReader(url.Values{"grant_type": {"client_credentials"}}.Encode()))
-	req.SetBasicAuth(seed.ClientID, seed.ClientSecret)
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	resp, err := http.DefaultClient.Do(req)
-	require.NoError(t, err)
-	defer func() { _ = resp.Body.Close() }()
-	var tok struct {
-		AccessToken string `json:"access_token"`
-	}
-	require.NoError(t, json.NewDecoder(resp.Body).Decode(&tok))
-	a.token = tok.AccessToken
-	return a
-}
-
-// create makes an organization with the paying organization's credential,
-// linked to it, and returns its ID.
-func (a *localAtlas) create(t *testing.T, name string) string {
-	t.Helper()
-	body, _ := json.Marshal(map[string]any{"name": name, "orgOwnerId": a.seed.OwnerID, "serviceAccount": map[string]any{
-		"name": "ci", "description": "ci", "roles": []string{"ORG_OWNER"}, "secretExpiresAfterHours": 720}})
-	req, _ := http.NewRequestWithContext(context.Background(), http.MethodPost, a.url+"/api/atlas/v2/orgs", bytes.NewReader(body))
-	req.Header.Set("Authorization", "Bearer "+a.token)
-	req.Header.Set("Content-Type", localapi.MediaTypeOrgs)
-	req.Header.Set("Accept", localapi.MediaTypeOrgs)
-	resp, err := http.DefaultClient.Do(req)
-	require.NoError(t, err)
-	defer func() { _ = resp.Body.Close() }()
-	require.Equal(t, http.StatusCreated, resp.StatusCode)
-	var out struct {
-		Organization struct{ ID string } `json:"organization"`
-	}
-	require.NoError(t, json.NewDecoder(resp.Body).Decode(&out))
-	return out.Organization.ID
 }

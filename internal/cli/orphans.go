@@ -3,6 +3,7 @@ package cli
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -138,7 +139,8 @@ func FindOrphans(linked []atlasapi.LinkedOrganization, states []StackState) []Or
 			for _, s := range states {
 				if key, ok := s.Entries[org.Name]; ok && org.Name != "" {
 					o.Stack, o.OrgKey = s.Stack, key
-					o.Probably = fmt.Sprintf("same name as orgs.%s of %s, which %s does not hold: the answer to its create was lost (a timeout, a 502 or 504, a killed runner)", key, s.Stack, s.Stack)
+					o.Probably = fmt.Sprintf("same name as orgs.%s of %s, which %s does not hold: the answer to its create was lost (a timeout, a 502 or 504, "+
+						"a killed runner), or the provider failed right after Atlas created it and could not delete it again", key, s.Stack, s.Stack)
 					break
 				}
 			}
@@ -325,7 +327,7 @@ func ParseStackExport(stack string, raw []byte) (StackState, error) {
 	s := StackState{Stack: stack, Held: map[string]bool{}, Pending: map[string]string{}}
 	for _, r := range export.Deployment.Resources {
 		if r.Type == organizationType {
-			if id, _ := r.Outputs["orgId"].(string); id != "" {
+			if id := r.orgID(); id != "" {
 				s.Held[id] = true
 			}
 		}
@@ -348,9 +350,28 @@ const organizationType = "mongodbatlas:index/organization:Organization"
 
 type exportedResource struct {
 	URN     string         `json:"urn"`
+	ID      string         `json:"id"`
 	Type    string         `json:"type"`
 	Inputs  map[string]any `json:"inputs"`
 	Outputs map[string]any `json:"outputs"`
+}
+
+// orgID is the organization's Atlas ID: its orgId output, or, for a create
+// that failed after Atlas made the organization (the state keeps it, with
+// its init errors, and outputs only the inputs), the one in its provider
+// ID, b3JnX2lk:<base64 of the organization ID>.
+func (r exportedResource) orgID() string {
+	if id, _ := r.Outputs["orgId"].(string); id != "" {
+		return id
+	}
+	for _, part := range strings.Split(r.ID, "-") {
+		if key, value, ok := strings.Cut(part, ":"); ok && key == "b3JnX2lk" {
+			if raw, err := base64.StdEncoding.DecodeString(value); err == nil {
+				return string(raw)
+			}
+		}
+	}
+	return ""
 }
 
 // pulumiStackExport runs pulumi stack export in dir.

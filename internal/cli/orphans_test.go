@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/atlas-multiorg/atlas-multiorg/internal/atlasapi"
+	"github.com/atlas-multiorg/atlas-multiorg/internal/localapi/localapitest"
 )
 
 // stackExport is a pulumi stack export of an org stack holding orgs (org
@@ -89,6 +90,13 @@ func TestParseStackExport(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, map[string]bool{"64b1c2d3e4f5a6b7c8d9e0a1": true}, s.Held)
 	assert.Equal(t, map[string]string{"acme-b": "b"}, s.Pending)
+	// A create that failed after Atlas made the organization: the state
+	// keeps it under its provider ID, without an orgId output.
+	partial := `{"deployment": {"resources": [{"urn": "urn:pulumi:dev::atlas-multiorg::atlas-multiorg:index:MultiOrg$mongodbatlas:index/organization:Organization::multiorg-a",
+		"type": "mongodbatlas:index/organization:Organization", "id": "b3JnX2lk:NjRiMWMyZDNlNGY1YTZiN2M4ZDllMGEx", "outputs": {"name": "acme-a"}}]}}`
+	s, err = ParseStackExport("dev", []byte(partial))
+	require.NoError(t, err)
+	assert.Equal(t, map[string]bool{"64b1c2d3e4f5a6b7c8d9e0a1": true}, s.Held, "held by its provider ID")
 	_, err = ParseStackExport("dev", []byte("Pulumi.dev.yaml"))
 	assert.ErrorContains(t, err, "the state of stack dev is not a pulumi stack export")
 }
@@ -98,13 +106,13 @@ func TestParseStackExport(t *testing.T) {
 // each orphan with its fix, exit 0 says there is none.
 func TestOrphansAgainstTheLocalAPI(t *testing.T) {
 	t.Parallel()
-	atlas := newLocalAtlas(t, time.Date(2026, 11, 16, 0, 0, 0, 0, time.UTC))
-	held := atlas.create(t, "acme-dev-a")
-	lost := atlas.create(t, "acme-dev-b")
-	pending := atlas.create(t, "acme-dev-c")
+	atlas := localapitest.Start(t, time.Date(2026, 11, 16, 0, 0, 0, 0, time.UTC))
+	held := atlas.Create(t, "acme-dev-a")
+	lost := atlas.Create(t, "acme-dev-b")
+	pending := atlas.Create(t, "acme-dev-c")
 	dir := t.TempDir()
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "Pulumi.dev.yaml"), []byte(`config:
-  atlas-multiorg:payingOrgId: `+atlas.seed.PayingOrgID+`
+  atlas-multiorg:payingOrgId: `+atlas.Seed.PayingOrgID+`
   atlas-multiorg:orgs:
     a:
       name: acme-dev-a
@@ -118,7 +126,7 @@ func TestOrphansAgainstTheLocalAPI(t *testing.T) {
 	orphans := func(args ...string) result {
 		var stdout, stderr bytes.Buffer
 		code := execute(append([]string{"orphans", "--dir", dir}, args...), strings.NewReader(""), &stdout, &stderr, time.Now,
-			func(k string) string { return atlas.env[k] })
+			func(k string) string { return atlas.Env[k] })
 		return result{code, stdout.String(), stderr.String()}
 	}
 
@@ -133,7 +141,7 @@ func TestOrphansAgainstTheLocalAPI(t *testing.T) {
 	assert.Contains(t, byID[lost].Probably, "the answer to its create was lost")
 	assert.Equal(t, "c", byID[pending].OrgKey)
 	assert.Contains(t, byID[pending].Probably, "did not finish")
-	assert.Contains(t, got.stderr, "2 organizations linked to paying organization "+atlas.seed.PayingOrgID+" managed by none of the stacks given")
+	assert.Contains(t, got.stderr, "2 organizations linked to paying organization "+atlas.Seed.PayingOrgID+" managed by none of the stacks given")
 
 	text := orphans("--state-file", "dev="+exportFile)
 	assert.Equal(t, ExitFindings, text.code)
@@ -146,7 +154,7 @@ func TestOrphansAgainstTheLocalAPI(t *testing.T) {
 	none := orphans("--state-file", "dev="+all)
 	assert.Equal(t, ExitOK, none.code, none.stderr)
 	assert.Contains(t, none.stdout, "No orphans: each of the 3 organizations linked to paying organization")
-	assert.NotContains(t, none.stdout+none.stderr, atlas.seed.ClientSecret)
+	assert.NotContains(t, none.stdout+none.stderr, atlas.Seed.ClientSecret)
 }
 
 func TestOrphansRefusesBadInput(t *testing.T) {

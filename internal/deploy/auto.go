@@ -197,6 +197,9 @@ func (r *AutoRunner) Run(ctx context.Context, op Operation, stack string, progre
 		for e := range stream {
 			if ev, ok := toEvent(e); ok {
 				progress(ev)
+				if warning, ok := pendingCreatesWarning(stack, ev); ok {
+					progress(warning)
+				}
 			}
 		}
 	}()

@@ -15,12 +15,14 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"regexp"
 	"slices"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/atlas-multiorg/atlas-multiorg/components/multiorg"
+	"github.com/atlas-multiorg/atlas-multiorg/stacks"
 )
 
 // Operation is what a deployment does to each stack.
@@ -296,4 +298,30 @@ func ChangeSummary(changes map[string]int) string {
 		return "no changes"
 	}
 	return strings.Join(parts, ", ")
+}
+
+// pendingURN is a create the engine reports left pending by an interrupted
+// update, in its warning "Attempting to deploy or update resources with N
+// pending operations from previous deployment".
+var pendingURN = regexp.MustCompile(`urn:pulumi:[^\s,]*\$mongodbatlas:index/organization:Organization::` +
+	regexp.QuoteMeta(stacks.ComponentName) + `-([^\s,]+), interrupted while creating`)
+
+// pendingCreatesWarning turns the engine's warning about pending creates
+// into one that names the org keys and what resolves them: the engine's
+// names only URNs, and advises an interactive refresh that CI cannot run.
+func pendingCreatesWarning(stack string, ev Event) (Event, bool) {
+	if ev.Severity != "warning" || !strings.Contains(ev.Message, "pending operations from previous deployment") {
+		return Event{}, false
+	}
+	var keys []string
+	for _, m := range pendingURN.FindAllStringSubmatch(ev.Message, -1) {
+		keys = append(keys, "orgs."+m[1])
+	}
+	if len(keys) == 0 {
+		return Event{}, false
+	}
+	slices.Sort(keys)
+	return Event{Severity: "warning", Message: fmt.Sprintf("an interrupted update left the creates of %s pending: Atlas may have created them "+
+		"with nobody holding their credentials. If it did, this run stops before creating any twin; then run "+
+		"`atlas-multiorg orphans --stack %s` and follow README \"When a deployment is interrupted\"", strings.Join(keys, ", "), stack)}, true
 }

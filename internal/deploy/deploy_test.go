@@ -248,3 +248,21 @@ func TestADeploymentInterruptedBeforeItStartsRunsNothing(t *testing.T) {
 	}
 	assert.Empty(t, runner.order())
 }
+
+func TestPendingCreatesWarningNamesTheOrgKeys(t *testing.T) {
+	engine := "Attempting to deploy or update resources with 3 pending operations from previous deployment.\n" +
+		"  * urn:pulumi:dev-0::atlas-multiorg::atlas-multiorg:index:MultiOrg$mongodbatlas:index/organization:Organization::multiorg-o4, interrupted while creating\n" +
+		"  * urn:pulumi:dev-0::atlas-multiorg::atlas-multiorg:index:MultiOrg$mongodbatlas:index/organization:Organization::multiorg-o1, interrupted while creating\n" +
+		"  * urn:pulumi:dev-0::atlas-multiorg::pulumi:providers:mongodbatlas::org-o1, interrupted while updating\n" +
+		"These resources are in an unknown state because the Pulumi CLI was interrupted"
+	w, ok := pendingCreatesWarning("dev-0", Event{Severity: "warning", Message: engine})
+	require.True(t, ok)
+	assert.Equal(t, "warning", w.Severity)
+	assert.Contains(t, w.Message, "the creates of orgs.o1, orgs.o4 pending")
+	assert.Contains(t, w.Message, "atlas-multiorg orphans --stack dev-0")
+	_, ok = pendingCreatesWarning("dev-0", Event{Severity: "warning", Message: "some other warning"})
+	assert.False(t, ok)
+	_, ok = pendingCreatesWarning("dev-0", Event{Severity: "warning", Message: "Attempting to deploy or update resources with 1 pending operations from previous deployment.\n" +
+		"  * urn:pulumi:dev-0::atlas-multiorg::pulumi:providers:mongodbatlas::org-o1, interrupted while updating"})
+	assert.False(t, ok, "no organization create pending")
+}

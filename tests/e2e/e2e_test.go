@@ -497,7 +497,7 @@ func (w *workspace) pulumi(args ...string) string {
 }
 
 func (w *workspace) backend() []string {
-	return []string{"PULUMI_BACKEND_URL=file://" + filepath.Join(w.repo, ".pulumi"), "PULUMI_CONFIG_PASSPHRASE=" + passphrase}
+	return []string{"PULUMI_BACKEND_URL=file://" + filepath.Join(w.repo, ".pulumi") + "?metadata=skip", "PULUMI_CONFIG_PASSPHRASE=" + passphrase}
 }
 
 func (w *workspace) run(stdin string, name string, args ...string) string {
