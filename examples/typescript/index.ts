@@ -12,7 +12,7 @@ const dev = new MultiOrg("dev", {
     environment: "dev",
     orgs: {
         analytics: {
-            name: "acme-dev-analytics",
+            name: "acme-ts-analytics",
             serviceAccount: {
                 name: "analytics-automation",
                 description: "Automation for the dev analytics org",
@@ -22,14 +22,14 @@ const dev = new MultiOrg("dev", {
             securityContact: "security@example.com",
         },
         payments: {
-            name: "acme-dev-payments",
+            name: "acme-ts-payments",
             apiKey: {
                 description: "Automation for the dev payments org",
                 roles: ["ORG_OWNER", "ORG_BILLING_READ_ONLY"],
             },
         },
         // No credential block: gets the default service account.
-        sandbox: { name: "acme-dev-sandbox", genAiFeaturesEnabled: true },
+        sandbox: { name: "acme-ts-sandbox", genAiFeaturesEnabled: true },
     },
 });
 
