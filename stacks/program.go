@@ -75,6 +75,11 @@ func Export(ctx *pulumi.Context, m *multiorg.MultiOrg) {
 			"payingOrgId":       pulumi.String(org.PayingOrgID),
 			"accessListEntries": pulumi.Int(org.AccessListEntries),
 		}
+		if len(org.TeamIDs) > 0 {
+			// Only where there are teams, so that stacks without any
+			// export exactly what they did before teams existed.
+			orgs[key].(pulumi.Map)["teams"] = org.TeamIDs
+		}
 	}
 	ctx.Export("orgs", orgs)
 	ctx.Export("credentials", m.Credentials)

@@ -65,6 +65,9 @@ type MultiOrg struct {
 	AccessListEntries pulumi.IntMapOutput `pulumi:"accessListEntries"`
 	// PayingOrgID is the paying organization of Spec.
 	PayingOrgID pulumi.StringOutput `pulumi:"payingOrgId"`
+	// TeamIDs are each organization's team IDs, by team key; not secret,
+	// so consumer stacks can grant teams access to projects.
+	TeamIDs pulumi.StringMapMapOutput `pulumi:"teamIds"`
 
 	ctx        *pulumi.Context
 	name       string
@@ -97,6 +100,8 @@ type Org struct {
 	// AccessListEntries is the number of API access list entries of the
 	// organization's credential.
 	AccessListEntries int
+	// TeamIDs are the organization's team IDs, by team key.
+	TeamIDs pulumi.StringMap
 
 	// credential is the organization's newest credential by wire name, each
 	// a secret: what the stack exports.
@@ -147,6 +152,7 @@ func NewMultiOrg(ctx *pulumi.Context, name string, args *MultiOrgArgs, opts ...p
 	ids, names, types := pulumi.StringMap{}, pulumi.StringMap{}, pulumi.StringMap{}
 	credentials, expiries, paying := pulumi.StringMapMap{}, pulumi.StringMap{}, pulumi.StringMap{}
 	entries := pulumi.IntMap{}
+	teams := pulumi.StringMapMap{}
 	for _, plan := range args.Spec.plan() {
 		org, err := m.register(plan)
 		if err != nil {
@@ -161,7 +167,9 @@ func NewMultiOrg(ctx *pulumi.Context, name string, args *MultiOrgArgs, opts ...p
 		if org.credential != nil {
 			credentials[plan.key] = org.credential
 		}
+		teams[plan.key] = org.TeamIDs
 	}
+	m.TeamIDs = teams.ToStringMapMapOutput()
 	m.OrgIDs = ids.ToStringMapOutput()
 	m.OrgNames = names.ToStringMapOutput()
 	m.CredentialTypes = types.ToStringMapOutput()
@@ -180,6 +188,7 @@ func NewMultiOrg(ctx *pulumi.Context, name string, args *MultiOrgArgs, opts ...p
 		"payingOrgIds":      m.PayingOrgIDs,
 		"accessListEntries": m.AccessListEntries,
 		"payingOrgId":       m.PayingOrgID,
+		"teamIds":           m.TeamIDs,
 	}); err != nil {
 		return nil, fmt.Errorf("registering outputs of multiorg %q: %w", name, err)
 	}
@@ -259,6 +268,9 @@ func (m *MultiOrg) register(plan orgPlan) (*Org, error) {
 		return nil, err
 	}
 	if err := m.registerPolicies(org, plan.policies); err != nil {
+		return nil, err
+	}
+	if org.TeamIDs, err = m.registerMembership(org, plan); err != nil {
 		return nil, err
 	}
 	return org, nil

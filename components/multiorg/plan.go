@@ -29,6 +29,8 @@ type orgPlan struct {
 	policies       []policy
 	accessList     []AccessListEntry
 	rotateEvery    int // hours; 0 means no rotation
+	members        map[string]MemberSpec
+	teams          map[string]TeamSpec
 }
 
 // plan resolves the defaults of a valid spec, in key order.
@@ -37,7 +39,7 @@ func (s Spec) plan() []orgPlan {
 	plans := make([]orgPlan, 0, len(s.Orgs))
 	for _, key := range slices.Sorted(maps.Keys(s.Orgs)) {
 		o := s.Orgs[key]
-		p := orgPlan{key: key, name: o.Name, settings: o.Settings, protect: profile.Protect}
+		p := orgPlan{key: key, name: o.Name, settings: o.Settings, protect: profile.Protect, members: o.Members, teams: o.Teams}
 		var policies ResourcePolicies
 		if o.ResourcePolicies != nil {
 			policies = *o.ResourcePolicies

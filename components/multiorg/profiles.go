@@ -27,6 +27,9 @@ type Profile struct {
 	Policies ResourcePolicies
 	// RequiredPolicies cannot be switched off in this environment.
 	RequiredPolicies []string
+	// MinOrgOwners is how many of an organization's managed members must
+	// hold ORG_OWNER, when the stack manages its members.
+	MinOrgOwners int
 	// Why explains the profile's rules in error messages.
 	Why string
 }
@@ -37,6 +40,7 @@ var Profiles = map[string]Profile{
 		Name:                       "dev",
 		MaxSecretExpiresAfterHours: maxSecretExpiresHours,
 		AllowAPIKeys:               true,
+		MinOrgOwners:               1,
 		Why:                        "dev refuses only what is never safe",
 	},
 	"staging": {
@@ -45,6 +49,7 @@ var Profiles = map[string]Profile{
 		MaxSecretExpiresAfterHours: 4380,
 		AllowAPIKeys:               true,
 		Policies:                   ResourcePolicies{BlockWildcardIP: ptr(true)},
+		MinOrgOwners:               1,
 		Why:                        "staging holds copies of production data",
 	},
 	"prod": {
@@ -55,7 +60,10 @@ var Profiles = map[string]Profile{
 		AllowAPIKeys:               false,
 		Policies:                   ResourcePolicies{BlockWildcardIP: ptr(true), RequireMaintenanceWindow: ptr(true)},
 		RequiredPolicies:           []string{"blockWildcardIp", "requireMaintenanceWindow"},
-		Why:                        "production organizations hold production data",
+		// Two owners: one person away, or leaving, never leaves a
+		// production organization without anyone who can change it.
+		MinOrgOwners: 2,
+		Why:          "production organizations hold production data",
 	},
 }
 
@@ -199,6 +207,7 @@ func ProfileTable() string {
 		return codeList(on)
 	}))
 	b.WriteString(row("Resource policies that cannot be switched off", func(p Profile) string { return codeList(p.RequiredPolicies) }))
+	b.WriteString(row("Organization Owners among managed members, at least", func(p Profile) string { return strconv.Itoa(p.MinOrgOwners) }))
 	return b.String()
 }
 

@@ -103,6 +103,16 @@ var OrgFields = []ConfigField{
 		"Forbid any change to project IP access lists."},
 	{"resourcePolicies.tlsCipherSuites", "list", "none",
 		"The only TLS cipher suites clusters may use."},
+	{"members", "object", "none",
+		"The organization's people, keyed by the email that is their Atlas username; given at all, these are all the members the stack manages. Each becomes a `CloudUserOrgAssignment`: Atlas invites the person, who is `PENDING` until they accept. At least one must hold `ORG_OWNER` (two in prod). See [Members and teams](#members-and-teams)."},
+	{"members.<email>.roles", "list", "required",
+		"The person's organization roles, each once, from `ORG_OWNER`, `ORG_MEMBER`, `ORG_GROUP_CREATOR`, `ORG_BILLING_ADMIN`, `ORG_BILLING_READ_ONLY`, `ORG_STREAM_PROCESSING_ADMIN`, `ORG_READ_ONLY`. A change is an in-place update."},
+	{"teams", "object", "none",
+		"The organization's teams, keyed by a stable **team key** (as org keys). Each becomes a `Team` named from the key, so renaming it is an update; the org stack exports its ID under `orgs.<key>.teams.<team key>` for the consumer stack's project grants."},
+	{"teams.<team key>.name", "string", "required",
+		"The team's name in Atlas: 1-64 letters, digits, inner spaces and `- _ . ( ) , : & @ + '`, unique in the organization (ignoring case)."},
+	{"teams.<team key>.members", "list", "none",
+		"Emails of the team's members, each once; each must be under `members` with its roles. Each becomes a `CloudUserTeamAssignment`."},
 	{"apiAccessListRequired", "bool", "`false`",
 		"Admin API calls must come from an access-listed address. Refused with an empty access list, which would lock the automation out; switched on one run after the access list exists (see [Credential lifecycle](#credential-lifecycle))."},
 	{"multiFactorAuthRequired", "bool", "`true`",
@@ -132,6 +142,8 @@ var OutputFields = []ConfigField{
 		"The paying organization each created organization is linked to; `\"\"` for an adopted organization, which keeps its own billing."},
 	{"accessListEntries", "map of integer", "", "The number of API access list entries of each organization's credential."},
 	{"payingOrgId", "string", "", "The paying organization of the component (`payingOrgId`)."},
+	{"teamIds", "map of map of string", "",
+		"Each organization's team IDs, by team key (`orgs.<key>.teams`). Not secret: the consumer stack grants teams access to projects with them."},
 }
 
 // SecretOutputs are the outputs that are Pulumi secrets wherever they go.

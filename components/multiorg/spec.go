@@ -51,6 +51,11 @@ type OrgSpec struct {
 	// ResourcePolicies are the Atlas resource policies of the organization,
 	// on top of the environment profile's defaults.
 	ResourcePolicies *ResourcePolicies `json:"resourcePolicies,omitempty"`
+	// Members are the organization's people, by the email that is their
+	// Atlas username, with their organization roles. Atlas invites each one.
+	Members map[string]MemberSpec `json:"members,omitempty"`
+	// Teams are the organization's teams, by team key.
+	Teams map[string]TeamSpec `json:"teams,omitempty"`
 
 	Settings
 }

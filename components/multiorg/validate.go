@@ -128,9 +128,12 @@ func (s Spec) validate(ps *problems) {
 		org := s.Orgs[key]
 		path := "orgs." + key
 		s.validateOrg(ps, path, key, org)
+		minOwners, in := 1, "(Atlas' own rule)"
 		if known {
 			profile.validateOrg(ps, path, key, org)
+			minOwners, in = profile.MinOrgOwners, fmt.Sprintf("in the %s profile (%s)", profile.Name, profile.Why)
 		}
+		validateMembership(ps, path, org, minOwners, in)
 
 		if org.Name != "" {
 			byName[strings.ToLower(org.Name)] = append(byName[strings.ToLower(org.Name)], key)

@@ -158,21 +158,27 @@ func TestValidationRules(t *testing.T) {
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			spec := validSpec()
-			tc.mutate(&spec)
-
-			mon := &atlasmock.Monitor{}
-			err := atlasmock.Run(t, mon, nil, func(ctx *pulumi.Context) error {
-				_, err := NewMultiOrg(ctx, "orgs", &MultiOrgArgs{Spec: spec})
-				return err
-			})
-			require.Error(t, err)
-			var verr *ValidationError
-			require.ErrorAs(t, err, &verr)
-			assert.Contains(t, verr.Problems, problemAt(t, verr, tc.path, tc.message))
-			assert.Empty(t, mon.Registrations(), "nothing may be registered when the spec is invalid")
+			expectProblem(t, tc.mutate, tc.path, tc.message)
 		})
 	}
+}
+
+// expectProblem runs validSpec changed by mutate through the component and
+// requires a problem at path whose message contains message, with nothing
+// registered.
+func expectProblem(t *testing.T, mutate func(*Spec), path, message string) {
+	t.Helper()
+	spec := validSpec()
+	mutate(&spec)
+	mon := &atlasmock.Monitor{}
+	err := atlasmock.Run(t, mon, nil, func(ctx *pulumi.Context) error {
+		_, err := NewMultiOrg(ctx, "orgs", &MultiOrgArgs{Spec: spec})
+		return err
+	})
+	var verr *ValidationError
+	require.ErrorAs(t, err, &verr)
+	assert.Contains(t, verr.Problems, problemAt(t, verr, path, message))
+	assert.Empty(t, mon.Registrations(), "nothing may be registered when the spec is invalid")
 }
 
 // problemAt finds the problem at path whose message contains text.

@@ -72,7 +72,13 @@ var objectTypes = map[reflect.Type]string{
 	reflect.TypeFor[multiorg.AccessListEntry]():    "AccessListEntry",
 	reflect.TypeFor[multiorg.ResourcePolicies]():   "ResourcePolicies",
 	reflect.TypeFor[multiorg.TierRange]():          "ClusterTier",
+	reflect.TypeFor[multiorg.MemberSpec]():         "Member",
+	reflect.TypeFor[multiorg.TeamSpec]():           "Team",
 }
+
+// mapKeys names the keys of the config's maps in their documented paths
+// (members.<email>.roles).
+var mapKeys = map[string]string{"members": "<email>", "teams": "<team key>"}
 
 // Schema is the package's schema, as JSON. Every description comes from
 // multiorg's config reference, which the README's tables are made from, and
@@ -251,6 +257,12 @@ func (b *schemaBuilder) property(t reflect.Type, path string, doc multiorg.Confi
 		return &property{Type: "array", Items: b.property(t.Elem(), path+"[]", doc)}
 	case reflect.Struct:
 		return b.object(t, path+".", doc)
+	case reflect.Map:
+		key, ok := mapKeys[path]
+		if !ok {
+			b.errs = append(b.errs, fmt.Sprintf("%s: a map needs its key named in mapKeys", path))
+		}
+		return &property{Type: "object", AdditionalProperties: b.property(t.Elem(), path+"."+key, doc)}
 	}
 	b.errs = append(b.errs, fmt.Sprintf("%s: no schema type for %s", path, t))
 	return &property{}

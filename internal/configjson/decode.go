@@ -56,10 +56,31 @@ func (d *Decoder) Object(path string, raw json.RawMessage, dst any) {
 			d.Object(p, value, field.Interface())
 			continue
 		}
+		if field.Kind() == reflect.Map && field.Type().Key().Kind() == reflect.String && field.Type().Elem().Kind() == reflect.Struct {
+			d.objects(p, value, field)
+			continue
+		}
 		if err := json.Unmarshal(value, field.Addr().Interface()); err != nil {
 			d.Invalid(p, "must be %s", describe(field.Type()))
 		}
 	}
+}
+
+// objects decodes an object keyed by the user's own keys (emails, team
+// keys) whose values are objects, each as strictly as Object decodes one.
+func (d *Decoder) objects(path string, raw json.RawMessage, field reflect.Value) {
+	var entries map[string]json.RawMessage
+	if err := json.Unmarshal(raw, &entries); err != nil || entries == nil {
+		d.Invalid(path, "must be an object of entries")
+		return
+	}
+	m := reflect.MakeMapWithSize(field.Type(), len(entries))
+	for _, key := range slices.Sorted(maps.Keys(entries)) {
+		entry := reflect.New(field.Type().Elem())
+		d.Object(path+"."+key, entries[key], entry.Interface())
+		m.SetMapIndex(reflect.ValueOf(key), entry.Elem())
+	}
+	field.Set(m)
 }
 
 // Entries decodes an object keyed by the user's own keys (such as org keys)

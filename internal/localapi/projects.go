@@ -209,13 +209,6 @@ func (s *Server) updateGroupSettings(w http.ResponseWriter, r *http.Request, cal
 
 // listGroupTeams: atlas-local has no teams, so every project has none. The
 // provider reads a project's teams on every read.
-func (s *Server) listGroupTeams(w http.ResponseWriter, r *http.Request, caller *principal) *apiError {
-	if _, e := s.group(r, caller, false); e != nil {
-		return e
-	}
-	return page(w, r, []map[string]any{})
-}
-
 // listGroupLimits: no limit was ever changed, and Atlas lists only those.
 func (s *Server) listGroupLimits(w http.ResponseWriter, r *http.Request, caller *principal) *apiError {
 	if _, e := s.group(r, caller, false); e != nil {

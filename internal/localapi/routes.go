@@ -24,6 +24,22 @@ func (s *Server) routes() {
 	m.HandleFunc("GET "+v2+"/orgs/{orgId}/settings", s.api(v20230101, s.getOrgSettings))
 	m.HandleFunc("PATCH "+v2+"/orgs/{orgId}/settings", s.api(v20230101, s.updateOrgSettings))
 
+	v20250219 := MediaTypeUsers
+	m.HandleFunc("GET "+v2+"/orgs/{orgId}/users", s.api(v20250219, s.listOrgUsers))
+	m.HandleFunc("POST "+v2+"/orgs/{orgId}/users", s.api(v20250219, s.createOrgUser))
+	m.HandleFunc("GET "+v2+"/orgs/{orgId}/users/{userId}", s.api(v20250219, s.getOrgUser))
+	m.HandleFunc("PATCH "+v2+"/orgs/{orgId}/users/{userId}", s.api(v20250219, s.updateOrgUser))
+	m.HandleFunc("DELETE "+v2+"/orgs/{orgId}/users/{userId}", s.api(v20250219, s.removeOrgUser))
+
+	m.HandleFunc("GET "+v2+"/orgs/{orgId}/teams", s.api(v20230101, s.listOrgTeams))
+	m.HandleFunc("POST "+v2+"/orgs/{orgId}/teams", s.api(v20230101, s.createOrgTeam))
+	m.HandleFunc("GET "+v2+"/orgs/{orgId}/teams/{teamId}", s.api(v20230101, s.getOrgTeam))
+	m.HandleFunc("PATCH "+v2+"/orgs/{orgId}/teams/{teamId}", s.api(v20230101, s.renameOrgTeam))
+	m.HandleFunc("DELETE "+v2+"/orgs/{orgId}/teams/{teamId}", s.api(v20230101, s.deleteOrgTeam))
+	// {teamId}:addUser and {teamId}:removeUser.
+	m.HandleFunc("POST "+v2+"/orgs/{orgId}/teams/{teamAction}", s.api(v20250219, s.teamAction))
+	m.HandleFunc("GET "+v2+"/orgs/{orgId}/teams/{teamId}/users", s.versions(map[string]handler{v20250219: s.listTeamUsers, v20230101: s.listTeamUsers}))
+
 	m.HandleFunc("GET "+v2+"/orgs/{orgId}/invoices", s.api(v20230101, s.listInvoices))
 	// Registered before {invoiceId}; Go's mux prefers the literal segment anyway.
 	m.HandleFunc("GET "+v2+"/orgs/{orgId}/invoices/pending", s.api(v20230101, s.getPendingInvoice))
@@ -62,6 +78,10 @@ func (s *Server) routes() {
 	m.HandleFunc("POST "+v2+"/groups/{groupId}/managedSlowMs/enable", s.api(v20230101, s.setManagedSlowMs(true)))
 	m.HandleFunc("DELETE "+v2+"/groups/{groupId}/managedSlowMs/disable", s.api(v20230101, s.setManagedSlowMs(false)))
 	m.HandleFunc("GET "+v2+"/groups/{groupId}/teams", s.api(v20230101, s.listGroupTeams))
+	m.HandleFunc("POST "+v2+"/groups/{groupId}/teams", s.api(v20230101, s.addGroupTeams))
+	m.HandleFunc("GET "+v2+"/groups/{groupId}/teams/{teamId}", s.api(v20230101, s.getGroupTeam))
+	m.HandleFunc("PATCH "+v2+"/groups/{groupId}/teams/{teamId}", s.api(v20230101, s.updateGroupTeam))
+	m.HandleFunc("DELETE "+v2+"/groups/{groupId}/teams/{teamId}", s.api(v20230101, s.removeGroupTeam))
 	m.HandleFunc("GET "+v2+"/groups/{groupId}/limits", s.api(v20230101, s.listGroupLimits))
 	m.HandleFunc("GET "+v2+"/groups/{groupId}/ipAddresses", s.api(v20230101, s.getGroupIpAddresses))
 
@@ -84,6 +104,23 @@ func (s *Server) routes() {
 }
 
 // find is m[key], or Atlas' 404 for a missing one: code, and format with the key.
+// versions serves one route at several versions: the request's Accept
+// header picks the handler, and an unknown one is refused as api refuses it.
+func (s *Server) versions(byMediaType map[string]handler) http.HandlerFunc {
+	served := map[string]http.HandlerFunc{}
+	for mediaType, h := range byMediaType {
+		served[mediaType] = s.api(mediaType, h)
+	}
+	first := slices.Sorted(maps.Keys(byMediaType))[0]
+	return func(w http.ResponseWriter, r *http.Request) {
+		if h, ok := served[r.Header.Get("Accept")]; ok {
+			h(w, r)
+			return
+		}
+		served[first](w, r)
+	}
+}
+
 func find[V any](m map[string]V, key, code, format string) (V, *apiError) {
 	v, ok := m[key]
 	if !ok {

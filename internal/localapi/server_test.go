@@ -112,6 +112,14 @@ var servedPaths = map[string]bool{
 	"/api/atlas/v2/orgs/{orgId}/invoices/{invoiceId}":                  true,
 	"/api/atlas/v2/orgs/{orgId}/resourcePolicies":                      true,
 	"/api/atlas/v2/orgs/{orgId}/resourcePolicies/{resourcePolicyId}":   true,
+	"/api/atlas/v2/orgs/{orgId}/users":                                 true,
+	"/api/atlas/v2/orgs/{orgId}/users/{userId}":                        true,
+	"/api/atlas/v2/orgs/{orgId}/teams":                                 true,
+	"/api/atlas/v2/orgs/{orgId}/teams/{teamId}":                        true,
+	"/api/atlas/v2/orgs/{orgId}/teams/{teamId}:addUser":                true,
+	"/api/atlas/v2/orgs/{orgId}/teams/{teamId}:removeUser":             true,
+	"/api/atlas/v2/orgs/{orgId}/teams/{teamId}/users":                  true,
+	"/api/atlas/v2/groups/{groupId}/teams/{teamId}":                    true,
 }
 
 // lenientRegex compiles the specification's patterns; the few written with

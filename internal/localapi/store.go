@@ -39,6 +39,30 @@ type Org struct {
 	ServiceAccounts           map[string]*ServiceAccount `json:"serviceAccounts"`
 	APIKeys                   map[string]*APIKey         `json:"apiKeys"`
 	ResourcePolicies          map[string]*ResourcePolicy `json:"resourcePolicies,omitempty"`
+	// Users are the organization's people, invited by username.
+	Users map[string]*OrgUser `json:"users,omitempty"`
+	// Teams are the organization's teams.
+	Teams map[string]*Team `json:"teams,omitempty"`
+}
+
+// OrgUser is a person invited to an organization. atlas-local has no one
+// to accept an invitation, so every membership it makes stays PENDING, as a
+// new one is in Atlas until the person accepts.
+type OrgUser struct {
+	ID                  string    `json:"id"`
+	Username            string    `json:"username"`
+	OrgRoles            []string  `json:"orgRoles"`
+	Status              string    `json:"status"`
+	InviterUsername     string    `json:"inviterUsername"`
+	InvitationCreatedAt time.Time `json:"invitationCreatedAt"`
+	InvitationExpiresAt time.Time `json:"invitationExpiresAt"`
+}
+
+// Team is a team of an organization, with its members' user IDs.
+type Team struct {
+	ID      string   `json:"id"`
+	Name    string   `json:"name"`
+	UserIDs []string `json:"userIds"`
 }
 
 // ResourcePolicy is an organization's Atlas resource policy: Cedar bodies.
@@ -110,6 +134,8 @@ type Project struct {
 	Assignments map[string][]string `json:"assignments"`
 	// Settings are the project's settings, in the API's JSON names.
 	Settings map[string]bool `json:"settings,omitempty"`
+	// Teams are the project roles of each team given access, by team ID.
+	Teams map[string][]string `json:"teams,omitempty"`
 	// Tags are the project's resource tags, in the order given.
 	Tags []ResourceTag `json:"tags,omitempty"`
 	// ManagedSlowMsOff is set once the managed slow-operation threshold is

@@ -56,6 +56,10 @@ export class MultiOrg extends pulumi.ComponentResource {
      * When each service account's newest secret expires, in RFC 3339; `""` for API keys, which do not expire, and for adopted organizations. Not secret, so that expiry can be watched.
      */
     declare public /*out*/ readonly secretExpiresAt: pulumi.Output<{[key: string]: string}>;
+    /**
+     * Each organization's team IDs, by team key (`orgs.<key>.teams`). Not secret: the consumer stack grants teams access to projects with them.
+     */
+    declare public /*out*/ readonly teamIds: pulumi.Output<{[key: string]: {[key: string]: string}}>;
 
     /**
      * Create a MultiOrg resource with the given unique name, arguments, and options.
@@ -86,6 +90,7 @@ export class MultiOrg extends pulumi.ComponentResource {
             resourceInputs["orgNames"] = undefined /*out*/;
             resourceInputs["payingOrgIds"] = undefined /*out*/;
             resourceInputs["secretExpiresAt"] = undefined /*out*/;
+            resourceInputs["teamIds"] = undefined /*out*/;
         } else {
             resourceInputs["accessListEntries"] = undefined /*out*/;
             resourceInputs["credentialTypes"] = undefined /*out*/;
@@ -95,6 +100,7 @@ export class MultiOrg extends pulumi.ComponentResource {
             resourceInputs["payingOrgId"] = undefined /*out*/;
             resourceInputs["payingOrgIds"] = undefined /*out*/;
             resourceInputs["secretExpiresAt"] = undefined /*out*/;
+            resourceInputs["teamIds"] = undefined /*out*/;
         }
         opts = pulumi.mergeOptions(utilities.resourceOptsDefaults(), opts);
         const secretOpts = { additionalSecretOutputs: ["credentials"] };

@@ -52,6 +52,16 @@ export interface ClusterTierArgs {
 }
 
 /**
+ * The organization's people, keyed by the email that is their Atlas username; given at all, these are all the members the stack manages. Each becomes a `CloudUserOrgAssignment`: Atlas invites the person, who is `PENDING` until they accept. At least one must hold `ORG_OWNER` (two in prod). See Members and teams.
+ */
+export interface MemberArgs {
+    /**
+     * The person's organization roles, each once, from `ORG_OWNER`, `ORG_MEMBER`, `ORG_GROUP_CREATOR`, `ORG_BILLING_ADMIN`, `ORG_BILLING_READ_ONLY`, `ORG_STREAM_PROCESSING_ADMIN`, `ORG_READ_ONLY`. A change is an in-place update.
+     */
+    roles: pulumi.Input<pulumi.Input<string>[]>;
+}
+
+/**
  * One organization of a MultiOrg: an `orgs.<key>` entry.
  */
 export interface OrgArgs {
@@ -83,6 +93,10 @@ export interface OrgArgs {
      * Adopts the existing organization with this ID instead of creating one (see Adoption).
      */
     importId?: pulumi.Input<string | undefined>;
+    /**
+     * The organization's people, keyed by the email that is their Atlas username; given at all, these are all the members the stack manages. Each becomes a `CloudUserOrgAssignment`: Atlas invites the person, who is `PENDING` until they accept. At least one must hold `ORG_OWNER` (two in prod). See Members and teams.
+     */
+    members?: pulumi.Input<{[key: string]: pulumi.Input<inputs.MemberArgs>} | undefined>;
     /**
      * What the organization may cost per month, in US dollars with at most two decimals (`"250"`, `"99.50"`). `atlas-multiorg billing --check` fails when the organization is over it, or projected to be (see Billing). The stack itself ignores it.
      */
@@ -119,6 +133,10 @@ export interface OrgArgs {
      * Stops Atlas from creating its default alerts, so alerting stays in code. Always sent. Default: `true`.
      */
     skipDefaultAlertsSettings?: pulumi.Input<boolean | undefined>;
+    /**
+     * The organization's teams, keyed by a stable **team key** (as org keys). Each becomes a `Team` named from the key, so renaming it is an update; the org stack exports its ID under `orgs.<key>.teams.<team key>` for the consumer stack's project grants.
+     */
+    teams?: pulumi.Input<{[key: string]: pulumi.Input<inputs.TeamArgs>} | undefined>;
 }
 
 /**
@@ -191,4 +209,18 @@ export interface ServiceAccountArgs {
      * Lifetime of the first secret, 8 hours up to the profile's cap (8760 in dev). 2160 hours is 90 days, a common rotation period. Default: `2160`.
      */
     secretExpiresAfterHours?: pulumi.Input<number | undefined>;
+}
+
+/**
+ * The organization's teams, keyed by a stable **team key** (as org keys). Each becomes a `Team` named from the key, so renaming it is an update; the org stack exports its ID under `orgs.<key>.teams.<team key>` for the consumer stack's project grants.
+ */
+export interface TeamArgs {
+    /**
+     * Emails of the team's members, each once; each must be under `members` with its roles. Each becomes a `CloudUserTeamAssignment`.
+     */
+    members?: pulumi.Input<pulumi.Input<string>[] | undefined>;
+    /**
+     * The team's name in Atlas: 1-64 letters, digits, inner spaces and `- _ . ( ) , : & @ + '`, unique in the organization (ignoring case).
+     */
+    name: pulumi.Input<string>;
 }

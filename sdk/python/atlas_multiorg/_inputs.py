@@ -21,12 +21,16 @@ __all__ = [
     'ApiKeyArgsDict',
     'ClusterTierArgs',
     'ClusterTierArgsDict',
+    'MemberArgs',
+    'MemberArgsDict',
     'OrgArgs',
     'OrgArgsDict',
     'ResourcePoliciesArgs',
     'ResourcePoliciesArgsDict',
     'ServiceAccountArgs',
     'ServiceAccountArgsDict',
+    'TeamArgs',
+    'TeamArgsDict',
 ]
 
 class AccessListEntryArgsDict(TypedDict):
@@ -209,6 +213,39 @@ class ClusterTierArgs:
         pulumi.set(self, "min", value)
 
 
+class MemberArgsDict(TypedDict):
+    """
+    The organization's people, keyed by the email that is their Atlas username; given at all, these are all the members the stack manages. Each becomes a `CloudUserOrgAssignment`: Atlas invites the person, who is `PENDING` until they accept. At least one must hold `ORG_OWNER` (two in prod). See Members and teams.
+    """
+    roles: pulumi.Input[Sequence[pulumi.Input[_builtins.str]]]
+    """
+    The person's organization roles, each once, from `ORG_OWNER`, `ORG_MEMBER`, `ORG_GROUP_CREATOR`, `ORG_BILLING_ADMIN`, `ORG_BILLING_READ_ONLY`, `ORG_STREAM_PROCESSING_ADMIN`, `ORG_READ_ONLY`. A change is an in-place update.
+    """
+
+@pulumi.input_type
+class MemberArgs:
+    def __init__(__self__, *,
+                 roles: pulumi.Input[Sequence[pulumi.Input[_builtins.str]]]):
+        """
+        The organization's people, keyed by the email that is their Atlas username; given at all, these are all the members the stack manages. Each becomes a `CloudUserOrgAssignment`: Atlas invites the person, who is `PENDING` until they accept. At least one must hold `ORG_OWNER` (two in prod). See Members and teams.
+
+        :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] roles: The person's organization roles, each once, from `ORG_OWNER`, `ORG_MEMBER`, `ORG_GROUP_CREATOR`, `ORG_BILLING_ADMIN`, `ORG_BILLING_READ_ONLY`, `ORG_STREAM_PROCESSING_ADMIN`, `ORG_READ_ONLY`. A change is an in-place update.
+        """
+        pulumi.set(__self__, "roles", roles)
+
+    @_builtins.property
+    @pulumi.getter
+    def roles(self) -> pulumi.Input[Sequence[pulumi.Input[_builtins.str]]]:
+        """
+        The person's organization roles, each once, from `ORG_OWNER`, `ORG_MEMBER`, `ORG_GROUP_CREATOR`, `ORG_BILLING_ADMIN`, `ORG_BILLING_READ_ONLY`, `ORG_STREAM_PROCESSING_ADMIN`, `ORG_READ_ONLY`. A change is an in-place update.
+        """
+        return pulumi.get(self, "roles")
+
+    @roles.setter
+    def roles(self, value: pulumi.Input[Sequence[pulumi.Input[_builtins.str]]]):
+        pulumi.set(self, "roles", value)
+
+
 class OrgArgsDict(TypedDict):
     """
     One organization of a MultiOrg: an `orgs.<key>` entry.
@@ -245,6 +282,10 @@ class OrgArgsDict(TypedDict):
     """
     Adopts the existing organization with this ID instead of creating one (see Adoption).
     """
+    members: NotRequired[pulumi.Input[Optional[Mapping[str, pulumi.Input['MemberArgsDict']]]]]
+    """
+    The organization's people, keyed by the email that is their Atlas username; given at all, these are all the members the stack manages. Each becomes a `CloudUserOrgAssignment`: Atlas invites the person, who is `PENDING` until they accept. At least one must hold `ORG_OWNER` (two in prod). See Members and teams.
+    """
     monthly_budget_usd: NotRequired[pulumi.Input[Optional[_builtins.str]]]
     """
     What the organization may cost per month, in US dollars with at most two decimals (`"250"`, `"99.50"`). `atlas-multiorg billing --check` fails when the organization is over it, or projected to be (see Billing). The stack itself ignores it.
@@ -277,6 +318,10 @@ class OrgArgsDict(TypedDict):
     """
     Stops Atlas from creating its default alerts, so alerting stays in code. Always sent. Default: `true`.
     """
+    teams: NotRequired[pulumi.Input[Optional[Mapping[str, pulumi.Input['TeamArgsDict']]]]]
+    """
+    The organization's teams, keyed by a stable **team key** (as org keys). Each becomes a `Team` named from the key, so renaming it is an update; the org stack exports its ID under `orgs.<key>.teams.<team key>` for the consumer stack's project grants.
+    """
 
 @pulumi.input_type
 class OrgArgs:
@@ -289,6 +334,7 @@ class OrgArgs:
                  federation_settings_id: pulumi.Input[Optional[_builtins.str]] = None,
                  gen_ai_features_enabled: pulumi.Input[Optional[_builtins.bool]] = None,
                  import_id: pulumi.Input[Optional[_builtins.str]] = None,
+                 members: pulumi.Input[Optional[Mapping[str, pulumi.Input['MemberArgs']]]] = None,
                  monthly_budget_usd: pulumi.Input[Optional[_builtins.str]] = None,
                  multi_factor_auth_required: pulumi.Input[Optional[_builtins.bool]] = None,
                  org_owner_id: pulumi.Input[Optional[_builtins.str]] = None,
@@ -296,7 +342,8 @@ class OrgArgs:
                  restrict_employee_access: pulumi.Input[Optional[_builtins.bool]] = None,
                  security_contact: pulumi.Input[Optional[_builtins.str]] = None,
                  service_account: pulumi.Input[Optional['ServiceAccountArgs']] = None,
-                 skip_default_alerts_settings: pulumi.Input[Optional[_builtins.bool]] = None):
+                 skip_default_alerts_settings: pulumi.Input[Optional[_builtins.bool]] = None,
+                 teams: pulumi.Input[Optional[Mapping[str, pulumi.Input['TeamArgs']]]] = None):
         """
         One organization of a MultiOrg: an `orgs.<key>` entry.
 
@@ -308,6 +355,7 @@ class OrgArgs:
         :param pulumi.Input[_builtins.str] federation_settings_id: Links the new organization to a federation. Creation only.
         :param pulumi.Input[_builtins.bool] gen_ai_features_enabled: Generative AI features. Atlas turns them on when not told otherwise; here they stay off until you decide. Default: `false`.
         :param pulumi.Input[_builtins.str] import_id: Adopts the existing organization with this ID instead of creating one (see Adoption).
+        :param pulumi.Input[Mapping[str, pulumi.Input['MemberArgs']]] members: The organization's people, keyed by the email that is their Atlas username; given at all, these are all the members the stack manages. Each becomes a `CloudUserOrgAssignment`: Atlas invites the person, who is `PENDING` until they accept. At least one must hold `ORG_OWNER` (two in prod). See Members and teams.
         :param pulumi.Input[_builtins.str] monthly_budget_usd: What the organization may cost per month, in US dollars with at most two decimals (`"250"`, `"99.50"`). `atlas-multiorg billing --check` fails when the organization is over it, or projected to be (see Billing). The stack itself ignores it.
         :param pulumi.Input[_builtins.bool] multi_factor_auth_required: Members must set up MFA. Default: `true`.
         :param pulumi.Input[_builtins.str] org_owner_id: This organization's owner. Creation only. Default: `atlas-multiorg:orgOwnerId`.
@@ -316,6 +364,7 @@ class OrgArgs:
         :param pulumi.Input[_builtins.str] security_contact: One email address for security notifications; `""` for none. Default: `""`.
         :param pulumi.Input['ServiceAccountArgs'] service_account: A service-account credential. Creation only. Exclusive with `apiKey`. Default: the default service account.
         :param pulumi.Input[_builtins.bool] skip_default_alerts_settings: Stops Atlas from creating its default alerts, so alerting stays in code. Always sent. Default: `true`.
+        :param pulumi.Input[Mapping[str, pulumi.Input['TeamArgs']]] teams: The organization's teams, keyed by a stable **team key** (as org keys). Each becomes a `Team` named from the key, so renaming it is an update; the org stack exports its ID under `orgs.<key>.teams.<team key>` for the consumer stack's project grants.
         """
         pulumi.set(__self__, "name", name)
         if allow_api_key_credential is not None:
@@ -332,6 +381,8 @@ class OrgArgs:
             pulumi.set(__self__, "gen_ai_features_enabled", gen_ai_features_enabled)
         if import_id is not None:
             pulumi.set(__self__, "import_id", import_id)
+        if members is not None:
+            pulumi.set(__self__, "members", members)
         if monthly_budget_usd is not None:
             pulumi.set(__self__, "monthly_budget_usd", monthly_budget_usd)
         if multi_factor_auth_required is not None:
@@ -348,6 +399,8 @@ class OrgArgs:
             pulumi.set(__self__, "service_account", service_account)
         if skip_default_alerts_settings is not None:
             pulumi.set(__self__, "skip_default_alerts_settings", skip_default_alerts_settings)
+        if teams is not None:
+            pulumi.set(__self__, "teams", teams)
 
     @_builtins.property
     @pulumi.getter
@@ -446,6 +499,18 @@ class OrgArgs:
         pulumi.set(self, "import_id", value)
 
     @_builtins.property
+    @pulumi.getter
+    def members(self) -> pulumi.Input[Optional[Mapping[str, pulumi.Input['MemberArgs']]]]:
+        """
+        The organization's people, keyed by the email that is their Atlas username; given at all, these are all the members the stack manages. Each becomes a `CloudUserOrgAssignment`: Atlas invites the person, who is `PENDING` until they accept. At least one must hold `ORG_OWNER` (two in prod). See Members and teams.
+        """
+        return pulumi.get(self, "members")
+
+    @members.setter
+    def members(self, value: pulumi.Input[Optional[Mapping[str, pulumi.Input['MemberArgs']]]]):
+        pulumi.set(self, "members", value)
+
+    @_builtins.property
     @pulumi.getter(name="monthlyBudgetUsd")
     def monthly_budget_usd(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
@@ -540,6 +605,18 @@ class OrgArgs:
     @skip_default_alerts_settings.setter
     def skip_default_alerts_settings(self, value: pulumi.Input[Optional[_builtins.bool]]):
         pulumi.set(self, "skip_default_alerts_settings", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def teams(self) -> pulumi.Input[Optional[Mapping[str, pulumi.Input['TeamArgs']]]]:
+        """
+        The organization's teams, keyed by a stable **team key** (as org keys). Each becomes a `Team` named from the key, so renaming it is an update; the org stack exports its ID under `orgs.<key>.teams.<team key>` for the consumer stack's project grants.
+        """
+        return pulumi.get(self, "teams")
+
+    @teams.setter
+    def teams(self, value: pulumi.Input[Optional[Mapping[str, pulumi.Input['TeamArgs']]]]):
+        pulumi.set(self, "teams", value)
 
 
 class ResourcePoliciesArgsDict(TypedDict):
@@ -865,5 +942,58 @@ class ServiceAccountArgs:
     @secret_expires_after_hours.setter
     def secret_expires_after_hours(self, value: pulumi.Input[Optional[_builtins.int]]):
         pulumi.set(self, "secret_expires_after_hours", value)
+
+
+class TeamArgsDict(TypedDict):
+    """
+    The organization's teams, keyed by a stable **team key** (as org keys). Each becomes a `Team` named from the key, so renaming it is an update; the org stack exports its ID under `orgs.<key>.teams.<team key>` for the consumer stack's project grants.
+    """
+    name: pulumi.Input[_builtins.str]
+    """
+    The team's name in Atlas: 1-64 letters, digits, inner spaces and `- _ . ( ) , : & @ + '`, unique in the organization (ignoring case).
+    """
+    members: NotRequired[pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]]]
+    """
+    Emails of the team's members, each once; each must be under `members` with its roles. Each becomes a `CloudUserTeamAssignment`.
+    """
+
+@pulumi.input_type
+class TeamArgs:
+    def __init__(__self__, *,
+                 name: pulumi.Input[_builtins.str],
+                 members: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]] = None):
+        """
+        The organization's teams, keyed by a stable **team key** (as org keys). Each becomes a `Team` named from the key, so renaming it is an update; the org stack exports its ID under `orgs.<key>.teams.<team key>` for the consumer stack's project grants.
+
+        :param pulumi.Input[_builtins.str] name: The team's name in Atlas: 1-64 letters, digits, inner spaces and `- _ . ( ) , : & @ + '`, unique in the organization (ignoring case).
+        :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] members: Emails of the team's members, each once; each must be under `members` with its roles. Each becomes a `CloudUserTeamAssignment`.
+        """
+        pulumi.set(__self__, "name", name)
+        if members is not None:
+            pulumi.set(__self__, "members", members)
+
+    @_builtins.property
+    @pulumi.getter
+    def name(self) -> pulumi.Input[_builtins.str]:
+        """
+        The team's name in Atlas: 1-64 letters, digits, inner spaces and `- _ . ( ) , : & @ + '`, unique in the organization (ignoring case).
+        """
+        return pulumi.get(self, "name")
+
+    @name.setter
+    def name(self, value: pulumi.Input[_builtins.str]):
+        pulumi.set(self, "name", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def members(self) -> pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]]:
+        """
+        Emails of the team's members, each once; each must be under `members` with its roles. Each becomes a `CloudUserTeamAssignment`.
+        """
+        return pulumi.get(self, "members")
+
+    @members.setter
+    def members(self, value: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]]):
+        pulumi.set(self, "members", value)
 
 

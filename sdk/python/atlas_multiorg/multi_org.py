@@ -183,6 +183,7 @@ class MultiOrg(pulumi.ComponentResource):
             __props__.__dict__["org_names"] = None
             __props__.__dict__["paying_org_ids"] = None
             __props__.__dict__["secret_expires_at"] = None
+            __props__.__dict__["team_ids"] = None
         secret_opts = pulumi.ResourceOptions(additional_secret_outputs=["credentials"])
         opts = pulumi.ResourceOptions.merge(opts, secret_opts)
         super(MultiOrg, __self__).__init__(
@@ -255,4 +256,12 @@ class MultiOrg(pulumi.ComponentResource):
         When each service account's newest secret expires, in RFC 3339; `""` for API keys, which do not expire, and for adopted organizations. Not secret, so that expiry can be watched.
         """
         return pulumi.get(self, "secret_expires_at")
+
+    @_builtins.property
+    @pulumi.getter(name="teamIds")
+    def team_ids(self) -> pulumi.Output[Mapping[str, Mapping[str, _builtins.str]]]:
+        """
+        Each organization's team IDs, by team key (`orgs.<key>.teams`). Not secret: the consumer stack grants teams access to projects with them.
+        """
+        return pulumi.get(self, "team_ids")
 

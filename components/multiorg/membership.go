@@ -1,0 +1,179 @@
+package multiorg
+
+import (
+	"fmt"
+	"maps"
+	"net/mail"
+	"regexp"
+	"slices"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/atlas-multiorg/atlas-multiorg/internal/mongodbatlas"
+)
+
+// MemberSpec is one person of an organization: an Atlas user, by the email
+// address that is their username.
+type MemberSpec struct {
+	// Roles are the person's organization roles.
+	Roles []string `json:"roles"`
+}
+
+// TeamSpec is one team of an organization.
+type TeamSpec struct {
+	// Name is the team's name in Atlas, unique in its organization.
+	Name string `json:"name"`
+	// Members are emails of members of the organization (orgs.<key>.members).
+	Members []string `json:"members"`
+}
+
+// maxTeamNameLength is the longest team name the component accepts.
+const maxTeamNameLength = 64
+
+// teamName is what the component accepts as a team name: what Atlas shows and
+// accepts in the UI, without leading or trailing spaces.
+var teamName = regexp.MustCompile(`^[\p{L}\p{N}\-_.(),:&@+']([\p{L}\p{N}\-_.(),:&@+' ]*[\p{L}\p{N}\-_.(),:&@+'])?$`)
+
+// validateMembership checks an organization's members and teams.
+func validateMembership(ps *problems, path string, org OrgSpec, minOwners int, in string) {
+	owners := 0
+	byLower := map[string]string{}
+	for _, email := range slices.Sorted(maps.Keys(org.Members)) {
+		p := path + ".members." + email
+		if addr, err := mail.ParseAddress(email); err != nil || addr.Address != email {
+			ps.add(p, "%q is not an email address: a member is keyed by the email that is their Atlas username, such as ada@example.com", email)
+		}
+		if first, dup := byLower[strings.ToLower(email)]; dup {
+			ps.add(p, "is %q again: Atlas usernames ignore case, so list each person once", first)
+		}
+		byLower[strings.ToLower(email)] = email
+		roles := org.Members[email].Roles
+		if len(roles) == 0 {
+			ps.add(p+".roles", "required: list the person's organization roles, such as %s", RoleOrgMember)
+		}
+		seen := map[string]bool{}
+		for _, role := range roles {
+			switch {
+			case !slices.Contains(OrgRoles, role):
+				ps.add(p+".roles", "unknown role %q; use one of %s", role, strings.Join(OrgRoles, ", "))
+			case seen[role]:
+				ps.add(p+".roles", "role %q is listed twice; list each role once", role)
+			}
+			seen[role] = true
+		}
+		if seen[RoleOrgOwner] {
+			owners++
+		}
+	}
+	if len(org.Members) > 0 && owners < minOwners {
+		need := "one person"
+		if minOwners > 1 {
+			need = fmt.Sprintf("%d people", minOwners)
+		}
+		ps.add(path+".members", "the stack manages this organization's members, so at least %s must hold %s (%d do) %s: Atlas keeps "+
+			"no organization without an owner, and a person cannot leave an organization whose last owner they are", need, RoleOrgOwner, owners, in)
+	}
+
+	names := map[string]string{}
+	for _, key := range slices.Sorted(maps.Keys(org.Teams)) {
+		team := org.Teams[key]
+		p := path + ".teams." + key
+		if !orgKey.MatchString(key) || len(key) > maxOrgKeyLength {
+			ps.add(p, "team key %q must be 1-%d letters, digits, '-' or '_', starting with a letter or digit", key, maxOrgKeyLength)
+		}
+		switch n := utf8.RuneCountInString(team.Name); {
+		case n == 0:
+			ps.add(p+".name", "required: the team's name in Atlas")
+		case n > maxTeamNameLength:
+			ps.add(p+".name", "%q is %d characters; at most %d", team.Name, n, maxTeamNameLength)
+		case !teamName.MatchString(team.Name):
+			ps.add(p+".name", "%q has characters Atlas refuses; use letters, digits, inner spaces and - _ . ( ) , : & @ + '", team.Name)
+		}
+		if other, dup := names[strings.ToLower(team.Name)]; dup && team.Name != "" {
+			ps.add(p+".name", "%q is also the name of teams.%s: team names are unique in an organization (ignoring case)", team.Name, other)
+		}
+		names[strings.ToLower(team.Name)] = key
+		listed := map[string]bool{}
+		for _, email := range team.Members {
+			switch {
+			case listed[strings.ToLower(email)]:
+				ps.add(p+".members", "%q is listed twice; list each member once", email)
+			case !isMember(org, email):
+				ps.add(p+".members", "%q is not a member of the organization: add it under %s.members with its roles first", email, path)
+			}
+			listed[strings.ToLower(email)] = true
+		}
+	}
+}
+
+// registerMembership registers an organization's members, its teams and
+// their members. Inside a created organization they act through its own
+// provider, inside an adopted one through the caller's, as resource
+// policies do.
+func (m *MultiOrg) registerMembership(org *Org, plan orgPlan) (pulumi.StringMap, error) {
+	teamIDs := pulumi.StringMap{}
+	if len(plan.members) == 0 && len(plan.teams) == 0 {
+		return teamIDs, nil
+	}
+	opts := []pulumi.ResourceOption{pulumi.Parent(m)}
+	if org.credential != nil {
+		p, err := m.Provider(org.Key)
+		if err != nil {
+			return nil, err
+		}
+		opts = m.inside(org, p)
+	}
+	members := map[string]*mongodbatlas.CloudUserOrgAssignment{}
+	for _, email := range slices.Sorted(maps.Keys(plan.members)) {
+		member, err := mongodbatlas.NewCloudUserOrgAssignment(m.ctx, MemberResourceName(m.name, org.Key, email), &mongodbatlas.CloudUserOrgAssignmentArgs{
+			OrgId:    org.Resource.OrgId,
+			Username: pulumi.String(email),
+			Roles:    mongodbatlas.CloudUserOrgAssignmentRolesArgs{OrgRoles: pulumi.ToStringArray(plan.members[email].Roles)},
+		}, opts...)
+		if err != nil {
+			return nil, fmt.Errorf("adding member %s: %w", email, err)
+		}
+		members[email] = member
+	}
+	for _, key := range slices.Sorted(maps.Keys(plan.teams)) {
+		team := plan.teams[key]
+		res, err := mongodbatlas.NewTeam(m.ctx, TeamResourceName(m.name, org.Key, key), &mongodbatlas.TeamArgs{
+			OrgId: org.Resource.OrgId,
+			Name:  pulumi.String(team.Name),
+		}, opts...)
+		if err != nil {
+			return nil, fmt.Errorf("creating team %s: %w", key, err)
+		}
+		teamIDs[key] = res.TeamId
+		for _, email := range team.Members {
+			_, err := mongodbatlas.NewCloudUserTeamAssignment(m.ctx, TeamResourceName(m.name, org.Key, key)+"-"+email, &mongodbatlas.CloudUserTeamAssignmentArgs{
+				OrgId:  org.Resource.OrgId,
+				TeamId: res.TeamId,
+				UserId: members[email].UserId,
+			}, opts...)
+			if err != nil {
+				return nil, fmt.Errorf("adding %s to team %s: %w", email, key, err)
+			}
+		}
+	}
+	return teamIDs, nil
+}
+
+// MemberResourceName is the resource name of a member of an organization:
+// from the org key and the email, never from Atlas' IDs.
+func MemberResourceName(component, orgKey, email string) string {
+	return component + "-" + orgKey + "-member-" + email
+}
+
+// TeamResourceName is the resource name of a team: from the org key and the
+// team key, so renaming the team in config is an update.
+func TeamResourceName(component, orgKey, teamKey string) string {
+	return component + "-" + orgKey + "-team-" + teamKey
+}
+
+func isMember(org OrgSpec, email string) bool {
+	_, ok := org.Members[email]
+	return ok
+}

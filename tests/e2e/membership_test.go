@@ -1,0 +1,116 @@
+//go:build e2e
+
+package e2e
+
+import (
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"gopkg.in/yaml.v3"
+)
+
+// TestMembersAndTeams deploys an organization with members and a team of
+// them with the real provider against atlas-local: everything is created,
+// the next preview and a refresh show no changes, a renamed team and a
+// changed role are updates, a removed person is deleted, and destroy
+// leaves nothing.
+func TestMembersAndTeams(t *testing.T) {
+	for _, tool := range []string{"pulumi", "pulumi-language-go", "pulumi-resource-mongodbatlas"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			t.Skipf("%s is not on PATH (eval \"$(../shared/tools/activate)\" puts the real tools there)", tool)
+		}
+	}
+	w := newWorkspace(t)
+	w.run("", "make", "build")
+	require.NoError(t, os.MkdirAll(filepath.Join(w.repo, ".pulumi"), 0o750))
+	dir := filepath.Join(t.TempDir(), "atlas-local")
+	baseURL, _ := w.localAPI(t, dir)
+	var seed localSeed
+	w.readJSON(filepath.Join(dir, "credentials.json"), &seed)
+	const stack = "people"
+	write := func(members map[string][]string, teamName string, teamMembers []string) {
+		people := map[string]any{}
+		for email, roles := range members {
+			people[email] = map[string]any{"roles": roles}
+		}
+		raw, err := yaml.Marshal(map[string]any{"config": map[string]any{
+			"mongodbatlas:baseUrl":       baseURL,
+			"atlas-multiorg:payingOrgId": seed["payingOrgId"],
+			"atlas-multiorg:orgOwnerId":  seed["orgOwnerId"],
+			"atlas-multiorg:environment": "dev",
+			"atlas-multiorg:orgs": map[string]any{"data": map[string]any{
+				"name": "acme-dev-data", "members": people,
+				"teams": map[string]any{"platform": map[string]any{"name": teamName, "members": teamMembers}},
+			}},
+		}})
+		require.NoError(t, err)
+		require.NoError(t, os.WriteFile(filepath.Join(w.repo, "Pulumi."+stack+".yaml"), raw, 0o600))
+	}
+	env := w.shardEnv(seed, baseURL)
+	pulumi := func(args ...string) string {
+		return w.runEnv(env, "pulumi", append(args, "--stack", stack, "--non-interactive")...)
+	}
+	people := func() (users []string, teams []string) {
+		var state struct {
+			Orgs map[string]struct {
+				Name  string
+				Users map[string]struct{ Username string }
+				Teams map[string]struct {
+					Name    string
+					UserIDs []string
+				}
+			} `json:"orgs"`
+		}
+		w.readJSON(filepath.Join(dir, "state.json"), &state)
+		for _, o := range state.Orgs {
+			for _, u := range o.Users {
+				users = append(users, u.Username)
+			}
+			for _, team := range o.Teams {
+				teams = append(teams, team.Name)
+			}
+		}
+		slices.Sort(users)
+		return users, teams
+	}
+
+	write(map[string][]string{"ada@example.com": {"ORG_OWNER"}, "grace@example.com": {"ORG_MEMBER", "ORG_READ_ONLY"}},
+		"Platform Team", []string{"ada@example.com", "grace@example.com"})
+	w.runEnv(w.backend(), "pulumi", "stack", "init", stack, "--non-interactive")
+	out := pulumi("up", "--yes", "--skip-preview")
+	assert.Contains(t, out, "9 created", "stack, provider, component, organization, its provider, two members, a team, two team members")
+	users, teams := people()
+	assert.Equal(t, []string{"ada@example.com", "grace@example.com"}, users)
+	assert.Equal(t, []string{"Platform Team"}, teams)
+	var orgs map[string]struct {
+		Teams map[string]string `json:"teams"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(pulumi("stack", "output", "orgs", "--json")), &orgs))
+	assert.Len(t, orgs["data"].Teams["platform"], 24, "the team's ID is exported, for the consumer stack")
+	pulumi("preview", "--expect-no-changes")
+	pulumi("refresh", "--yes", "--expect-no-changes", "--skip-preview")
+
+	write(map[string][]string{"ada@example.com": {"ORG_OWNER"}, "grace@example.com": {"ORG_MEMBER"}},
+		"Platform Engineers", []string{"ada@example.com", "grace@example.com"})
+	out = pulumi("up", "--yes", "--skip-preview")
+	assert.Contains(t, out, "2 updated", "a renamed team and a changed role are updates")
+	_, teams = people()
+	assert.Equal(t, []string{"Platform Engineers"}, teams)
+	pulumi("preview", "--expect-no-changes")
+
+	write(map[string][]string{"ada@example.com": {"ORG_OWNER"}}, "Platform Engineers", []string{"ada@example.com"})
+	out = pulumi("up", "--yes", "--skip-preview")
+	assert.Contains(t, out, "2 deleted", "grace leaves the team and the organization")
+	users, _ = people()
+	assert.Equal(t, []string{"ada@example.com"}, users)
+	pulumi("preview", "--expect-no-changes")
+
+	pulumi("destroy", "--yes", "--skip-preview")
+	assert.Equal(t, []string{"local-paying-org"}, w.atlasOrgsIn(dir), "destroy leaves only the paying organization")
+}
