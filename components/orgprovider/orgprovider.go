@@ -48,6 +48,9 @@ type Org struct {
 	ClientID pulumi.StringOutput
 	// PublicKey is the API key's public key, a secret; "" for a service account.
 	PublicKey pulumi.StringOutput
+	// TeamIDs are the organization's team IDs, by team key (orgs.<key>.teams
+	// of the org stack); empty when it has no teams.
+	TeamIDs map[string]string
 }
 
 // New reads the organization from the org stack's "orgs" and "credentials"
@@ -62,7 +65,7 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 		return nil, fmt.Errorf("orgprovider %q: Stack and OrgKey are required", name)
 	}
 	stackName := label(ctx, args.Stack)
-	entry, err := orgEntry(args.Stack, stackName, args.OrgKey)
+	entry, teams, err := orgEntry(args.Stack, stackName, args.OrgKey)
 	if err != nil {
 		return nil, err
 	}
@@ -72,6 +75,7 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 		CredentialType: multiorg.CredentialType(entry["credentialType"]),
 		ClientID:       pulumi.String("").ToStringOutput(),
 		PublicKey:      pulumi.String("").ToStringOutput(),
+		TeamIDs:        teams,
 	}
 	if org.CredentialType == multiorg.CredentialNone {
 		return org, fmt.Errorf("organization %q of stack %s: %w; act inside it with the provider that adopted it", args.OrgKey, stackName, ErrAdopted)
@@ -100,14 +104,14 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 }
 
 // orgEntry returns the organization's entry of the stack's "orgs" export.
-func orgEntry(stack *pulumi.StackReference, stackName, key string) (map[string]string, error) {
+func orgEntry(stack *pulumi.StackReference, stackName, key string) (map[string]string, map[string]string, error) {
 	details, err := stack.GetOutputDetails("orgs")
 	if err != nil {
-		return nil, fmt.Errorf("reading the \"orgs\" output of stack %s: %w", stackName, err)
+		return nil, nil, fmt.Errorf("reading the \"orgs\" output of stack %s: %w", stackName, err)
 	}
 	orgs, ok := details.Value.(map[string]any)
 	if !ok {
-		return nil, fmt.Errorf("stack %s has no \"orgs\" output: is it an atlas-multiorg org stack, deployed with pulumi up?", stackName)
+		return nil, nil, fmt.Errorf("stack %s has no \"orgs\" output: is it an atlas-multiorg org stack, deployed with pulumi up?", stackName)
 	}
 	raw, ok := orgs[key].(map[string]any)
 	if !ok {
@@ -116,18 +120,25 @@ func orgEntry(stack *pulumi.StackReference, stackName, key string) (map[string]s
 			keys = append(keys, k)
 		}
 		sort.Strings(keys)
-		return nil, fmt.Errorf("stack %s has no organization %q; its org keys are %v", stackName, key, keys)
+		return nil, nil, fmt.Errorf("stack %s has no organization %q; its org keys are %v", stackName, key, keys)
 	}
-	entry := map[string]string{}
+	entry, teams := map[string]string{}, map[string]string{}
 	for k, v := range raw {
 		if s, ok := v.(string); ok {
 			entry[k] = s
 		}
 	}
-	if entry["orgId"] == "" {
-		return nil, fmt.Errorf("organization %q of stack %s has no orgId yet", key, stackName)
+	if t, ok := raw["teams"].(map[string]any); ok {
+		for k, v := range t {
+			if id, ok := v.(string); ok {
+				teams[k] = id
+			}
+		}
 	}
-	return entry, nil
+	if entry["orgId"] == "" {
+		return nil, nil, fmt.Errorf("organization %q of stack %s has no orgId yet", key, stackName)
+	}
+	return entry, teams, nil
 }
 
 // label is the referenced stack's name, for messages. The name is the

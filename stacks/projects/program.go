@@ -47,6 +47,9 @@ type ProjectSpec struct {
 	Roles []string `json:"roles"`
 	// Tags are the project's resource tags.
 	Tags map[string]string `json:"tags,omitempty"`
+	// Teams are project roles for teams of the organization, by team key
+	// (orgs.<key>.teams of the org stack).
+	Teams map[string][]string `json:"teams,omitempty"`
 }
 
 // Config is the consumer stack's config.
@@ -91,6 +94,20 @@ func Program(ctx *pulumi.Context) error {
 			orgs[key] = org
 		}
 	}
+	for _, key := range slices.Sorted(maps.Keys(cfg.Projects)) {
+		spec := cfg.Projects[key]
+		org := orgs[spec.Org]
+		if org == nil {
+			continue
+		}
+		for _, team := range slices.Sorted(maps.Keys(spec.Teams)) {
+			if _, ok := org.TeamIDs[team]; !ok {
+				problems = append(problems, multiorg.Problem{Path: "projects." + key + ".teams." + team, Message: fmt.Sprintf(
+					"organization %q of stack %s has no team %q; its team keys are %v (orgs.%s.teams in the org stack)",
+					spec.Org, cfg.OrgStack, team, slices.Sorted(maps.Keys(org.TeamIDs)), spec.Org)})
+			}
+		}
+	}
 	if err := multiorg.NewValidationError(problems); err != nil {
 		return err
 	}
@@ -120,11 +137,16 @@ func createProject(ctx *pulumi.Context, key string, spec ProjectSpec, org *orgpr
 	if org.Provider != nil {
 		opts = append(opts, pulumi.Provider(org.Provider))
 	}
+	// The project's own teams block is the provider's deprecated way to give
+	// teams access; TeamProjectAssignment is the supported one. A refresh
+	// reads the assigned teams into that block, and the next update would
+	// then remove them (measured with the provider 4.14.0), so the block is
+	// left to the assignments.
 	project, err := mongodbatlas.NewProject(ctx, key, &mongodbatlas.ProjectArgs{
 		Name:  pulumi.String(spec.Name),
 		OrgId: org.OrgID,
 		Tags:  pulumi.ToStringMap(spec.Tags),
-	}, opts...)
+	}, append(opts, pulumi.IgnoreChanges([]string{"teams"}))...)
 	if err != nil {
 		return nil, fmt.Errorf("creating project %q: %w", key, err)
 	}
@@ -146,6 +168,14 @@ func createProject(ctx *pulumi.Context, key string, spec ProjectSpec, org *orgpr
 	}
 	if err != nil {
 		return nil, fmt.Errorf("granting access to project %q: %w", key, err)
+	}
+	for _, team := range slices.Sorted(maps.Keys(spec.Teams)) {
+		_, err := mongodbatlas.NewTeamProjectAssignment(ctx, key+"-team-"+team, &mongodbatlas.TeamProjectAssignmentArgs{
+			ProjectId: projectID, TeamId: pulumi.String(org.TeamIDs[team]), RoleNames: pulumi.ToStringArray(spec.Teams[team]),
+		}, opts...)
+		if err != nil {
+			return nil, fmt.Errorf("granting team %q access to project %q: %w", team, key, err)
+		}
 	}
 	return project, nil
 }
@@ -202,24 +232,33 @@ func ConfigFromMap(config map[string]string) (Config, error) {
 			}
 			names[scoped] = key
 		}
-		if len(p.Roles) == 0 {
-			d.Add(path+".roles", "required: the project roles to grant the organization's credential, such as GROUP_OWNER")
-		}
-		seen := map[string]bool{}
-		for _, role := range p.Roles {
-			switch {
-			case !slices.Contains(ProjectRoles, role):
-				d.Add(path+".roles", "unknown project role %q; use one of %s", role, strings.Join(ProjectRoles, ", "))
-			case seen[role]:
-				d.Add(path+".roles", "role %q is listed twice; list each role once", role)
-			}
-			seen[role] = true
+		checkProjectRoles(&d, path+".roles", p.Roles, "the organization's credential, such as GROUP_OWNER")
+		for _, team := range slices.Sorted(maps.Keys(p.Teams)) {
+			checkProjectRoles(&d, path+".teams."+team, p.Teams[team], "the team, such as GROUP_READ_ONLY")
 		}
 	}
 	if err := multiorg.NewValidationError(d.Problems); err != nil {
 		return Config{}, err
 	}
 	return cfg, nil
+}
+
+// checkProjectRoles requires at least one project role, each known and
+// listed once; whom says who gets them.
+func checkProjectRoles(d *configjson.Decoder, path string, roles []string, whom string) {
+	if len(roles) == 0 {
+		d.Add(path, "required: the project roles to grant %s", whom)
+	}
+	seen := map[string]bool{}
+	for _, role := range roles {
+		switch {
+		case !slices.Contains(ProjectRoles, role):
+			d.Add(path, "unknown project role %q; use one of %s", role, strings.Join(ProjectRoles, ", "))
+		case seen[role]:
+			d.Add(path, "role %q is listed twice; list each role once", role)
+		}
+		seen[role] = true
+	}
 }
 
 // orgKeys lists the organizations that have projects, sorted.

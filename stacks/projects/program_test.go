@@ -26,7 +26,7 @@ func orgStackOutputs() resource.PropertyMap {
 	}
 	return atlasmock.StackOutputs(map[string]atlasmock.Resolved{
 		"orgs": {Value: map[string]any{
-			"analytics": org(analyticsOrg, "serviceAccount"),
+			"analytics": withTeams(org(analyticsOrg, "serviceAccount")),
 			"billing":   org(billingOrg, "apiKey"),
 			"legacy":    org(legacyOrg, "none"),
 			"idle":      org("dddddddddddddddddddddddd", "serviceAccount"),
@@ -37,6 +37,12 @@ func orgStackOutputs() resource.PropertyMap {
 			"idle":      map[string]any{"clientId": "mdb_sa_id_i", "clientSecret": "mdb_sa_sk_SECRET_i"},
 		}},
 	})
+}
+
+// withTeams gives an org stack entry a team, as the org stack exports it.
+func withTeams(entry map[string]any) map[string]any {
+	entry["teams"] = map[string]any{"platform": "eeeeeeeeeeeeeeeeeeeeeeee"}
+	return entry
 }
 
 func config(projects string) map[string]string {
@@ -183,6 +189,11 @@ func TestConfigProblems(t *testing.T) {
 			`projects.a.tag: unknown field; did you mean "tags"?`,
 		}},
 		"no roles": {config(`{"a": {"org": "o", "name": "a"}}`), []string{"projects.a.roles: required"}},
+		"team roles wrong": {config(`{"a": {"org": "o", "name": "a", "roles": ["GROUP_OWNER"], "teams": {"x": [], "y": ["ORG_OWNER"], "z": ["GROUP_READ_ONLY", "GROUP_READ_ONLY"]}}}`), []string{
+			"projects.a.teams.x: required",
+			`projects.a.teams.y: unknown project role "ORG_OWNER"`,
+			`projects.a.teams.z: role "GROUP_READ_ONLY" is listed twice`,
+		}},
 		"same name in one org": {config(`{"a": {"org": "o", "name": "App", "roles": ["GROUP_OWNER"]}, "b": {"org": "o", "name": "app", "roles": ["GROUP_OWNER"]}}`),
 			[]string{`projects.b.name: "app" is already the name of projects.a in the same organization`}},
 		"unknown top-level key": {func() map[string]string {
@@ -212,4 +223,26 @@ func keys[V any](m map[string]V) []string {
 		out = append(out, k)
 	}
 	return out
+}
+
+// TestTeamsGetProjectRoles: a team of the org stack gets its roles in the
+// project through the organization's provider; an unknown team key fails,
+// with the keys the organization has, before anything is registered.
+func TestTeamsGetProjectRoles(t *testing.T) {
+	mon := newMonitor()
+	require.NoError(t, atlasmock.Run(t, mon, config(`{"app": {"org": "analytics", "name": "app", "roles": ["GROUP_OWNER"], "teams": {"platform": ["GROUP_READ_ONLY"]}}}`), Program))
+	grants := mon.ByType(mongodbatlas.TeamProjectAssignmentType)
+	require.Len(t, grants, 1)
+	grant := grants["app-team-platform"]
+	assert.Equal(t, resource.NewProperty("eeeeeeeeeeeeeeeeeeeeeeee"), grant.Inputs["teamId"])
+	assert.Equal(t, resource.NewProperty([]resource.PropertyValue{resource.NewProperty("GROUP_READ_ONLY")}), grant.Inputs["roleNames"])
+	assert.Contains(t, grant.Provider, "org-analytics")
+	project := mon.ByType(mongodbatlas.ProjectType)["app"]
+	assert.Contains(t, project.RegisterRPC.GetIgnoreChanges(), "teams", "the project's own teams block is left to the assignments")
+
+	mon = newMonitor()
+	err := atlasmock.Run(t, mon, config(`{"app": {"org": "analytics", "name": "app", "roles": ["GROUP_OWNER"], "teams": {"nosuch": ["GROUP_READ_ONLY"]}}}`), Program)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), `projects.app.teams.nosuch: organization "analytics" of stack organization/atlas-multiorg/dev has no team "nosuch"; its team keys are [platform]`)
+	assert.Empty(t, mon.ByType(mongodbatlas.ProjectType))
 }

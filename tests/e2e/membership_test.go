@@ -19,7 +19,8 @@ import (
 // them with the real provider against atlas-local: everything is created,
 // the next preview and a refresh show no changes, a renamed team and a
 // changed role are updates, a removed person is deleted, and destroy
-// leaves nothing.
+// leaves nothing. The consumer stack grants the team a project, with no
+// changes after a refresh.
 func TestMembersAndTeams(t *testing.T) {
 	for _, tool := range []string{"pulumi", "pulumi-language-go", "pulumi-resource-mongodbatlas"} {
 		if _, err := exec.LookPath(tool); err != nil {
@@ -95,6 +96,35 @@ func TestMembersAndTeams(t *testing.T) {
 	assert.Len(t, orgs["data"].Teams["platform"], 24, "the team's ID is exported, for the consumer stack")
 	pulumi("preview", "--expect-no-changes")
 	pulumi("refresh", "--yes", "--expect-no-changes", "--skip-preview")
+
+	// The consumer stack grants the team a project, through the stack
+	// reference. A refresh reads the team into the project's own teams
+	// block; the next preview must still show no changes.
+	consumerDir := filepath.Join(w.repo, "stacks", "projects")
+	consumer := "config:\n  mongodbatlas:baseUrl: " + baseURL + "\n" +
+		"  atlas-multiorg-projects:orgStack: organization/atlas-multiorg/" + stack + "\n" +
+		"  atlas-multiorg-projects:projects:\n    app:\n      org: data\n      name: data-app\n      roles: [GROUP_OWNER]\n" +
+		"      teams:\n        platform: [GROUP_READ_ONLY]\n"
+	require.NoError(t, os.WriteFile(filepath.Join(consumerDir, "Pulumi."+stack+".yaml"), []byte(consumer), 0o600))
+	inConsumer := func(args ...string) string {
+		return w.runIn(consumerDir, env, "pulumi", append(args, "--stack", stack, "--non-interactive")...)
+	}
+	inConsumer("stack", "init")
+	assert.Contains(t, inConsumer("up", "--yes", "--skip-preview"), "TeamProjectAssignment app-team-platform created")
+	var projects struct {
+		Projects map[string]struct{ Teams map[string][]string } `json:"projects"`
+	}
+	w.readJSON(filepath.Join(dir, "state.json"), &projects)
+	granted := false
+	for _, p := range projects.Projects {
+		for _, roles := range p.Teams {
+			granted = granted || slices.Equal(roles, []string{"GROUP_READ_ONLY"})
+		}
+	}
+	assert.True(t, granted, "the team has GROUP_READ_ONLY in the project")
+	inConsumer("refresh", "--yes", "--skip-preview")
+	inConsumer("preview", "--expect-no-changes")
+	inConsumer("destroy", "--yes", "--skip-preview")
 
 	write(map[string][]string{"ada@example.com": {"ORG_OWNER"}, "grace@example.com": {"ORG_MEMBER"}},
 		"Platform Engineers", []string{"ada@example.com", "grace@example.com"})
