@@ -137,7 +137,7 @@ func NewMultiOrg(ctx *pulumi.Context, name string, args *MultiOrgArgs, opts ...p
 		m.now = args.Now()
 	}
 	if args.LinkedOrgs != nil {
-		m.twins = &twinCheck{list: args.LinkedOrgs}
+		m.twins = newTwinCheck(args.LinkedOrgs, args.Previous)
 	}
 	if err := ctx.RegisterComponentResource(Type, name, m, opts...); err != nil {
 		return nil, fmt.Errorf("registering multiorg %q: %w", name, err)

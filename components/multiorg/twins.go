@@ -35,40 +35,55 @@ type LinkedOrgsFunc func(ctx context.Context) ([]LinkedOrg, error)
 // without looking, and Atlas accepts two organizations of one name.
 type twinCheck struct {
 	list LinkedOrgsFunc
+	// held are the organization IDs the stack's state holds.
+	held map[string]bool
 	once sync.Once
-	orgs []LinkedOrg
-	err  error
+	// unheld are the linked organizations the state does not hold, by name.
+	unheld map[string][]string
+	err    error
 }
 
-// linked lists the linked organizations once per run: they only grow during
-// it, and what this run creates is in no danger of being created twice.
-func (c *twinCheck) linked() ([]LinkedOrg, error) {
-	c.once.Do(func() { c.orgs, c.err = c.list(context.Background()) })
-	return c.orgs, c.err
+// newTwinCheck is the twin check of a run that starts from previous.
+func newTwinCheck(list LinkedOrgsFunc, previous *Previous) *twinCheck {
+	held := map[string]bool{}
+	if previous != nil {
+		for _, id := range previous.Managed {
+			held[id] = true
+		}
+	}
+	return &twinCheck{list: list, held: held}
 }
 
-// check is the twin check of org key about to be created as name.
+// linked lists the linked organizations the state does not hold, once per
+// run: they only grow during it, and what this run creates is in no danger
+// of being created twice.
+func (c *twinCheck) linked() (map[string][]string, error) {
+	c.once.Do(func() {
+		var orgs []LinkedOrg
+		if orgs, c.err = c.list(context.Background()); c.err != nil {
+			return
+		}
+		c.unheld = map[string][]string{}
+		for _, o := range orgs {
+			if !c.held[o.ID] {
+				c.unheld[o.Name] = append(c.unheld[o.Name], o.ID)
+			}
+		}
+	})
+	return c.unheld, c.err
+}
+
+// twinCheck is the twin check of org key about to be created as name.
 func (m *MultiOrg) twinCheck(key, name string) error {
 	if m.twins == nil || name == "" {
 		return nil
 	}
-	linked, err := m.twins.linked()
+	unheld, err := m.twins.linked()
 	if err != nil {
 		return fmt.Errorf("orgs.%s: before creating organization %q, the run looks for an organization of that name that an "+
 			"earlier, interrupted run created, and could not: %w. Nothing was created. Run again once the Admin API answers", key, name, err)
 	}
-	held := map[string]bool{}
-	if m.previous != nil {
-		for _, id := range m.previous.Managed {
-			held[id] = true
-		}
-	}
-	var twins []string
-	for _, o := range linked {
-		if o.Name == name && !held[o.ID] {
-			twins = append(twins, o.ID)
-		}
-	}
+	twins := slices.Clone(unheld[name])
 	if len(twins) == 0 {
 		return nil
 	}

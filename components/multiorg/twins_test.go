@@ -48,7 +48,7 @@ func TestTwinCheck(t *testing.T) {
 			if list == nil {
 				list = func(context.Context) ([]LinkedOrg, error) { return linked, nil }
 			}
-			m := &MultiOrg{name: "multiorg", previous: tc.previous, twins: &twinCheck{list: list}}
+			m := &MultiOrg{name: "multiorg", previous: tc.previous, twins: newTwinCheck(list, tc.previous)}
 			err := m.replacementGuard(&pulumi.ResourceHookArgs{Name: "multiorg-" + tc.key,
 				NewInputs: resource.PropertyMap{"name": resource.NewProperty(tc.name)}})
 			if tc.message == nil {
@@ -66,10 +66,10 @@ func TestTwinCheck(t *testing.T) {
 func TestTwinCheckListsOncePerRun(t *testing.T) {
 	t.Parallel()
 	var calls atomic.Int32
-	m := &MultiOrg{name: "multiorg", twins: &twinCheck{list: func(context.Context) ([]LinkedOrg, error) {
+	m := &MultiOrg{name: "multiorg", twins: newTwinCheck(func(context.Context) ([]LinkedOrg, error) {
 		calls.Add(1)
 		return nil, nil
-	}}}
+	}, nil)}
 	for _, key := range []string{"a", "b", "c"} {
 		require.NoError(t, m.replacementGuard(&pulumi.ResourceHookArgs{Name: "multiorg-" + key,
 			NewInputs: resource.PropertyMap{"name": resource.NewProperty("acme-" + key)}}))

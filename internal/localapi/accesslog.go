@@ -44,8 +44,9 @@ type statusRecorder struct {
 
 // Hijack passes the connection on, for the faults that drop it.
 func (s *statusRecorder) Hijack() (net.Conn, *bufio.ReadWriter, error) {
-	s.dropped = true
-	return http.NewResponseController(s.ResponseWriter).Hijack()
+	conn, rw, err := http.NewResponseController(s.ResponseWriter).Hijack()
+	s.dropped = err == nil
+	return conn, rw, err
 }
 
 func (s *statusRecorder) WriteHeader(code int) {

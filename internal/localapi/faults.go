@@ -84,15 +84,15 @@ const (
 // atlasID is a 24-hex ID, or a service account's client ID.
 var atlasID = regexp.MustCompile(`(mdb_sa_id_)?[a-f0-9]{24}`)
 
-// faultFor decides the fault a request meets. It reads and restores the
-// body, to tell requests apart.
-func (s *Server) faultFor(r *http.Request) faultKind {
+// faultFor decides the fault a request meets, and returns the key that
+// tells its shape apart. It reads and restores the body.
+func (s *Server) faultFor(r *http.Request) (faultKind, string) {
 	f := s.opts.Faults
 	if f.ThrottleRate+f.FailRate+f.LostRate+f.GatewayRate+f.CrashRate == 0 {
-		return noFault
+		return noFault, ""
 	}
 	if f.Match != nil && !f.Match(r.Method+" "+r.URL.Path) {
-		return noFault
+		return noFault, ""
 	}
 	var body []byte
 	if r.Body != nil {
@@ -113,17 +113,17 @@ func (s *Server) faultFor(r *http.Request) faultKind {
 	changes := r.Method != http.MethodGet
 	switch {
 	case roll < f.ThrottleRate:
-		return throttled
+		return throttled, key
 	case roll < f.ThrottleRate+f.FailRate:
-		return failedBefore
+		return failedBefore, key
 	case changes && roll < f.ThrottleRate+f.FailRate+f.LostRate:
-		return lostAfter
+		return lostAfter, key
 	case changes && roll < f.ThrottleRate+f.FailRate+f.LostRate+f.GatewayRate:
-		return gatewayAfter
+		return gatewayAfter, key
 	case changes && f.Crash != nil && roll < f.ThrottleRate+f.FailRate+f.LostRate+f.GatewayRate+f.CrashRate:
-		return crashAfter
+		return crashAfter, key
 	}
-	return noFault
+	return noFault, key
 }
 
 // unitFloat is a number in [0, 1) fixed by the seed, the request and its
@@ -135,8 +135,8 @@ func unitFloat(seed uint64, key string, occurrence int) float64 {
 	return float64(binary.BigEndian.Uint64(h.Sum(nil))>>11) / (1 << 53)
 }
 
-// serveWithFault serves r under its fault.
-func (s *Server) serveWithFault(w http.ResponseWriter, r *http.Request, fault faultKind) {
+// serveWithFault serves r under its fault; key is the request's shape.
+func (s *Server) serveWithFault(w http.ResponseWriter, r *http.Request, fault faultKind, key string) {
 	switch fault {
 	case throttled:
 		w.Header().Set("Retry-After", "1")
@@ -167,7 +167,8 @@ func (s *Server) serveWithFault(w http.ResponseWriter, r *http.Request, fault fa
 			}
 		}
 		status := http.StatusBadGateway
-		if unitFloat(s.opts.Faults.Seed, r.Method+r.URL.Path, 0) < 0.5 {
+		// Which of the two, also fixed by the seed and the request's shape.
+		if unitFloat(s.opts.Faults.Seed, "gateway "+key, 0) < 0.5 {
 			status = http.StatusGatewayTimeout
 		}
 		w.Header().Set("Content-Type", "text/html")

@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -115,7 +116,8 @@ func TestFaultsDependOnTheSeedNotOnTheOrder(t *testing.T) {
 				failed = append(failed, name)
 			}
 		}
-		return sortedCopy(failed)
+		slices.Sort(failed)
+		return failed
 	}
 	first := faulted(7, false)
 	assert.NotEmpty(t, first)
@@ -152,16 +154,4 @@ func TestTokensSurviveARestart(t *testing.T) {
 		"a restart keeps clients signed in")
 	assert.Equal(t, http.StatusUnauthorized, (&client{h: again, http: http.DefaultClient, token: admin.token + "0"}).
 		do(http.MethodGet, "/api/atlas/v2/orgs/"+h.seed.PayingOrgID, orgs, nil, nil), "a forged token signs nothing in")
-}
-
-func sortedCopy(s []string) []string {
-	out := append([]string(nil), s...)
-	for i := range out {
-		for j := i + 1; j < len(out); j++ {
-			if out[j] < out[i] {
-				out[i], out[j] = out[j], out[i]
-			}
-		}
-	}
-	return out
 }

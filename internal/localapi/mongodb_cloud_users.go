@@ -36,11 +36,15 @@ func (s *Server) orgUserJSON(org *Org, u *OrgUser) map[string]any {
 	}
 }
 
+// orgUserRoles is the specification's OrgUserRolesRequest, as far as
+// atlas-local reads it.
+type orgUserRoles struct {
+	OrgRoles []string `json:"orgRoles"`
+}
+
 // orgRolesOf checks an OrgUserRolesRequest's orgRoles: at least one, each
 // known and listed once.
-func orgRolesOf(roles *struct {
-	OrgRoles []string `json:"orgRoles"`
-}) ([]string, *apiError) {
+func orgRolesOf(roles *orgUserRoles) ([]string, *apiError) {
 	if roles == nil || len(roles.OrgRoles) == 0 {
 		return nil, fail(http.StatusBadRequest, "INVALID_ATTRIBUTE", "Invalid attribute roles.orgRoles specified: at least one organization role is required.")
 	}
@@ -60,11 +64,9 @@ func (s *Server) createOrgUser(w http.ResponseWriter, r *http.Request, caller *p
 		return e
 	}
 	var req struct {
-		Username string `json:"username"`
-		Roles    *struct {
-			OrgRoles []string `json:"orgRoles"`
-		} `json:"roles"`
-		TeamIDs []string `json:"teamIds"`
+		Username string        `json:"username"`
+		Roles    *orgUserRoles `json:"roles"`
+		TeamIDs  []string      `json:"teamIds"`
 	}
 	if e := decode(r, &req); e != nil {
 		return e
@@ -76,10 +78,8 @@ func (s *Server) createOrgUser(w http.ResponseWriter, r *http.Request, caller *p
 	if e != nil {
 		return e
 	}
-	for _, u := range org.Users {
-		if strings.EqualFold(u.Username, req.Username) {
-			return fail(http.StatusConflict, "USER_ALREADY_IN_ORG", "User %s is already a member of, or invited to, organization %s.", req.Username, org.ID)
-		}
+	if userNamed(org, req.Username) != nil {
+		return fail(http.StatusConflict, "USER_ALREADY_IN_ORG", "User %s is already a member of, or invited to, organization %s.", req.Username, org.ID)
 	}
 	if org.Users == nil {
 		org.Users = map[string]*OrgUser{}
@@ -130,9 +130,7 @@ func (s *Server) updateOrgUser(w http.ResponseWriter, r *http.Request, caller *p
 		return e
 	}
 	var req struct {
-		Roles *struct {
-			OrgRoles []string `json:"orgRoles"`
-		} `json:"roles"`
+		Roles *orgUserRoles `json:"roles"`
 	}
 	if e := decode(r, &req); e != nil {
 		return e

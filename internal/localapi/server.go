@@ -123,7 +123,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		time.Sleep(s.opts.Faults.Latency)
 	}
 	if strings.HasPrefix(r.URL.Path, "/api/atlas/") {
-		s.serveWithFault(w, r, s.faultFor(r))
+		fault, key := s.faultFor(r)
+		s.serveWithFault(w, r, fault, key)
 		return
 	}
 	s.mux.ServeHTTP(w, r)

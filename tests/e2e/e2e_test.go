@@ -581,12 +581,8 @@ func (w *workspace) atlasOrgs() []string {
 // data folder holds, sorted.
 func (w *workspace) atlasOrgsIn(dataDir string) []string {
 	w.t.Helper()
-	var state struct {
-		Orgs map[string]struct{ Name string } `json:"orgs"`
-	}
-	w.readJSON(filepath.Join(dataDir, "state.json"), &state)
 	names := []string{}
-	for _, o := range state.Orgs {
+	for _, o := range w.atlasState(dataDir) {
 		names = append(names, o.Name)
 	}
 	slices.Sort(names)

@@ -3,7 +3,6 @@
 package e2e
 
 import (
-	"context"
 	"fmt"
 	"os"
 	"os/exec"
@@ -71,7 +70,7 @@ func TestScaleBenchmark(t *testing.T) {
 // scaleRound measures one organization count against a fresh atlas-local.
 func (w *workspace) scaleRound(t *testing.T, n, shards int, latency, tfPlugins string) map[string]time.Duration {
 	dir := filepath.Join(t.TempDir(), "atlas-local")
-	baseURL := w.startLocalAPI(t, dir, "--latency", latency)
+	baseURL, _ := w.localAPI(t, dir, "--latency", latency)
 	var seed localSeed
 	w.readJSON(filepath.Join(dir, "credentials.json"), &seed)
 	env := w.shardEnv(seed, baseURL)
@@ -151,25 +150,6 @@ resource "mongodbatlas_organization" "org" {
   }
 }
 `, n, owner)
-}
-
-// startLocalAPI starts an atlas-local of its own in dir and stops it when
-// the test ends; it returns the base URL.
-func (w *workspace) startLocalAPI(t *testing.T, dir string, flags ...string) string {
-	urlFile := filepath.Join(dir, "url")
-	args := append([]string{"--data-dir", dir, "--url-file", urlFile}, flags...)
-	cmd := exec.CommandContext(context.Background(), filepath.Join(w.repo, "bin", "atlas-local"), args...) //nolint:gosec // G204: the scratch copy's own build
-	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
-	require.NoError(t, cmd.Start())
-	t.Cleanup(func() {
-		_ = cmd.Process.Kill()
-		_ = cmd.Wait()
-	})
-	require.Eventually(t, func() bool {
-		raw, err := os.ReadFile(urlFile) //nolint:gosec // G304: the test's own scratch file
-		return err == nil && len(raw) > 0
-	}, 10*time.Second, 10*time.Millisecond, "atlas-local did not start")
-	return strings.TrimSpace(w.read(urlFile))
 }
 
 func envOr(name, fallback string) string {
