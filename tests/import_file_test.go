@@ -28,7 +28,7 @@ func TestImportFileMatchesWhatTheProgramRegisters(t *testing.T) {
 	require.Equal(t, cli.ExitOK, code, stderr.String())
 	var file cli.ImportFile
 	require.NoError(t, json.Unmarshal(stdout.Bytes(), &file))
-	assert.Contains(t, stderr.String(), "next: pulumi import --file - --stack staging --generate-code=false --protect=false --yes")
+	assert.Contains(t, stderr.String(), "next: pulumi import --file - --stack staging --generate-code=false --protect=true --yes")
 
 	config, err := stackconfig.Read(path)
 	require.NoError(t, err)
@@ -60,8 +60,8 @@ func TestImportFileMatchesWhatTheProgramRegisters(t *testing.T) {
 		assert.Equal(t, rpc.GetVersion(), entry.Version, "same provider version")
 		assert.Empty(t, rpc.GetProvider(), "the default provider, which the import file leaves implicit too")
 	}
-	assert.Equal(t, 1, adopted)
-	assert.Len(t, file.Resources, 1+adopted, "the component and the adopted orgs, nothing else")
+	assert.Equal(t, 5, adopted, "the organization, its two members, its adopted team and the team's member")
+	assert.Len(t, file.Resources, 1+adopted, "the component and what adoption imports, nothing else")
 	component := file.Resources[0]
 	assert.True(t, component.Component)
 	registered, ok := mon.ByType(multiorg.Type)[component.Name]

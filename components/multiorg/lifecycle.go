@@ -104,7 +104,7 @@ func (m *MultiOrg) registerRotation(org *Org, plan orgPlan) error {
 	if plan.rotateEvery == 0 {
 		return nil
 	}
-	p, err := m.Provider(org.Key)
+	opts, err := m.actingIn(org, true)
 	if err != nil {
 		return err
 	}
@@ -113,7 +113,7 @@ func (m *MultiOrg) registerRotation(org *Org, plan orgPlan) error {
 		ClientId:                org.credential["clientId"],
 		OrgId:                   org.Resource.OrgId,
 		SecretExpiresAfterHours: pulumi.Int(*plan.serviceAccount.SecretExpiresAfterHours),
-	}, append(m.inside(org, p), pulumi.ReplacementTrigger(pulumi.String(trigger)), pulumi.RetainOnDelete(true))...)
+	}, append(opts, pulumi.ReplacementTrigger(pulumi.String(trigger)), pulumi.RetainOnDelete(true))...)
 	if err != nil {
 		return fmt.Errorf("creating the rotated secret: %w", err)
 	}
@@ -188,18 +188,23 @@ func (m *MultiOrg) warnOnExpiry(org *Org, expiresAt pulumi.StringOutput) pulumi.
 }
 
 // registerAccessList gives the organization's credential its API access
-// list, through the organization's own provider.
+// list.
 func (m *MultiOrg) registerAccessList(org *Org, entries []AccessListEntry) error {
 	if len(entries) == 0 {
 		return nil
 	}
-	p, err := m.Provider(org.Key)
+	opts, err := m.actingIn(org, true)
 	if err != nil {
 		return err
 	}
-	opts := m.inside(org, p)
 	var apiKeyID pulumi.StringOutput
 	if org.CredentialType == CredentialAPIKey {
+		// Only created organizations have API keys, so opts name the
+		// organization's own provider.
+		p, err := m.Provider(org.Key)
+		if err != nil {
+			return err
+		}
 		apiKeyID = mongodbatlas.ApiKeyIdOutput(m.ctx, org.Resource.OrgId, org.credential["publicKey"].ToStringOutput(), pulumi.Provider(p))
 	}
 	for _, e := range entries {

@@ -2,6 +2,7 @@ package multiorg
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -278,4 +279,75 @@ func TestLifecycleValidation(t *testing.T) {
 	var verr *ValidationError
 	require.ErrorAs(t, spec.Validate(), &verr)
 	problemAt(t, verr, "expiryWarningHours", "must be between 1 and 8760 hours, got -1")
+}
+
+// TestAdoptedOrgGetsAServiceAccountOfItsOwn: a serviceAccount block on an
+// adopted entry becomes a ServiceAccount inside the organization, created
+// and looked after by the caller's provider, and exported like a created
+// organization's credential.
+func TestAdoptedOrgGetsAServiceAccountOfItsOwn(t *testing.T) {
+	t.Parallel()
+	spec := validSpec()
+	setOrg(&spec, "legacy", func(o *OrgSpec) {
+		o.ServiceAccount = &ServiceAccountSpec{Name: "legacy-ci", Description: "legacy automation", Roles: []string{RoleOrgOwner},
+			SecretExpiresAfterHours: ptr(720), RotateEveryHours: ptr(240), AccessList: []AccessListEntry{{IPAddress: "203.0.113.9"}}}
+	})
+	start := atlasmock.CreatedAt
+	r := runAt(t, spec, start, nil, nil)
+
+	accounts := r.mon.ByType(mongodbatlas.ServiceAccountType)
+	require.Len(t, accounts, 1, "only the adopted org needs a ServiceAccount resource")
+	sa := accounts["orgs-legacy-service-account"]
+	assert.Equal(t, resource.PropertyMap{
+		"orgId":                   resource.NewProperty(adoptID),
+		"name":                    resource.NewProperty("legacy-ci"),
+		"description":             resource.NewProperty("legacy automation"),
+		"roles":                   resource.NewProperty([]resource.PropertyValue{resource.NewProperty(RoleOrgOwner)}),
+		"secretExpiresAfterHours": resource.NewProperty(720.0),
+	}, sa.Inputs)
+	assert.Empty(t, sa.Provider, "the caller's provider, which adopted the organization, creates it")
+	assert.Equal(t, []string{"secretExpiresAfterHours"}, sa.RegisterRPC.GetIgnoreChanges(), "a changed lifetime never replaces the account")
+	assert.Contains(t, sa.RegisterRPC.GetAdditionalSecretOutputs(), "secrets")
+
+	secret := r.mon.ByType(mongodbatlas.ServiceAccountSecretType)["orgs-legacy-secret"]
+	entry := r.mon.ByType(mongodbatlas.ServiceAccountAccessListEntryType)["orgs-legacy-allow-203.0.113.9"]
+	saURN := "urn:pulumi:" + atlasmock.Stack + "::" + atlasmock.Project + "::" + Type + "$" + mongodbatlas.ServiceAccountType + "::orgs-legacy-service-account"
+	for name, child := range map[string]pulumi.MockResourceArgs{"rotated secret": secret, "access list entry": entry} {
+		assert.Empty(t, child.Provider, "%s goes through the caller's provider", name)
+		assert.Equal(t, saURN, child.RegisterRPC.GetDeletedWith(), "%s goes with the service account", name)
+	}
+	assert.Equal(t, resource.MakeSecret(resource.NewProperty(atlasmock.ClientID("orgs-legacy-service-account"))), entry.Inputs["clientId"])
+
+	assert.Equal(t, map[string]string{
+		"clientId":     atlasmock.ClientID("orgs-legacy-service-account"),
+		"clientSecret": atlasmock.RotatedSecret("orgs-legacy-secret", fmt.Sprintf("every-240h-period-%d", rotationPeriod(start, 240))),
+	}, r.credentials["legacy"], "the newest secret is exported, as for a created organization")
+	assert.NotEmpty(t, r.expiries["legacy"])
+
+	mon := &atlasmock.Monitor{}
+	var credType atlasmock.Resolved
+	run(t, mon, spec, func(_ *pulumi.Context, m *MultiOrg) error {
+		credType = await(t, m.CredentialTypes.MapIndex(pulumi.String("legacy")))
+		_, err := m.Provider("legacy")
+		return err
+	})
+	assert.Equal(t, string(CredentialServiceAccount), credType.Value)
+	p := mon.ByType(mongodbatlas.ProviderType)["orgs-legacy"]
+	assert.Equal(t, resource.MakeSecret(resource.NewProperty(atlasmock.ClientID("orgs-legacy-service-account"))), p.Inputs["clientId"],
+		"the adopted organization's own provider signs in with its new service account")
+	assert.True(t, p.Inputs["clientSecret"].IsSecret())
+}
+
+func TestAdoptedServiceAccountExpiryIsWarnedAbout(t *testing.T) {
+	t.Parallel()
+	spec := validSpec()
+	setOrg(&spec, "legacy", func(o *OrgSpec) {
+		o.ServiceAccount = &ServiceAccountSpec{Name: "legacy-ci", Description: "legacy automation", Roles: []string{RoleOrgOwner},
+			SecretExpiresAfterHours: ptr(48)}
+	})
+	r := runAt(t, spec, atlasmock.CreatedAt.Add(40*time.Hour), nil, nil)
+	assert.Equal(t, atlasmock.CreatedAt.Add(48*time.Hour).UTC().Format(time.RFC3339), r.expiries["legacy"])
+	assert.True(t, slices.ContainsFunc(r.warnings, func(w string) bool {
+		return strings.Contains(w, `organization "legacy": its service account secret expires at`)
+	}), "warnings: %v", r.warnings)
 }

@@ -27,6 +27,10 @@ type TeamSpec struct {
 	Name string `json:"name"`
 	// Members are emails of members of the organization (orgs.<key>.members).
 	Members []string `json:"members"`
+	// ImportID adopts the existing team with this Atlas team ID, with its
+	// members, when the organization itself is adopted; only on an adopted
+	// organization. `atlas-multiorg discover` prints it.
+	ImportID string `json:"importId,omitempty"`
 }
 
 // maxTeamNameLength is the longest team name the component accepts.
@@ -76,10 +80,20 @@ func validateMembership(ps *problems, path string, org OrgSpec, minOwners int, i
 			"no organization without an owner, and a person cannot leave an organization whose last owner they are", need, RoleOrgOwner, owners, in)
 	}
 
-	names := map[string]string{}
+	names, teamIDs := map[string]string{}, map[string]string{}
 	for _, key := range slices.Sorted(maps.Keys(org.Teams)) {
 		team := org.Teams[key]
 		p := path + ".teams." + key
+		checkHexID(ps, p+".importId", team.ImportID, "team ID")
+		switch other, dup := teamIDs[team.ImportID]; {
+		case team.ImportID == "":
+		case !org.Adopted():
+			ps.add(p+".importId", "only a team of an adopted organization (importId) can be adopted: an organization the stack creates has no teams yet; remove it")
+		case dup:
+			ps.add(p+".importId", "team %s is already adopted by teams.%s; adopt each team once", team.ImportID, other)
+		default:
+			teamIDs[team.ImportID] = key
+		}
 		if !orgKey.MatchString(key) || len(key) > maxOrgKeyLength {
 			ps.add(p, "team key %q must be 1-%d letters, digits, '-' or '_', starting with a letter or digit", key, maxOrgKeyLength)
 		}
@@ -111,19 +125,28 @@ func validateMembership(ps *problems, path string, org OrgSpec, minOwners int, i
 // registerMembership registers an organization's members, its teams and
 // their members. Inside a created organization they act through its own
 // provider, inside an adopted one through the caller's, as resource
-// policies do.
+// policies do. They go with the organization: when an adopted one is
+// released, its people stay in it, as it does in Atlas.
+//
+// In the run that adopts an organization, its members, and its teams that
+// have an importId with their members, are adopted with it: they already
+// exist, and inviting a member again is refused (409).
 func (m *MultiOrg) registerMembership(org *Org, plan orgPlan) (pulumi.StringMap, error) {
 	teamIDs := pulumi.StringMap{}
 	if len(plan.members) == 0 && len(plan.teams) == 0 {
 		return teamIDs, nil
 	}
-	opts := []pulumi.ResourceOption{pulumi.Parent(m)}
-	if org.credential != nil {
-		p, err := m.Provider(org.Key)
-		if err != nil {
-			return nil, err
+	opts, err := m.actingIn(org, false)
+	if err != nil {
+		return nil, err
+	}
+	opts = append(opts, pulumi.DeletedWith(org.Resource))
+	adopting := plan.importID != "" && m.managed(plan.key) != plan.importID
+	importing := func(id string) []pulumi.ResourceOption {
+		if !adopting || id == "" {
+			return opts
 		}
-		opts = m.inside(org, p)
+		return append(slices.Clip(opts), pulumi.Import(pulumi.ID(id)))
 	}
 	members := map[string]*mongodbatlas.CloudUserOrgAssignment{}
 	for _, email := range slices.Sorted(maps.Keys(plan.members)) {
@@ -131,7 +154,7 @@ func (m *MultiOrg) registerMembership(org *Org, plan orgPlan) (pulumi.StringMap,
 			OrgId:    org.Resource.OrgId,
 			Username: pulumi.String(email),
 			Roles:    mongodbatlas.CloudUserOrgAssignmentRolesArgs{OrgRoles: pulumi.ToStringArray(plan.members[email].Roles)},
-		}, opts...)
+		}, importing(MemberImportID(plan.importID, email))...)
 		if err != nil {
 			return nil, fmt.Errorf("adding member %s: %w", email, err)
 		}
@@ -142,23 +165,45 @@ func (m *MultiOrg) registerMembership(org *Org, plan orgPlan) (pulumi.StringMap,
 		res, err := mongodbatlas.NewTeam(m.ctx, TeamResourceName(m.name, org.Key, key), &mongodbatlas.TeamArgs{
 			OrgId: org.Resource.OrgId,
 			Name:  pulumi.String(team.Name),
-		}, opts...)
+		}, importing(TeamImportID(plan.importID, team.ImportID))...)
 		if err != nil {
 			return nil, fmt.Errorf("creating team %s: %w", key, err)
 		}
 		teamIDs[key] = res.TeamId
 		for _, email := range team.Members {
-			_, err := mongodbatlas.NewCloudUserTeamAssignment(m.ctx, TeamResourceName(m.name, org.Key, key)+"-"+email, &mongodbatlas.CloudUserTeamAssignmentArgs{
+			_, err := mongodbatlas.NewCloudUserTeamAssignment(m.ctx, TeamMemberResourceName(m.name, org.Key, key, email), &mongodbatlas.CloudUserTeamAssignmentArgs{
 				OrgId:  org.Resource.OrgId,
 				TeamId: res.TeamId,
 				UserId: members[email].UserId,
-			}, opts...)
+			}, importing(TeamMemberImportID(plan.importID, team.ImportID, email))...)
 			if err != nil {
 				return nil, fmt.Errorf("adding %s to team %s: %w", email, key, err)
 			}
 		}
 	}
 	return teamIDs, nil
+}
+
+// MemberImportID is the provider's import ID of a member of an existing
+// organization.
+func MemberImportID(orgID, email string) string { return orgID + "/" + email }
+
+// TeamImportID is the provider's import ID of an existing team; "" when the
+// team is not adopted.
+func TeamImportID(orgID, teamID string) string {
+	if teamID == "" {
+		return ""
+	}
+	return orgID + "-" + teamID
+}
+
+// TeamMemberImportID is the provider's import ID of a member of an existing
+// team; "" when the team is not adopted.
+func TeamMemberImportID(orgID, teamID, email string) string {
+	if teamID == "" {
+		return ""
+	}
+	return orgID + "/" + teamID + "/" + email
 }
 
 // MemberResourceName is the resource name of a member of an organization:
@@ -171,6 +216,11 @@ func MemberResourceName(component, orgKey, email string) string {
 // team key, so renaming the team in config is an update.
 func TeamResourceName(component, orgKey, teamKey string) string {
 	return component + "-" + orgKey + "-team-" + teamKey
+}
+
+// TeamMemberResourceName is the resource name of a member of a team.
+func TeamMemberResourceName(component, orgKey, teamKey, email string) string {
+	return TeamResourceName(component, orgKey, teamKey) + "-" + email
 }
 
 func isMember(org OrgSpec, email string) bool {

@@ -68,6 +68,15 @@ func TestMembershipRules(t *testing.T) {
 			"orgs.analytics.teams.platform.name", "also the name of teams.data"},
 		"a bad team key": {member(func(o *OrgSpec) { o.Teams["the team"] = TeamSpec{Name: "Other"} }),
 			"orgs.analytics.teams.the team", "team key"},
+		"a team importId on a created organization": {member(func(o *OrgSpec) {
+			o.Teams["platform"] = TeamSpec{Name: "Platform Team", ImportID: teamID}
+		}), "orgs.analytics.teams.platform.importId", "only a team of an adopted organization"},
+		"a team importId that is no ID": {adoptedMembers(func(o *OrgSpec) {
+			o.Teams["platform"] = TeamSpec{Name: "Platform Team", ImportID: "platform"}
+		}), "orgs.legacy.teams.platform.importId", "24-character lowercase hexadecimal team ID"},
+		"one team adopted twice": {adoptedMembers(func(o *OrgSpec) {
+			o.Teams["other"] = TeamSpec{Name: "Other Team", ImportID: teamID}
+		}), "orgs.legacy.teams.platform.importId", "already adopted by teams.other"},
 		"prod wants two owners": {func(s *Spec) {
 			prodSpec(s)
 			withMembers(s)
@@ -78,6 +87,68 @@ func TestMembershipRules(t *testing.T) {
 			t.Parallel()
 			expectProblem(t, tc.mutate, tc.path, tc.message)
 		})
+	}
+}
+
+// teamID is the Atlas ID of the legacy org's existing team.
+const teamID = "6b2c3d4e5f6a7b8c9d0e1f2a"
+
+// adoptedMembers gives the adopted legacy org two people and its existing
+// team of both, then applies mut.
+func adoptedMembers(mut func(*OrgSpec)) func(*Spec) {
+	return func(s *Spec) {
+		setOrg(s, "legacy", func(o *OrgSpec) {
+			o.Members = map[string]MemberSpec{
+				"ada@example.com":   {Roles: []string{RoleOrgOwner}},
+				"grace@example.com": {Roles: []string{RoleOrgMember}},
+			}
+			o.Teams = map[string]TeamSpec{
+				"platform": {Name: "Platform Team", ImportID: teamID, Members: []string{"ada@example.com", "grace@example.com"}},
+				"new":      {Name: "New Team", Members: []string{"ada@example.com"}},
+			}
+			mut(o)
+		})
+	}
+}
+
+// TestAdoptionTakesThePeopleAlong: the run that adopts an organization
+// imports its members, and its adopted teams with their members, with the
+// provider's import IDs; a team without importId is created. A later run
+// imports nothing. Everything goes with the organization, so releasing it
+// leaves its people in it.
+func TestAdoptionTakesThePeopleAlong(t *testing.T) {
+	t.Parallel()
+	spec := validSpec()
+	adoptedMembers(func(*OrgSpec) {})(&spec)
+	imports := func(previous *Previous) map[string]string {
+		mon := &atlasmock.Monitor{}
+		err := atlasmock.Run(t, mon, nil, func(ctx *pulumi.Context) error {
+			_, err := NewMultiOrg(ctx, "orgs", &MultiOrgArgs{Spec: spec, Previous: previous})
+			return err
+		})
+		require.NoError(t, err)
+		got := map[string]string{}
+		orgURN := "urn:pulumi:dev::atlas-multiorg::atlas-multiorg:index:MultiOrg$" + mongodbatlas.OrganizationType + "::orgs-legacy"
+		for _, token := range []string{mongodbatlas.CloudUserOrgAssignmentType, mongodbatlas.TeamType, mongodbatlas.CloudUserTeamAssignmentType} {
+			for name, r := range mon.ByType(token) {
+				got[name] = r.RegisterRPC.GetImportId()
+				assert.Equal(t, orgURN, r.RegisterRPC.GetDeletedWith(), "%s goes with the organization", name)
+				assert.Empty(t, r.Provider, "%s acts through the caller's provider", name)
+			}
+		}
+		return got
+	}
+	assert.Equal(t, map[string]string{
+		"orgs-legacy-member-ada@example.com":          adoptID + "/ada@example.com",
+		"orgs-legacy-member-grace@example.com":        adoptID + "/grace@example.com",
+		"orgs-legacy-team-platform":                   adoptID + "-" + teamID,
+		"orgs-legacy-team-platform-ada@example.com":   adoptID + "/" + teamID + "/ada@example.com",
+		"orgs-legacy-team-platform-grace@example.com": adoptID + "/" + teamID + "/grace@example.com",
+		"orgs-legacy-team-new":                        "",
+		"orgs-legacy-team-new-ada@example.com":        "",
+	}, imports(nil))
+	for name, id := range imports(&Previous{Managed: map[string]string{"legacy": adoptID}}) {
+		assert.Empty(t, id, "%s: once the state holds the organization, nothing is imported again", name)
 	}
 }
 

@@ -52,10 +52,12 @@ type MultiOrg struct {
 	CredentialTypes pulumi.StringMapOutput `pulumi:"credentialTypes"`
 	// Credentials are the organizations' own credentials, a secret: clientId
 	// and clientSecret for a service account, publicKey and privateKey for an
-	// API key. Adopted organizations have none.
+	// API key. An adopted organization has one only when its entry has a
+	// serviceAccount block.
 	Credentials pulumi.StringMapMapOutput `pulumi:"credentials"`
 	// SecretExpiresAt is when each service account's secret expires (RFC 3339);
-	// "" for API keys, which do not expire, and for adopted organizations.
+	// "" for API keys, which do not expire, and for organizations without
+	// a credential.
 	SecretExpiresAt pulumi.StringMapOutput `pulumi:"secretExpiresAt"`
 	// PayingOrgIDs is the paying organization each created organization is
 	// linked to; "" for adopted organizations, which keep their own billing.
@@ -102,6 +104,14 @@ type Org struct {
 	AccessListEntries int
 	// TeamIDs are the organization's team IDs, by team key.
 	TeamIDs pulumi.StringMap
+	// ServiceAccount is the credential the stack created inside an adopted
+	// organization; nil for every other organization, whose credential
+	// Atlas created with it.
+	ServiceAccount *mongodbatlas.ServiceAccount
+
+	// adopted is true when the stack adopted the organization (importId)
+	// rather than created it.
+	adopted bool
 
 	// credential is the organization's newest credential by wire name, each
 	// a secret: what the stack exports.
@@ -238,16 +248,21 @@ func (m *MultiOrg) register(plan orgPlan) (*Org, error) {
 		PayingOrgID:       plan.payingOrgID,
 		SecretExpiresAt:   pulumi.String("").ToStringOutput(),
 		AccessListEntries: len(plan.accessList),
+		adopted:           plan.importID != "",
 	}
-	switch plan.credentialType {
-	case CredentialServiceAccount:
+	switch {
+	case plan.credentialType == CredentialServiceAccount && plan.importID != "":
+		if err := m.registerServiceAccount(org, plan); err != nil {
+			return nil, err
+		}
+	case plan.credentialType == CredentialServiceAccount:
 		secret := res.ServiceAccount.Secrets().Index(pulumi.Int(0))
 		org.credential = pulumi.StringMap{
 			"clientId":     m.credentialField(org, "clientId", res.ServiceAccount.ClientId().Elem()),
 			"clientSecret": m.credentialField(org, "clientSecret", secret.Secret().Elem()),
 		}
 		org.SecretExpiresAt = secret.ExpiresAt().Elem()
-	case CredentialAPIKey:
+	case plan.credentialType == CredentialAPIKey:
 		org.credential = pulumi.StringMap{
 			"publicKey":  m.credentialField(org, "publicKey", res.PublicKey),
 			"privateKey": m.credentialField(org, "privateKey", res.PrivateKey),
@@ -276,20 +291,59 @@ func (m *MultiOrg) register(plan orgPlan) (*Org, error) {
 	return org, nil
 }
 
-// registerPolicies registers an organization's resource policies. Inside a
-// created organization they act through its own provider; an adopted one has
-// none, so the caller's provider, which adopted it, creates them.
+// registerServiceAccount gives an adopted organization the service account
+// its entry asks for. The caller's provider, which adopted the organization,
+// creates it: the organization has no other credential yet.
+func (m *MultiOrg) registerServiceAccount(org *Org, plan orgPlan) error {
+	spec := plan.serviceAccount
+	sa, err := mongodbatlas.NewServiceAccount(m.ctx, m.name+"-"+org.Key+"-service-account", &mongodbatlas.ServiceAccountArgs{
+		OrgId:                   org.Resource.OrgId,
+		Name:                    pulumi.String(spec.Name),
+		Description:             pulumi.String(spec.Description),
+		Roles:                   pulumi.ToStringArray(spec.Roles),
+		SecretExpiresAfterHours: pulumi.Int(*spec.SecretExpiresAfterHours),
+	}, pulumi.Parent(m), pulumi.IgnoreChanges([]string{"secretExpiresAfterHours"}))
+	if err != nil {
+		return fmt.Errorf("creating the service account: %w", err)
+	}
+	secret := sa.Secrets.Index(pulumi.Int(0))
+	org.ServiceAccount = sa
+	org.credential = pulumi.StringMap{
+		"clientId":     m.credentialField(org, "clientId", sa.ClientId),
+		"clientSecret": m.credentialField(org, "clientSecret", secret.Secret().Elem()),
+	}
+	org.SecretExpiresAt = secret.ExpiresAt().Elem()
+	return nil
+}
+
+// actingIn are the options of a resource that acts inside the organization.
+// Inside a created organization it acts through the organization's own
+// provider. Inside an adopted one it acts through the caller's, which
+// adopted it; a resource of the adopted organization's own service account
+// goes with that service account.
+func (m *MultiOrg) actingIn(org *Org, ofCredential bool) ([]pulumi.ResourceOption, error) {
+	if org.adopted {
+		opts := []pulumi.ResourceOption{pulumi.Parent(m)}
+		if ofCredential && org.ServiceAccount != nil {
+			opts = append(opts, pulumi.DeletedWith(org.ServiceAccount))
+		}
+		return opts, nil
+	}
+	p, err := m.Provider(org.Key)
+	if err != nil {
+		return nil, err
+	}
+	return m.inside(org, p), nil
+}
+
+// registerPolicies registers an organization's resource policies.
 func (m *MultiOrg) registerPolicies(org *Org, policies []policy) error {
 	if len(policies) == 0 {
 		return nil
 	}
-	opts := []pulumi.ResourceOption{pulumi.Parent(m)}
-	if org.credential != nil {
-		p, err := m.Provider(org.Key)
-		if err != nil {
-			return err
-		}
-		opts = m.inside(org, p)
+	opts, err := m.actingIn(org, false)
+	if err != nil {
+		return err
 	}
 	for _, pol := range policies {
 		_, err := mongodbatlas.NewResourcePolicy(m.ctx, m.name+"-"+org.Key+"-"+pol.slug, &mongodbatlas.ResourcePolicyArgs{
@@ -345,15 +399,17 @@ func (m *MultiOrg) Org(key string) (*Org, bool) {
 // Provider returns an explicit mongodbatlas provider that acts inside the
 // organization key with that organization's own credential (as secret inputs).
 // It is registered on the first call and reused after, so a stack that never
-// asks pays for no extra provider plugin process. Adopted organizations have no
-// credential of their own: use the caller's provider for them.
+// asks pays for no extra provider plugin process. An adopted organization has
+// a credential of its own only when its entry has a serviceAccount block;
+// without one, use the caller's provider for it.
 func (m *MultiOrg) Provider(key string) (*mongodbatlas.Provider, error) {
 	org, ok := m.orgs[key]
 	if !ok {
 		return nil, fmt.Errorf("multiorg %q has no organization with key %q; keys are %v", m.name, key, m.Keys())
 	}
 	if org.credential == nil {
-		return nil, fmt.Errorf("organization %q is adopted (importId) and has no credential of its own; act inside it with the provider that adopted it", key)
+		return nil, fmt.Errorf("organization %q is adopted (importId) and has no credential of its own; "+
+			"give orgs.%s a serviceAccount block, or act inside it with the provider that adopted it", key, key)
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()

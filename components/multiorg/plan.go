@@ -47,8 +47,12 @@ func (s Spec) plan() []orgPlan {
 		p.policies = policies.withDefaults(profile.Policies).policies()
 		if o.Adopted() {
 			// An adopted organization gets exactly the settings its entry states,
-			// which validation requires to be all of them.
+			// which validation requires to be all of them, and a credential
+			// only when its entry asks for one.
 			p.importID, p.credentialType, p.retain = o.ImportID, CredentialNone, !o.AllowDeletion
+			if o.ServiceAccount != nil {
+				p.withServiceAccount(*o.ServiceAccount, profile)
+			}
 			plans = append(plans, p)
 			continue
 		}
@@ -63,22 +67,25 @@ func (s Spec) plan() []orgPlan {
 		case o.APIKey != nil:
 			p.credentialType, p.apiKey = CredentialAPIKey, o.APIKey
 		case o.ServiceAccount != nil:
-			sa := *o.ServiceAccount
-			if sa.SecretExpiresAfterHours == nil {
-				sa.SecretExpiresAfterHours = ptr(profile.secretHoursDefault())
-			}
-			p.credentialType, p.serviceAccount = CredentialServiceAccount, &sa
-			if sa.RotateEveryHours != nil {
-				p.rotateEvery = *sa.RotateEveryHours
-			}
+			p.withServiceAccount(*o.ServiceAccount, profile)
 		default:
-			sa := DefaultServiceAccount(key)
-			sa.SecretExpiresAfterHours = ptr(profile.secretHoursDefault())
-			p.credentialType, p.serviceAccount = CredentialServiceAccount, &sa
+			p.withServiceAccount(DefaultServiceAccount(key), profile)
 		}
 		plans = append(plans, p)
 	}
 	return plans
+}
+
+// withServiceAccount makes sa, with the profile's defaults, the
+// organization's credential.
+func (p *orgPlan) withServiceAccount(sa ServiceAccountSpec, profile Profile) {
+	if sa.SecretExpiresAfterHours == nil {
+		sa.SecretExpiresAfterHours = ptr(profile.secretHoursDefault())
+	}
+	p.credentialType, p.serviceAccount, p.accessList = CredentialServiceAccount, &sa, sa.AccessList
+	if sa.RotateEveryHours != nil {
+		p.rotateEvery = *sa.RotateEveryHours
+	}
 }
 
 // args are the provider inputs of the organization. Creation-only inputs are

@@ -188,7 +188,16 @@ func (s Spec) validateOrg(ps *problems, path, key string, org OrgSpec) {
 
 	if org.Adopted() {
 		for _, field := range org.creationOnlyFieldsSet() {
-			ps.add(path+"."+field, "cannot be set on an adopted organization (importId): it is used only when Atlas creates an organization, and the provider rejects it on an existing one; remove it")
+			switch field {
+			case "serviceAccount":
+				// Inside an adopted organization the block is a service
+				// account of its own, created in it after adoption.
+			case "apiKey":
+				ps.add(path+".apiKey", "cannot be set on an adopted organization (importId): Atlas issues an API key only with a new organization; "+
+					"for a credential of its own, give it a serviceAccount block instead")
+			default:
+				ps.add(path+"."+field, "cannot be set on an adopted organization (importId): it is used only when Atlas creates an organization, and the provider rejects it on an existing one; remove it")
+			}
 		}
 		if missing := org.unstated(); len(missing) > 0 {
 			ps.add(path, "an adopted organization must state every setting, or the first `pulumi up` would change it "+
@@ -225,6 +234,10 @@ func (s Spec) validateOrg(ps *problems, path, key string, org OrgSpec) {
 		}
 		checkRoles(ps, p+".roles", ak.Roles)
 		checkAccessList(ps, p+".accessList", ak.AccessList)
+	}
+	if v := org.APIAccessListRequired; v != nil && *v && org.Adopted() && org.ServiceAccount != nil && len(org.ServiceAccount.AccessList) == 0 {
+		ps.add(path+".serviceAccount.accessList", "required while apiAccessListRequired is true: the organization refuses Admin API calls from addresses "+
+			"not on a credential's access list, so its new service account could not be used; list the addresses its consumers call from")
 	}
 	if v := org.APIAccessListRequired; v != nil && *v && !org.Adopted() && len(org.accessList()) == 0 {
 		ps.add(path+".apiAccessListRequired", "true with an empty access list would lock the organization's own credential out: "+

@@ -141,12 +141,18 @@ func TestValidationRules(t *testing.T) {
 		"adopted with federation": {func(s *Spec) {
 			setOrg(s, "legacy", func(o *OrgSpec) { o.FederationSettingsID = payingOrg })
 		}, "orgs.legacy.federationSettingsId", "cannot be set on an adopted organization"},
-		"adopted with service account": {func(s *Spec) {
-			setOrg(s, "legacy", func(o *OrgSpec) { o.ServiceAccount = sa(func(*ServiceAccountSpec) {}) })
-		}, "orgs.legacy.serviceAccount", "used only when Atlas creates an organization"},
+		"adopted with a service account without its name": {func(s *Spec) {
+			setOrg(s, "legacy", func(o *OrgSpec) { o.ServiceAccount = sa(func(a *ServiceAccountSpec) { a.Name = "" }) })
+		}, "orgs.legacy.serviceAccount.name", "required"},
+		"adopted requiring an access list, service account without one": {func(s *Spec) {
+			setOrg(s, "legacy", func(o *OrgSpec) {
+				o.APIAccessListRequired = ptr(true)
+				o.ServiceAccount = sa(func(*ServiceAccountSpec) {})
+			})
+		}, "orgs.legacy.serviceAccount.accessList", "required while apiAccessListRequired is true"},
 		"adopted with api key": {func(s *Spec) {
 			setOrg(s, "legacy", func(o *OrgSpec) { o.APIKey = &APIKeySpec{Description: "x", Roles: []string{RoleOrgOwner}} })
-		}, "orgs.legacy.apiKey", "cannot be set on an adopted organization"},
+		}, "orgs.legacy.apiKey", "give it a serviceAccount block instead"},
 		"adopted twice": {func(s *Spec) {
 			s.Orgs["legacy2"] = OrgSpec{Name: "acme-legacy-2", ImportID: adoptID, Settings: legacySettings()}
 		}, "orgs.legacy2.importId", "already adopted by orgs.legacy"},

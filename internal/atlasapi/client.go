@@ -144,11 +144,11 @@ const maxPages = 1000
 // ListOrganizations returns every organization the credential can see,
 // reading every page.
 func (c *Client) ListOrganizations(ctx context.Context) ([]Organization, error) {
-	return listAll[Organization](ctx, c, "/api/atlas/v2/orgs", nil, "listing organizations")
+	return listAll[Organization](ctx, c, "/api/atlas/v2/orgs", MediaType, nil, "listing organizations")
 }
 
 // listAll reads every page of a list endpoint; what names the list in errors.
-func listAll[T any](ctx context.Context, c *Client, path string, query url.Values, what string) ([]T, error) {
+func listAll[T any](ctx context.Context, c *Client, path, media string, query url.Values, what string) ([]T, error) {
 	var all []T
 	for page := 1; ; page++ {
 		if page > maxPages {
@@ -162,7 +162,7 @@ func listAll[T any](ctx context.Context, c *Client, path string, query url.Value
 		for k, v := range query {
 			q[k] = v
 		}
-		if err := c.get(ctx, path+"?"+q.Encode(), &body); err != nil {
+		if err := c.getAs(ctx, path+"?"+q.Encode(), media, &body); err != nil {
 			return nil, fmt.Errorf("%s (page %d): %w", what, page, err)
 		}
 		all = append(all, body.Results...)
@@ -181,15 +181,21 @@ func (c *Client) OrganizationSettings(ctx context.Context, orgID string) (Settin
 	return s, nil
 }
 
-// get calls a GET endpoint and decodes its JSON answer, retrying 429 (after
-// Retry-After) and 5xx answers a bounded number of times.
+// get calls a GET endpoint of MediaType's version and decodes its JSON answer.
 func (c *Client) get(ctx context.Context, path string, into any) error {
+	return c.getAs(ctx, path, MediaType, into)
+}
+
+// getAs calls a GET endpoint with the versioned media type and decodes its
+// JSON answer, retrying 429 (after Retry-After) and 5xx answers a bounded
+// number of times.
+func (c *Client) getAs(ctx context.Context, path, media string, into any) error {
 	for attempt := 0; ; attempt++ {
 		req, err := http.NewRequestWithContext(ctx, http.MethodGet, c.base+path, nil)
 		if err != nil {
 			return err
 		}
-		req.Header.Set("Accept", MediaType)
+		req.Header.Set("Accept", media)
 		resp, err := c.http.Do(req)
 		if err != nil {
 			return transportError(err)

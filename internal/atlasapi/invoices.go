@@ -25,6 +25,6 @@ type Invoice struct {
 // of the current period among them, with their linked invoices, reading
 // every page.
 func (c *Client) ListInvoices(ctx context.Context, orgID string) ([]Invoice, error) {
-	return listAll[Invoice](ctx, c, "/api/atlas/v2/orgs/"+url.PathEscape(orgID)+"/invoices",
+	return listAll[Invoice](ctx, c, "/api/atlas/v2/orgs/"+url.PathEscape(orgID)+"/invoices", MediaType,
 		url.Values{"viewLinkedInvoices": {"true"}}, "listing the invoices of organization "+orgID)
 }

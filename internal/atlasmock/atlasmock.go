@@ -175,6 +175,9 @@ func (m *Monitor) NewResource(args pulumi.MockResourceArgs) (string, resource.Pr
 		outputs["createdAt"] = resource.NewProperty(RotatedAt.Format(time.RFC3339))
 		outputs["expiresAt"] = resource.NewProperty(RotatedAt.Add(time.Duration(hours) * time.Hour).Format(time.RFC3339))
 	}
+	if args.TypeToken == "mongodbatlas:index/serviceAccount:ServiceAccount" {
+		m.addServiceAccount(args.Name, outputs)
+	}
 	if m.EngineSecrets && args.RegisterRPC != nil {
 		for _, key := range args.RegisterRPC.GetAdditionalSecretOutputs() {
 			if v, ok := outputs[resource.PropertyKey(key)]; ok && !v.IsSecret() {
@@ -276,6 +279,25 @@ func (m *Monitor) addCredential(name string, outputs resource.PropertyMap) {
 		outputs["publicKey"] = resource.NewProperty(PublicKey(name))
 		outputs["privateKey"] = resource.NewProperty(PrivateKey(name))
 	}
+}
+
+// addServiceAccount adds what Atlas returns for a service account created
+// inside an existing organization.
+func (m *Monitor) addServiceAccount(name string, outputs resource.PropertyMap) {
+	hours := 0.0
+	if h, ok := outputs["secretExpiresAfterHours"]; ok && h.IsNumber() {
+		hours = h.NumberValue()
+	}
+	secret := resource.PropertyMap{
+		"secretId":  resource.NewProperty(FakeID(name + "/secret")),
+		"createdAt": resource.NewProperty(CreatedAt.UTC().Format(time.RFC3339)),
+		"expiresAt": resource.NewProperty(CreatedAt.Add(time.Duration(hours) * time.Hour).UTC().Format(time.RFC3339)),
+	}
+	if !m.OmitCredentials {
+		outputs["clientId"] = resource.NewProperty(ClientID(name))
+		secret["secret"] = resource.NewProperty(ClientSecret(name))
+	}
+	outputs["secrets"] = resource.NewProperty([]resource.PropertyValue{resource.NewProperty(secret)})
 }
 
 // FakeID derives a stable 24-hex ID from a name.

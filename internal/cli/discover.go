@@ -27,6 +27,8 @@ const ExitAPI = 3
 type orgReader interface {
 	ListOrganizations(ctx context.Context) ([]atlasapi.Organization, error)
 	OrganizationSettings(ctx context.Context, orgID string) (atlasapi.Settings, error)
+	OrganizationUsers(ctx context.Context, orgID string) ([]atlasapi.OrgUser, error)
+	OrganizationTeams(ctx context.Context, orgID string) ([]atlasapi.Team, error)
 }
 
 // DiscoveredOrg is a ready-to-paste org stack entry for an unmanaged organization.
@@ -40,6 +42,23 @@ type DiscoveredOrg struct {
 	GenAIFeaturesEnabled      bool   `yaml:"genAiFeaturesEnabled" json:"genAiFeaturesEnabled"`
 	SecurityContact           string `yaml:"securityContact" json:"securityContact"`
 	SkipDefaultAlertsSettings bool   `yaml:"skipDefaultAlertsSettings" json:"skipDefaultAlertsSettings"`
+	// Members are the organization's people, invited ones among them, so
+	// that adopting it keeps them as they are.
+	Members map[string]DiscoveredMember `yaml:"members,omitempty" json:"members,omitempty"`
+	// Teams are its teams, each with its importId, by a new team key.
+	Teams map[string]DiscoveredTeam `yaml:"teams,omitempty" json:"teams,omitempty"`
+}
+
+// DiscoveredMember is a person in a discovered organization.
+type DiscoveredMember struct {
+	Roles []string `yaml:"roles,flow" json:"roles"`
+}
+
+// DiscoveredTeam is a team of a discovered organization.
+type DiscoveredTeam struct {
+	Name     string   `yaml:"name" json:"name"`
+	ImportID string   `yaml:"importId" json:"importId"`
+	Members  []string `yaml:"members,flow" json:"members"`
 }
 
 type discoverOptions struct {
@@ -59,10 +78,12 @@ func newDiscoverCommand(getenv func(string) string) *cobra.Command {
 		Use:   "discover",
 		Short: "Print org stack entries for the organizations the stack does not manage yet",
 		Long: `Lists every organization the caller's credentials can see (Admin API v2, all
-pages), reads each one's settings, and prints a ready-to-paste org stack entry,
-with importId and every current setting, for each organization that is not in
-the stack yet: not adopted in --config, not created by the stack (--stack-outputs).
-Adopting an organization with such an entry changes nothing in Atlas.
+pages), reads each one's settings, people and teams, and prints a ready-to-paste
+org stack entry, with importId, every current setting, its members with their
+roles, and its teams with their importId and members, for each organization
+that is not in the stack yet: not adopted in --config, not created by the stack
+(--stack-outputs). Adopting an organization with such an entry changes nothing
+in Atlas: its people and teams are adopted with it.
 
 Credentials come from the same environment variables the provider reads:
 MONGODB_ATLAS_CLIENT_ID and MONGODB_ATLAS_CLIENT_SECRET (a service account,
@@ -170,7 +191,13 @@ func Discover(ctx context.Context, client orgReader, managed, takenKeys map[stri
 		if settings.GenAIFeaturesEnabled != nil {
 			genAI = *settings.GenAIFeaturesEnabled
 		}
+		members, teams, err := discoverPeople(ctx, client, org.ID)
+		if err != nil {
+			return nil, err
+		}
 		found = append(found, DiscoveredOrg{
+			Members:                   members,
+			Teams:                     teams,
 			Key:                       uniqueKey(org.Name, taken),
 			Name:                      org.Name,
 			ImportID:                  org.ID,
@@ -184,6 +211,45 @@ func Discover(ctx context.Context, client orgReader, managed, takenKeys map[stri
 	}
 	slices.SortFunc(found, func(a, b DiscoveredOrg) int { return strings.Compare(a.Key, b.Key) })
 	return found, nil
+}
+
+// discoverPeople reads an organization's people and teams, each team with
+// the people in it.
+func discoverPeople(ctx context.Context, client orgReader, orgID string) (map[string]DiscoveredMember, map[string]DiscoveredTeam, error) {
+	users, err := client.OrganizationUsers(ctx, orgID)
+	if err != nil {
+		return nil, nil, err
+	}
+	teams, err := client.OrganizationTeams(ctx, orgID)
+	if err != nil {
+		return nil, nil, err
+	}
+	var members map[string]DiscoveredMember
+	inTeam := map[string][]string{}
+	for _, u := range users {
+		if members == nil {
+			members = map[string]DiscoveredMember{}
+		}
+		members[u.Username] = DiscoveredMember{Roles: slices.Sorted(slices.Values(u.Roles.OrgRoles))}
+		for _, id := range u.TeamIDs {
+			inTeam[id] = append(inTeam[id], u.Username)
+		}
+	}
+	var found map[string]DiscoveredTeam
+	taken := map[string]bool{}
+	slices.SortFunc(teams, func(a, b atlasapi.Team) int { return strings.Compare(a.Name, b.Name) })
+	for _, team := range teams {
+		if found == nil {
+			found = map[string]DiscoveredTeam{}
+		}
+		people := inTeam[team.ID]
+		slices.Sort(people)
+		if people == nil {
+			people = []string{}
+		}
+		found[uniqueKey(team.Name, taken)] = DiscoveredTeam{Name: team.Name, ImportID: team.ID, Members: people}
+	}
+	return members, found, nil
 }
 
 var nonKey = regexp.MustCompile(`[^a-z0-9]+`)

@@ -101,6 +101,56 @@ func TestDiscoverPrintsEntriesThatAdoptWithoutChanges(t *testing.T) {
 	}
 }
 
+// TestDiscoverKeepsThePeople: an organization's people, pending ones too,
+// and its teams with their importId and members are printed; pasted into
+// the config they validate, and import-file adopts them with it.
+func TestDiscoverKeepsThePeople(t *testing.T) {
+	t.Parallel()
+	org := handMade[2]
+	org.Teams = []atlasapitest.Team{{ID: "6b2c3d4e5f6a7b8c9d0e1f2a", Name: "Data Engineers"}, {ID: "6b2c3d4e5f6a7b8c9d0e1f2b", Name: "Empty (old)"}}
+	org.Users = []atlasapitest.User{
+		{ID: "5e1a00000000000000000001", Username: "ada@example.com", Status: "ACTIVE", OrgRoles: []string{"ORG_OWNER"},
+			TeamIDs: []string{"6b2c3d4e5f6a7b8c9d0e1f2a"}},
+		{ID: "5e1a00000000000000000002", Username: "grace@example.com", Status: "PENDING", OrgRoles: []string{"ORG_READ_ONLY", "ORG_MEMBER"},
+			TeamIDs: []string{"6b2c3d4e5f6a7b8c9d0e1f2a"}},
+	}
+	srv := atlasapitest.NewServer(org)
+	defer srv.Close()
+	r := runDiscover(t, envFor(srv, "serviceAccount"))
+	require.Equal(t, ExitOK, r.code, r.stderr)
+	assert.Contains(t, r.stdout, `
+      members:
+        ada@example.com:
+          roles: [ORG_OWNER]
+        grace@example.com:
+          roles: [ORG_MEMBER, ORG_READ_ONLY]
+      teams:
+        data-engineers:
+          name: Data Engineers
+          importId: 6b2c3d4e5f6a7b8c9d0e1f2a
+          members: [ada@example.com, grace@example.com]
+        empty-old:
+          name: Empty (old)
+          importId: 6b2c3d4e5f6a7b8c9d0e1f2b
+          members: []
+`)
+	for _, req := range srv.Requests() {
+		if strings.HasSuffix(strings.Split(req.Path, "?")[0], "/users") {
+			assert.Equal(t, atlasapitest.UsersMediaType, req.Accept, "users are read at the provider's version")
+		}
+	}
+
+	config := writeConfig(t, "Pulumi.dev.yaml", "config:\n  atlas-multiorg:payingOrgId: 5f1a2b3c4d5e6f7a8b9c0d1e\n  atlas-multiorg:orgs:\n"+r.stdout)
+	out := run(t, "", "import-file", "--config", config)
+	require.Equal(t, ExitOK, out.code, "the pasted entry validates: %s", out.stderr)
+	for _, id := range []string{
+		org.ID + "/ada@example.com", org.ID + "/grace@example.com", org.ID + "-6b2c3d4e5f6a7b8c9d0e1f2a",
+		org.ID + "/6b2c3d4e5f6a7b8c9d0e1f2a/grace@example.com", org.ID + "-6b2c3d4e5f6a7b8c9d0e1f2b",
+	} {
+		assert.Contains(t, out.stdout, `"id": "`+id+`"`)
+	}
+}
+
 func TestDiscoverJSON(t *testing.T) {
 	t.Parallel()
 	srv := atlasapitest.NewServer(handMade[2])

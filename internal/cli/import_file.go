@@ -46,7 +46,8 @@ func newImportFileCommand() *cobra.Command {
 		Short: "Write a pulumi import file for the adopted organizations of a stack config",
 		Long: `Reads an org stack config (Pulumi.<stack>.yaml), validates it exactly as the
 program does, and writes the JSON for ` + "`pulumi import --file`" + ` for every adopted
-entry (importId): the same resource names, parent (the MultiOrg component) and
+entry (importId), with its members and its adopted teams (teams.<key>.importId)
+and their members: the same resource names, parent (the MultiOrg component) and
 provider version the program uses, so that ` + "`pulumi import --file`" + ` followed by
 ` + "`pulumi up`" + ` shows no changes. The import command to run is printed on stderr.
 
@@ -85,9 +86,15 @@ func (o *importFileOptions) run(stdout, stderr io.Writer) error {
 	if err := writeJSON(o.out, stdout, file); err != nil {
 		return err
 	}
-	profile := multiorg.Profiles[spec.Environment]
-	_, err = fmt.Fprintf(stderr, "next: pulumi import --file %s --stack %s --generate-code=false --protect=%t --yes\n"+
-		"then: pulumi preview --stack %s (it should show no changes)\n", o.out, stack, profile.Protect, stack)
+	// `pulumi import` records none of the program's options, so until the
+	// next up the state neither retains the organizations on delete nor
+	// deletes their people with them: a destroy then would delete them in
+	// Atlas (measured with the CLI 3.259). Protecting them closes that gap in
+	// every environment; the up sets the profile's own protection.
+	_, err = fmt.Fprintf(stderr, "next: pulumi import --file %s --stack %s --generate-code=false --protect=true --yes\n"+
+		"then: pulumi preview --stack %s (it should show no changes)\n"+
+		"then: pulumi up --stack %s (it records the program's options: adopted organizations are released, never deleted)\n",
+		o.out, stack, stack, stack)
 	return err
 }
 
@@ -135,13 +142,29 @@ func BuildImportFile(spec multiorg.Spec, stack string, existingComponent bool) I
 		if !org.Adopted() {
 			continue
 		}
-		file.Resources = append(file.Resources, ImportResource{
-			Type:    mongodbatlas.OrganizationType,
-			Name:    multiorg.OrgResourceName(component, key),
-			ID:      org.ImportID,
-			Parent:  component,
-			Version: mongodbatlas.PluginVersion,
-		})
+		adopt := func(token, name, id string) {
+			file.Resources = append(file.Resources, ImportResource{
+				Type: token, Name: name, ID: id, Parent: component, Version: mongodbatlas.PluginVersion,
+			})
+		}
+		adopt(mongodbatlas.OrganizationType, multiorg.OrgResourceName(component, key), org.ImportID)
+		// Its people already exist: inviting them again is refused (409).
+		for _, email := range slices.Sorted(maps.Keys(org.Members)) {
+			adopt(mongodbatlas.CloudUserOrgAssignmentType, multiorg.MemberResourceName(component, key, email),
+				multiorg.MemberImportID(org.ImportID, email))
+		}
+		for _, teamKey := range slices.Sorted(maps.Keys(org.Teams)) {
+			team := org.Teams[teamKey]
+			if team.ImportID == "" {
+				continue // a new team: the next `pulumi up` creates it
+			}
+			adopt(mongodbatlas.TeamType, multiorg.TeamResourceName(component, key, teamKey),
+				multiorg.TeamImportID(org.ImportID, team.ImportID))
+			for _, email := range team.Members {
+				adopt(mongodbatlas.CloudUserTeamAssignmentType, multiorg.TeamMemberResourceName(component, key, teamKey, email),
+					multiorg.TeamMemberImportID(org.ImportID, team.ImportID, email))
+			}
+		}
 	}
 	return file
 }

@@ -46,7 +46,8 @@ func TestImportFile(t *testing.T) {
 	r := run(t, "", "import-file", "--config", path, "--out", out, "--existing-component")
 	require.Equal(t, ExitOK, r.code, r.stderr)
 	assert.Empty(t, r.stdout, "written to --out")
-	assert.Contains(t, r.stderr, "--stack prod --generate-code=false --protect=true", "prod protects, and so does the import")
+	assert.Contains(t, r.stderr, "--stack prod --generate-code=false --protect=true", "the import protects what it imports")
+	assert.Contains(t, r.stderr, "then: pulumi up --stack prod", "until an up, the state lacks the program's retainOnDelete")
 
 	raw, err := os.ReadFile(out)
 	require.NoError(t, err)
@@ -59,6 +60,45 @@ func TestImportFile(t *testing.T) {
 			Parent: "multiorg", Version: "4.14.0",
 		}},
 	}, file, "only the adopted org, under the existing component")
+}
+
+// TestImportFileAdoptsThePeople: an adopted organization's members, its
+// adopted teams and their members are imported with it, under the
+// program's names and with the provider's import IDs; a new team is not.
+func TestImportFileAdoptsThePeople(t *testing.T) {
+	t.Parallel()
+	path := writeConfig(t, "Pulumi.dev.yaml", adoptingConfig+`      members:
+        ada@example.com:
+          roles: [ORG_OWNER]
+        grace@example.com:
+          roles: [ORG_MEMBER]
+      teams:
+        platform:
+          name: Platform Team
+          importId: 6b2c3d4e5f6a7b8c9d0e1f2a
+          members: [grace@example.com]
+        fresh:
+          name: Fresh Team
+          members: [ada@example.com]
+`)
+	r := run(t, "", "import-file", "--config", path)
+	require.Equal(t, ExitOK, r.code, r.stderr)
+	var file ImportFile
+	require.NoError(t, json.Unmarshal([]byte(r.stdout), &file))
+	got := map[string]string{}
+	for _, res := range file.Resources[1:] {
+		assert.Equal(t, "multiorg", res.Parent)
+		assert.Equal(t, "4.14.0", res.Version)
+		got[res.Type+" "+res.Name] = res.ID
+	}
+	const org, team = "64b1c2d3e4f5a6b7c8d9e0f1", "6b2c3d4e5f6a7b8c9d0e1f2a"
+	assert.Equal(t, map[string]string{
+		"mongodbatlas:index/organization:Organization multiorg-old":                                                       org,
+		"mongodbatlas:index/cloudUserOrgAssignment:CloudUserOrgAssignment multiorg-old-member-ada@example.com":            org + "/ada@example.com",
+		"mongodbatlas:index/cloudUserOrgAssignment:CloudUserOrgAssignment multiorg-old-member-grace@example.com":          org + "/grace@example.com",
+		"mongodbatlas:index/team:Team multiorg-old-team-platform":                                                         org + "-" + team,
+		"mongodbatlas:index/cloudUserTeamAssignment:CloudUserTeamAssignment multiorg-old-team-platform-grace@example.com": org + "/" + team + "/grace@example.com",
+	}, got)
 }
 
 func TestImportFileErrors(t *testing.T) {

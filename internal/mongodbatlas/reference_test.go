@@ -91,6 +91,8 @@ func TestBindingMatchesProviderReference(t *testing.T) {
 			reflect.TypeOf(ServiceAccountSecret{}), serviceAccountSecretSecrets, nil, nil},
 		"ServiceAccountAccessListEntry": {ServiceAccountAccessListEntryType, reflect.TypeOf(serviceAccountAccessListEntryArgs{}),
 			reflect.TypeOf(ServiceAccountAccessListEntry{}), nil, nil, nil},
+		"ServiceAccount": {ServiceAccountType, reflect.TypeOf(serviceAccountArgs{}),
+			reflect.TypeOf(ServiceAccount{}), serviceAccountSecrets, nil, nil},
 		"AccessListApiKey": {AccessListApiKeyType, reflect.TypeOf(accessListApiKeyArgs{}),
 			reflect.TypeOf(AccessListApiKey{}), nil, nil, nil},
 	}
@@ -132,6 +134,7 @@ func TestNestedTypesMatchProviderReference(t *testing.T) {
 		"OrganizationServiceAccount":       reflect.TypeOf(OrganizationServiceAccount{}),
 		"OrganizationServiceAccountSecret": reflect.TypeOf(OrganizationServiceAccountSecret{}),
 		"ResourcePolicyPolicy":             reflect.TypeOf(ResourcePolicyPolicy{}),
+		"ServiceAccountSecretType":         reflect.TypeOf(ServiceAccountSecretInfo{}),
 	} {
 		got := wireFields(typ)
 		want := map[string]string{}

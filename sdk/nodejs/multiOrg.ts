@@ -29,7 +29,7 @@ export class MultiOrg extends pulumi.ComponentResource {
      */
     declare public /*out*/ readonly accessListEntries: pulumi.Output<{[key: string]: number}>;
     /**
-     * The kind of each organization's own credential: `serviceAccount`, `apiKey`, or `none` for an adopted organization.
+     * The kind of each organization's own credential: `serviceAccount`, `apiKey`, or `none` for an adopted organization without a `serviceAccount` block.
      */
     declare public /*out*/ readonly credentialTypes: pulumi.Output<{[key: string]: string}>;
     /**
@@ -53,7 +53,7 @@ export class MultiOrg extends pulumi.ComponentResource {
      */
     declare public /*out*/ readonly payingOrgIds: pulumi.Output<{[key: string]: string}>;
     /**
-     * When each service account's newest secret expires, in RFC 3339; `""` for API keys, which do not expire, and for adopted organizations. Not secret, so that expiry can be watched.
+     * When each service account's newest secret expires, in RFC 3339; `""` for API keys, which do not expire, and for adopted organizations without a `serviceAccount` block. Not secret, so that expiry can be watched.
      */
     declare public /*out*/ readonly secretExpiresAt: pulumi.Output<{[key: string]: string}>;
     /**

@@ -44,11 +44,7 @@ type workspace struct {
 }
 
 func TestReadmeWorkflows(t *testing.T) {
-	for _, tool := range []string{"pulumi", "pulumi-language-go", "pulumi-resource-mongodbatlas"} {
-		if _, err := exec.LookPath(tool); err != nil {
-			t.Skipf("%s is not on PATH (eval \"$(../shared/tools/activate)\" puts the real tools there)", tool)
-		}
-	}
+	requireRealTools(t)
 	w := newWorkspace(t)
 	before := w.localState(repoRoot(t))
 	t.Cleanup(func() {
@@ -216,7 +212,7 @@ func TestReadmeWorkflows(t *testing.T) {
 
 	t.Run("pulumi import, then no changes", func(t *testing.T) {
 		w := w.with(t)
-		w.pulumi("import", "--file", "import.json", "--yes", "--generate-code=false", "--protect=false")
+		w.pulumi("import", "--file", "import.json", "--yes", "--generate-code=false", "--protect=true")
 		// CLI 3.259's import records no import ID, and the provider keeps the
 		// organization under b3JnX2lk:<base64 ID>: were the program to
 		// register it with its importId again, this preview would plan a
@@ -421,6 +417,30 @@ func (w *workspace) lifecycleAcrossTheBoundary(t *testing.T, dir string, in func
 	var credentials map[string]map[string]string
 	require.NoError(t, json.Unmarshal([]byte(in("stack", "output", "credentials", "--json", "--show-secrets")), &credentials))
 	assert.NotEqual(t, firstSecret, credentials["analytics"]["clientSecret"], "the exported credential is the rotated one")
+}
+
+// realTools are what every real-tool test needs on PATH.
+var realTools = []string{"pulumi", "pulumi-language-go", "pulumi-resource-mongodbatlas"}
+
+// requireRealTools skips the test, with the one-line reason, where the real
+// tools and the extra ones named are not on PATH.
+func requireRealTools(t *testing.T, extra ...string) {
+	t.Helper()
+	for _, tool := range append(slices.Clone(realTools), extra...) {
+		if _, err := exec.LookPath(tool); err != nil {
+			t.Skipf("%s is not on PATH (eval \"$(../shared/tools/activate)\" puts the real tools there)", tool)
+		}
+	}
+}
+
+// newBuiltWorkspace is a scratch copy of the repository, built, with a file
+// backend folder.
+func newBuiltWorkspace(t *testing.T) *workspace {
+	t.Helper()
+	w := newWorkspace(t)
+	w.run("", "make", "build")
+	require.NoError(t, os.MkdirAll(filepath.Join(w.repo, ".pulumi"), 0o750))
+	return w
 }
 
 func repoRoot(t *testing.T) string {

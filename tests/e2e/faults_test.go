@@ -53,14 +53,8 @@ type faultRow struct {
 // each once and each in the stack's state; every exported credential signs
 // in; the next preview shows no changes; orphans finds none.
 func TestFaultsLoseNothing(t *testing.T) {
-	for _, tool := range []string{"pulumi", "pulumi-language-go", "pulumi-resource-mongodbatlas"} {
-		if _, err := exec.LookPath(tool); err != nil {
-			t.Skipf("%s is not on PATH (eval \"$(../shared/tools/activate)\" puts the real tools there)", tool)
-		}
-	}
-	w := newWorkspace(t)
-	w.run("", "make", "build")
-	require.NoError(t, os.MkdirAll(filepath.Join(w.repo, ".pulumi"), 0o750))
+	requireRealTools(t)
+	w := newBuiltWorkspace(t)
 	var rows []faultRow
 	t.Cleanup(func() { t.Log(faultTable(rows)) })
 
@@ -226,6 +220,15 @@ func (w *workspace) faultRound(t *testing.T, fault string, seed uint64, n int, f
 	w.runEnv(env, "pulumi", "preview", "--expect-no-changes", "--stack", stack, "--non-interactive")
 	row.orphansLeft = len(w.orphans(t, env, stack))
 	return row
+}
+
+// seededLocalAPI starts an atlas-local of its own, and returns its data
+// folder, its base URL and what it seeded.
+func (w *workspace) seededLocalAPI(t *testing.T) (dir, baseURL string, seed localSeed) {
+	dir = filepath.Join(t.TempDir(), "atlas-local")
+	baseURL, _ = w.localAPI(t, dir)
+	w.readJSON(filepath.Join(dir, "credentials.json"), &seed)
+	return dir, baseURL, seed
 }
 
 // localAPI starts an atlas-local in dir, and returns its base URL and what

@@ -5,7 +5,6 @@ package e2e
 import (
 	"encoding/json"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"testing"
@@ -22,18 +21,9 @@ import (
 // leaves nothing. The consumer stack grants the team a project, with no
 // changes after a refresh.
 func TestMembersAndTeams(t *testing.T) {
-	for _, tool := range []string{"pulumi", "pulumi-language-go", "pulumi-resource-mongodbatlas"} {
-		if _, err := exec.LookPath(tool); err != nil {
-			t.Skipf("%s is not on PATH (eval \"$(../shared/tools/activate)\" puts the real tools there)", tool)
-		}
-	}
-	w := newWorkspace(t)
-	w.run("", "make", "build")
-	require.NoError(t, os.MkdirAll(filepath.Join(w.repo, ".pulumi"), 0o750))
-	dir := filepath.Join(t.TempDir(), "atlas-local")
-	baseURL, _ := w.localAPI(t, dir)
-	var seed localSeed
-	w.readJSON(filepath.Join(dir, "credentials.json"), &seed)
+	requireRealTools(t)
+	w := newBuiltWorkspace(t)
+	dir, baseURL, seed := w.seededLocalAPI(t)
 	const stack = "people"
 	write := func(members map[string][]string, teamName string, teamMembers []string) {
 		people := map[string]any{}

@@ -5,7 +5,6 @@ package e2e
 import (
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -31,11 +30,7 @@ func TestScaleBenchmark(t *testing.T) {
 	if counts == "" {
 		t.Skip("a benchmark: make bench-e2e runs it (BENCH_E2E_ORGS=50,500)")
 	}
-	for _, tool := range []string{"pulumi", "pulumi-language-go", "pulumi-resource-mongodbatlas", "terraform"} {
-		if _, err := exec.LookPath(tool); err != nil {
-			t.Skipf("%s is not on PATH (eval \"$(../shared/tools/activate)\" puts the real tools there)", tool)
-		}
-	}
+	requireRealTools(t, "terraform")
 	tfPlugins := os.Getenv("REAL_TOOLS_TF_PLUGIN_DIR")
 	if tfPlugins == "" {
 		t.Skip("REAL_TOOLS_TF_PLUGIN_DIR is not set (../shared/tools/activate sets it to the Terraform provider's plugin folder)")

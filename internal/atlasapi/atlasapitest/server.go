@@ -20,6 +20,10 @@ import (
 // MediaType is the media type the organization endpoints require.
 const MediaType = "application/vnd.atlas.2023-01-01+json"
 
+// UsersMediaType is the media type the organization users endpoint requires
+// here: the version the provider 4.14.0 sends.
+const UsersMediaType = "application/vnd.atlas.2025-02-19+json"
+
 // Org is an organization the server holds, with its settings.
 type Org struct {
 	ID, Name                  string
@@ -29,6 +33,23 @@ type Org struct {
 	MultiFactorAuthRequired   bool
 	RestrictEmployeeAccess    bool
 	SecurityContact           string
+	// Users are the organization's people; Teams its teams.
+	Users []User
+	Teams []Team
+}
+
+// User is a person in an organization.
+type User struct {
+	ID, Username string
+	// Status is ACTIVE or PENDING (invited, not yet accepted).
+	Status   string
+	OrgRoles []string
+	TeamIDs  []string
+}
+
+// Team is a team of an organization.
+type Team struct {
+	ID, Name string
 }
 
 // Failure makes the server answer requests whose path starts with Path with
@@ -109,8 +130,12 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	if auth == "" {
 		return // authenticate answered
 	}
-	if r.Header.Get("Accept") != MediaType {
-		writeError(w, http.StatusNotAcceptable, "INVALID_MEDIA_TYPE", "Accept must be "+MediaType, "")
+	media := MediaType
+	if strings.HasSuffix(r.URL.Path, "/users") {
+		media = UsersMediaType
+	}
+	if r.Header.Get("Accept") != media {
+		writeError(w, http.StatusNotAcceptable, "INVALID_MEDIA_TYPE", "Accept must be "+media, "")
 		return
 	}
 	if f, ok := s.failure(r.URL.Path); ok {
@@ -122,6 +147,10 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		s.listOrgs(w, r)
 	case r.Method == http.MethodGet && strings.HasPrefix(r.URL.Path, "/api/atlas/v2/orgs/") && strings.HasSuffix(r.URL.Path, "/settings"):
 		s.settings(w, strings.TrimSuffix(strings.TrimPrefix(r.URL.Path, "/api/atlas/v2/orgs/"), "/settings"))
+	case r.Method == http.MethodGet && strings.HasPrefix(r.URL.Path, "/api/atlas/v2/orgs/") && strings.HasSuffix(r.URL.Path, "/users"):
+		s.users(w, strings.TrimSuffix(strings.TrimPrefix(r.URL.Path, "/api/atlas/v2/orgs/"), "/users"))
+	case r.Method == http.MethodGet && strings.HasPrefix(r.URL.Path, "/api/atlas/v2/orgs/") && strings.HasSuffix(r.URL.Path, "/teams"):
+		s.teams(w, strings.TrimSuffix(strings.TrimPrefix(r.URL.Path, "/api/atlas/v2/orgs/"), "/teams"))
 	default:
 		writeError(w, http.StatusNotFound, "RESOURCE_NOT_FOUND", "no such endpoint "+r.URL.Path, "")
 	}
@@ -217,6 +246,43 @@ func (s *Server) settings(w http.ResponseWriter, id string) {
 				"multiFactorAuthRequired": o.MultiFactorAuthRequired, "restrictEmployeeAccess": o.RestrictEmployeeAccess,
 				"securityContact": o.SecurityContact,
 			})
+			return
+		}
+	}
+	writeError(w, http.StatusNotFound, "ORG_NOT_FOUND", "No organization with ID "+id+" exists.", "")
+}
+
+// users answers the 2025-02-19 list of an organization's users, in one page.
+func (s *Server) users(w http.ResponseWriter, id string) {
+	s.list(w, id, func(o Org) []map[string]any {
+		results := []map[string]any{}
+		for _, u := range o.Users {
+			results = append(results, map[string]any{
+				"id": u.ID, "username": u.Username, "orgMembershipStatus": u.Status,
+				"roles": map[string]any{"orgRoles": u.OrgRoles, "groupRoleAssignments": []any{}}, "teamIds": u.TeamIDs,
+			})
+		}
+		return results
+	})
+}
+
+// teams answers the list of an organization's teams, in one page.
+func (s *Server) teams(w http.ResponseWriter, id string) {
+	s.list(w, id, func(o Org) []map[string]any {
+		results := []map[string]any{}
+		for _, t := range o.Teams {
+			results = append(results, map[string]any{"id": t.ID, "name": t.Name})
+		}
+		return results
+	})
+}
+
+// list answers one page holding what results says of the organization id.
+func (s *Server) list(w http.ResponseWriter, id string, results func(Org) []map[string]any) {
+	for _, o := range s.Orgs {
+		if o.ID == id {
+			all := results(o)
+			writeJSON(w, map[string]any{"results": all, "totalCount": len(all)})
 			return
 		}
 	}

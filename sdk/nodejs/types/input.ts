@@ -20,7 +20,7 @@ export interface AccessListEntryArgs {
 }
 
 /**
- * An API-key credential instead. Creation only. Exclusive with `serviceAccount`.
+ * An API-key credential instead. Creation only (Atlas issues one only with a new organization). Exclusive with `serviceAccount`.
  */
 export interface ApiKeyArgs {
     /**
@@ -52,7 +52,7 @@ export interface ClusterTierArgs {
 }
 
 /**
- * The organization's people, keyed by the email that is their Atlas username; given at all, these are all the members the stack manages. Each becomes a `CloudUserOrgAssignment`: Atlas invites the person, who is `PENDING` until they accept. At least one must hold `ORG_OWNER` (two in prod). See Members and teams.
+ * The organization's people, keyed by the email that is their Atlas username; given at all, these are all the members the stack manages. Each becomes a `CloudUserOrgAssignment`: Atlas invites the person, who is `PENDING` until they accept; on an adopted organization, the run that adopts it adopts the people listed instead. At least one must hold `ORG_OWNER` (two in prod). See Members and teams.
  */
 export interface MemberArgs {
     /**
@@ -78,7 +78,7 @@ export interface OrgArgs {
      */
     apiAccessListRequired?: pulumi.Input<boolean | undefined>;
     /**
-     * An API-key credential instead. Creation only. Exclusive with `serviceAccount`.
+     * An API-key credential instead. Creation only (Atlas issues one only with a new organization). Exclusive with `serviceAccount`.
      */
     apiKey?: pulumi.Input<inputs.ApiKeyArgs | undefined>;
     /**
@@ -94,7 +94,7 @@ export interface OrgArgs {
      */
     importId?: pulumi.Input<string | undefined>;
     /**
-     * The organization's people, keyed by the email that is their Atlas username; given at all, these are all the members the stack manages. Each becomes a `CloudUserOrgAssignment`: Atlas invites the person, who is `PENDING` until they accept. At least one must hold `ORG_OWNER` (two in prod). See Members and teams.
+     * The organization's people, keyed by the email that is their Atlas username; given at all, these are all the members the stack manages. Each becomes a `CloudUserOrgAssignment`: Atlas invites the person, who is `PENDING` until they accept; on an adopted organization, the run that adopts it adopts the people listed instead. At least one must hold `ORG_OWNER` (two in prod). See Members and teams.
      */
     members?: pulumi.Input<{[key: string]: pulumi.Input<inputs.MemberArgs>} | undefined>;
     /**
@@ -126,7 +126,7 @@ export interface OrgArgs {
      */
     securityContact?: pulumi.Input<string | undefined>;
     /**
-     * A service-account credential. Creation only. Exclusive with `apiKey`. Default: the default service account.
+     * A service-account credential. Exclusive with `apiKey`. Created with the organization; on an adopted organization, created inside it by the caller's provider after adoption (see Adoption). Default: the default service account.
      */
     serviceAccount?: pulumi.Input<inputs.ServiceAccountArgs | undefined>;
     /**
@@ -182,7 +182,7 @@ export interface ResourcePoliciesArgs {
 }
 
 /**
- * A service-account credential. Creation only. Exclusive with `apiKey`.
+ * A service-account credential. Exclusive with `apiKey`. Created with the organization; on an adopted organization, created inside it by the caller's provider after adoption (see Adoption).
  */
 export interface ServiceAccountArgs {
     /**
@@ -215,6 +215,10 @@ export interface ServiceAccountArgs {
  * The organization's teams, keyed by a stable **team key** (as org keys). Each becomes a `Team` named from the key, so renaming it is an update; the org stack exports its ID under `orgs.<key>.teams.<team key>` for the consumer stack's project grants.
  */
 export interface TeamArgs {
+    /**
+     * Only on an adopted organization: the existing team's ID, which `discover` prints. The run that adopts the organization adopts the team and its members with it, instead of creating them.
+     */
+    importId?: pulumi.Input<string | undefined>;
     /**
      * Emails of the team's members, each once; each must be under `members` with its roles. Each becomes a `CloudUserTeamAssignment`.
      */

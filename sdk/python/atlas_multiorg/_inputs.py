@@ -89,7 +89,7 @@ class AccessListEntryArgs:
 
 class ApiKeyArgsDict(TypedDict):
     """
-    An API-key credential instead. Creation only. Exclusive with `serviceAccount`.
+    An API-key credential instead. Creation only (Atlas issues one only with a new organization). Exclusive with `serviceAccount`.
     """
     description: pulumi.Input[_builtins.str]
     """
@@ -111,7 +111,7 @@ class ApiKeyArgs:
                  roles: pulumi.Input[Sequence[pulumi.Input[_builtins.str]]],
                  access_list: pulumi.Input[Optional[Sequence[pulumi.Input['AccessListEntryArgs']]]] = None):
         """
-        An API-key credential instead. Creation only. Exclusive with `serviceAccount`.
+        An API-key credential instead. Creation only (Atlas issues one only with a new organization). Exclusive with `serviceAccount`.
 
         :param pulumi.Input[_builtins.str] description: 1-250 characters.
         :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] roles: Organization roles; must include `ORG_OWNER`.
@@ -215,7 +215,7 @@ class ClusterTierArgs:
 
 class MemberArgsDict(TypedDict):
     """
-    The organization's people, keyed by the email that is their Atlas username; given at all, these are all the members the stack manages. Each becomes a `CloudUserOrgAssignment`: Atlas invites the person, who is `PENDING` until they accept. At least one must hold `ORG_OWNER` (two in prod). See Members and teams.
+    The organization's people, keyed by the email that is their Atlas username; given at all, these are all the members the stack manages. Each becomes a `CloudUserOrgAssignment`: Atlas invites the person, who is `PENDING` until they accept; on an adopted organization, the run that adopts it adopts the people listed instead. At least one must hold `ORG_OWNER` (two in prod). See Members and teams.
     """
     roles: pulumi.Input[Sequence[pulumi.Input[_builtins.str]]]
     """
@@ -227,7 +227,7 @@ class MemberArgs:
     def __init__(__self__, *,
                  roles: pulumi.Input[Sequence[pulumi.Input[_builtins.str]]]):
         """
-        The organization's people, keyed by the email that is their Atlas username; given at all, these are all the members the stack manages. Each becomes a `CloudUserOrgAssignment`: Atlas invites the person, who is `PENDING` until they accept. At least one must hold `ORG_OWNER` (two in prod). See Members and teams.
+        The organization's people, keyed by the email that is their Atlas username; given at all, these are all the members the stack manages. Each becomes a `CloudUserOrgAssignment`: Atlas invites the person, who is `PENDING` until they accept; on an adopted organization, the run that adopts it adopts the people listed instead. At least one must hold `ORG_OWNER` (two in prod). See Members and teams.
 
         :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] roles: The person's organization roles, each once, from `ORG_OWNER`, `ORG_MEMBER`, `ORG_GROUP_CREATOR`, `ORG_BILLING_ADMIN`, `ORG_BILLING_READ_ONLY`, `ORG_STREAM_PROCESSING_ADMIN`, `ORG_READ_ONLY`. A change is an in-place update.
         """
@@ -268,7 +268,7 @@ class OrgArgsDict(TypedDict):
     """
     api_key: NotRequired[pulumi.Input[Optional['ApiKeyArgsDict']]]
     """
-    An API-key credential instead. Creation only. Exclusive with `serviceAccount`.
+    An API-key credential instead. Creation only (Atlas issues one only with a new organization). Exclusive with `serviceAccount`.
     """
     federation_settings_id: NotRequired[pulumi.Input[Optional[_builtins.str]]]
     """
@@ -284,7 +284,7 @@ class OrgArgsDict(TypedDict):
     """
     members: NotRequired[pulumi.Input[Optional[Mapping[str, pulumi.Input['MemberArgsDict']]]]]
     """
-    The organization's people, keyed by the email that is their Atlas username; given at all, these are all the members the stack manages. Each becomes a `CloudUserOrgAssignment`: Atlas invites the person, who is `PENDING` until they accept. At least one must hold `ORG_OWNER` (two in prod). See Members and teams.
+    The organization's people, keyed by the email that is their Atlas username; given at all, these are all the members the stack manages. Each becomes a `CloudUserOrgAssignment`: Atlas invites the person, who is `PENDING` until they accept; on an adopted organization, the run that adopts it adopts the people listed instead. At least one must hold `ORG_OWNER` (two in prod). See Members and teams.
     """
     monthly_budget_usd: NotRequired[pulumi.Input[Optional[_builtins.str]]]
     """
@@ -312,7 +312,7 @@ class OrgArgsDict(TypedDict):
     """
     service_account: NotRequired[pulumi.Input[Optional['ServiceAccountArgsDict']]]
     """
-    A service-account credential. Creation only. Exclusive with `apiKey`. Default: the default service account.
+    A service-account credential. Exclusive with `apiKey`. Created with the organization; on an adopted organization, created inside it by the caller's provider after adoption (see Adoption). Default: the default service account.
     """
     skip_default_alerts_settings: NotRequired[pulumi.Input[Optional[_builtins.bool]]]
     """
@@ -351,18 +351,18 @@ class OrgArgs:
         :param pulumi.Input[_builtins.bool] allow_api_key_credential: The named override that lets an environment that refuses API keys (prod) accept this entry's `apiKey`. Default: `false`.
         :param pulumi.Input[_builtins.bool] allow_deletion: Only on an adopted entry: lets `pulumi destroy`, or removing the entry, delete the organization in Atlas. Without it an adopted organization is released and stays in Atlas. Default: `false`.
         :param pulumi.Input[_builtins.bool] api_access_list_required: Admin API calls must come from an access-listed address. Refused with an empty access list, which would lock the automation out; switched on one run after the access list exists (see Credential lifecycle). Default: `false`.
-        :param pulumi.Input['ApiKeyArgs'] api_key: An API-key credential instead. Creation only. Exclusive with `serviceAccount`.
+        :param pulumi.Input['ApiKeyArgs'] api_key: An API-key credential instead. Creation only (Atlas issues one only with a new organization). Exclusive with `serviceAccount`.
         :param pulumi.Input[_builtins.str] federation_settings_id: Links the new organization to a federation. Creation only.
         :param pulumi.Input[_builtins.bool] gen_ai_features_enabled: Generative AI features. Atlas turns them on when not told otherwise; here they stay off until you decide. Default: `false`.
         :param pulumi.Input[_builtins.str] import_id: Adopts the existing organization with this ID instead of creating one (see Adoption).
-        :param pulumi.Input[Mapping[str, pulumi.Input['MemberArgs']]] members: The organization's people, keyed by the email that is their Atlas username; given at all, these are all the members the stack manages. Each becomes a `CloudUserOrgAssignment`: Atlas invites the person, who is `PENDING` until they accept. At least one must hold `ORG_OWNER` (two in prod). See Members and teams.
+        :param pulumi.Input[Mapping[str, pulumi.Input['MemberArgs']]] members: The organization's people, keyed by the email that is their Atlas username; given at all, these are all the members the stack manages. Each becomes a `CloudUserOrgAssignment`: Atlas invites the person, who is `PENDING` until they accept; on an adopted organization, the run that adopts it adopts the people listed instead. At least one must hold `ORG_OWNER` (two in prod). See Members and teams.
         :param pulumi.Input[_builtins.str] monthly_budget_usd: What the organization may cost per month, in US dollars with at most two decimals (`"250"`, `"99.50"`). `atlas-multiorg billing --check` fails when the organization is over it, or projected to be (see Billing). The stack itself ignores it.
         :param pulumi.Input[_builtins.bool] multi_factor_auth_required: Members must set up MFA. Default: `true`.
         :param pulumi.Input[_builtins.str] org_owner_id: This organization's owner. Creation only. Default: `atlas-multiorg:orgOwnerId`.
         :param pulumi.Input['ResourcePoliciesArgs'] resource_policies: The organization's resource policies, on top of the profile's defaults. Default: the profile's.
         :param pulumi.Input[_builtins.bool] restrict_employee_access: MongoDB Support needs explicit permission to reach the organization's deployments. Default: `true`.
         :param pulumi.Input[_builtins.str] security_contact: One email address for security notifications; `""` for none. Default: `""`.
-        :param pulumi.Input['ServiceAccountArgs'] service_account: A service-account credential. Creation only. Exclusive with `apiKey`. Default: the default service account.
+        :param pulumi.Input['ServiceAccountArgs'] service_account: A service-account credential. Exclusive with `apiKey`. Created with the organization; on an adopted organization, created inside it by the caller's provider after adoption (see Adoption). Default: the default service account.
         :param pulumi.Input[_builtins.bool] skip_default_alerts_settings: Stops Atlas from creating its default alerts, so alerting stays in code. Always sent. Default: `true`.
         :param pulumi.Input[Mapping[str, pulumi.Input['TeamArgs']]] teams: The organization's teams, keyed by a stable **team key** (as org keys). Each becomes a `Team` named from the key, so renaming it is an update; the org stack exports its ID under `orgs.<key>.teams.<team key>` for the consumer stack's project grants.
         """
@@ -454,7 +454,7 @@ class OrgArgs:
     @pulumi.getter(name="apiKey")
     def api_key(self) -> pulumi.Input[Optional['ApiKeyArgs']]:
         """
-        An API-key credential instead. Creation only. Exclusive with `serviceAccount`.
+        An API-key credential instead. Creation only (Atlas issues one only with a new organization). Exclusive with `serviceAccount`.
         """
         return pulumi.get(self, "api_key")
 
@@ -502,7 +502,7 @@ class OrgArgs:
     @pulumi.getter
     def members(self) -> pulumi.Input[Optional[Mapping[str, pulumi.Input['MemberArgs']]]]:
         """
-        The organization's people, keyed by the email that is their Atlas username; given at all, these are all the members the stack manages. Each becomes a `CloudUserOrgAssignment`: Atlas invites the person, who is `PENDING` until they accept. At least one must hold `ORG_OWNER` (two in prod). See Members and teams.
+        The organization's people, keyed by the email that is their Atlas username; given at all, these are all the members the stack manages. Each becomes a `CloudUserOrgAssignment`: Atlas invites the person, who is `PENDING` until they accept; on an adopted organization, the run that adopts it adopts the people listed instead. At least one must hold `ORG_OWNER` (two in prod). See Members and teams.
         """
         return pulumi.get(self, "members")
 
@@ -586,7 +586,7 @@ class OrgArgs:
     @pulumi.getter(name="serviceAccount")
     def service_account(self) -> pulumi.Input[Optional['ServiceAccountArgs']]:
         """
-        A service-account credential. Creation only. Exclusive with `apiKey`. Default: the default service account.
+        A service-account credential. Exclusive with `apiKey`. Created with the organization; on an adopted organization, created inside it by the caller's provider after adoption (see Adoption). Default: the default service account.
         """
         return pulumi.get(self, "service_account")
 
@@ -815,7 +815,7 @@ class ResourcePoliciesArgs:
 
 class ServiceAccountArgsDict(TypedDict):
     """
-    A service-account credential. Creation only. Exclusive with `apiKey`.
+    A service-account credential. Exclusive with `apiKey`. Created with the organization; on an adopted organization, created inside it by the caller's provider after adoption (see Adoption).
     """
     description: pulumi.Input[_builtins.str]
     """
@@ -852,7 +852,7 @@ class ServiceAccountArgs:
                  rotate_every_hours: pulumi.Input[Optional[_builtins.int]] = None,
                  secret_expires_after_hours: pulumi.Input[Optional[_builtins.int]] = None):
         """
-        A service-account credential. Creation only. Exclusive with `apiKey`.
+        A service-account credential. Exclusive with `apiKey`. Created with the organization; on an adopted organization, created inside it by the caller's provider after adoption (see Adoption).
 
         :param pulumi.Input[_builtins.str] description: 1-250 characters, as for `name`. Required when the block is given. Default: `atlas-multiorg credential of org <key>`.
         :param pulumi.Input[_builtins.str] name: 1-64 letters, digits, spaces and `- _ . , '`. Required when the block is given. Default: `atlas-multiorg-<key>`.
@@ -952,6 +952,10 @@ class TeamArgsDict(TypedDict):
     """
     The team's name in Atlas: 1-64 letters, digits, inner spaces and `- _ . ( ) , : & @ + '`, unique in the organization (ignoring case).
     """
+    import_id: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    Only on an adopted organization: the existing team's ID, which `discover` prints. The run that adopts the organization adopts the team and its members with it, instead of creating them.
+    """
     members: NotRequired[pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]]]
     """
     Emails of the team's members, each once; each must be under `members` with its roles. Each becomes a `CloudUserTeamAssignment`.
@@ -961,14 +965,18 @@ class TeamArgsDict(TypedDict):
 class TeamArgs:
     def __init__(__self__, *,
                  name: pulumi.Input[_builtins.str],
+                 import_id: pulumi.Input[Optional[_builtins.str]] = None,
                  members: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]] = None):
         """
         The organization's teams, keyed by a stable **team key** (as org keys). Each becomes a `Team` named from the key, so renaming it is an update; the org stack exports its ID under `orgs.<key>.teams.<team key>` for the consumer stack's project grants.
 
         :param pulumi.Input[_builtins.str] name: The team's name in Atlas: 1-64 letters, digits, inner spaces and `- _ . ( ) , : & @ + '`, unique in the organization (ignoring case).
+        :param pulumi.Input[_builtins.str] import_id: Only on an adopted organization: the existing team's ID, which `discover` prints. The run that adopts the organization adopts the team and its members with it, instead of creating them.
         :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] members: Emails of the team's members, each once; each must be under `members` with its roles. Each becomes a `CloudUserTeamAssignment`.
         """
         pulumi.set(__self__, "name", name)
+        if import_id is not None:
+            pulumi.set(__self__, "import_id", import_id)
         if members is not None:
             pulumi.set(__self__, "members", members)
 
@@ -983,6 +991,18 @@ class TeamArgs:
     @name.setter
     def name(self, value: pulumi.Input[_builtins.str]):
         pulumi.set(self, "name", value)
+
+    @_builtins.property
+    @pulumi.getter(name="importId")
+    def import_id(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        Only on an adopted organization: the existing team's ID, which `discover` prints. The run that adopts the organization adopts the team and its members with it, instead of creating them.
+        """
+        return pulumi.get(self, "import_id")
+
+    @import_id.setter
+    def import_id(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "import_id", value)
 
     @_builtins.property
     @pulumi.getter

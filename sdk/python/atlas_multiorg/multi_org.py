@@ -205,7 +205,7 @@ class MultiOrg(pulumi.ComponentResource):
     @pulumi.getter(name="credentialTypes")
     def credential_types(self) -> pulumi.Output[Mapping[str, _builtins.str]]:
         """
-        The kind of each organization's own credential: `serviceAccount`, `apiKey`, or `none` for an adopted organization.
+        The kind of each organization's own credential: `serviceAccount`, `apiKey`, or `none` for an adopted organization without a `serviceAccount` block.
         """
         return pulumi.get(self, "credential_types")
 
@@ -253,7 +253,7 @@ class MultiOrg(pulumi.ComponentResource):
     @pulumi.getter(name="secretExpiresAt")
     def secret_expires_at(self) -> pulumi.Output[Mapping[str, _builtins.str]]:
         """
-        When each service account's newest secret expires, in RFC 3339; `""` for API keys, which do not expire, and for adopted organizations. Not secret, so that expiry can be watched.
+        When each service account's newest secret expires, in RFC 3339; `""` for API keys, which do not expire, and for adopted organizations without a `serviceAccount` block. Not secret, so that expiry can be watched.
         """
         return pulumi.get(self, "secret_expires_at")
 
