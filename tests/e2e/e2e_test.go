@@ -85,6 +85,22 @@ func TestReadmeWorkflows(t *testing.T) {
 		assert.Equal(t, "[secret]", outputs["credentials"])
 		orgs := outputs["orgs"].(map[string]any)
 		require.Len(t, orgs, 3)
+		teams, _ := orgs["analytics"].(map[string]any)["teams"].(map[string]any)
+		assert.Len(t, teams["data"], 24, "the dev config's team is exported by its key")
+		var state struct {
+			Orgs map[string]struct {
+				Name  string
+				Users map[string]struct{ Username string }
+				Teams map[string]struct{ Name string }
+			} `json:"orgs"`
+		}
+		w.readJSON(filepath.Join(w.repo, ".atlas-local", "state.json"), &state)
+		for _, o := range state.Orgs {
+			if o.Name == "acme-dev-analytics" {
+				assert.Len(t, o.Users, 2, "make up invited the dev config's two members")
+				assert.Len(t, o.Teams, 1)
+			}
+		}
 		for key, raw := range orgs {
 			org := raw.(map[string]any)
 			at := org["secretExpiresAt"].(string)
@@ -142,7 +158,7 @@ func TestReadmeWorkflows(t *testing.T) {
 		w.pulumi("config", "set", "--path", "atlas-multiorg:orgs.analytics.serviceAccount.accessList[0].ipAddress", "127.0.0.1")
 		w.pulumi("config", "set", "--path", "atlas-multiorg:orgs.payments.apiKey.accessList[0].cidrBlock", "127.0.0.0/8")
 		out := w.pulumi("up", "--yes")
-		assert.Contains(t, out, "5 created", "a policy, two access list entries and the two orgs' own providers")
+		assert.Contains(t, out, "4 created", "a policy, two access list entries and payments' own provider (analytics' came with its members)")
 		w.pulumi("preview", "--expect-no-changes")
 	})
 
@@ -187,7 +203,7 @@ func TestReadmeWorkflows(t *testing.T) {
 		in("stack", "select", "--create")
 		in("config", "set", "mongodbatlas:baseUrl", strings.TrimSpace(w.read(filepath.Join(w.repo, ".atlas-local", "url"))))
 		out := in("up", "--yes")
-		assert.Contains(t, out, "created")
+		assert.Contains(t, out, "TeamProjectAssignment analytics-app-team-data created", "the dev team gets its project")
 		var projects map[string]map[string]any
 		require.NoError(t, json.Unmarshal([]byte(in("stack", "output", "projects", "--json")), &projects))
 		assert.Len(t, projects, 3)
