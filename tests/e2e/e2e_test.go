@@ -62,7 +62,7 @@ func TestReadmeWorkflows(t *testing.T) {
 	t.Run("make up on a fresh copy", func(t *testing.T) {
 		w := w.with(t)
 		out := w.run("", "make", "up")
-		assert.Contains(t, out, "5 created")
+		assert.Contains(t, out, "11 created", "stack, component, three orgs, analytics' own provider, its two members, its team and the team's two members")
 		w.run("", "make", "build") // the command-line tool and the consumer program
 		// The Go language host's own build (pulumi-language-go's
 		// compileProgram) to Pulumi.yaml's buildTarget finds make's binary
