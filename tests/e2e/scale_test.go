@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -25,6 +26,7 @@ import (
 //	BENCH_E2E_ORGS     organization counts, comma-separated (50,500)
 //	BENCH_E2E_SHARDS   shards for the sharded runs (5)
 //	BENCH_E2E_LATENCY  atlas-local --latency (100ms)
+//	BENCH_E2E_ROUNDS   rounds per count, interleaved; the table gives medians (3)
 func TestScaleBenchmark(t *testing.T) {
 	counts := os.Getenv("BENCH_E2E_ORGS")
 	if counts == "" {
@@ -38,20 +40,24 @@ func TestScaleBenchmark(t *testing.T) {
 	shards, err := strconv.Atoi(envOr("BENCH_E2E_SHARDS", "5"))
 	require.NoError(t, err, "BENCH_E2E_SHARDS")
 	latency := envOr("BENCH_E2E_LATENCY", "100ms")
+	rounds, err := strconv.Atoi(envOr("BENCH_E2E_ROUNDS", "3"))
+	require.NoError(t, err, "BENCH_E2E_ROUNDS")
+	require.Positive(t, rounds, "BENCH_E2E_ROUNDS")
 
 	w := newWorkspace(t)
 	w.run("", "make", "build")
 	require.NoError(t, os.MkdirAll(filepath.Join(w.repo, ".pulumi"), 0o750)) // the file backend, as make up makes it
 	var report strings.Builder
-	fmt.Fprintf(&report, "\n%d shards, atlas-local --latency %s, %s\n\n", shards, latency, time.Now().UTC().Format(time.RFC3339))
+	fmt.Fprintf(&report, "\n%d shards, atlas-local --latency %s, medians of %d interleaved rounds, %s\n\n",
+		shards, latency, rounds, time.Now().UTC().Format(time.RFC3339))
 	fmt.Fprintln(&report, "| orgs | operation | one Pulumi stack | shards (deploy) | Terraform | one stack / Terraform | shards / Terraform |")
 	fmt.Fprintln(&report, "|---|---|---|---|---|---|---|")
 	for _, field := range strings.Split(counts, ",") {
 		n, err := strconv.Atoi(strings.TrimSpace(field))
 		require.NoError(t, err, "BENCH_E2E_ORGS")
-		rows := w.scaleRound(t, n, shards, latency, tfPlugins)
+		runs := w.scaleRounds(t, n, shards, rounds, latency, tfPlugins)
 		for _, op := range []string{"create", "destroy"} {
-			one, sharded, tf := rows["one-"+op], rows["shards-"+op], rows["tf-"+op]
+			one, sharded, tf := median(runs["one-"+op]), median(runs["shards-"+op]), median(runs["tf-"+op])
 			fmt.Fprintf(&report, "| %d | %s | %.2f s | %.2f s | %.2f s | %.2f× | %.2f× |\n", n, op,
 				one.Seconds(), sharded.Seconds(), tf.Seconds(), one.Seconds()/tf.Seconds(), sharded.Seconds()/tf.Seconds())
 		}
@@ -62,20 +68,23 @@ func TestScaleBenchmark(t *testing.T) {
 	}
 }
 
-// scaleRound measures one organization count against a fresh atlas-local.
-func (w *workspace) scaleRound(t *testing.T, n, shards int, latency, tfPlugins string) map[string]time.Duration {
+// scaleRounds measures one organization count against a fresh atlas-local:
+// each round runs the one stack, the shards and Terraform in turn, so a
+// slow spell of the machine does not fall on one side only.
+func (w *workspace) scaleRounds(t *testing.T, n, shards, rounds int, latency, tfPlugins string) map[string][]time.Duration {
 	dir := filepath.Join(t.TempDir(), "atlas-local")
 	baseURL, _ := w.localAPI(t, dir, "--latency", latency)
 	var seed localSeed
 	w.readJSON(filepath.Join(dir, "credentials.json"), &seed)
 	env := w.shardEnv(seed, baseURL)
-	timed := map[string]time.Duration{}
+	timed := map[string][]time.Duration{}
 	measure := func(name string, args ...string) {
 		start := time.Now()
 		out, code := w.command(env, "", args[0], args[1:]...)
-		timed[name] = time.Since(start)
+		took := time.Since(start)
+		timed[name] = append(timed[name], took)
 		require.Equal(t, 0, code, "%s: %s", name, tail(out))
-		t.Logf("%d orgs, %s: %.2f s", n, name, timed[name].Seconds())
+		t.Logf("%d orgs, round %d, %s: %.2f s", n, len(timed[name]), name, took.Seconds())
 	}
 	orgsIn := func(prefix string, from, to int) map[string]string {
 		orgs := map[string]string{}
@@ -88,32 +97,47 @@ func (w *workspace) scaleRound(t *testing.T, n, shards int, latency, tfPlugins s
 
 	one := fmt.Sprintf("one-%d", n)
 	w.writeShard(shard{one, "dev", orgsIn("one", 0, n)}, seed, baseURL)
-	measure("one-create", "pulumi", "up", "--yes", "--skip-preview", "--stack", one, "--non-interactive")
-	require.Equal(t, n, remaining())
-	measure("one-destroy", "pulumi", "destroy", "--yes", "--skip-preview", "--stack", one, "--non-interactive")
-	require.Zero(t, remaining())
-
 	names := make([]string, shards)
 	for i := range shards {
 		names[i] = fmt.Sprintf("shard-%d-%d", n, i)
 		w.writeShard(shard{names[i], "dev", orgsIn("shard", i*n/shards, (i+1)*n/shards)}, seed, baseURL)
 	}
 	deploy := append([]string{"bin/atlas-multiorg", "deploy", "--parallel", strconv.Itoa(shards)}, names...)
-	measure("shards-create", deploy...)
-	require.Equal(t, n, remaining())
-	measure("shards-destroy", append(deploy, "--destroy")...)
-	require.Zero(t, remaining())
-
 	tf := filepath.Join(t.TempDir(), "terraform")
 	require.NoError(t, os.MkdirAll(tf, 0o750))
 	require.NoError(t, os.WriteFile(filepath.Join(tf, "main.tf"), []byte(terraformOrgs(n, seed["orgOwnerId"])), 0o600))
 	w.runIn(tf, env, "terraform", "init", "-plugin-dir", tfPlugins, "-input=false")
 	tfDir := "-chdir=" + tf
-	measure("tf-create", "terraform", tfDir, "apply", "-auto-approve", "-input=false")
-	require.Equal(t, n, remaining())
-	measure("tf-destroy", "terraform", tfDir, "destroy", "-auto-approve", "-input=false")
-	require.Zero(t, remaining())
+
+	for range rounds {
+		measure("one-create", "pulumi", "up", "--yes", "--skip-preview", "--stack", one, "--non-interactive")
+		require.Equal(t, n, remaining())
+		measure("one-destroy", "pulumi", "destroy", "--yes", "--skip-preview", "--stack", one, "--non-interactive")
+		require.Zero(t, remaining())
+
+		measure("shards-create", deploy...)
+		require.Equal(t, n, remaining())
+		measure("shards-destroy", append(deploy, "--destroy")...)
+		require.Zero(t, remaining())
+
+		measure("tf-create", "terraform", tfDir, "apply", "-auto-approve", "-input=false")
+		require.Equal(t, n, remaining())
+		measure("tf-destroy", "terraform", tfDir, "destroy", "-auto-approve", "-input=false")
+		require.Zero(t, remaining())
+	}
 	return timed
+}
+
+// median is the middle of the runs (the mean of the two middle ones for an
+// even count).
+func median(runs []time.Duration) time.Duration {
+	sorted := slices.Clone(runs)
+	slices.Sort(sorted)
+	mid := len(sorted) / 2
+	if len(sorted)%2 == 0 {
+		return (sorted[mid-1] + sorted[mid]) / 2
+	}
+	return sorted[mid]
 }
 
 // terraformOrgs is the Terraform configuration of n organizations with the
