@@ -37,3 +37,32 @@ func (m *MultiOrg) registerGuard() (*pulumi.ResourceHook, error) {
 	return m.ctx.RegisterResourceHook(m.name+"-no-organization-replacement", m.replacementGuard,
 		&pulumi.ResourceHookOptions{OnDryRun: true})
 }
+
+// DestroyGuardName is the resource name of a protected organization's
+// destroy guard.
+func DestroyGuardName(component, orgKey string) string {
+	return component + "-" + orgKey + "-protected"
+}
+
+// registerDestroyGuard keeps what is inside a protected organization in the
+// state when a destroy is refused. The resources inside it are deleted with
+// the organization (inside), and the engine deletes dependents first: with
+// the preview skipped (`pulumi destroy --skip-preview`, the Automation API),
+// it records each of them deleted, with no call to Atlas, before the
+// organization's own delete is refused for its protection, and the next
+// `pulumi up` creates them again beside the ones Atlas still holds. The
+// guard depends on all of them and is protected too, so it is the first
+// delete of the organization and is refused, and the engine then deletes
+// nothing it depends on (pkg/resource/deploy/deployment_executor.go skips
+// the dependencies of a failed delete).
+func (m *MultiOrg) registerDestroyGuard(org *Org) error {
+	if len(org.inside) == 0 {
+		return nil
+	}
+	_, err := pulumi.NewStash(m.ctx, DestroyGuardName(m.name, org.Key), &pulumi.StashArgs{Input: pulumi.String(org.Key)},
+		pulumi.Parent(m), pulumi.Protect(true), pulumi.DependsOn(append([]pulumi.Resource{org.Resource}, org.inside...)))
+	if err != nil {
+		return fmt.Errorf("registering the destroy guard: %w", err)
+	}
+	return nil
+}

@@ -104,3 +104,47 @@ func TestResourcesInsideAnOrgAreDeletedWithIt(t *testing.T) {
 	}
 	assert.Equal(t, want, got)
 }
+
+// TestDestroyGuard: in a protected environment, every organization with
+// resources inside it gets a protected guard that depends on the
+// organization and on each of them, so a refused destroy deletes none of
+// them; where nothing is protected there is no guard.
+func TestDestroyGuard(t *testing.T) {
+	t.Parallel()
+	tests := map[string]struct {
+		spec    Spec
+		guarded []string
+	}{
+		"prod: created and adopted organizations with policies inside": {envSpec("prod"), []string{"orgs-analytics-protected", "orgs-billing-protected", "orgs-legacy-protected"}},
+		"dev: nothing is protected, no guard":                          {envSpec("dev"), nil},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			mon := &atlasmock.Monitor{}
+			run(t, mon, tc.spec, nil)
+			guards := mon.ByType("pulumi:index:Stash")
+			assert.ElementsMatch(t, tc.guarded, keysOf(guards))
+			for guardName, guard := range guards {
+				key := strings.TrimSuffix(strings.TrimPrefix(guardName, "orgs-"), "-protected")
+				assert.Equal(t, DestroyGuardName("orgs", key), guardName)
+				assert.True(t, guard.RegisterRPC.GetProtect(), "%s is protected", guardName)
+				deps := guard.RegisterRPC.GetDependencies()
+				assert.Contains(t, deps, "urn:pulumi:dev::atlas-multiorg::atlas-multiorg:index:MultiOrg$mongodbatlas:index/organization:Organization::orgs-"+key)
+				inside := 0
+				for _, r := range mon.Registrations() {
+					if r.RegisterRPC.GetParent() != "" && strings.HasPrefix(r.Name, "orgs-"+key+"-") && r.TypeToken != "pulumi:index:Stash" &&
+						!strings.HasPrefix(r.TypeToken, "pulumi:providers:") {
+						inside++
+						assert.Contains(t, deps, urnOf(r), "%s depends on %s", guardName, r.Name)
+					}
+				}
+				assert.Positive(t, inside, "%s guards something", guardName)
+			}
+		})
+	}
+}
+
+func urnOf(r pulumi.MockResourceArgs) string {
+	return "urn:pulumi:dev::atlas-multiorg::atlas-multiorg:index:MultiOrg$" + r.TypeToken + "::" + r.Name
+}

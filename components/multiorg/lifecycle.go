@@ -2,6 +2,7 @@ package multiorg
 
 import (
 	"fmt"
+	"os"
 	"strings"
 	"time"
 
@@ -89,6 +90,51 @@ func (m *MultiOrg) previousOrg(key string) (PreviousOrg, bool) {
 	return prev, ok
 }
 
+// providerName names the organization's own provider, and says whether it
+// keeps the secret it was created with (ignoreChanges on clientSecret).
+//
+// A rotating organization's provider creates the secret that replaces its
+// own, so its input cannot follow the newest secret without changing on the
+// run after every rotation, and a preview after one `pulumi up` would show
+// it. Instead there is one provider per rotation period, created by the
+// period's first run with the newest secret valid then and kept on it for the
+// whole period. That secret was issued at most one period before, and
+// validation keeps a secret's lifetime at three periods or more, so it is
+// valid for as long as the provider uses it. The resources inside the
+// organization move to the new provider with no change of their own: the
+// engine asks the new provider whether its configuration forces a
+// replacement, and a new secret does not.
+func (m *MultiOrg) providerName(org *Org, plan orgPlan) (string, bool) {
+	name := m.name + "-" + org.Key
+	if plan.rotateEvery == 0 || org.adopted || org.CredentialType != CredentialServiceAccount {
+		return name, false
+	}
+	return fmt.Sprintf("%s-period-%d", name, rotationPeriod(m.now, plan.rotateEvery)), true
+}
+
+// ClockEnv names the environment variable that moves the clock of rotation
+// and expiry warnings to a time of one's choosing (RFC 3339), so that a coming
+// rotation can be rehearsed: `ATLAS_MULTIORG_NOW=2027-01-10T00:00:00Z pulumi
+// preview` shows what the first run of that period will do.
+const ClockEnv = "ATLAS_MULTIORG_NOW"
+
+// clock is the time a run goes by: now(), else ClockEnv's time when set,
+// else the time.
+func clock(now func() time.Time) (time.Time, error) {
+	if now != nil {
+		return now(), nil
+	}
+	at, ok := os.LookupEnv(ClockEnv)
+	if !ok || at == "" {
+		return time.Now(), nil
+	}
+	t, err := time.Parse(time.RFC3339, at)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("%s=%q is not an RFC 3339 time (for example 2027-01-10T00:00:00Z); unset it to use the time", ClockEnv, at)
+	}
+	return t, nil
+}
+
 // rotationPeriod is the index of the rotation period that contains now.
 // Periods count from the Unix epoch, so every run within one period agrees on
 // it, whenever and however often the stack runs.
@@ -117,6 +163,7 @@ func (m *MultiOrg) registerRotation(org *Org, plan orgPlan) error {
 	if err != nil {
 		return fmt.Errorf("creating the rotated secret: %w", err)
 	}
+	org.track(secret)
 	org.credential = pulumi.StringMap{
 		"clientId":     org.credential["clientId"],
 		"clientSecret": m.credentialField(org, "clientSecret", secret.Secret),
@@ -210,19 +257,21 @@ func (m *MultiOrg) registerAccessList(org *Org, entries []AccessListEntry) error
 	for _, e := range entries {
 		name := m.name + "-" + org.Key + "-allow-" + entryName(e)
 		ip, cidr := optional(e.IPAddress), optional(e.CIDRBlock)
+		var res pulumi.Resource
 		switch org.CredentialType {
 		case CredentialServiceAccount:
-			_, err = mongodbatlas.NewServiceAccountAccessListEntry(m.ctx, name, &mongodbatlas.ServiceAccountAccessListEntryArgs{
+			res, err = mongodbatlas.NewServiceAccountAccessListEntry(m.ctx, name, &mongodbatlas.ServiceAccountAccessListEntryArgs{
 				OrgId: org.Resource.OrgId, ClientId: org.credential["clientId"], IpAddress: ip, CidrBlock: cidr,
 			}, opts...)
 		case CredentialAPIKey:
-			_, err = mongodbatlas.NewAccessListApiKey(m.ctx, name, &mongodbatlas.AccessListApiKeyArgs{
+			res, err = mongodbatlas.NewAccessListApiKey(m.ctx, name, &mongodbatlas.AccessListApiKeyArgs{
 				OrgId: org.Resource.OrgId, ApiKeyId: apiKeyID, IpAddress: ip, CidrBlock: cidr,
 			}, opts...)
 		}
 		if err != nil {
 			return fmt.Errorf("creating access list entry %s: %w", name, err)
 		}
+		org.track(res)
 	}
 	return nil
 }

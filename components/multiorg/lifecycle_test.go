@@ -2,6 +2,7 @@ package multiorg
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"testing"
@@ -85,7 +86,7 @@ func TestRotationReplacesTheSecretOncePerPeriod(t *testing.T) {
 	secret := early.mon.ByType(mongodbatlas.ServiceAccountSecretType)["orgs-analytics-secret"]
 	assert.True(t, secret.RegisterRPC.GetRetainOnDelete(), "a replaced secret is left to expire, never deleted")
 	assert.False(t, secret.RegisterRPC.GetDeleteBeforeReplace(), "the new secret exists before the old one leaves the state")
-	assert.Contains(t, secret.Provider, "pulumi:providers:mongodbatlas::orgs-analytics::", "through the org's own provider")
+	assert.Contains(t, secret.Provider, "pulumi:providers:mongodbatlas::orgs-analytics-period-2000::", "through the org's own provider of the period")
 	assert.Equal(t, resource.PropertyMap{
 		"clientId":                resource.MakeSecret(resource.NewProperty(atlasmock.ClientID("orgs-analytics"))),
 		"orgId":                   resource.NewProperty(atlasmock.FakeID("orgs-analytics")),
@@ -121,11 +122,45 @@ func TestProviderSignsInWithTheNewestValidSecret(t *testing.T) {
 		"last secret still valid: that one":        {previous(now.Add(time.Hour)), "mdb_sa_sk_LAST_SECRET"},
 		"last secret expired: the creation secret": {previous(now.Add(-time.Hour)), atlasmock.ClientSecret("orgs-analytics")},
 	}
+	providerName := fmt.Sprintf("orgs-analytics-period-%d", rotationPeriod(now, 240))
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
 			r := runAt(t, rotatingSpec(), now, tc.previous, nil)
-			p := r.mon.ByType(mongodbatlas.ProviderType)["orgs-analytics"]
+			p := r.mon.ByType(mongodbatlas.ProviderType)[providerName]
 			assert.Equal(t, resource.MakeSecret(resource.NewProperty(tc.secret)), p.Inputs["clientSecret"])
+		})
+	}
+}
+
+// TestRotatingProviderIsOnePerPeriodAndKeepsItsSecret: a rotating
+// organization's provider must not change on the run after a rotation, so it
+// keeps the secret it was created with, and a new period brings a new one.
+func TestRotatingProviderIsOnePerPeriodAndKeepsItsSecret(t *testing.T) {
+	t.Parallel()
+	period := 240 * time.Hour
+	start := time.Unix(0, 0).Add(period * 2000)
+	tests := map[string]struct {
+		spec     Spec
+		at       time.Time
+		provider string
+		pinned   bool
+	}{
+		"rotating, early in a period":  {rotatingSpec(), start.Add(time.Hour), "orgs-analytics-period-2000", true},
+		"rotating, late in the period": {rotatingSpec(), start.Add(period - time.Second), "orgs-analytics-period-2000", true},
+		"rotating, the next period":    {rotatingSpec(), start.Add(period), "orgs-analytics-period-2001", true},
+		"not rotating":                 {envSpec("prod"), start, "orgs-analytics", false},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			r := runAt(t, tc.spec, tc.at, nil, nil)
+			providers := r.mon.ByType(mongodbatlas.ProviderType)
+			require.Contains(t, providers, tc.provider, "providers: %v", slices.Sorted(maps.Keys(providers)))
+			ignored := providers[tc.provider].RegisterRPC.GetIgnoreChanges()
+			if tc.pinned {
+				assert.Equal(t, []string{"clientSecret"}, ignored)
+			} else {
+				assert.Empty(t, ignored)
+			}
 		})
 	}
 }
@@ -350,4 +385,35 @@ func TestAdoptedServiceAccountExpiryIsWarnedAbout(t *testing.T) {
 	assert.True(t, slices.ContainsFunc(r.warnings, func(w string) bool {
 		return strings.Contains(w, `organization "legacy": its service account secret expires at`)
 	}), "warnings: %v", r.warnings)
+}
+
+func TestClockFromTheEnvironment(t *testing.T) {
+	fixed := time.Date(2027, 1, 10, 0, 0, 0, 0, time.UTC)
+	tests := map[string]struct {
+		env     string
+		now     func() time.Time
+		want    time.Time
+		problem string
+	}{
+		"the caller's clock wins":    {"2030-01-01T00:00:00Z", func() time.Time { return fixed }, fixed, ""},
+		"the environment's time":     {"2027-01-10T00:00:00Z", nil, fixed, ""},
+		"not a time: named, and how": {"next tuesday", nil, time.Time{}, `ATLAS_MULTIORG_NOW="next tuesday" is not an RFC 3339 time`},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			t.Setenv(ClockEnv, tc.env)
+			got, err := clock(tc.now)
+			if tc.problem != "" {
+				require.Error(t, err)
+				assert.Contains(t, err.Error(), tc.problem)
+				return
+			}
+			require.NoError(t, err)
+			assert.True(t, tc.want.Equal(got), "%s, want %s", got, tc.want)
+		})
+	}
+	t.Setenv(ClockEnv, "")
+	got, err := clock(nil)
+	require.NoError(t, err)
+	assert.WithinDuration(t, time.Now(), got, time.Minute, "unset: the time")
 }

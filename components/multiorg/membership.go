@@ -159,6 +159,7 @@ func (m *MultiOrg) registerMembership(org *Org, plan orgPlan) (pulumi.StringMap,
 			return nil, fmt.Errorf("adding member %s: %w", email, err)
 		}
 		members[email] = member
+		org.track(member)
 	}
 	for _, key := range slices.Sorted(maps.Keys(plan.teams)) {
 		team := plan.teams[key]
@@ -170,8 +171,9 @@ func (m *MultiOrg) registerMembership(org *Org, plan orgPlan) (pulumi.StringMap,
 			return nil, fmt.Errorf("creating team %s: %w", key, err)
 		}
 		teamIDs[key] = res.TeamId
+		org.track(res)
 		for _, email := range team.Members {
-			_, err := mongodbatlas.NewCloudUserTeamAssignment(m.ctx, TeamMemberResourceName(m.name, org.Key, key, email), &mongodbatlas.CloudUserTeamAssignmentArgs{
+			assignment, err := mongodbatlas.NewCloudUserTeamAssignment(m.ctx, TeamMemberResourceName(m.name, org.Key, key, email), &mongodbatlas.CloudUserTeamAssignmentArgs{
 				OrgId:  org.Resource.OrgId,
 				TeamId: res.TeamId,
 				UserId: members[email].UserId,
@@ -179,6 +181,7 @@ func (m *MultiOrg) registerMembership(org *Org, plan orgPlan) (pulumi.StringMap,
 			if err != nil {
 				return nil, fmt.Errorf("adding %s to team %s: %w", email, key, err)
 			}
+			org.track(assignment)
 		}
 	}
 	return teamIDs, nil

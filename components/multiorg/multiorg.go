@@ -30,7 +30,7 @@ type MultiOrgArgs struct {
 	// the replacement guard depend on it.
 	Previous *Previous
 	// Now is the clock for rotation periods and expiry warnings; nil means
-	// time.Now.
+	// the time in ClockEnv when it is set, else time.Now.
 	Now func() time.Time
 	// LinkedOrgs lists the organizations linked to the paying organization,
 	// with the caller's credential. Before each create, an organization of
@@ -119,7 +119,19 @@ type Org struct {
 	// providerCredential is what the organization's own provider signs in
 	// with: the newest secret still valid when the run starts.
 	providerCredential pulumi.StringMap
+	// providerName names the organization's own provider; a rotating
+	// organization has one per rotation period (rotatingProviderName).
+	providerName string
+	// pinsSecret keeps the provider on the secret it was created with
+	// (rotatingProviderName says why).
+	pinsSecret bool
+	// inside is everything registered inside the organization, which the
+	// destroy guard of a protected organization depends on.
+	inside []pulumi.Resource
 }
+
+// track records a resource registered inside the organization.
+func (o *Org) track(r pulumi.Resource) { o.inside = append(o.inside, r) }
 
 // NewMultiOrg validates args.Spec and, only if it is valid, registers the
 // component and one Organization per org key, parented to the component. The
@@ -133,18 +145,19 @@ func NewMultiOrg(ctx *pulumi.Context, name string, args *MultiOrgArgs, opts ...p
 	if err := args.Spec.Validate(); err != nil {
 		return nil, err
 	}
+	now, err := clock(args.Now)
+	if err != nil {
+		return nil, fmt.Errorf("multiorg %q: %w", name, err)
+	}
 	m := &MultiOrg{
 		ctx:        ctx,
 		name:       name,
 		baseURL:    args.BaseURL,
 		orgs:       make(map[string]*Org, len(args.Spec.Orgs)),
 		previous:   args.Previous,
-		now:        time.Now(),
+		now:        now,
 		warnWithin: time.Duration(args.Spec.expiryWarningHours()) * time.Hour,
 		providers:  map[string]*mongodbatlas.Provider{},
-	}
-	if args.Now != nil {
-		m.now = args.Now()
 	}
 	if args.LinkedOrgs != nil {
 		m.twins = newTwinCheck(args.LinkedOrgs, args.Previous)
@@ -269,6 +282,7 @@ func (m *MultiOrg) register(plan orgPlan) (*Org, error) {
 		}
 	}
 	org.providerCredential = m.providerCredential(org)
+	org.providerName, org.pinsSecret = m.providerName(org, plan)
 	m.orgs[plan.key] = org
 	if err := m.registerRotation(org, plan); err != nil {
 		return nil, err
@@ -288,6 +302,11 @@ func (m *MultiOrg) register(plan orgPlan) (*Org, error) {
 	if org.TeamIDs, err = m.registerMembership(org, plan); err != nil {
 		return nil, err
 	}
+	if plan.protect {
+		if err := m.registerDestroyGuard(org); err != nil {
+			return nil, err
+		}
+	}
 	return org, nil
 }
 
@@ -306,6 +325,7 @@ func (m *MultiOrg) registerServiceAccount(org *Org, plan orgPlan) error {
 	if err != nil {
 		return fmt.Errorf("creating the service account: %w", err)
 	}
+	org.track(sa)
 	secret := sa.Secrets.Index(pulumi.Int(0))
 	org.ServiceAccount = sa
 	org.credential = pulumi.StringMap{
@@ -346,7 +366,7 @@ func (m *MultiOrg) registerPolicies(org *Org, policies []policy) error {
 		return err
 	}
 	for _, pol := range policies {
-		_, err := mongodbatlas.NewResourcePolicy(m.ctx, m.name+"-"+org.Key+"-"+pol.slug, &mongodbatlas.ResourcePolicyArgs{
+		res, err := mongodbatlas.NewResourcePolicy(m.ctx, m.name+"-"+org.Key+"-"+pol.slug, &mongodbatlas.ResourcePolicyArgs{
 			OrgId:       org.Resource.OrgId,
 			Name:        pulumi.String(PolicyNamePrefix + pol.slug),
 			Description: pulumi.String(pol.description),
@@ -355,6 +375,7 @@ func (m *MultiOrg) registerPolicies(org *Org, policies []policy) error {
 		if err != nil {
 			return fmt.Errorf("creating resource policy %s: %w", pol.slug, err)
 		}
+		org.track(res)
 	}
 	return nil
 }
@@ -424,7 +445,11 @@ func (m *MultiOrg) Provider(key string) (*mongodbatlas.Provider, error) {
 	case CredentialAPIKey:
 		args.PublicKey, args.PrivateKey = cred["publicKey"], cred["privateKey"]
 	}
-	p, err := mongodbatlas.NewProvider(m.ctx, m.name+"-"+key, args, pulumi.Parent(m))
+	opts := []pulumi.ResourceOption{pulumi.Parent(m)}
+	if org.pinsSecret {
+		opts = append(opts, pulumi.IgnoreChanges([]string{"clientSecret"}))
+	}
+	p, err := mongodbatlas.NewProvider(m.ctx, org.providerName, args, opts...)
 	if err != nil {
 		return nil, fmt.Errorf("creating provider for organization %q: %w", key, err)
 	}

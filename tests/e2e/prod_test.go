@@ -1,0 +1,139 @@
+//go:build e2e
+
+package e2e
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"gopkg.in/yaml.v3"
+
+	"github.com/atlas-multiorg/atlas-multiorg/components/multiorg"
+)
+
+// TestProdConvergesAndARefusedDestroyKeepsTheState runs the shipped
+// Pulumi.prod.yaml (rotation, resource policies, protected organizations)
+// with the real tools against atlas-local: one `pulumi up` converges, the
+// first run of the next rotation period converges too, and a destroy with
+// the preview skipped (as CI tear-downs and the Automation API run it), and
+// deploy --destroy, are refused with the state exactly as it was. The
+// README's tear-down for prod then removes everything.
+func TestProdConvergesAndARefusedDestroyKeepsTheState(t *testing.T) {
+	requireRealTools(t)
+	w := newBuiltWorkspace(t)
+	dir, baseURL, seed := w.seededLocalAPI(t)
+	const stack = "prod-0"
+
+	var shipped map[string]map[string]any
+	require.NoError(t, yaml.Unmarshal([]byte(w.read(filepath.Join(w.repo, "Pulumi.prod.yaml"))), &shipped))
+	config := shipped["config"]
+	config["mongodbatlas:baseUrl"] = baseURL
+	config["atlas-multiorg:payingOrgId"] = seed["payingOrgId"]
+	config["atlas-multiorg:orgOwnerId"] = seed["orgOwnerId"]
+	config["atlas-multiorg:environment"] = "prod"
+	raw, err := yaml.Marshal(map[string]any{"config": config})
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(filepath.Join(w.repo, "Pulumi."+stack+".yaml"), raw, 0o600))
+
+	env := w.shardEnv(seed, baseURL)
+	at := func(clock time.Time) []string {
+		return append(slices.Clone(env), multiorg.ClockEnv+"="+clock.UTC().Format(time.RFC3339))
+	}
+	// The run's clock, at the start of a rotation period, so the next
+	// period is a known distance away.
+	period := 240 * time.Hour
+	now := time.Now().Truncate(period).Add(time.Minute)
+	pulumi := func(clock time.Time, args ...string) string {
+		return w.runEnv(at(clock), "pulumi", append(args, "--stack", stack, "--non-interactive")...)
+	}
+	secret := func() string {
+		var credentials map[string]map[string]string
+		require.NoError(t, json.Unmarshal([]byte(pulumi(now, "stack", "output", "credentials", "--json", "--show-secrets")), &credentials))
+		return credentials["analytics"]["clientSecret"]
+	}
+	w.runEnv(w.backend(), "pulumi", "stack", "init", stack, "--non-interactive")
+
+	out := pulumi(now, "up", "--yes", "--skip-preview")
+	assert.Contains(t, out, "ServiceAccountSecret", "analytics rotates")
+	pulumi(now, "preview", "--expect-no-changes")
+	w.credentialsSignIn(t, env, stack, baseURL, 2)
+	first := secret()
+
+	t.Run("the next rotation period: a new secret, and one up converges", func(t *testing.T) {
+		next := now.Add(period)
+		out := pulumi(next, "up", "--yes", "--skip-preview")
+		assert.Contains(t, out, "replaced", "the secret of the new period replaces the last one")
+		now = next
+		pulumi(now, "preview", "--expect-no-changes")
+		assert.NotEqual(t, first, secret(), "the export is the new period's secret")
+		w.credentialsSignIn(t, env, stack, baseURL, 2)
+	})
+
+	urns := func() []string {
+		var exported struct {
+			Deployment struct {
+				Resources []struct {
+					URN string `json:"urn"`
+				} `json:"resources"`
+			} `json:"deployment"`
+		}
+		require.NoError(t, json.Unmarshal([]byte(pulumi(now, "stack", "export")), &exported))
+		var all []string
+		for _, r := range exported.Deployment.Resources {
+			all = append(all, r.URN)
+		}
+		slices.Sort(all)
+		return all
+	}
+	before := urns()
+	policies := len(w.atlasPolicies(dir))
+	require.Positive(t, policies)
+
+	t.Run("a destroy with the preview skipped is refused and keeps the state", func(t *testing.T) {
+		out, code := w.command(at(now), "", "pulumi", "destroy", "--yes", "--skip-preview", "--stack", stack, "--non-interactive")
+		assert.NotEqual(t, 0, code, tail(out))
+		assert.Contains(t, out, "because it is protected")
+		assert.Equal(t, before, urns(), "nothing left the state")
+		assert.Len(t, w.atlasPolicies(dir), policies, "nothing was deleted in Atlas")
+		pulumi(now, "preview", "--expect-no-changes")
+	})
+
+	t.Run("deploy --destroy is refused and keeps the state", func(t *testing.T) {
+		out, code := w.command(at(now), "", "bin/atlas-multiorg", "deploy", "--destroy", stack)
+		assert.Equal(t, 1, code, tail(out))
+		assert.Contains(t, out, "protected")
+		assert.Equal(t, before, urns(), "nothing left the state")
+		pulumi(now, "preview", "--expect-no-changes")
+	})
+
+	t.Run("the README's tear-down for prod", func(t *testing.T) {
+		pulumi(now, "state", "unprotect", "--all", "--yes")
+		pulumi(now, "destroy", "--yes", "--skip-preview")
+		assert.Equal(t, []string{"local-paying-org"}, w.atlasOrgsIn(dir), "only the paying organization is left")
+	})
+}
+
+// atlasPolicies are the names of the resource policies atlas-local holds,
+// in every organization.
+func (w *workspace) atlasPolicies(dir string) []string {
+	w.t.Helper()
+	var state struct {
+		Orgs map[string]struct {
+			ResourcePolicies map[string]struct{ Name string } `json:"resourcePolicies"`
+		} `json:"orgs"`
+	}
+	w.readJSON(filepath.Join(dir, "state.json"), &state)
+	var names []string
+	for _, o := range state.Orgs {
+		for _, p := range o.ResourcePolicies {
+			names = append(names, p.Name)
+		}
+	}
+	return names
+}
