@@ -26,6 +26,7 @@ type deployOptions struct {
 	destroy        bool
 	output         string
 	inline         bool
+	maxMemory      string
 	newRunner      func(o *deployOptions) deploy.Runner
 }
 
@@ -57,6 +58,13 @@ API's inline programs: the program this command was built with (make builds
 both from the same source), with no go build, language host or program
 process per stack. --inline=false runs the project's own runtime instead.
 
+Memory bounds how many stacks run at once as much as --parallel does: the
+engine keeps one provider plugin process alive per organization that has
+anything inside it (every prod organization: its resource policies) to the
+end of the run, about 100 MB each. A stack starts only while the estimated
+memory of the running ones, 250 MB plus 100 MB per organization, fits
+--max-memory.
+
 Progress lines are prefixed with their stack: each start and end, every
 --every finished resources, and every warning and error. No output value is
 printed: the summary counts a stack's outputs and its secret outputs.
@@ -83,6 +91,9 @@ Exit codes: 0 every stack succeeded, 1 a stack failed or was skipped,
 	cmd.Flags().BoolVar(&opts.preview, "preview", false, "preview each stack instead of updating it")
 	cmd.Flags().BoolVar(&opts.destroy, "destroy", false, "destroy each stack, prod first")
 	cmd.Flags().StringVarP(&opts.output, "output", "o", "text", "summary format: text or json")
+	cmd.Flags().StringVar(&opts.maxMemory, "max-memory", "auto",
+		"start a stack only while the estimated memory of the running ones fits this (16GiB, 8000MB; "+
+			"auto: 80% of the machine's available memory; 0: no bound); a stack costs about 250 MB plus 100 MB per organization")
 	cmd.MarkFlagsMutuallyExclusive("preview", "destroy")
 	return cmd
 }
@@ -93,6 +104,10 @@ func (o *deployOptions) run(ctx context.Context, stacks []string, stdout, stderr
 	}
 	if o.parallel < 1 || o.every < 1 || o.pulumiParallel < 0 {
 		return usageError("--parallel and --every must be at least 1, --pulumi-parallel at least 0")
+	}
+	maxMemoryMB, err := o.memoryBudgetMB()
+	if err != nil {
+		return usageError("--max-memory %w", err)
 	}
 	op := deploy.Up
 	switch {
@@ -108,7 +123,7 @@ func (o *deployOptions) run(ctx context.Context, stacks []string, stdout, stderr
 	}
 	start := time.Now()
 	results := deploy.Run(ctx, runner, stages, deploy.Options{
-		Operation: op, Parallel: o.parallel, Every: o.every,
+		Operation: op, Parallel: o.parallel, Every: o.every, MaxMemoryMB: maxMemoryMB,
 		Progress: func(line string) { _, _ = fmt.Fprintln(stderr, line) },
 	})
 	if o.output == "json" {
@@ -125,6 +140,18 @@ func (o *deployOptions) run(ctx context.Context, stacks []string, stdout, stderr
 		}
 	}
 	return nil
+}
+
+// memoryBudgetMB is --max-memory in MB: auto is 80% of the machine's
+// available memory (no bound where that cannot be read), 0 no bound.
+func (o *deployOptions) memoryBudgetMB() (int, error) {
+	switch o.maxMemory {
+	case "auto", "":
+		return deploy.AvailableMemoryMB() * 8 / 10, nil
+	case "0":
+		return 0, nil
+	}
+	return deploy.ParseMemoryMB(o.maxMemory)
 }
 
 func writeDeployTable(w io.Writer, op deploy.Operation, results []deploy.Result, wall time.Duration) error {

@@ -2,6 +2,7 @@ package deploy
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"maps"
@@ -24,8 +25,12 @@ import (
 	"github.com/atlas-multiorg/atlas-multiorg/stacks"
 )
 
-// environmentKey is the org stack's config key of its environment profile.
-var environmentKey = config.MustMakeKey(stacks.Namespace, "environment")
+// The org stack's config keys deploy reads: its environment profile and its
+// organizations.
+var (
+	environmentKey = config.MustMakeKey(stacks.Namespace, "environment")
+	orgsKey        = config.MustMakeKey(stacks.Namespace, "orgs")
+)
 
 // AutoRunner runs stacks with Pulumi's Automation API: the pulumi CLI on
 // PATH, on the project in WorkDir, with the environment of this process
@@ -180,6 +185,36 @@ func (r *AutoRunner) Environment(ctx context.Context, stack string) (string, err
 		values[environmentKey.String()] = env
 	}
 	return stacks.Environment(values, stack), nil
+}
+
+// Orgs counts the organizations the stack's settings file declares
+// (atlas-multiorg:orgs), without decrypting anything: Run's memory budget
+// weighs a stack by them.
+func (r *AutoRunner) Orgs(ctx context.Context, stack string) (int, error) {
+	r.mu.Lock()
+	err := r.open(ctx)
+	ws := r.workspace
+	r.mu.Unlock()
+	if err != nil {
+		return 0, err
+	}
+	settings, err := ws.StackSettings(ctx, stack)
+	if err != nil {
+		return 0, fmt.Errorf("cannot read its settings: %w", err)
+	}
+	v, ok := settings.Config[orgsKey]
+	if !ok {
+		return 0, nil
+	}
+	raw, err := v.Value(config.NopDecrypter)
+	if err != nil {
+		return 0, fmt.Errorf("cannot read %s: %w", orgsKey, err)
+	}
+	var orgs map[string]any
+	if err := json.Unmarshal([]byte(raw), &orgs); err != nil {
+		return 0, fmt.Errorf("%s is not an object of org entries: %w", orgsKey, err)
+	}
+	return len(orgs), nil
 }
 
 // Run runs op on the stack. Only the counts of the stack's outputs are

@@ -99,6 +99,9 @@ type Options struct {
 	// Every is how many finished resource operations of a stack make a
 	// progress line (0: 50).
 	Every int
+	// MaxMemoryMB bounds the estimated memory (StackMemoryMB) of the stacks
+	// running at once, where the runner is a Sizer; 0 means no bound.
+	MaxMemoryMB int
 }
 
 // Stage is the stacks of one environment, which run in parallel.
@@ -173,6 +176,10 @@ func Run(ctx context.Context, runner Runner, stages []Stage, opts Options) []Res
 		opts.Progress(fmt.Sprintf("[%s] ", stack) + fmt.Sprintf(format, args...))
 	}
 
+	var budget *memoryBudget
+	if opts.MaxMemoryMB > 0 {
+		budget = newMemoryBudget(opts.MaxMemoryMB)
+	}
 	var results []Result
 	var failed []string
 	for _, stage := range stages {
@@ -201,7 +208,9 @@ func Run(ctx context.Context, runner Runner, stages []Stage, opts Options) []Res
 		for range min(parallel, len(stage.Stacks)) {
 			wg.Go(func() {
 				for i := range next {
+					release := admit(ctx, budget, runner, stage.Stacks[i], say)
 					stageResults[i] = runOne(ctx, runner, opts.Operation, stage.Stacks[i], stage.Environment, every, say)
+					release()
 				}
 			})
 		}
@@ -214,6 +223,25 @@ func Run(ctx context.Context, runner Runner, stages []Stage, opts Options) []Res
 		results = append(results, stageResults...)
 	}
 	return results
+}
+
+// admit waits until the stack's estimated memory fits the budget, and
+// returns what gives it back. Without a budget, or a size, it admits at once.
+func admit(ctx context.Context, budget *memoryBudget, runner Runner, stack string, say func(stack, format string, args ...any)) func() {
+	sizer, ok := runner.(Sizer)
+	if budget == nil || !ok {
+		return func() {}
+	}
+	orgs, err := sizer.Orgs(ctx, stack)
+	if err != nil {
+		say(stack, "warning: cannot count its organizations (%v); it is admitted as one", err)
+		orgs = 1
+	}
+	mb := StackMemoryMB(orgs)
+	if !budget.acquire(ctx, mb) {
+		return func() {}
+	}
+	return func() { budget.release(mb) }
 }
 
 func runOne(ctx context.Context, runner Runner, op Operation, stack, env string, every int,
