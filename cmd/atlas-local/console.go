@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -24,6 +25,9 @@ Owner, against the running atlas-local of DIR:
 
   orgs             list every organization: ID, name, the paying organization it is linked to
   delete-org ID    delete an organization (not a paying one, not one with projects)
+  accept ORG USER  accept USER's invitation to organization ORG, as the invited
+                   person would (USER: their username or user ID); the member
+                   becomes ACTIVE
 
 Recovering from an answer lost after Atlas created an organization needs
 this: the organization's only credential was lost with the answer, and the
@@ -103,6 +107,13 @@ func console(args []string, out io.Writer) error {
 			return err
 		}
 		_, _ = fmt.Fprintln(out, "deleted organization", fs.Arg(1))
+		return nil
+	case cmd == "accept" && fs.NArg() == 3:
+		var member struct{ Username, OrgMembershipStatus string }
+		if err := call(http.MethodPost, "/local/console/orgs/"+url.PathEscape(fs.Arg(1))+"/users/"+url.PathEscape(fs.Arg(2))+"/accept", &member); err != nil {
+			return err
+		}
+		_, _ = fmt.Fprintf(out, "%s is %s in organization %s\n", member.Username, member.OrgMembershipStatus, fs.Arg(1))
 		return nil
 	default:
 		fs.Usage()

@@ -20,6 +20,7 @@ import (
 type invoiceReader interface {
 	ListInvoices(ctx context.Context, orgID string) ([]atlasapi.Invoice, error)
 	ListOrganizations(ctx context.Context) ([]atlasapi.Organization, error)
+	LinkedOrganizations(ctx context.Context, payingOrgID string) ([]atlasapi.LinkedOrganization, error)
 }
 
 type billingOptions struct {
@@ -53,7 +54,9 @@ invoice bills; a difference is an error.
 The paying organization is --paying-org-id, or the payingOrgId of --stack-outputs
 (pulumi stack output --json of the org stack) or of --config. With
 --stack-outputs, each organization shows its org key next to its Atlas ID;
-organizations outside the stack are shown by name.
+organizations outside the stack are shown by name, where the credential may
+read it (an organization linked to the paying one, for its Organization
+Owners), else by ID.
 
 --check reads each organization's monthlyBudgetUsd from --config (validated
 as the stack validates it) and exits 1 when one is over its budget this month,
@@ -128,9 +131,17 @@ func (o *billingOptions) run(ctx context.Context, stdout io.Writer) error {
 		return &exitError{code: ExitAPI, err: err}
 	}
 	for _, org := range visible {
-		if known, ok := facts.names[org.ID]; !ok || known.Name == "" {
-			facts.names[org.ID] = struct{ Key, Name string }{known.Key, org.Name}
-		}
+		facts.name(org.ID, org.Name)
+	}
+	// An organization linked to the paying one is not among those its
+	// credential lists, but the paying organization's owners may read its
+	// name: without it, one made outside the stack shows as its ID twice.
+	linked, err := client.LinkedOrganizations(ctx, facts.payingOrgID)
+	if err != nil {
+		return &exitError{code: ExitAPI, err: err}
+	}
+	for _, org := range linked {
+		facts.name(org.ID, org.Name)
 	}
 	report, err := billing.Build(facts.payingOrgID, invoices, o.months, o.now(), facts.names)
 	if err != nil {
@@ -162,6 +173,14 @@ func (o *billingOptions) run(ctx context.Context, stdout io.Writer) error {
 		return billing.WriteCSV(stdout, report)
 	}
 	return billing.WriteTable(stdout, report)
+}
+
+// name records the Atlas name of organization id, unless the stack already
+// named it; "" (a name the credential may not read) records nothing.
+func (f stackFacts) name(id, name string) {
+	if known := f.names[id]; name != "" && known.Name == "" {
+		f.names[id] = struct{ Key, Name string }{known.Key, name}
+	}
 }
 
 func writeHTML(path string, report billing.Report) error {

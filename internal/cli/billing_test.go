@@ -150,3 +150,51 @@ func TestBillingCheckFailsExactlyWhenABudgetIsExceeded(t *testing.T) {
 	assert.Equal(t, ExitUsage, r.code)
 	assert.Contains(t, r.stderr, "--check needs --config")
 }
+
+// TestBillingNamesOrganizationsOutsideTheStack: an organization linked to
+// the paying one but not in the stack shows by the name the paying
+// organization's owner reads with GET /orgs/{orgId}, not as its ID twice.
+func TestBillingNamesOrganizationsOutsideTheStack(t *testing.T) {
+	now := time.Date(2026, 11, 16, 0, 0, 0, 0, time.UTC)
+	atlas := localapitest.Start(t, now)
+	w := &billingWorld{now: now, payingOrg: atlas.Seed.PayingOrgID, env: atlas.Env}
+	inStack, outside := atlas.Create(t, "acme-in-stack"), atlas.Create(t, "acme-outside")
+	w.outputs = filepath.Join(t.TempDir(), "outputs.json")
+	require.NoError(t, os.WriteFile(w.outputs, []byte(`{"payingOrgId": "`+w.payingOrg+`", "orgs": {"a": {"orgId": "`+inStack+`", "name": "acme-in-stack"}}}`), 0o600))
+
+	js := w.run(t, "--stack-outputs", w.outputs, "-o", "json")
+	require.Equal(t, ExitOK, js.code, js.stderr)
+	var report billing.Report
+	require.NoError(t, json.Unmarshal([]byte(js.stdout), &report))
+	byID := map[string]billing.Org{}
+	for _, org := range report.Orgs {
+		byID[org.ID] = org
+	}
+	table := w.run(t, "--stack-outputs", w.outputs)
+	require.Equal(t, ExitOK, table.code, table.stderr)
+
+	tests := map[string]struct {
+		id, wantKey, wantName, wantLabel string
+	}{
+		"the paying organization, which its credential lists": {w.payingOrg, "", "local-paying-org", "local-paying-org"},
+		"an organization of the stack":                        {inStack, "a", "acme-in-stack", "a (acme-in-stack)"},
+		"a linked organization outside the stack":             {outside, "", "acme-outside", "acme-outside"},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			org, ok := byID[tc.id]
+			require.True(t, ok, "the report has %s", tc.id)
+			assert.Equal(t, tc.wantKey, org.Key)
+			assert.Equal(t, tc.wantName, org.Name)
+			assert.Equal(t, tc.wantLabel, org.Label())
+			found := false
+			for _, line := range strings.Split(table.stdout, "\n") {
+				if strings.Contains(line, tc.id) {
+					found = true
+					assert.Contains(t, line, tc.wantLabel, "the table names it")
+				}
+			}
+			assert.True(t, found, "the table has a row for %s", tc.id)
+		})
+	}
+}

@@ -28,11 +28,25 @@ func (s *Server) addEntries(r *http.Request, list *[]AccessListEntry) *apiError 
 		case e.CIDRBlock != "" && !validPrefix(e.CIDRBlock):
 			return fail(http.StatusBadRequest, "INVALID_IP_ADDRESS_OR_CIDR_NOTATION", "%s is not a CIDR block.", e.CIDRBlock)
 		}
-		if !slices.ContainsFunc(*list, func(x AccessListEntry) bool { return x.IPAddress == e.IPAddress && x.CIDRBlock == e.CIDRBlock }) {
-			*list = append(*list, AccessListEntry{IPAddress: e.IPAddress, CIDRBlock: e.CIDRBlock, CreatedAt: s.now().UTC().Truncate(time.Second)})
+		entry := normalized(AccessListEntry{IPAddress: e.IPAddress, CIDRBlock: e.CIDRBlock, CreatedAt: s.now().UTC().Truncate(time.Second)})
+		if !slices.ContainsFunc(*list, func(x AccessListEntry) bool { return normalized(x).CIDRBlock == entry.CIDRBlock }) {
+			*list = append(*list, entry)
 		}
 	}
 	return nil
+}
+
+// normalized is an entry as Atlas keeps it: one address is an address and
+// its one-address block, however it was posted (ipAddress a.b.c.d, or
+// cidrBlock a.b.c.d/32), so that it is found by either.
+func normalized(e AccessListEntry) AccessListEntry {
+	if a, err := netip.ParseAddr(e.IPAddress); err == nil && e.CIDRBlock == "" {
+		e.CIDRBlock = netip.PrefixFrom(a, a.BitLen()).String()
+	}
+	if p, err := netip.ParsePrefix(e.CIDRBlock); err == nil && e.IPAddress == "" && p.IsSingleIP() {
+		e.IPAddress = p.Addr().String()
+	}
+	return e
 }
 
 // findEntry is the index of the entry the request's {ipAddress} names: an
@@ -42,7 +56,10 @@ func findEntry(r *http.Request, list []AccessListEntry) (int, *apiError) {
 	if err != nil {
 		value = r.PathValue("ipAddress")
 	}
-	i := slices.IndexFunc(list, func(x AccessListEntry) bool { return x.IPAddress == value || x.CIDRBlock == value })
+	i := slices.IndexFunc(list, func(x AccessListEntry) bool {
+		x = normalized(x)
+		return x.IPAddress == value || x.CIDRBlock == value
+	})
 	if i < 0 {
 		return -1, fail(http.StatusNotFound, "ACCESS_LIST_ENTRY_NOT_FOUND", "No access list entry %s.", value)
 	}
@@ -59,13 +76,8 @@ func removeEntry(r *http.Request, list *[]AccessListEntry) *apiError {
 }
 
 func entryJSON(e AccessListEntry) map[string]any {
-	cidr := e.CIDRBlock
-	if cidr == "" {
-		if a, err := netip.ParseAddr(e.IPAddress); err == nil {
-			cidr = netip.PrefixFrom(a, a.BitLen()).String()
-		}
-	}
-	j := map[string]any{"cidrBlock": cidr, "createdAt": e.CreatedAt.Format(time.RFC3339), "requestCount": 0}
+	e = normalized(e) // an entry saved before atlas-local normalized them
+	j := map[string]any{"cidrBlock": e.CIDRBlock, "createdAt": e.CreatedAt.Format(time.RFC3339), "requestCount": 0}
 	if e.IPAddress != "" {
 		j["ipAddress"] = e.IPAddress
 	}

@@ -8,7 +8,7 @@ import (
 
 // The console stands in for what a person does in the Atlas UI, signed in
 // as an organization's Organization Owner: see every organization, and
-// delete one. Atlas' Admin API cannot do that for an organization whose
+// delete one; and for what an invited person does: accept the invitation. Atlas' Admin API cannot do that for an organization whose
 // only credential was lost with the answer that created it (the paying
 // organization's credential is not a member of it), so recovering from a
 // lost answer needs a person. Its routes are outside /api/atlas, and its
@@ -61,4 +61,33 @@ func (s *Server) consoleDeleteOrg(w http.ResponseWriter, r *http.Request) {
 	}
 	delete(s.state.Orgs, org.ID)
 	w.WriteHeader(http.StatusNoContent)
+}
+
+// consoleAccept accepts an invitation to an organization as the invited
+// person does in Atlas, which no credential of the Admin API can do: the
+// membership becomes ACTIVE, the person has an account, and from then on the
+// deprecated 2023-01-01 listings show them. {user} is the user ID or the
+// username.
+func (s *Server) consoleAccept(w http.ResponseWriter, r *http.Request) {
+	org := s.state.Orgs[r.PathValue("orgId")]
+	if org == nil {
+		writeError(w, "application/json", http.StatusNotFound, "ORG_NOT_FOUND", "No organization with ID "+r.PathValue("orgId")+" exists.")
+		return
+	}
+	who := r.PathValue("user")
+	u := s.member(org, who)
+	if u == nil {
+		u = s.memberNamed(org, who)
+	}
+	switch {
+	case u == nil:
+		writeError(w, "application/json", http.StatusNotFound, "USER_NOT_FOUND", "No one with ID or username "+who+" is invited to organization "+org.ID+".")
+		return
+	case u.Status == statusPending && !s.now().Before(u.InvitationExpiresAt):
+		writeError(w, "application/json", http.StatusBadRequest, "INVITATION_EXPIRED", "The invitation of "+u.Username+" to organization "+org.ID+" has expired; invite them again.")
+		return
+	case u.Status == statusPending:
+		s.accept(u)
+	}
+	_ = writeJSON(w, http.StatusOK, s.orgUserJSON(org, u))
 }

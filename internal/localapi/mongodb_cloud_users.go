@@ -1,6 +1,8 @@
 package localapi
 
 import (
+	"cmp"
+	"maps"
 	"net/http"
 	"net/mail"
 	"slices"
@@ -10,7 +12,9 @@ import (
 
 // MongoDB Cloud Users: the specification's family of an organization's
 // people (createOrgUser, listOrgUsers, getOrgUser, updateOrgUser,
-// removeOrgUser), at the version the provider 4.14.0 calls them.
+// removeOrgUser) and a project's (listGroupUsers), at the version the
+// provider 4.14.0 calls them, and the 2023-01-01 version of listOrgUsers
+// that its data source mongodbatlas_atlas_users still calls.
 
 // MediaTypeUsers is the version of the MongoDB Cloud Users routes.
 const MediaTypeUsers = "application/vnd.atlas.2025-02-19+json"
@@ -18,22 +22,169 @@ const MediaTypeUsers = "application/vnd.atlas.2025-02-19+json"
 // invitationLifetime is how long an invitation waits to be accepted.
 const invitationLifetime = 30 * 24 * time.Hour
 
-// orgUserJSON is the specification's OrgUserResponse.
-func (s *Server) orgUserJSON(org *Org, u *OrgUser) map[string]any {
+// Membership statuses, as the specification spells them.
+const (
+	statusPending = "PENDING"
+	statusActive  = "ACTIVE"
+)
+
+// ownerMembership is the membership Atlas gave an organization's owner
+// (orgOwnerId) at creation: active, Organization Owner. It is not stored as
+// an OrgUser until a change to it makes it an ordinary one (see
+// materializeOwner); nil when the organization has no such owner.
+func (s *Server) ownerMembership(org *Org) *OrgUser {
+	p := s.state.People[org.OwnerID]
+	if org.OwnerID == "" || p == nil {
+		return nil
+	}
+	return &OrgUser{ID: p.ID, Username: p.Username, OrgRoles: []string{"ORG_OWNER"}, Status: statusActive, AcceptedAt: p.CreatedAt}
+}
+
+// members are the organization's people: its owner first, then everyone
+// invited, in the order of their invitations (then of their usernames), so
+// that pages stay put.
+func (s *Server) members(org *Org) []*OrgUser {
+	invited := slices.Collect(maps.Values(org.Users))
+	slices.SortFunc(invited, func(a, b *OrgUser) int {
+		return cmp.Or(a.InvitationCreatedAt.Compare(b.InvitationCreatedAt), strings.Compare(a.Username, b.Username), strings.Compare(a.ID, b.ID))
+	})
+	if owner := s.ownerMembership(org); owner != nil {
+		return append([]*OrgUser{owner}, invited...)
+	}
+	return invited
+}
+
+// member is the person with user ID id in org, or nil.
+func (s *Server) member(org *Org, id string) *OrgUser {
+	if u := org.Users[id]; u != nil {
+		return u
+	}
+	if owner := s.ownerMembership(org); owner != nil && owner.ID == id {
+		return owner
+	}
+	return nil
+}
+
+// memberNamed is the person of org whose username is username, ignoring
+// case, or nil.
+func (s *Server) memberNamed(org *Org, username string) *OrgUser {
+	for _, u := range s.members(org) {
+		if strings.EqualFold(u.Username, username) {
+			return u
+		}
+	}
+	return nil
+}
+
+// materializeOwner turns the owner's implicit membership into an OrgUser
+// before a change to it (roles, leaving), so that the change is kept; from
+// then on the organization's owners are its OrgUsers with ORG_OWNER.
+func (s *Server) materializeOwner(org *Org, u *OrgUser) *OrgUser {
+	if org.Users[u.ID] != nil || u.ID != org.OwnerID {
+		return u
+	}
+	if org.Users == nil {
+		org.Users = map[string]*OrgUser{}
+	}
+	org.Users[u.ID] = u
+	org.OwnerID = ""
+	return u
+}
+
+// userIDFor is the user ID of username: a MongoDB Cloud user has one ID in
+// every organization, so an account's, or an earlier invitation's, is kept.
+func (s *Server) userIDFor(username string) string {
+	for _, p := range s.state.People {
+		if strings.EqualFold(p.Username, username) {
+			return p.ID
+		}
+	}
+	for _, org := range s.state.Orgs {
+		for _, u := range org.Users {
+			if strings.EqualFold(u.Username, username) {
+				return u.ID
+			}
+		}
+	}
+	return newID()
+}
+
+// accept makes a pending membership active, as the person's accepting the
+// invitation does in Atlas: they sign up, if they had no account, and sign
+// in.
+func (s *Server) accept(u *OrgUser) {
+	now := s.now().UTC().Truncate(time.Second)
+	p := s.state.People[u.ID]
+	if p == nil {
+		p = &Person{ID: u.ID, Username: u.Username, CreatedAt: now}
+		s.state.People[p.ID] = p
+	}
+	p.LastAuth = now
+	u.Status, u.AcceptedAt = statusActive, now
+}
+
+// teamIDsOf are the IDs of org's teams that u is in.
+func teamIDsOf(org *Org, u *OrgUser) []string {
 	teamIDs := []string{}
 	for _, id := range sortedKeys(org.Teams) {
 		if slices.Contains(org.Teams[id].UserIDs, u.ID) {
 			teamIDs = append(teamIDs, id)
 		}
 	}
-	return map[string]any{
-		"id": u.ID, "username": u.Username, "orgMembershipStatus": u.Status,
-		"roles":   map[string]any{"orgRoles": u.OrgRoles, "groupRoleAssignments": []any{}},
-		"teamIds": teamIDs, "inviterUsername": u.InviterUsername,
-		"invitationCreatedAt": u.InvitationCreatedAt.Format(time.RFC3339),
-		"invitationExpiresAt": u.InvitationExpiresAt.Format(time.RFC3339),
-		"createdAt":           u.InvitationCreatedAt.Format(time.RFC3339),
+	return teamIDs
+}
+
+// groupRoleAssignments are u's project roles in org's projects.
+func (s *Server) groupRoleAssignments(org *Org, u *OrgUser) []map[string]any {
+	out := []map[string]any{}
+	for _, id := range sortedKeys(s.state.Projects) {
+		if p := s.state.Projects[id]; p.OrgID == org.ID && len(p.UserRoles[u.ID]) > 0 {
+			out = append(out, map[string]any{"groupId": p.ID, "groupRoles": p.UserRoles[u.ID]})
+		}
 	}
+	return out
+}
+
+// personJSON adds what the account of an active member shows: when it was
+// created and last signed in. A pending invitee shows the invitation instead.
+func (s *Server) personJSON(j map[string]any, u *OrgUser) {
+	if u.Status == statusPending {
+		j["inviterUsername"] = u.InviterUsername
+		j["invitationCreatedAt"] = u.InvitationCreatedAt.Format(time.RFC3339)
+		j["invitationExpiresAt"] = u.InvitationExpiresAt.Format(time.RFC3339)
+		j["createdAt"] = u.InvitationCreatedAt.Format(time.RFC3339)
+		return
+	}
+	if p := s.state.People[u.ID]; p != nil {
+		j["createdAt"] = p.CreatedAt.Format(time.RFC3339)
+		if !p.LastAuth.IsZero() {
+			j["lastAuth"] = p.LastAuth.Format(time.RFC3339)
+		}
+	}
+}
+
+// orgUserJSON is the specification's OrgUserResponse.
+func (s *Server) orgUserJSON(org *Org, u *OrgUser) map[string]any {
+	j := map[string]any{
+		"id": u.ID, "username": u.Username, "orgMembershipStatus": u.Status,
+		"roles":   map[string]any{"orgRoles": u.OrgRoles, "groupRoleAssignments": s.groupRoleAssignments(org, u)},
+		"teamIds": teamIDsOf(org, u),
+	}
+	s.personJSON(j, u)
+	return j
+}
+
+// cloudAppUserJSON is the specification's CloudAppUser, the 2023-01-01
+// shape of a person, which lists only active members.
+func (s *Server) cloudAppUserJSON(org *Org, u *OrgUser) map[string]any {
+	roles := []map[string]any{}
+	for _, role := range u.OrgRoles {
+		roles = append(roles, map[string]any{"orgId": org.ID, "roleName": role})
+	}
+	j := map[string]any{"id": u.ID, "username": u.Username, "emailAddress": u.Username, "firstName": "", "lastName": "",
+		"country": "", "mobileNumber": "", "roles": roles, "teamIds": teamIDsOf(org, u), "links": []any{}}
+	s.personJSON(j, u)
+	return j
 }
 
 // orgUserRoles is the specification's OrgUserRolesRequest, as far as
@@ -58,6 +209,25 @@ func orgRolesOf(roles *orgUserRoles) ([]string, *apiError) {
 	return slices.Clone(roles.OrgRoles), nil
 }
 
+// invite adds username to org, PENDING until they accept.
+func (s *Server) invite(org *Org, username string, roles []string, inviter string) *OrgUser {
+	if org.Users == nil {
+		org.Users = map[string]*OrgUser{}
+	}
+	now := s.now().UTC().Truncate(time.Second)
+	u := &OrgUser{ID: s.userIDFor(username), Username: username, OrgRoles: roles, Status: statusPending, InviterUsername: inviter,
+		InvitationCreatedAt: now, InvitationExpiresAt: now.Add(invitationLifetime)}
+	org.Users[u.ID] = u
+	return u
+}
+
+func checkUsername(username string) *apiError {
+	if addr, err := mail.ParseAddress(username); err != nil || addr.Address != username {
+		return fail(http.StatusBadRequest, "INVALID_EMAIL_ADDRESS", "Invalid attribute username specified: %q is not an email address.", username)
+	}
+	return nil
+}
+
 func (s *Server) createOrgUser(w http.ResponseWriter, r *http.Request, caller *principal) *apiError {
 	org, e := s.org(r, caller, true)
 	if e != nil {
@@ -71,35 +241,37 @@ func (s *Server) createOrgUser(w http.ResponseWriter, r *http.Request, caller *p
 	if e := decode(r, &req); e != nil {
 		return e
 	}
-	if addr, err := mail.ParseAddress(req.Username); err != nil || addr.Address != req.Username {
-		return fail(http.StatusBadRequest, "INVALID_EMAIL_ADDRESS", "Invalid attribute username specified: %q is not an email address.", req.Username)
+	if e := checkUsername(req.Username); e != nil {
+		return e
 	}
 	roles, e := orgRolesOf(req.Roles)
 	if e != nil {
 		return e
 	}
-	if userNamed(org, req.Username) != nil {
+	if s.memberNamed(org, req.Username) != nil {
 		return fail(http.StatusConflict, "USER_ALREADY_IN_ORG", "User %s is already a member of, or invited to, organization %s.", req.Username, org.ID)
 	}
-	if org.Users == nil {
-		org.Users = map[string]*OrgUser{}
-	}
-	now := s.now().UTC().Truncate(time.Second)
-	u := &OrgUser{ID: newID(), Username: req.Username, OrgRoles: roles, Status: "PENDING", InviterUsername: caller.id,
-		InvitationCreatedAt: now, InvitationExpiresAt: now.Add(invitationLifetime)}
-	org.Users[u.ID] = u
+	u := s.invite(org, req.Username, roles, caller.id)
 	return writeJSON(w, http.StatusCreated, s.orgUserJSON(org, u))
 }
 
+// listOrgUsers answers both versions the provider calls: 2025-02-19
+// (OrgUserResponse: active and pending people, filtered by username) and
+// 2023-01-01 (CloudAppUser: active people only, as Atlas' deprecated
+// version answers).
 func (s *Server) listOrgUsers(w http.ResponseWriter, r *http.Request, caller *principal) *apiError {
 	org, e := s.org(r, caller, false)
 	if e != nil {
 		return e
 	}
+	deprecated := r.Header.Get("Accept") == MediaTypeOrgs
 	username := r.URL.Query().Get("username")
 	all := []map[string]any{}
-	for _, id := range sortedKeys(org.Users) {
-		if u := org.Users[id]; username == "" || strings.EqualFold(u.Username, username) {
+	for _, u := range s.members(org) {
+		switch {
+		case deprecated && u.Status == statusActive:
+			all = append(all, s.cloudAppUserJSON(org, u))
+		case !deprecated && (username == "" || strings.EqualFold(u.Username, username)):
 			all = append(all, s.orgUserJSON(org, u))
 		}
 	}
@@ -112,8 +284,11 @@ func (s *Server) orgUser(r *http.Request, caller *principal, owner bool) (*Org, 
 	if e != nil {
 		return nil, nil, e
 	}
-	u, e := find(org.Users, r.PathValue("userId"), "USER_NOT_FOUND", "No user with ID %s is in this organization.")
-	return org, u, e
+	u := s.member(org, r.PathValue("userId"))
+	if u == nil {
+		return nil, nil, fail(http.StatusNotFound, "USER_NOT_FOUND", "No user with ID %s is in this organization.", r.PathValue("userId"))
+	}
+	return org, u, nil
 }
 
 func (s *Server) getOrgUser(w http.ResponseWriter, r *http.Request, caller *principal) *apiError {
@@ -143,6 +318,7 @@ func (s *Server) updateOrgUser(w http.ResponseWriter, r *http.Request, caller *p
 		if slices.Contains(u.OrgRoles, "ORG_OWNER") && !slices.Contains(roles, "ORG_OWNER") && s.lastOwner(org, u) {
 			return fail(http.StatusBadRequest, "LAST_ORG_OWNER", "User %s is the last Organization Owner of organization %s.", u.Username, org.ID)
 		}
+		u = s.materializeOwner(org, u)
 		u.OrgRoles = roles
 	}
 	return writeJSON(w, http.StatusOK, s.orgUserJSON(org, u))
@@ -156,8 +332,14 @@ func (s *Server) removeOrgUser(w http.ResponseWriter, r *http.Request, caller *p
 	if slices.Contains(u.OrgRoles, "ORG_OWNER") && s.lastOwner(org, u) {
 		return fail(http.StatusBadRequest, "LAST_ORG_OWNER", "User %s is the last Organization Owner of organization %s and cannot leave it.", u.Username, org.ID)
 	}
+	s.materializeOwner(org, u)
 	for _, t := range org.Teams {
 		t.UserIDs = slices.DeleteFunc(t.UserIDs, func(id string) bool { return id == u.ID })
+	}
+	for _, p := range s.state.Projects {
+		if p.OrgID == org.ID {
+			delete(p.UserRoles, u.ID)
+		}
 	}
 	delete(org.Users, u.ID)
 	w.WriteHeader(http.StatusNoContent)
@@ -165,16 +347,69 @@ func (s *Server) removeOrgUser(w http.ResponseWriter, r *http.Request, caller *p
 }
 
 // lastOwner reports whether u is the organization's only Organization
-// Owner. The owner an organization was created with (orgOwnerId) counts:
-// Atlas made them one.
+// Owner, the owner it was created with (orgOwnerId) among them.
 func (s *Server) lastOwner(org *Org, u *OrgUser) bool {
-	if org.OwnerID != "" {
-		return false
-	}
-	for _, other := range org.Users {
-		if other != u && slices.Contains(other.OrgRoles, "ORG_OWNER") {
+	for _, other := range s.members(org) {
+		if other.ID != u.ID && slices.Contains(other.OrgRoles, "ORG_OWNER") {
 			return false
 		}
 	}
 	return true
+}
+
+// groupUserJSON is the specification's GroupUserResponse: a person with
+// their roles in the project.
+func (s *Server) groupUserJSON(p *Project, u *OrgUser) map[string]any {
+	j := map[string]any{"id": u.ID, "username": u.Username, "orgMembershipStatus": u.Status, "roles": p.UserRoles[u.ID]}
+	s.personJSON(j, u)
+	return j
+}
+
+// listGroupUsers lists the people with roles in the project, pending ones
+// among them, as the data source mongodbatlas_project reads them.
+func (s *Server) listGroupUsers(w http.ResponseWriter, r *http.Request, caller *principal) *apiError {
+	p, e := s.group(r, caller, false)
+	if e != nil {
+		return e
+	}
+	org := s.state.Orgs[p.OrgID]
+	all := []map[string]any{}
+	for _, id := range sortedKeys(p.UserRoles) {
+		if u := s.member(org, id); u != nil {
+			all = append(all, s.groupUserJSON(p, u))
+		}
+	}
+	return page(w, r, all)
+}
+
+// addGroupUser gives a person project roles (addGroupUsers). Someone not
+// in the organization yet is invited to it too, as ORG_MEMBER, as Atlas does.
+func (s *Server) addGroupUser(w http.ResponseWriter, r *http.Request, caller *principal) *apiError {
+	p, e := s.group(r, caller, true)
+	if e != nil {
+		return e
+	}
+	var req struct {
+		Username string   `json:"username"`
+		Roles    []string `json:"roles"`
+	}
+	if e := decode(r, &req); e != nil {
+		return e
+	}
+	if e := checkUsername(req.Username); e != nil {
+		return e
+	}
+	if e := checkProjectRoles(req.Roles); e != nil {
+		return e
+	}
+	org := s.state.Orgs[p.OrgID]
+	u := s.memberNamed(org, req.Username)
+	if u == nil {
+		u = s.invite(org, req.Username, []string{"ORG_MEMBER"}, caller.id)
+	}
+	if p.UserRoles == nil {
+		p.UserRoles = map[string][]string{}
+	}
+	p.UserRoles[u.ID] = slices.Clone(req.Roles)
+	return writeJSON(w, http.StatusCreated, s.groupUserJSON(p, u))
 }

@@ -87,9 +87,15 @@ func (s *Server) createOrg(w http.ResponseWriter, r *http.Request, caller *princ
 	case req.APIKey != nil && !slices.Contains(req.APIKey.Roles, "ORG_OWNER"):
 		return fail(http.StatusBadRequest, "INVALID_ATTRIBUTE", "The API key of a new organization must have the ORG_OWNER role.")
 	}
+	if e := s.checkOrgOwner(caller.org, req.OrgOwnerID); e != nil {
+		return e
+	}
 	org := &Org{ID: newID(), Name: req.Name, PayingOrgID: caller.org.ID, OwnerID: req.OrgOwnerID, SkipDefaultAlertsSettings: req.SkipDefaultAlertsSettings,
 		Settings: Settings{GenAIFeaturesEnabled: true}, ServiceAccounts: map[string]*ServiceAccount{}, APIKeys: map[string]*APIKey{}}
-	resp := map[string]any{"organization": orgJSON(org), "orgOwnerId": req.OrgOwnerID, "skipDefaultAlertsSettings": req.SkipDefaultAlertsSettings}
+	resp := map[string]any{"organization": orgJSON(org), "skipDefaultAlertsSettings": req.SkipDefaultAlertsSettings}
+	if req.OrgOwnerID != "" {
+		resp["orgOwnerId"] = req.OrgOwnerID
+	}
 	if req.FederationSettingsID != "" {
 		resp["federationSettingsId"] = req.FederationSettingsID
 	}
@@ -111,6 +117,23 @@ func (s *Server) createOrg(w http.ResponseWriter, r *http.Request, caller *princ
 	}
 	s.state.Orgs[org.ID] = org
 	return writeJSON(w, http.StatusCreated, resp)
+}
+
+// checkOrgOwner refuses an orgOwnerId that names no MongoDB Cloud user, and
+// one who is not an active member of the caller's organization: the
+// specification says the new owner "must be a member of the same
+// organization as the calling API key".
+func (s *Server) checkOrgOwner(callerOrg *Org, ownerID string) *apiError {
+	if ownerID == "" {
+		return nil
+	}
+	if s.state.People[ownerID] == nil {
+		return fail(http.StatusNotFound, "USER_NOT_FOUND", "No user with ID %s exists.", ownerID)
+	}
+	if u := s.member(callerOrg, ownerID); u == nil || u.Status != statusActive {
+		return fail(http.StatusBadRequest, "INVALID_ATTRIBUTE", "Invalid attribute orgOwnerId specified: user %s is not an active member of organization %s.", ownerID, callerOrg.ID)
+	}
+	return nil
 }
 
 func (s *Server) updateOrg(w http.ResponseWriter, r *http.Request, caller *principal) *apiError {

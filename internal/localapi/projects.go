@@ -10,9 +10,13 @@ import (
 
 // Projects: the specification's "Projects" family (groups).
 
+// The settings updateGroupSettings takes are the specification's, generated
+// from it: atlas-local runs without the document.
+//go:generate go run ../../cmd/apispecgen -spec ../../../shared/reference/atlas-admin-api-v2-openapi-20250312023.yaml -pkg localapi -out group_settings_gen.go
+
 func groupJSON(p *Project) map[string]any {
 	return map[string]any{"id": p.ID, "name": p.Name, "orgId": p.OrgID, "created": p.CreatedAt.Format(time.RFC3339), "clusterCount": 0,
-		"withDefaultAlertsSettings": true, "regionUsageRestrictions": "COMMERCIAL_FEDRAMP_REGIONS_ONLY", "tags": tagsJSON(p.Tags), "links": []any{}}
+		"withDefaultAlertsSettings": !p.WithoutDefaultAlerts, "regionUsageRestrictions": "COMMERCIAL_FEDRAMP_REGIONS_ONLY", "tags": tagsJSON(p.Tags), "links": []any{}}
 }
 
 func (s *Server) group(r *http.Request, caller *principal, owner bool) (*Project, *apiError) {
@@ -39,9 +43,10 @@ func (s *Server) listGroups(w http.ResponseWriter, r *http.Request, caller *prin
 
 func (s *Server) createGroup(w http.ResponseWriter, r *http.Request, caller *principal) *apiError {
 	var req struct {
-		Name  string        `json:"name"`
-		OrgID string        `json:"orgId"`
-		Tags  []ResourceTag `json:"tags"`
+		Name                      string        `json:"name"`
+		OrgID                     string        `json:"orgId"`
+		Tags                      []ResourceTag `json:"tags"`
+		WithDefaultAlertsSettings *bool         `json:"withDefaultAlertsSettings"`
 	}
 	if e := decode(r, &req); e != nil {
 		return e
@@ -63,9 +68,53 @@ func (s *Server) createGroup(w http.ResponseWriter, r *http.Request, caller *pri
 	if e := checkTags(req.Tags); e != nil {
 		return e
 	}
-	p := &Project{ID: newID(), Name: req.Name, OrgID: org.ID, CreatedAt: s.now().UTC().Truncate(time.Second), Assignments: map[string][]string{}, Tags: req.Tags}
+	owner, e := s.projectOwner(r, org)
+	if e != nil {
+		return e
+	}
+	p := &Project{ID: newID(), Name: req.Name, OrgID: org.ID, CreatedAt: s.now().UTC().Truncate(time.Second), Assignments: map[string][]string{}, Tags: req.Tags,
+		WithoutDefaultAlerts: req.WithDefaultAlertsSettings != nil && !*req.WithDefaultAlertsSettings}
+	if owner != nil {
+		p.UserRoles = map[string][]string{owner.ID: {"GROUP_OWNER"}}
+	}
 	s.state.Projects[p.ID] = p
 	return writeJSON(w, http.StatusOK, groupJSON(p))
+}
+
+// projectOwner is the person createGroup makes Project Owner: the
+// projectOwnerId of the query, who must be in the organization, or else, as
+// the specification says, the oldest Organization Owner; nil when the
+// organization has no owner that is a person.
+func (s *Server) projectOwner(r *http.Request, org *Org) (*OrgUser, *apiError) {
+	if id := r.URL.Query().Get("projectOwnerId"); id != "" {
+		u := s.member(org, id)
+		if u == nil {
+			return nil, fail(http.StatusNotFound, "USER_NOT_FOUND", "No user with ID %s is in organization %s.", id, org.ID)
+		}
+		return u, nil
+	}
+	if owner := s.ownerMembership(org); owner != nil {
+		return owner, nil
+	}
+	var oldest *OrgUser
+	for _, u := range s.members(org) {
+		if u.Status == statusActive && slices.Contains(u.OrgRoles, "ORG_OWNER") && (oldest == nil || u.AcceptedAt.Before(oldest.AcceptedAt)) {
+			oldest = u
+		}
+	}
+	return oldest, nil
+}
+
+// getGroupByName finds a project of the caller's organization by its name,
+// which is unique there, ignoring case.
+func (s *Server) getGroupByName(w http.ResponseWriter, r *http.Request, caller *principal) *apiError {
+	name := r.PathValue("groupName")
+	for _, id := range sortedKeys(s.state.Projects) {
+		if p := s.state.Projects[id]; p.OrgID == caller.org.ID && strings.EqualFold(p.Name, name) {
+			return writeJSON(w, http.StatusOK, groupJSON(p))
+		}
+	}
+	return fail(http.StatusNotFound, "GROUP_NAME_NOT_FOUND", "No group with name %s exists.", name)
 }
 
 func (s *Server) getGroup(w http.ResponseWriter, r *http.Request, caller *principal) *apiError {
@@ -84,8 +133,9 @@ func (s *Server) updateGroup(w http.ResponseWriter, r *http.Request, caller *pri
 		return e
 	}
 	var req struct {
-		Name *string        `json:"name"`
-		Tags *[]ResourceTag `json:"tags"`
+		Name                      *string        `json:"name"`
+		Tags                      *[]ResourceTag `json:"tags"`
+		WithDefaultAlertsSettings *bool          `json:"withDefaultAlertsSettings"`
 	}
 	if e := decode(r, &req); e != nil {
 		return e
@@ -101,6 +151,9 @@ func (s *Server) updateGroup(w http.ResponseWriter, r *http.Request, caller *pri
 			return e
 		}
 		p.Tags = *req.Tags
+	}
+	if req.WithDefaultAlertsSettings != nil {
+		p.WithoutDefaultAlerts = !*req.WithDefaultAlertsSettings
 	}
 	return writeJSON(w, http.StatusOK, groupJSON(p))
 }
@@ -161,19 +214,33 @@ func checkProjectRoles(roles []string) *apiError {
 	return nil
 }
 
-// defaultGroupSettings are the settings Atlas gives a new project.
-func defaultGroupSettings() map[string]bool {
-	return map[string]bool{
-		"isCollectDatabaseSpecificsStatisticsEnabled": true, "isDataExplorerEnabled": true,
-		"isDataExplorerGenAIFeaturesEnabled": true, "isDataExplorerGenAISampleDocumentPassingEnabled": false,
-		"isExtendedStorageSizesEnabled": false, "isPerformanceAdvisorEnabled": true,
-		"isRealtimePerformancePanelEnabled": true, "isSchemaAdvisorEnabled": true,
-	}
+// settingsOnByDefault are the settings Atlas turns on in a new project (the
+// specification gives no default for them). Every other setting of
+// groupSettingsFields starts as the specification's default, or off.
+var settingsOnByDefault = map[string]bool{
+	"isClusterAiAssistantEnabled": true, "isCollectDatabaseSpecificsStatisticsEnabled": true, "isDataExplorerEnabled": true,
+	"isDataExplorerGenAIFeaturesEnabled": true, "isPerformanceAdvisorEnabled": true, "isRealtimePerformancePanelEnabled": true,
+	"isSchemaAdvisorEnabled": true,
 }
 
+// defaultGroupSetting is the value Atlas gives a new project's setting name.
+func defaultGroupSetting(name string) bool {
+	if def := groupSettingsFields[name]; def != nil {
+		return *def
+	}
+	return settingsOnByDefault[name]
+}
+
+// settings are the project's settings, every one the specification names:
+// a project saved before a setting was known gets its default.
 func (p *Project) settings() map[string]bool {
 	if p.Settings == nil {
-		p.Settings = defaultGroupSettings()
+		p.Settings = map[string]bool{}
+	}
+	for name := range groupSettingsFields {
+		if _, ok := p.Settings[name]; !ok {
+			p.Settings[name] = defaultGroupSetting(name)
+		}
 	}
 	return p.Settings
 }
@@ -187,7 +254,7 @@ func (s *Server) getGroupSettings(w http.ResponseWriter, r *http.Request, caller
 }
 
 // updateGroupSettings changes only the settings the request names, as Atlas
-// does, and refuses names it does not know.
+// does, and refuses names the specification's GroupSettings does not have.
 func (s *Server) updateGroupSettings(w http.ResponseWriter, r *http.Request, caller *principal) *apiError {
 	p, e := s.group(r, caller, true)
 	if e != nil {
@@ -199,7 +266,7 @@ func (s *Server) updateGroupSettings(w http.ResponseWriter, r *http.Request, cal
 	}
 	settings := p.settings()
 	for name := range req {
-		if _, ok := settings[name]; !ok {
+		if _, ok := groupSettingsFields[name]; !ok {
 			return fail(http.StatusBadRequest, "INVALID_ATTRIBUTE", "Invalid attribute %s specified.", name)
 		}
 	}
@@ -207,8 +274,6 @@ func (s *Server) updateGroupSettings(w http.ResponseWriter, r *http.Request, cal
 	return writeJSON(w, http.StatusOK, settings)
 }
 
-// listGroupTeams: atlas-local has no teams, so every project has none. The
-// provider reads a project's teams on every read.
 // listGroupLimits: no limit was ever changed, and Atlas lists only those.
 func (s *Server) listGroupLimits(w http.ResponseWriter, r *http.Request, caller *principal) *apiError {
 	if _, e := s.group(r, caller, false); e != nil {

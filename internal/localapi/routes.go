@@ -1,9 +1,12 @@
 package localapi
 
 import (
+	"fmt"
 	"maps"
 	"net/http"
+	"net/url"
 	"slices"
+	"strings"
 )
 
 func (s *Server) routes() {
@@ -15,6 +18,7 @@ func (s *Server) routes() {
 	m.HandleFunc("POST /api/oauth/revoke", s.revoke)
 	m.HandleFunc("GET /local/console/orgs", s.console(s.consoleOrgs))
 	m.HandleFunc("DELETE /local/console/orgs/{orgId}", s.console(s.consoleDeleteOrg))
+	m.HandleFunc("POST /local/console/orgs/{orgId}/users/{user}/accept", s.console(s.consoleAccept))
 
 	m.HandleFunc("GET "+v2+"/orgs", s.api(v20230101, s.listOrgs))
 	m.HandleFunc("POST "+v2+"/orgs", s.api(v20230101, s.createOrg))
@@ -25,7 +29,8 @@ func (s *Server) routes() {
 	m.HandleFunc("PATCH "+v2+"/orgs/{orgId}/settings", s.api(v20230101, s.updateOrgSettings))
 
 	v20250219 := MediaTypeUsers
-	m.HandleFunc("GET "+v2+"/orgs/{orgId}/users", s.api(v20250219, s.listOrgUsers))
+	// 2023-01-01 is the data source mongodbatlas_atlas_users' version.
+	m.HandleFunc("GET "+v2+"/orgs/{orgId}/users", s.versions(map[string]handler{v20250219: s.listOrgUsers, v20230101: s.listOrgUsers}))
 	m.HandleFunc("POST "+v2+"/orgs/{orgId}/users", s.api(v20250219, s.createOrgUser))
 	m.HandleFunc("GET "+v2+"/orgs/{orgId}/users/{userId}", s.api(v20250219, s.getOrgUser))
 	m.HandleFunc("PATCH "+v2+"/orgs/{orgId}/users/{userId}", s.api(v20250219, s.updateOrgUser))
@@ -82,6 +87,8 @@ func (s *Server) routes() {
 	m.HandleFunc("GET "+v2+"/groups/{groupId}/teams/{teamId}", s.api(v20230101, s.getGroupTeam))
 	m.HandleFunc("PATCH "+v2+"/groups/{groupId}/teams/{teamId}", s.api(v20230101, s.updateGroupTeam))
 	m.HandleFunc("DELETE "+v2+"/groups/{groupId}/teams/{teamId}", s.api(v20230101, s.removeGroupTeam))
+	m.HandleFunc("GET "+v2+"/groups/{groupId}/users", s.api(v20250219, s.listGroupUsers))
+	m.HandleFunc("POST "+v2+"/groups/{groupId}/users", s.api(v20250219, s.addGroupUser))
 	m.HandleFunc("GET "+v2+"/groups/{groupId}/limits", s.api(v20230101, s.listGroupLimits))
 	m.HandleFunc("GET "+v2+"/groups/{groupId}/ipAddresses", s.api(v20230101, s.getGroupIpAddresses))
 
@@ -100,7 +107,27 @@ func (s *Server) routes() {
 	m.HandleFunc("POST "+v2+"/groups/{groupId}/apiKeys/{apiUserId}", s.api(v20230101, s.addGroupApiKey))
 	m.HandleFunc("PATCH "+v2+"/groups/{groupId}/apiKeys/{apiUserId}", s.api(v20230101, s.updateApiKeyRoles))
 	m.HandleFunc("DELETE "+v2+"/groups/{groupId}/apiKeys/{apiUserId}", s.api(v20230101, s.removeGroupApiKey))
-	s.mux = m
+	// Every other path and method is Atlas' 404, in its error body: a bare
+	// one is what the provider's SDK reports as "undefined response type".
+	m.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		writeError(w, "application/json", http.StatusNotFound, "RESOURCE_NOT_FOUND",
+			fmt.Sprintf("Cannot find resource %s.", r.URL.Path))
+	})
+	byName := s.api(v20230101, s.getGroupByName)
+	s.mux = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// GET /groups/byName/{groupName} is served before the mux: Go's mux
+		// refuses it beside /groups/{groupId}/settings and its kin, which
+		// match /groups/byName/settings too. A project ID is hex, never
+		// "byName", so nothing else is meant.
+		if name, ok := strings.CutPrefix(r.URL.EscapedPath(), v2+"/groups/byName/"); ok && r.Method == http.MethodGet && name != "" && !strings.Contains(name, "/") {
+			if unescaped, err := url.PathUnescape(name); err == nil {
+				r.SetPathValue("groupName", unescaped)
+				byName(w, r)
+				return
+			}
+		}
+		m.ServeHTTP(w, r)
+	})
 }
 
 // find is m[key], or Atlas' 404 for a missing one: code, and format with the key.

@@ -41,12 +41,14 @@ type Options struct {
 }
 
 // Seed is the paying organization and its service account that a new state
-// starts with, and an Atlas user ID to use as orgOwnerId.
+// starts with, and its owner: an active MongoDB Cloud user whose ID to use as
+// orgOwnerId.
 type Seed struct {
-	PayingOrgID  string `json:"payingOrgId"`
-	OwnerID      string `json:"orgOwnerId"`
-	ClientID     string `json:"clientId"`
-	ClientSecret string `json:"clientSecret"`
+	PayingOrgID   string `json:"payingOrgId"`
+	OwnerID       string `json:"orgOwnerId"`
+	OwnerUsername string `json:"orgOwnerUsername"`
+	ClientID      string `json:"clientId"`
+	ClientSecret  string `json:"clientSecret"`
 }
 
 // Server is the local Admin API. It is an http.Handler.
@@ -59,7 +61,7 @@ type Server struct {
 	nonces map[string]time.Time
 	// revoked are revoked OAuth2 access tokens, until they expire.
 	revoked map[string]time.Time
-	mux     *http.ServeMux
+	mux     http.Handler
 	// commits saves the state after changes (group commit).
 	commits *committer
 }
@@ -87,7 +89,8 @@ func New(opts Options) (*Server, *Seed, error) {
 	if len(state.Orgs) == 0 {
 		seed = s.seed()
 	}
-	if seed != nil || state.TokenKey == "" {
+	registered := s.registerOwners()
+	if seed != nil || registered || state.TokenKey == "" {
 		if state.TokenKey == "" {
 			state.TokenKey = randomHex(32)
 		}
@@ -104,9 +107,15 @@ func New(opts Options) (*Server, *Seed, error) {
 	return s, seed, nil
 }
 
+// seededOwner is the username of the paying organization's owner, the
+// person who created it.
+const seededOwner = "local-owner@example.com"
+
 func (s *Server) seed() *Seed {
 	now := s.now().UTC()
-	org := &Org{ID: newID(), Name: "local-paying-org", Paying: true, OwnerID: newID(), SkipDefaultAlertsSettings: true,
+	owner := &Person{ID: newID(), Username: seededOwner, CreatedAt: now.Truncate(time.Second), LastAuth: now.Truncate(time.Second)}
+	s.state.People[owner.ID] = owner
+	org := &Org{ID: newID(), Name: "local-paying-org", Paying: true, OwnerID: owner.ID, SkipDefaultAlertsSettings: true,
 		Settings: Settings{GenAIFeaturesEnabled: true}, ServiceAccounts: map[string]*ServiceAccount{}, APIKeys: map[string]*APIKey{}}
 	sa := &ServiceAccount{ClientID: "mdb_sa_id_" + newID(), Name: "local-admin", Description: "seeded by atlas-local",
 		Roles: []string{"ORG_OWNER"}, CreatedAt: now}
@@ -114,7 +123,41 @@ func (s *Server) seed() *Seed {
 	sa.Secrets = []*Secret{secret}
 	org.ServiceAccounts[sa.ClientID] = sa
 	s.state.Orgs[org.ID] = org
-	return &Seed{PayingOrgID: org.ID, OwnerID: org.OwnerID, ClientID: sa.ClientID, ClientSecret: secret.Value}
+	return &Seed{PayingOrgID: org.ID, OwnerID: owner.ID, OwnerUsername: owner.Username, ClientID: sa.ClientID, ClientSecret: secret.Value}
+}
+
+// registerOwners gives every organization owner of a state saved before
+// atlas-local kept people an account, so that orgOwnerId names a real user
+// there too. It reports whether it registered anyone.
+func (s *Server) registerOwners() bool {
+	if s.state.People == nil {
+		s.state.People = map[string]*Person{}
+	}
+	registered := false
+	for _, id := range sortedKeys(s.state.Orgs) {
+		org := s.state.Orgs[id]
+		if org.OwnerID == "" || s.state.People[org.OwnerID] != nil {
+			continue
+		}
+		username := seededOwner
+		if s.personNamed(username) != nil {
+			username = "owner-" + org.OwnerID + "@example.com"
+		}
+		now := s.now().UTC().Truncate(time.Second)
+		s.state.People[org.OwnerID] = &Person{ID: org.OwnerID, Username: username, CreatedAt: now}
+		registered = true
+	}
+	return registered
+}
+
+// personNamed is the account whose username is username, ignoring case.
+func (s *Server) personNamed(username string) *Person {
+	for _, p := range s.state.People {
+		if strings.EqualFold(p.Username, username) {
+			return p
+		}
+	}
+	return nil
 }
 
 // ServeHTTP serves the API.

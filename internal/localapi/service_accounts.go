@@ -46,21 +46,35 @@ func checkRoles(roles []string) *apiError {
 	return nil
 }
 
+// secretJSON shows a secret: reveal, in the answer that creates it, shows
+// its value and, as Atlas does, no masked value (the provider's
+// ServiceAccountSecret expects none there); every later read shows only the
+// masked value.
 func secretJSON(sec *Secret, reveal bool) map[string]any {
-	j := map[string]any{"id": sec.ID, "createdAt": sec.CreatedAt.Format(time.RFC3339), "expiresAt": sec.ExpiresAt.Format(time.RFC3339),
-		"maskedSecretValue": "mdb_sa_sk_..." + sec.Value[len(sec.Value)-4:]}
+	j := map[string]any{"id": sec.ID, "createdAt": sec.CreatedAt.Format(time.RFC3339), "expiresAt": sec.ExpiresAt.Format(time.RFC3339)}
 	if reveal {
 		j["secret"] = sec.Value
+	} else {
+		j["maskedSecretValue"] = maskedSecret(sec)
 	}
 	return j
 }
 
+// maskedSecret is how Atlas shows a secret after it was created: its prefix
+// and last four characters.
+func maskedSecret(sec *Secret) string { return "mdb_sa_sk_..." + sec.Value[len(sec.Value)-4:] }
+
 // serviceAccountJSON shows the service account; only reveal's secret value,
-// the one just created, is shown in full.
+// the one just created with it, is shown in full, beside its masked value:
+// the provider's ServiceAccount reads both from the answer that creates it.
 func serviceAccountJSON(sa *ServiceAccount, reveal *Secret) map[string]any {
 	secrets := []any{}
 	for _, sec := range sa.Secrets {
-		secrets = append(secrets, secretJSON(sec, sec == reveal))
+		j := secretJSON(sec, false)
+		if sec == reveal {
+			j["secret"] = sec.Value
+		}
+		secrets = append(secrets, j)
 	}
 	return map[string]any{"clientId": sa.ClientID, "name": sa.Name, "description": sa.Description, "roles": sa.Roles,
 		"createdAt": sa.CreatedAt.Format(time.RFC3339), "secrets": secrets}

@@ -25,6 +25,20 @@ type State struct {
 	Projects map[string]*Project `json:"projects"`
 	// TokenKey signs OAuth2 access tokens (see tokens.go).
 	TokenKey string `json:"tokenKey"`
+	// People are the MongoDB Cloud user accounts, by user ID: a person has
+	// one once they have signed up, which an invitee does on accepting.
+	// An organization's orgOwnerId must name one of them.
+	People map[string]*Person `json:"people,omitempty"`
+}
+
+// Person is a MongoDB Cloud user account. Its memberships are elsewhere: an
+// organization's owner is Org.OwnerID, everyone else an OrgUser.
+type Person struct {
+	ID        string    `json:"id"`
+	Username  string    `json:"username"`
+	CreatedAt time.Time `json:"createdAt"`
+	// LastAuth is when the person last signed in; zero until they have.
+	LastAuth time.Time `json:"lastAuth,omitzero"`
 }
 
 // Org is an organization with its credentials.
@@ -45,9 +59,10 @@ type Org struct {
 	Teams map[string]*Team `json:"teams,omitempty"`
 }
 
-// OrgUser is a person invited to an organization. atlas-local has no one
-// to accept an invitation, so every membership it makes stays PENDING, as a
-// new one is in Atlas until the person accepts.
+// OrgUser is a person invited to an organization: PENDING, as a new
+// membership is in Atlas until the person accepts, then ACTIVE (accepting is
+// atlas-local's console, console.go). The organization's owner, who Atlas
+// made one at creation, is not among them: see Org.OwnerID.
 type OrgUser struct {
 	ID                  string    `json:"id"`
 	Username            string    `json:"username"`
@@ -56,6 +71,8 @@ type OrgUser struct {
 	InviterUsername     string    `json:"inviterUsername"`
 	InvitationCreatedAt time.Time `json:"invitationCreatedAt"`
 	InvitationExpiresAt time.Time `json:"invitationExpiresAt"`
+	// AcceptedAt is when the person accepted; zero while PENDING.
+	AcceptedAt time.Time `json:"acceptedAt,omitzero"`
 }
 
 // Team is a team of an organization, with its members' user IDs.
@@ -67,15 +84,17 @@ type Team struct {
 
 // ResourcePolicy is an organization's Atlas resource policy: Cedar bodies.
 type ResourcePolicy struct {
-	ID          string    `json:"id"`
-	Name        string    `json:"name"`
-	Description string    `json:"description"`
-	Bodies      []string  `json:"bodies"`
-	BodyIDs     []string  `json:"bodyIds"`
-	Version     int       `json:"version"`
-	CreatedBy   string    `json:"createdBy"`
-	CreatedAt   time.Time `json:"createdAt"`
-	UpdatedAt   time.Time `json:"updatedAt"`
+	ID          string   `json:"id"`
+	Name        string   `json:"name"`
+	Description string   `json:"description"`
+	Bodies      []string `json:"bodies"`
+	BodyIDs     []string `json:"bodyIds"`
+	// Version is the version Atlas gave the policy at creation ("v" and
+	// Version+1); updates keep it.
+	Version   int       `json:"version"`
+	CreatedBy string    `json:"createdBy"`
+	CreatedAt time.Time `json:"createdAt"`
+	UpdatedAt time.Time `json:"updatedAt"`
 }
 
 // Settings are an organization's settings, in the API's JSON names.
@@ -134,10 +153,16 @@ type Project struct {
 	Assignments map[string][]string `json:"assignments"`
 	// Settings are the project's settings, in the API's JSON names.
 	Settings map[string]bool `json:"settings,omitempty"`
+	// UserRoles are the project roles of each person given them directly,
+	// by user ID.
+	UserRoles map[string][]string `json:"userRoles,omitempty"`
 	// Teams are the project roles of each team given access, by team ID.
 	Teams map[string][]string `json:"teams,omitempty"`
 	// Tags are the project's resource tags, in the order given.
 	Tags []ResourceTag `json:"tags,omitempty"`
+	// WithoutDefaultAlerts is set when the project was created with
+	// withDefaultAlertsSettings false; Atlas' default is true.
+	WithoutDefaultAlerts bool `json:"withoutDefaultAlerts,omitempty"`
 	// ManagedSlowMsOff is set once the managed slow-operation threshold is
 	// disabled; Atlas enables it for a new project.
 	ManagedSlowMsOff bool `json:"managedSlowMsOff,omitempty"`
@@ -150,7 +175,7 @@ type ResourceTag struct {
 }
 
 func newState() *State {
-	return &State{Orgs: map[string]*Org{}, Projects: map[string]*Project{}}
+	return &State{Orgs: map[string]*Org{}, Projects: map[string]*Project{}, People: map[string]*Person{}}
 }
 
 // load reads the state file; a missing file is an empty state.

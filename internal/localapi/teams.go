@@ -60,7 +60,7 @@ func (s *Server) createOrgTeam(w http.ResponseWriter, r *http.Request, caller *p
 	}
 	t := &Team{ID: newID(), Name: req.Name, UserIDs: []string{}}
 	for _, name := range req.Usernames {
-		u := userNamed(org, name)
+		u := s.memberNamed(org, name)
 		if u == nil {
 			return fail(http.StatusBadRequest, "USER_NOT_IN_ORG", "User %s is not a member of organization %s.", name, org.ID)
 		}
@@ -73,15 +73,6 @@ func (s *Server) createOrgTeam(w http.ResponseWriter, r *http.Request, caller *p
 	body := teamJSON(t)
 	body["usernames"] = append([]string{}, req.Usernames...)
 	return writeJSON(w, http.StatusOK, body)
-}
-
-func userNamed(org *Org, username string) *OrgUser {
-	for _, u := range org.Users {
-		if strings.EqualFold(u.Username, username) {
-			return u
-		}
-	}
-	return nil
 }
 
 func (s *Server) listOrgTeams(w http.ResponseWriter, r *http.Request, caller *principal) *apiError {
@@ -155,7 +146,7 @@ func (s *Server) teamAction(w http.ResponseWriter, r *http.Request, caller *prin
 	if e := decode(r, &req); e != nil {
 		return e
 	}
-	u := org.Users[req.ID]
+	u := s.member(org, req.ID)
 	switch action {
 	case "addUser":
 		if u == nil {
@@ -187,12 +178,12 @@ func (s *Server) listTeamUsers(w http.ResponseWriter, r *http.Request, caller *p
 	q := r.URL.Query()
 	all := []map[string]any{}
 	for _, id := range t.UserIDs {
-		u := org.Users[id]
+		u := s.member(org, id)
 		switch {
 		case u == nil:
 		case r.Header.Get("Accept") == MediaTypeOrgs:
-			if u.Status == "ACTIVE" {
-				all = append(all, map[string]any{"id": u.ID, "username": u.Username, "emailAddress": u.Username, "links": []any{}, "roles": []any{}, "teamIds": []string{t.ID}})
+			if u.Status == statusActive {
+				all = append(all, s.cloudAppUserJSON(org, u))
 			}
 		case (q.Get("userId") == "" || q.Get("userId") == u.ID) && (q.Get("username") == "" || strings.EqualFold(q.Get("username"), u.Username)):
 			all = append(all, s.orgUserJSON(org, u))

@@ -74,7 +74,7 @@ func TestAdoptingAnOrganizationWithItsPeople(t *testing.T) {
 	w.runEnv(w.backend(), "pulumi", "stack", "init", stack, "--non-interactive")
 
 	out = pulumi("up", "--yes", "--skip-preview")
-	assert.Contains(t, out, "6 imported", "the organization, its two people, its team and the team's two members")
+	assert.Contains(t, out, "7 imported", "the organization, its owner and two people, its team and the team's two members")
 	assert.Contains(t, out, "service account secret expires at", "a 24-hour secret is inside the expiry warning window")
 	people := func() (users, teamNames []string, accounts int) {
 		var state struct {
@@ -160,7 +160,7 @@ func TestAdoptingAnOrganizationWithItsPeople(t *testing.T) {
 		return w.runEnv(env, "pulumi", append(args, "--stack", second, "--non-interactive")...)
 	}
 	out = inSecond("import", "--file", "readopt.json", "--yes", "--generate-code=false", "--protect=true")
-	assert.Contains(t, out, "9 imported", "the organization, two people, two teams and their three members, and the component")
+	assert.Contains(t, out, "10 imported", "the organization, its owner and two people, two teams and their three members, and the component")
 	inSecond("preview", "--expect-no-changes")
 	// `pulumi import` records none of the program's options: until an up,
 	// the organization is neither retained on delete nor its people deleted
