@@ -220,7 +220,7 @@ func TestSecondRunReadsTheFirstRunsOutputs(t *testing.T) {
 		}
 		return nil
 	}))
-	firstProvider := first.ByType(mongodbatlas.ProviderType)["multiorg-analytics"]
+	firstProvider := periodProvider(t, first, "multiorg-analytics")
 	assert.Equal(t, resource.MakeSecret(resource.NewProperty(atlasmock.ClientSecret("multiorg-analytics"))), firstProvider.Inputs["clientSecret"],
 		"first run: nothing exported yet, the creation secret")
 	assert.Equal(t, []string{self}, first.StateReads(), "the stack's own outputs, read once")
@@ -230,8 +230,22 @@ func TestSecondRunReadsTheFirstRunsOutputs(t *testing.T) {
 	require.NoError(t, atlasmock.Run(t, second, config, Program))
 	rotated := exports["credentials"].Value.(map[string]map[string]string)["analytics"]["clientSecret"]
 	assert.Contains(t, rotated, "ROTATED")
-	assert.Equal(t, resource.MakeSecret(resource.NewProperty(rotated)), second.ByType(mongodbatlas.ProviderType)["multiorg-analytics"].Inputs["clientSecret"],
-		"second run: the rotated secret the first run exported")
+	assert.Equal(t, resource.MakeSecret(resource.NewProperty(rotated)), periodProvider(t, second, "multiorg-analytics").Inputs["clientSecret"],
+		"second run: the rotated secret the first run exported (which the engine applies only to a new period's provider)")
+}
+
+// periodProvider is the one provider of a rotating organization, named
+// prefix-period-<index>.
+func periodProvider(t *testing.T, mon *atlasmock.Monitor, prefix string) pulumi.MockResourceArgs {
+	t.Helper()
+	var found []pulumi.MockResourceArgs
+	for name, p := range mon.ByType(mongodbatlas.ProviderType) {
+		if strings.HasPrefix(name, prefix+"-period-") {
+			found = append(found, p)
+		}
+	}
+	require.Len(t, found, 1, "one provider of the rotation period")
+	return found[0]
 }
 
 // TestAdoptedOrgsAreImportedOnlyOnce: the program reads its own state once,

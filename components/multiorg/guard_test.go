@@ -85,11 +85,11 @@ func TestResourcesInsideAnOrgAreDeletedWithIt(t *testing.T) {
 	run(t, mon, spec, nil)
 
 	want := map[string]string{
-		"orgs-analytics-lock-vpc-peering":    "orgs-analytics",
+		"orgs-analytics-policies":            "orgs-analytics",
 		"orgs-analytics-secret":              "orgs-analytics",
 		"orgs-analytics-allow-203.0.113.7":   "orgs-analytics",
 		"orgs-billing-allow-198.51.100.0-24": "orgs-billing",
-		"orgs-legacy-lock-vpc-peering":       "",
+		"orgs-legacy-policies":               "",
 	}
 	got := map[string]string{}
 	for _, reg := range mon.Registrations() {

@@ -55,8 +55,19 @@ type policy struct {
 	body        string
 }
 
-// PolicyNamePrefix starts the Atlas name of every policy the component makes.
-const PolicyNamePrefix = "atlas-multiorg-"
+// PolicySetName is the Atlas name of the resource policy that holds every
+// rule the component makes in an organization.
+const PolicySetName = "atlas-multiorg"
+
+// policySetDescription names the rules of the set, so that Atlas' UI says
+// what it holds.
+func policySetDescription(policies []policy) string {
+	slugs := make([]string, len(policies))
+	for i, p := range policies {
+		slugs[i] = p.slug
+	}
+	return "Managed by atlas-multiorg: " + strings.Join(slugs, ", ")
+}
 
 // withDefaults fills nil switches from the profile's defaults.
 func (p ResourcePolicies) withDefaults(d ResourcePolicies) ResourcePolicies {

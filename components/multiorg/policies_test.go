@@ -59,9 +59,10 @@ func TestPolicyBodies(t *testing.T) {
 
 			policies := mon.ByType(mongodbatlas.ResourcePolicyType)
 			require.Len(t, policies, 1)
-			got, ok := policies["orgs-analytics-"+tc.slug]
-			require.True(t, ok, "policy named by org key and slug, got %v", keysOf(policies))
-			assert.Equal(t, resource.NewProperty(PolicyNamePrefix+tc.slug), got.Inputs["name"])
+			got, ok := policies[PolicyResourceName("orgs", "analytics")]
+			require.True(t, ok, "one resource policy per organization, named by its key, got %v", keysOf(policies))
+			assert.Equal(t, resource.NewProperty(PolicySetName), got.Inputs["name"])
+			assert.Equal(t, resource.NewProperty("Managed by atlas-multiorg: "+tc.slug), got.Inputs["description"])
 			assert.Equal(t, resource.NewProperty(atlasmock.FakeID("orgs-analytics")), got.Inputs["orgId"], "in the org it belongs to")
 			assert.Equal(t, resource.NewProperty([]resource.PropertyValue{
 				resource.NewProperty(resource.PropertyMap{"body": resource.NewProperty(tc.body)}),
@@ -74,6 +75,31 @@ func TestPolicyBodies(t *testing.T) {
 			assert.Len(t, maps.Collect(parsed.All()), 1, "one policy per body")
 		})
 	}
+}
+
+// TestPoliciesAreOneSetPerOrganization: every rule of an organization is a
+// policy of one resource policy, in the rules' stable order, whatever order
+// the config gives.
+func TestPoliciesAreOneSetPerOrganization(t *testing.T) {
+	t.Parallel()
+	spec := validSpec()
+	setOrg(&spec, "analytics", func(o *OrgSpec) {
+		o.ResourcePolicies = &ResourcePolicies{Regions: []string{"aws:eu-west-1"}, BlockWildcardIP: ptr(true), LockVPCPeering: ptr(true)}
+	})
+	mon := &atlasmock.Monitor{}
+	run(t, mon, spec, nil)
+	policies := mon.ByType(mongodbatlas.ResourcePolicyType)
+	require.Len(t, policies, 1, "one resource for all of them: %v", keysOf(policies))
+	set := policies[PolicyResourceName("orgs", "analytics")]
+	bodies := set.Inputs["policies"].ArrayValue()
+	require.Len(t, bodies, 3)
+	var slugs []string
+	for _, p := range spec.Orgs["analytics"].ResourcePolicies.policies() {
+		slugs = append(slugs, p.slug)
+	}
+	assert.Equal(t, []string{"block-wildcard-ip", "regions", "lock-vpc-peering"}, slugs, "the rules' own order")
+	assert.Equal(t, resource.NewProperty("Managed by atlas-multiorg: block-wildcard-ip, regions, lock-vpc-peering"), set.Inputs["description"])
+	assert.Contains(t, bodies[1].ObjectValue()["body"].StringValue(), `ResourcePolicy::Region::"aws:eu-west-1"`)
 }
 
 func TestPolicyValidation(t *testing.T) {

@@ -1,6 +1,7 @@
 package multiorg
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
@@ -29,15 +30,11 @@ func TestProfileDefaults(t *testing.T) {
 	tests := map[string]struct {
 		protect  bool
 		hours    float64
-		policies []string // resource names of the policies, per org
+		policies []string // the rules of every organization's policy set
 	}{
 		"dev":     {false, 2160, nil},
-		"staging": {false, 2160, []string{"orgs-analytics-block-wildcard-ip", "orgs-billing-block-wildcard-ip", "orgs-legacy-block-wildcard-ip"}},
-		"prod": {true, 2160, []string{
-			"orgs-analytics-block-wildcard-ip", "orgs-analytics-require-maintenance-window",
-			"orgs-billing-block-wildcard-ip", "orgs-billing-require-maintenance-window",
-			"orgs-legacy-block-wildcard-ip", "orgs-legacy-require-maintenance-window",
-		}},
+		"staging": {false, 2160, []string{"block-wildcard-ip"}},
+		"prod":    {true, 2160, []string{"block-wildcard-ip", "require-maintenance-window"}},
 	}
 	for env, want := range tests {
 		t.Run(env, func(t *testing.T) {
@@ -52,12 +49,15 @@ func TestProfileDefaults(t *testing.T) {
 			assert.Equal(t, want.hours, sa["secretExpiresAfterHours"].NumberValue())
 
 			policies := mon.ByType(mongodbatlas.ResourcePolicyType)
-			var names []string
 			for name, p := range policies {
-				names = append(names, name)
 				assert.False(t, p.RegisterRPC.GetProtect(), "only organizations are protected")
+				assert.Equal(t, resource.NewProperty("Managed by atlas-multiorg: "+strings.Join(want.policies, ", ")), p.Inputs["description"], name)
 			}
-			assert.ElementsMatch(t, want.policies, names)
+			if len(want.policies) > 0 {
+				assert.ElementsMatch(t, []string{"orgs-analytics-policies", "orgs-billing-policies", "orgs-legacy-policies"}, keysOf(policies))
+			} else {
+				assert.Empty(t, policies)
+			}
 			providers := mon.ByType(mongodbatlas.ProviderType)
 			if len(want.policies) == 0 {
 				assert.Empty(t, providers, "no policies, no per-org provider")
@@ -65,8 +65,8 @@ func TestProfileDefaults(t *testing.T) {
 			}
 			assert.ElementsMatch(t, []string{"orgs-analytics", "orgs-billing"}, keysOf(providers),
 				"created orgs get their own provider for their policies; the adopted one uses the caller's")
-			assert.Contains(t, policies["orgs-analytics-block-wildcard-ip"].Provider, "::orgs-analytics::")
-			assert.Empty(t, policies["orgs-legacy-block-wildcard-ip"].Provider, "adopted org: the default provider")
+			assert.Contains(t, policies["orgs-analytics-policies"].Provider, "::orgs-analytics::")
+			assert.Empty(t, policies["orgs-legacy-policies"].Provider, "adopted org: the default provider")
 		})
 	}
 }
@@ -142,7 +142,7 @@ func TestProfilePermissions(t *testing.T) {
 	assert.NoError(t, stagingOff.Validate(), "staging's default policy can be switched off")
 	mon := &atlasmock.Monitor{}
 	run(t, mon, stagingOff, nil)
-	assert.NotContains(t, mon.ByType(mongodbatlas.ResourcePolicyType), "orgs-analytics-block-wildcard-ip")
+	assert.NotContains(t, mon.ByType(mongodbatlas.ResourcePolicyType), "orgs-analytics-policies", "its only default rule is off, so it has no policy set")
 }
 
 func TestProdProtectsEvenAdoptedOrgs(t *testing.T) {
