@@ -122,8 +122,12 @@ func (o *deployOptions) run(ctx context.Context, stacks []string, stdout, stderr
 		return usageError("cannot plan the deployment, nothing ran:\n%w", err)
 	}
 	start := time.Now()
+	// Plugins the engine could not shut down (a CLI killed after the
+	// interrupt's grace period) end with the deployment, not minutes later.
+	reaper := deploy.NewReaper()
+	defer reaper.Sweep(func(string) bool { return true }, deploy.PluginGrace)
 	results := deploy.Run(ctx, runner, stages, deploy.Options{
-		Operation: op, Parallel: o.parallel, Every: o.every, MaxMemoryMB: maxMemoryMB,
+		Operation: op, Parallel: o.parallel, Every: o.every, MaxMemoryMB: maxMemoryMB, Reaper: reaper,
 		Progress: func(line string) { _, _ = fmt.Fprintln(stderr, line) },
 	})
 	if o.output == "json" {

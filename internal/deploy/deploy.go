@@ -102,6 +102,9 @@ type Options struct {
 	// MaxMemoryMB bounds the estimated memory (StackMemoryMB) of the stacks
 	// running at once, where the runner is a Sizer; 0 means no bound.
 	MaxMemoryMB int
+	// Reaper, when set, ends the plugin processes each stack's run leaves
+	// behind as soon as it returns.
+	Reaper *Reaper
 }
 
 // Stage is the stacks of one environment, which run in parallel.
@@ -211,6 +214,9 @@ func Run(ctx context.Context, runner Runner, stages []Stage, opts Options) []Res
 					release := admit(ctx, budget, runner, stage.Stacks[i], say)
 					stageResults[i] = runOne(ctx, runner, opts.Operation, stage.Stacks[i], stage.Environment, every, say)
 					release()
+					if n := opts.Reaper.Sweep(IsPlugin, PluginGrace); n > 0 {
+						say(stage.Stacks[i], "ended %d plugin processes that outlived a run", n)
+					}
 				}
 			})
 		}
@@ -223,6 +229,16 @@ func Run(ctx context.Context, runner Runner, stages []Stage, opts Options) []Res
 		results = append(results, stageResults...)
 	}
 	return results
+}
+
+// PluginGrace is how long a leftover plugin has to end after SIGTERM.
+const PluginGrace = 5 * time.Second
+
+// IsPlugin says whether an executable is a Pulumi plugin (a language host or
+// a provider), which only a pulumi CLI should be the parent of: one that is
+// deploy's own child was left behind by a run whose CLI died.
+func IsPlugin(executable string) bool {
+	return strings.HasPrefix(executable, "pulumi-resource-") || strings.HasPrefix(executable, "pulumi-language-")
 }
 
 // admit waits until the stack's estimated memory fits the budget, and

@@ -256,14 +256,17 @@ func (w *workspace) localAPI(t *testing.T, dir string, flags ...string) (string,
 	return strings.TrimSpace(w.read(urlFile)), stop
 }
 
-// upKilledAfter starts pulumi up in a process group of its own and kills
-// the group (the engine, its language host and its provider plugins) with
-// SIGKILL once atlas-local has answered `creates` organization creates. It
-// reports whether it killed it (pulumi up may end first).
+// upKilledAfter starts pulumi up in a session of its own, as the README's
+// interrupted-run section says to start unattended runs, and kills its
+// process group with SIGKILL once atlas-local has answered `creates`
+// organization creates. The engine's plugins each run in a process group of
+// their own and outlive that; the README's next step, a kill of the session,
+// must end every one of them. It reports whether it killed the run (pulumi
+// up may end first).
 func (w *workspace) upKilledAfter(t *testing.T, env []string, stack, accessLog string, creates int) bool {
 	up := exec.CommandContext(context.Background(), "pulumi", "up", "--yes", "--skip-preview", "--stack", stack, "--non-interactive") //nolint:gosec // G204: the test's own command
 	up.Dir, up.Env = w.repo, append(append([]string{}, w.env...), env...)
-	up.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	up.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
 	require.NoError(t, up.Start())
 	done := make(chan error, 1)
 	go func() { done <- up.Wait() }()
@@ -281,9 +284,32 @@ func (w *workspace) upKilledAfter(t *testing.T, env []string, stack, accessLog s
 		if n, _ := createsIn(string(raw)); n >= creates {
 			require.NoError(t, syscall.Kill(-up.Process.Pid, syscall.SIGKILL))
 			assert.Error(t, <-done, "pulumi up was killed")
+			t.Logf("after kill -9 of the process group, %d of its plugins were still running", len(inSession(up.Process.Pid)))
+			_ = exec.CommandContext(context.Background(), "pkill", "-KILL", "-s", strconv.Itoa(up.Process.Pid)).Run() //nolint:gosec // G204: the session the test started
+			assert.Eventually(t, func() bool { return len(inSession(up.Process.Pid)) == 0 }, 10*time.Second, 50*time.Millisecond,
+				"no plugin outlives its run once the session is killed")
 			return true
 		}
 	}
+}
+
+// inSession lists the live processes of session sid, from /proc.
+func inSession(sid int) []string {
+	entries, _ := os.ReadDir("/proc")
+	var found []string
+	for _, e := range entries {
+		raw, err := os.ReadFile(filepath.Join("/proc", e.Name(), "stat")) //nolint:gosec // G304: /proc
+		if err != nil {
+			continue
+		}
+		text := string(raw)
+		// pid (comm) state ppid pgrp session ...; a zombie holds no memory
+		// and waits only for its new parent to reap it.
+		if f := strings.Fields(text[strings.LastIndexByte(text, ')')+1:]); len(f) > 3 && f[3] == strconv.Itoa(sid) && f[0] != "Z" {
+			found = append(found, text[:strings.LastIndexByte(text, ')')+1])
+		}
+	}
+	return found
 }
 
 // createsIn counts, in an atlas-local access log, the organizations created

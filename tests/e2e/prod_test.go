@@ -3,10 +3,15 @@
 package e2e
 
 import (
+	"bytes"
+	"context"
 	"encoding/json"
+	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
+	"syscall"
 	"testing"
 	"time"
 
@@ -136,4 +141,49 @@ func (w *workspace) atlasPolicies(dir string) []string {
 		}
 	}
 	return names
+}
+
+// TestAnInterruptedDeployEndsItsPlugins interrupts `atlas-multiorg deploy`
+// of a prod shard mid-run, as Ctrl-C or a CI job's cancel does: deploy
+// forwards the interrupt to the stack's run, waits for it, and exits with no
+// plugin process of the run left alive in its session.
+func TestAnInterruptedDeployEndsItsPlugins(t *testing.T) {
+	requireRealTools(t)
+	w := newBuiltWorkspace(t)
+	dir := filepath.Join(t.TempDir(), "atlas-local")
+	require.NoError(t, os.MkdirAll(dir, 0o750))
+	baseURL, _ := w.localAPI(t, dir, "--latency", "300ms")
+	var seed localSeed
+	w.readJSON(filepath.Join(dir, "credentials.json"), &seed)
+	orgs := map[string]string{}
+	for i := range 8 {
+		orgs[fmt.Sprintf("o%d", i)] = fmt.Sprintf("interrupted-%d", i)
+	}
+	w.writeShard(shard{"prod-interrupted", "prod", orgs}, seed, baseURL)
+
+	deploy := exec.CommandContext(context.Background(), filepath.Join(w.repo, "bin", "atlas-multiorg"), "deploy", "prod-interrupted") //nolint:gosec // G204: the scratch copy's own build
+	deploy.Dir, deploy.Env = w.repo, append(append([]string{}, w.env...), w.shardEnv(seed, baseURL)...)
+	deploy.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
+	var out bytes.Buffer
+	deploy.Stdout, deploy.Stderr = &out, &out
+	require.NoError(t, deploy.Start())
+	// Interrupted once organizations' own providers run: deploy, the CLI,
+	// the caller's provider and at least two more.
+	require.Eventually(t, func() bool { return len(inSession(deploy.Process.Pid)) >= 5 }, 2*time.Minute, 20*time.Millisecond,
+		"deploy did not start the organizations' providers")
+	plugins := len(inSession(deploy.Process.Pid))
+	require.NoError(t, deploy.Process.Signal(os.Interrupt))
+	done := make(chan error, 1)
+	go func() { done <- deploy.Wait() }()
+	select {
+	case err := <-done:
+		var exit *exec.ExitError
+		require.ErrorAs(t, err, &exit, out.String())
+		assert.Equal(t, 1, exit.ExitCode(), "an interrupted stack did not succeed: %s", tail(out.String()))
+	case <-time.After(2 * time.Minute):
+		_ = syscall.Kill(-deploy.Process.Pid, syscall.SIGKILL)
+		t.Fatalf("deploy did not end after the interrupt:\n%s", tail(out.String()))
+	}
+	t.Logf("%d processes in deploy's session when it was interrupted", plugins)
+	assert.Empty(t, inSession(deploy.Process.Pid), "no plugin outlives an interrupted deploy")
 }
