@@ -282,10 +282,18 @@ BENCH_ORGS    ?= 50,500
 BENCH_SHARDS  ?= 5
 BENCH_LATENCY ?= 100ms
 BENCH_ROUNDS  ?= 3
+# The prod rows (tests/e2e/prod_scale_test.go): one stack of each of
+# BENCH_PROD_ORGS copies of the shipped prod analytics entry, then
+# BENCH_PROD_SHARDED (organizations/shards) through deploy, each with its peak
+# memory. An empty value leaves that part out.
+BENCH_PROD_ORGS    ?= 50,100,200
+BENCH_PROD_SHARDED ?= 500/10
 bench-e2e:
+	rm -f $(CURDIR)/bench-e2e.md
 	BENCH_E2E_ORGS=$(BENCH_ORGS) BENCH_E2E_SHARDS=$(BENCH_SHARDS) BENCH_E2E_LATENCY=$(BENCH_LATENCY) BENCH_E2E_ROUNDS=$(BENCH_ROUNDS) \
+	BENCH_E2E_PROD_ORGS=$(BENCH_PROD_ORGS) BENCH_E2E_PROD_SHARDED=$(BENCH_PROD_SHARDED) \
 	BENCH_E2E_REPORT=$(CURDIR)/bench-e2e.md \
-	  $(GO) test -tags e2e -count=1 -v -timeout 3h -run '^TestScaleBenchmark$$' ./tests/e2e/
+	  $(GO) test -tags e2e -count=1 -v -timeout 3h -run '^(TestScaleBenchmark|TestProdScaleBenchmark)$$' ./tests/e2e/
 
 # The tests alone, without the race detector's slower build.
 unit:

@@ -64,7 +64,7 @@ func TestScaleBenchmark(t *testing.T) {
 	}
 	t.Log(report.String())
 	if out := os.Getenv("BENCH_E2E_REPORT"); out != "" {
-		require.NoError(t, os.WriteFile(out, []byte(report.String()), 0o600)) //nolint:gosec // G703: the path make bench-e2e gives
+		appendReport(t, out, report.String())
 	}
 }
 
@@ -176,4 +176,14 @@ func envOr(name, fallback string) string {
 		return v
 	}
 	return fallback
+}
+
+// appendReport adds a benchmark's table to the report file make bench-e2e
+// gives (it removes the file first).
+func appendReport(t *testing.T, path, table string) {
+	f, err := os.OpenFile(path, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o600) //nolint:gosec // G304: the path make bench-e2e gives
+	require.NoError(t, err)
+	_, err = f.WriteString(table)
+	require.NoError(t, err)
+	require.NoError(t, f.Close())
 }

@@ -1,0 +1,207 @@
+//go:build e2e
+
+package e2e
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+	"gopkg.in/yaml.v3"
+)
+
+// TestProdScaleBenchmark is make bench-e2e's prod rows: one stack of N
+// copies of the shipped Pulumi.prod.yaml analytics entry (rotation,
+// resource policies, the prod profile), then BENCH_E2E_PROD_SHARDED
+// organizations in shards through deploy, each `up` timed with the peak of
+// its process tree's memory, and the no-change preview after it. A
+// measurement: it runs only when BENCH_E2E_PROD_ORGS is set.
+//
+//	BENCH_E2E_PROD_ORGS     one-stack sizes, comma-separated (50,100,200)
+//	BENCH_E2E_PROD_SHARDED  organizations/shards through deploy (500/10; "" for none)
+//	BENCH_E2E_LATENCY       atlas-local --latency (100ms)
+func TestProdScaleBenchmark(t *testing.T) {
+	counts := os.Getenv("BENCH_E2E_PROD_ORGS")
+	if counts == "" {
+		t.Skip("a benchmark: make bench-e2e runs it (BENCH_E2E_PROD_ORGS=50,100,200)")
+	}
+	requireRealTools(t)
+	latency := envOr("BENCH_E2E_LATENCY", "100ms")
+	w := newBuiltWorkspace(t)
+	dir := filepath.Join(t.TempDir(), "atlas-local")
+	baseURL, _ := w.localAPI(t, dir, "--latency", latency)
+	var seed localSeed
+	w.readJSON(filepath.Join(dir, "credentials.json"), &seed)
+	env := w.shardEnv(seed, baseURL)
+
+	var report strings.Builder
+	fmt.Fprintf(&report, "\nprod profile, the shipped analytics entry, atlas-local --latency %s, %s\n\n", latency, time.Now().UTC().Format(time.RFC3339))
+	fmt.Fprintln(&report, "| orgs | how | `up` s | peak RSS MB (private) | processes | no-change preview s | state KB per org |")
+	fmt.Fprintln(&report, "|---|---|---|---|---|---|---|")
+	row := func(n int, how string, up timedRun, preview time.Duration, stateBytes int) {
+		fmt.Fprintf(&report, "| %d | %s | %.1f | %d (%d) | %d | %.1f | %.1f |\n", n, how, up.wall.Seconds(), up.peakRSS/1024, up.peakPrivate/1024,
+			up.peakProcs, preview.Seconds(), float64(stateBytes)/1024/float64(n))
+		t.Log(report.String())
+	}
+	for _, field := range strings.Split(counts, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(field))
+		require.NoError(t, err, "BENCH_E2E_PROD_ORGS")
+		stack := fmt.Sprintf("prod-one-%d", n)
+		w.writeProdStack(t, stack, 0, n, seed, baseURL)
+		up := w.timedInSession(t, env, "pulumi", "up", "--yes", "--skip-preview", "--stack", stack, "--non-interactive")
+		start := time.Now()
+		w.runEnv(env, "pulumi", "preview", "--expect-no-changes", "--stack", stack, "--non-interactive")
+		row(n, "one stack", up, time.Since(start), w.stateBytes(t, stack))
+		w.tearDownProd(t, env, stack)
+	}
+	if sharded := envOr("BENCH_E2E_PROD_SHARDED", ""); sharded != "" {
+		total, shards := 0, 0
+		_, err := fmt.Sscanf(sharded, "%d/%d", &total, &shards)
+		require.NoError(t, err, "BENCH_E2E_PROD_SHARDED is organizations/shards, like 500/10")
+		names := make([]string, shards)
+		for i := range shards {
+			names[i] = fmt.Sprintf("prod-shard-%d", i)
+			w.writeProdStack(t, names[i], i*total/shards, (i+1)*total/shards, seed, baseURL)
+		}
+		up := w.timedInSession(t, env, append([]string{"bin/atlas-multiorg", "deploy", "--parallel", strconv.Itoa(shards)}, names...)...)
+		start := time.Now()
+		for _, name := range names {
+			w.runEnv(env, "pulumi", "preview", "--expect-no-changes", "--stack", name, "--non-interactive")
+		}
+		state := 0
+		for _, name := range names {
+			state += w.stateBytes(t, name)
+		}
+		row(total, fmt.Sprintf("%d shards, deploy --max-memory auto", shards), up, time.Since(start), state)
+		for _, name := range names {
+			w.tearDownProd(t, env, name)
+		}
+	}
+	if out := os.Getenv("BENCH_E2E_REPORT"); out != "" {
+		appendReport(t, out, report.String())
+	}
+}
+
+// writeProdStack writes and initialises a prod stack of copies from..to of
+// the shipped Pulumi.prod.yaml analytics entry.
+func (w *workspace) writeProdStack(t *testing.T, stack string, from, to int, seed localSeed, baseURL string) {
+	var shipped map[string]map[string]any
+	require.NoError(t, yaml.Unmarshal([]byte(w.read(filepath.Join(w.repo, "Pulumi.prod.yaml"))), &shipped))
+	config := shipped["config"]
+	entry := config["atlas-multiorg:orgs"].(map[string]any)["analytics"].(map[string]any)
+	orgs := map[string]any{}
+	for i := from; i < to; i++ {
+		copied := map[string]any{}
+		for k, v := range entry {
+			copied[k] = v
+		}
+		copied["name"] = fmt.Sprintf("bench-prod-%04d", i)
+		orgs[fmt.Sprintf("org-%04d", i)] = copied
+	}
+	config["atlas-multiorg:orgs"] = orgs
+	config["mongodbatlas:baseUrl"] = baseURL
+	config["atlas-multiorg:payingOrgId"] = seed["payingOrgId"]
+	config["atlas-multiorg:orgOwnerId"] = seed["orgOwnerId"]
+	config["atlas-multiorg:environment"] = "prod"
+	raw, err := yaml.Marshal(map[string]any{"config": config})
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(filepath.Join(w.repo, "Pulumi."+stack+".yaml"), raw, 0o600))
+	w.runEnv(w.backend(), "pulumi", "stack", "init", stack, "--non-interactive")
+}
+
+// tearDownProd is the README's tear-down of a prod stack.
+func (w *workspace) tearDownProd(t *testing.T, env []string, stack string) {
+	t.Helper()
+	w.runEnv(env, "pulumi", "state", "unprotect", "--all", "--yes", "--stack", stack, "--non-interactive")
+	w.runEnv(env, "pulumi", "destroy", "--yes", "--skip-preview", "--stack", stack, "--non-interactive")
+	w.runEnv(env, "pulumi", "stack", "rm", "--yes", stack, "--non-interactive")
+}
+
+// stateBytes is the size of the stack's checkpoint file.
+func (w *workspace) stateBytes(t *testing.T, stack string) int {
+	info, err := os.Stat(filepath.Join(w.repo, ".pulumi", ".pulumi", "stacks", "atlas-multiorg", stack+".json"))
+	require.NoError(t, err)
+	return int(info.Size())
+}
+
+// timedRun is one command's wall time and the peaks of its process tree.
+type timedRun struct {
+	wall                 time.Duration
+	peakRSS, peakPrivate int // kB, summed over the session
+	peakProcs            int
+}
+
+// timedInSession runs a command in a session of its own, sampling every
+// 100 ms the summed VmRSS and RssAnon of the session's live processes.
+func (w *workspace) timedInSession(t *testing.T, env []string, args ...string) timedRun {
+	cmd := exec.CommandContext(context.Background(), args[0], args[1:]...) //nolint:gosec // G204: the benchmark's own commands
+	cmd.Dir, cmd.Env = w.repo, append(append([]string{}, w.env...), env...)
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	start := time.Now()
+	require.NoError(t, cmd.Start())
+	var run timedRun
+	var mu sync.Mutex
+	stop := make(chan struct{})
+	sampled := make(chan struct{})
+	go func() {
+		defer close(sampled)
+		for {
+			rss, private, procs := sessionMemory(cmd.Process.Pid)
+			mu.Lock()
+			run.peakRSS, run.peakPrivate, run.peakProcs = max(run.peakRSS, rss), max(run.peakPrivate, private), max(run.peakProcs, procs)
+			mu.Unlock()
+			select {
+			case <-stop:
+				return
+			case <-time.After(100 * time.Millisecond):
+			}
+		}
+	}()
+	err := cmd.Wait()
+	run.wall = time.Since(start)
+	close(stop)
+	<-sampled
+	require.NoError(t, err, "%s: %s", strings.Join(args, " "), tail(out.String()))
+	t.Logf("%s: %.1f s, peak %d MB RSS (%d MB private), %d processes", strings.Join(args[:2], " "), run.wall.Seconds(),
+		run.peakRSS/1024, run.peakPrivate/1024, run.peakProcs)
+	return run
+}
+
+// sessionMemory sums VmRSS and RssAnon (kB) of session sid's live
+// processes, and counts them.
+func sessionMemory(sid int) (rss, private, procs int) {
+	for _, stat := range inSession(sid) {
+		pid := strings.Fields(stat)[0]
+		raw, err := os.ReadFile(filepath.Join("/proc", pid, "status")) //nolint:gosec // G304: /proc
+		if err != nil {
+			continue
+		}
+		procs++
+		for _, line := range strings.Split(string(raw), "\n") {
+			f := strings.Fields(line)
+			if len(f) < 2 {
+				continue
+			}
+			kb, _ := strconv.Atoi(f[1])
+			switch f[0] {
+			case "VmRSS:":
+				rss += kb
+			case "RssAnon:":
+				private += kb
+			}
+		}
+	}
+	return rss, private, procs
+}
