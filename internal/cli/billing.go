@@ -65,7 +65,8 @@ or projected to be, with one line per budgeted organization saying by how much.
 Credentials are discover's: MONGODB_ATLAS_CLIENT_ID and MONGODB_ATLAS_CLIENT_SECRET,
 or MONGODB_ATLAS_PUBLIC_KEY and MONGODB_ATLAS_PRIVATE_KEY, with Organization
 Billing Viewer (ORG_BILLING_READ_ONLY), Billing Admin or Owner in the paying
-organization. The base URL is --base-url, MONGODB_ATLAS_BASE_URL or Atlas.
+organization. The base URL is --base-url, else mongodbatlas:baseUrl in --config,
+else MONGODB_ATLAS_BASE_URL, else Atlas.
 
 Exit codes: 0 reported (and, with --check, every organization within its budget),
 1 --check found an organization over its budget or projected to be, 2 bad flags,
@@ -83,7 +84,7 @@ input or missing credentials, 3 an Admin API call failed.`,
 	cmd.Flags().StringVarP(&opts.config, "config", "c", "", "the org stack config (Pulumi.<stack>.yaml): payingOrgId, and the budgets --check holds")
 	cmd.Flags().StringVar(&opts.stackOutputs, "stack-outputs", "", "`pulumi stack output --json` of the org stack: org keys and payingOrgId")
 	cmd.Flags().StringVar(&opts.payingOrgID, "paying-org-id", "", "the paying organization (default: from --stack-outputs or --config)")
-	cmd.Flags().StringVar(&opts.baseURL, "base-url", "", "Admin API base URL (default: MONGODB_ATLAS_BASE_URL, or Atlas)")
+	cmd.Flags().StringVar(&opts.baseURL, "base-url", "", "Admin API base URL (default: mongodbatlas:baseUrl in --config, else MONGODB_ATLAS_BASE_URL, else Atlas)")
 	cmd.Flags().StringVarP(&opts.output, "output", "o", "table", "output format: table, json or csv")
 	cmd.Flags().StringVar(&opts.html, "html", "", "also write a self-contained HTML report with charts to this file")
 	cmd.Flags().IntVar(&opts.months, "months", 6, "closed months to report, before the current one")
@@ -116,19 +117,23 @@ func (o *billingOptions) run(ctx context.Context, stdout io.Writer) error {
 	if facts.payingOrgID == "" {
 		return usageError("no paying organization: give --paying-org-id, --stack-outputs or --config")
 	}
-	client, err := signIn(ctx, o.baseURL, o.getenv, o.connect)
+	api, err := configAdminAPI(o.baseURL, o.config, o.getenv)
+	if err != nil {
+		return err
+	}
+	client, err := signIn(ctx, api, o.getenv, o.connect)
 	if err != nil {
 		return err
 	}
 	invoices, err := client.ListInvoices(ctx, facts.payingOrgID)
 	if err != nil {
-		return &exitError{code: ExitAPI, err: err}
+		return api.failed(err)
 	}
 	// Names of the organizations the stack does not name, where the
 	// credential can see them (the paying organization, at least).
 	visible, err := client.ListOrganizations(ctx)
 	if err != nil {
-		return &exitError{code: ExitAPI, err: err}
+		return api.failed(err)
 	}
 	for _, org := range visible {
 		facts.name(org.ID, org.Name)
@@ -138,7 +143,7 @@ func (o *billingOptions) run(ctx context.Context, stdout io.Writer) error {
 	// name: without it, one made outside the stack shows as its ID twice.
 	linked, err := client.LinkedOrganizations(ctx, facts.payingOrgID)
 	if err != nil {
-		return &exitError{code: ExitAPI, err: err}
+		return api.failed(err)
 	}
 	for _, org := range linked {
 		facts.name(org.ID, org.Name)

@@ -88,7 +88,8 @@ in Atlas: its people and teams are adopted with it.
 Credentials come from the same environment variables the provider reads:
 MONGODB_ATLAS_CLIENT_ID and MONGODB_ATLAS_CLIENT_SECRET (a service account,
 through OAuth2), or MONGODB_ATLAS_PUBLIC_KEY and MONGODB_ATLAS_PRIVATE_KEY (an API
-key, through HTTP digest). The base URL is --base-url, MONGODB_ATLAS_BASE_URL or
+key, through HTTP digest). The base URL is --base-url, else mongodbatlas:baseUrl
+in --config (where the stack's provider calls), else MONGODB_ATLAS_BASE_URL, else
 Atlas. Nothing secret is printed.
 
 Exit codes: 0 printed, 2 bad flags, input or missing credentials, 3 an Admin API
@@ -102,7 +103,7 @@ call failed (refused credentials, access list, role, rate limit, server).`,
 	}
 	cmd.Flags().StringVarP(&opts.config, "config", "c", "", "the org stack config whose adopted organizations to leave out")
 	cmd.Flags().StringVar(&opts.stackOutputs, "stack-outputs", "", "`pulumi stack output --json` of the org stack, whose organizations to leave out")
-	cmd.Flags().StringVar(&opts.baseURL, "base-url", "", "Admin API base URL (default: MONGODB_ATLAS_BASE_URL, or Atlas)")
+	cmd.Flags().StringVar(&opts.baseURL, "base-url", "", "Admin API base URL (default: mongodbatlas:baseUrl in --config, else MONGODB_ATLAS_BASE_URL, else Atlas)")
 	cmd.Flags().StringVarP(&opts.output, "output", "o", "yaml", "output format: yaml (to paste into the stack config) or json")
 	return cmd
 }
@@ -115,13 +116,17 @@ func (o *discoverOptions) run(ctx context.Context, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	client, err := signIn(ctx, o.baseURL, o.getenv, o.connect)
+	api, err := configAdminAPI(o.baseURL, o.config, o.getenv)
+	if err != nil {
+		return err
+	}
+	client, err := signIn(ctx, api, o.getenv, o.connect)
 	if err != nil {
 		return err
 	}
 	found, err := Discover(ctx, client, managed, keys)
 	if err != nil {
-		return &exitError{code: ExitAPI, err: err}
+		return api.failed(err)
 	}
 	if o.output == "json" {
 		if found == nil {

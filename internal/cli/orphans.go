@@ -56,8 +56,7 @@ made, and prints what adopts it or what deletes it.
 An organization no stack holds is billed and has no credential anybody has when
 Atlas created it but the answer was lost: a timeout, a 502 or 504 from a proxy
 after Atlas committed the create, a runner killed mid-update. The next pulumi up
-of the stack refuses to create a twin of it (README: "When a deployment is
-interrupted").
+of the stack refuses to create a twin of it (docs/interrupted-deployments.md).
 
 Each stack is read with pulumi stack export (nothing is decrypted) in --dir,
 with its config from Pulumi.<stack>.yaml there; --state-file STACK=FILE reads an
@@ -67,8 +66,13 @@ paying organization: an organization of a stack not given is reported too.
 Credentials are discover's: MONGODB_ATLAS_CLIENT_ID and MONGODB_ATLAS_CLIENT_SECRET,
 or MONGODB_ATLAS_PUBLIC_KEY and MONGODB_ATLAS_PRIVATE_KEY, of the paying
 organization (Organization Owner, to read the names of the organizations linked
-to it; without that, they are listed by ID). The base URL is --base-url,
-MONGODB_ATLAS_BASE_URL or Atlas.
+to it; without that, they are listed by ID); atlas-local's is in its
+credentials.json (.atlas-local/credentials.json after make up). The base URL is
+--base-url, else the stacks' own mongodbatlas:baseUrl (where their provider
+calls), else MONGODB_ATLAS_BASE_URL, else Atlas.
+
+After deleting or adopting each orphan: pulumi refresh --yes
+--clear-pending-creates, then pulumi up --yes, on each stack.
 
 Exit codes: 0 no orphan, 1 orphans found (for scheduled jobs), 2 bad flags,
 input or missing credentials, 3 an Admin API call or pulumi stack export failed.`,
@@ -83,7 +87,7 @@ input or missing credentials, 3 an Admin API call or pulumi stack export failed.
 	cmd.Flags().StringArrayVar(&opts.stateFiles, "state-file", nil, "STACK=FILE: an org stack's `pulumi stack export`, saved before (repeat for each)")
 	cmd.Flags().StringVar(&opts.dir, "dir", ".", "the org stack project: Pulumi.yaml and the Pulumi.<stack>.yaml files")
 	cmd.Flags().StringVar(&opts.payingOrgID, "paying-org-id", "", "the paying organization (default: atlas-multiorg:payingOrgId of the stacks)")
-	cmd.Flags().StringVar(&opts.baseURL, "base-url", "", "Admin API base URL (default: MONGODB_ATLAS_BASE_URL, or Atlas)")
+	cmd.Flags().StringVar(&opts.baseURL, "base-url", "", "Admin API base URL (default: the stacks' mongodbatlas:baseUrl, else MONGODB_ATLAS_BASE_URL, else Atlas)")
 	cmd.Flags().StringVarP(&opts.output, "output", "o", "text", "output format: text or json")
 	return cmd
 }
@@ -114,6 +118,24 @@ type Orphan struct {
 	// Adopt and Delete say what to do, one or the other.
 	Adopt  string `json:"adopt"`
 	Delete string `json:"delete"`
+}
+
+// LocalDeleteCommand deletes an organization in atlas-local, as its
+// Organization Owner would in the Atlas UI (docs/interrupted-deployments.md,
+// step 3, which a test holds to this).
+func LocalDeleteCommand(orgID string) string {
+	return "bin/atlas-local console delete-org " + orgID
+}
+
+// RecoveryCommands bring a stack back in step once its orphans are deleted
+// or adopted: the refresh drops what the interrupted run left pending or
+// half-made, and the up creates what is missing (the guide's step 4, which
+// a test holds to this). --yes, as a shell without a terminal needs it.
+func RecoveryCommands(stack string) []string {
+	return []string{
+		"pulumi refresh --yes --clear-pending-creates --stack " + stack,
+		"pulumi up --yes --stack " + stack,
+	}
 }
 
 // FindOrphans are the linked organizations no stack holds, in ID order.
@@ -152,11 +174,11 @@ func FindOrphans(linked []atlasapi.LinkedOrganization, states []StackState) []Or
 		default:
 			o.Probably = "made outside the stacks given (by hand, by another tool, or by a stack not given), or its entry was renamed"
 		}
-		o.Delete = "its Organization Owner deletes it in the Atlas UI (Organization Settings, Delete Organization); against atlas-local: atlas-local console delete-org " + org.ID
+		o.Delete = "its Organization Owner deletes it in the Atlas UI (Organization Settings, Delete Organization); against atlas-local: " + LocalDeleteCommand(org.ID) + " (console --data-dir <folder> when its folder is not .atlas-local)"
 		if o.Stack != "" {
-			o.Delete += fmt.Sprintf("; then pulumi up --stack %s creates orgs.%s, with a credential of its own", o.Stack, o.OrgKey)
-			o.Adopt = fmt.Sprintf("in Pulumi.%s.yaml, set orgs.%s.importId: %s with its six settings (atlas-multiorg discover prints them), then pulumi up --stack %s; "+
-				"the caller needs Organization Owner in it, and it gets no credential of its own", o.Stack, o.OrgKey, org.ID, o.Stack)
+			o.Delete += fmt.Sprintf("; then %s creates orgs.%s, with a credential of its own", strings.Join(RecoveryCommands(o.Stack), ", then "), o.OrgKey)
+			o.Adopt = fmt.Sprintf("in Pulumi.%s.yaml, set orgs.%s.importId: %s with its six settings (atlas-multiorg discover prints them), then %s; "+
+				"the caller needs Organization Owner in it, and it gets no credential of its own", o.Stack, o.OrgKey, org.ID, strings.Join(RecoveryCommands(o.Stack), ", then "))
 		} else {
 			o.Adopt = fmt.Sprintf("add an entry with importId: %s and its six settings (atlas-multiorg discover prints it) to the stack that should hold it, then pulumi up; "+
 				"the caller needs Organization Owner in it", org.ID)
@@ -173,7 +195,7 @@ func (o *orphansOptions) run(ctx context.Context, stdout io.Writer) error {
 	if len(o.stacks) == 0 && len(o.stateFiles) == 0 {
 		return usageError("no stacks: give every org stack that creates organizations with --stack (or --state-file STACK=FILE)")
 	}
-	states, paying, err := o.readStacks(ctx)
+	states, paying, baseURLs, err := o.readStacks(ctx)
 	if err != nil {
 		return err
 	}
@@ -187,13 +209,17 @@ func (o *orphansOptions) run(ctx context.Context, stdout io.Writer) error {
 	default:
 		return usageError("the stacks name %d paying organizations (%s): give --paying-org-id", len(paying), strings.Join(paying, ", "))
 	}
-	client, err := signIn(ctx, o.baseURL, o.getenv, o.connect)
+	api, err := findAdminAPI(o.baseURL, baseURLs, o.getenv)
+	if err != nil {
+		return err
+	}
+	client, err := signIn(ctx, api, o.getenv, o.connect)
 	if err != nil {
 		return err
 	}
 	linked, err := client.LinkedOrganizations(ctx, paying[0])
 	if err != nil {
-		return &exitError{code: ExitAPI, err: err}
+		return api.failed(err)
 	}
 	orphans := FindOrphans(linked, states)
 	if o.output == "json" {
@@ -242,9 +268,9 @@ func writeOrphans(w io.Writer, paying string, linked int, states []StackState, o
 	return nil
 }
 
-// readStacks reads each stack's state and config, and the paying
-// organizations their configs name.
-func (o *orphansOptions) readStacks(ctx context.Context) ([]StackState, []string, error) {
+// readStacks reads each stack's state and config, the paying organizations
+// their configs name, and the Admin API their providers call.
+func (o *orphansOptions) readStacks(ctx context.Context) ([]StackState, []string, []stackBaseURL, error) {
 	type source struct{ stack, file string }
 	var sources []source
 	for _, s := range o.stacks {
@@ -253,39 +279,42 @@ func (o *orphansOptions) readStacks(ctx context.Context) ([]StackState, []string
 	for _, f := range o.stateFiles {
 		stack, file, ok := strings.Cut(f, "=")
 		if !ok || stack == "" || file == "" {
-			return nil, nil, usageError("--state-file %q: want STACK=FILE", f)
+			return nil, nil, nil, usageError("--state-file %q: want STACK=FILE", f)
 		}
 		sources = append(sources, source{stack, file})
 	}
 	var states []StackState
 	var paying []string
+	var baseURLs []stackBaseURL
 	for _, src := range sources {
 		var raw []byte
 		var err error
 		if src.file != "" {
 			if raw, err = os.ReadFile(src.file); err != nil { //nolint:gosec // G304: the user's own export
-				return nil, nil, usageError("--state-file %s: %w", src.stack, err)
+				return nil, nil, nil, usageError("--state-file %s: %w", src.stack, err)
 			}
 		} else if raw, err = o.export(ctx, o.dir, src.stack); err != nil {
-			return nil, nil, &exitError{code: ExitAPI, err: fmt.Errorf("reading the state of stack %s: %w", src.stack, err)}
+			return nil, nil, nil, &exitError{code: ExitAPI, err: fmt.Errorf("reading the state of stack %s: %w", src.stack, err)}
 		}
 		state, err := ParseStackExport(src.stack, raw)
 		if err != nil {
-			return nil, nil, usageError("%w", err)
+			return nil, nil, nil, usageError("%w", err)
 		}
-		config, err := stackconfig.Read(filepath.Join(o.dir, "Pulumi."+src.stack+".yaml"))
+		configFile := filepath.Join(o.dir, "Pulumi."+src.stack+".yaml")
+		config, err := stackconfig.Read(configFile)
 		if err != nil && !errors.Is(err, os.ErrNotExist) {
-			return nil, nil, usageError("%w", err)
+			return nil, nil, nil, usageError("%w", err)
 		}
 		if err := state.readEntries(config); err != nil {
-			return nil, nil, usageError("Pulumi.%s.yaml: %w", src.stack, err)
+			return nil, nil, nil, usageError("Pulumi.%s.yaml: %w", src.stack, err)
 		}
 		if p := config[stacks.Namespace+":payingOrgId"]; p != "" && !slices.Contains(paying, p) {
 			paying = append(paying, p)
 		}
+		baseURLs = append(baseURLs, stackBaseURL{configFile, config[baseURLKey]})
 		states = append(states, state)
 	}
-	return states, paying, nil
+	return states, paying, baseURLs, nil
 }
 
 // readEntries reads the names the stack's config gives its org keys.

@@ -74,11 +74,14 @@ func TestFindOrphans(t *testing.T) {
 			assert.Equal(t, tc.stack, o.Stack)
 			assert.Equal(t, tc.key, o.OrgKey)
 			assert.Contains(t, o.Probably, tc.probably)
-			assert.Contains(t, o.Delete, "atlas-local console delete-org "+tc.linked.ID)
+			assert.Contains(t, o.Delete, "against atlas-local: bin/atlas-local console delete-org "+tc.linked.ID)
 			assert.Contains(t, o.Adopt, "importId: "+tc.linked.ID)
 			if tc.stack != "" {
 				assert.Contains(t, o.Adopt, "orgs."+tc.key+".importId")
-				assert.Contains(t, o.Delete, "pulumi up --stack "+tc.stack)
+				for _, hint := range []string{o.Delete, o.Adopt} {
+					assert.Contains(t, hint, "then pulumi refresh --yes --clear-pending-creates --stack "+tc.stack+", then pulumi up --yes --stack "+tc.stack,
+						"the guide's step 4, refresh first")
+				}
 			}
 		})
 	}
@@ -155,6 +158,48 @@ func TestOrphansAgainstTheLocalAPI(t *testing.T) {
 	assert.Equal(t, ExitOK, none.code, none.stderr)
 	assert.Contains(t, none.stdout, "No orphans: each of the 3 organizations linked to paying organization")
 	assert.NotContains(t, none.stdout+none.stderr, atlas.Seed.ClientSecret)
+}
+
+// TestOrphansCallsTheStacksOwnAdminAPI: with no --base-url and no
+// MONGODB_ATLAS_BASE_URL, orphans calls the Admin API the stack's
+// mongodbatlas:baseUrl names, as make up's stack sets it, and a failure
+// names that address and where it came from.
+func TestOrphansCallsTheStacksOwnAdminAPI(t *testing.T) {
+	t.Parallel()
+	atlas := localapitest.Start(t, time.Date(2026, 11, 16, 0, 0, 0, 0, time.UTC))
+	held := atlas.Create(t, "acme-dev-a")
+	env := func(k string) string {
+		if k == "MONGODB_ATLAS_BASE_URL" {
+			return ""
+		}
+		return atlas.Env[k]
+	}
+	exportFile := filepath.Join(t.TempDir(), "local.json")
+	require.NoError(t, os.WriteFile(exportFile, []byte(stackExport("local", map[string]string{"a": held}, nil)), 0o600))
+	for name, tc := range map[string]struct {
+		baseURL, flag string
+		code          int
+		stderr        string
+	}{
+		"the stack's own":         {baseURL: atlas.URL, code: ExitOK},
+		"--base-url before it":    {baseURL: "http://127.0.0.1:1", flag: atlas.URL, code: ExitOK},
+		"a failure names the URL": {baseURL: "http://127.0.0.1:1", code: ExitAPI, stderr: "(Admin API at http://127.0.0.1:1, given by mongodbatlas:baseUrl in Pulumi.local.yaml)"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			dir := t.TempDir()
+			require.NoError(t, os.WriteFile(filepath.Join(dir, "Pulumi.local.yaml"), []byte("config:\n  mongodbatlas:baseUrl: "+tc.baseURL+
+				"\n  atlas-multiorg:payingOrgId: "+atlas.Seed.PayingOrgID+"\n  atlas-multiorg:orgs:\n    a:\n      name: acme-dev-a\n"), 0o600))
+			args := []string{"orphans", "--dir", dir, "--state-file", "local=" + exportFile}
+			if tc.flag != "" {
+				args = append(args, "--base-url", tc.flag)
+			}
+			var stdout, stderr bytes.Buffer
+			code := execute(args, strings.NewReader(""), &stdout, &stderr, time.Now, env)
+			assert.Equal(t, tc.code, code, stderr.String())
+			assert.Contains(t, stderr.String(), tc.stderr)
+		})
+	}
 }
 
 func TestOrphansRefusesBadInput(t *testing.T) {

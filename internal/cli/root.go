@@ -3,7 +3,6 @@
 package cli
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -11,8 +10,6 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
-
-	"github.com/atlas-multiorg/atlas-multiorg/internal/atlasapi"
 )
 
 // Exit codes, the same for every subcommand.
@@ -25,22 +22,6 @@ const (
 	// ExitUsage: bad flags, or input that cannot be read or parsed.
 	ExitUsage = 2
 )
-
-// signIn connects to the Admin API the way the provider does: baseURL, or
-// MONGODB_ATLAS_BASE_URL, or Atlas; the credentials from the environment.
-// Missing credentials are a usage error.
-func signIn[C any](ctx context.Context, baseURL string, getenv func(string) string,
-	connect func(context.Context, string, atlasapi.Credentials) (C, error),
-) (C, error) {
-	if baseURL == "" {
-		baseURL = atlasapi.BaseURLFromEnv(getenv)
-	}
-	client, err := connect(ctx, baseURL, atlasapi.CredentialsFromEnv(getenv))
-	if err != nil {
-		return client, usageError("%w", err)
-	}
-	return client, nil
-}
 
 // exitError carries an exit code out of a subcommand.
 type exitError struct {
