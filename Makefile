@@ -23,7 +23,7 @@ PLUGIN   := bin/pulumi-resource-atlas-multiorg
 LOCAL_DIR   := $(CURDIR)/.atlas-local
 LOCAL_STATE := $(CURDIR)/.pulumi
 # STATE=postgres keeps the local stack's state in make state-db's PostgreSQL
-# instead (README: "Running as a team"). The URL, which holds the database
+# instead (docs/running-as-a-team.md). The URL, which holds the database
 # password, is read from its owner-only file by the shell, so make never
 # prints it.
 STATE    ?= file
@@ -34,8 +34,8 @@ else ifeq ($(STATE),file)
 # metadata=skip: the file backend's blob library writes a sidecar .attrs file
 # beside each state file, not atomically, and a process killed during that
 # write leaves it empty, after which every command on the stack fails with
-# "failed to load checkpoint: EOF" (README: "When a deployment is
-# interrupted"). The sidecar holds nothing Pulumi needs.
+# "failed to load checkpoint: EOF" (docs/interrupted-deployments.md). The
+# sidecar holds nothing Pulumi needs.
 BACKEND_URL = "file://$(LOCAL_STATE)?metadata=skip"
 else
 $(error STATE=$(STATE): use STATE=file (the default) or STATE=postgres)
@@ -68,7 +68,7 @@ FUZZ_TARGETS     := \
 	FuzzParseStackOutputOrgs:./internal/cli \
 	FuzzResponses:./internal/atlasapi
 
-.PHONY: all build sdk example-yaml example-typescript example-down up down local-api up-atlas up-projects preview state-db state-db-down test unit race e2e bench-e2e lint fuzz vuln vet fmt-check bench clean
+.PHONY: all build sdk docs docs-check example-yaml example-typescript example-down up down local-api up-atlas up-projects preview state-db state-db-down test unit race e2e bench-e2e lint fuzz vuln vet fmt-check bench clean
 
 all: test
 
@@ -101,6 +101,18 @@ build: $(PROGRAM) $(PROJECTS) $(TOOL) $(LOCALAPI) $(PLUGIN)
 # SDKs under sdk/ (a test fails while they are stale).
 sdk:
 	$(GO) run ./cmd/sdkgen sdk
+
+# Regenerate, in place, every block of README.md, CONTRIBUTING.md and docs/
+# that comes from code: the config and output references, the profile table
+# and each command's --help. One habit with make sdk: make sdk docs.
+docs:
+	$(GO) run ./cmd/docsgen
+
+# Fails, naming the file and saying to run make docs, while a generated block
+# differs from the code. tests/docs_test.go checks the same, and that every
+# relative link in README.md, CONTRIBUTING.md and docs/ resolves.
+docs-check:
+	$(GO) run ./cmd/docsgen -check
 
 define require_pulumi
 	@command -v $(PULUMI) >/dev/null 2>&1 || { \
@@ -207,7 +219,7 @@ local-api: $(LOCALAPI)
 	sed 's|^http://||' $(LOCAL_DIR)/url > $(LOCAL_DIR)/addr; \
 	echo "local Admin API at $$(cat $(LOCAL_DIR)/url) (log: $(LOCAL_DIR)/server.log, requests: $(LOCAL_DIR)/access.log)"
 
-# A throwaway PostgreSQL for the state (README: "Running as a team"): in
+# A throwaway PostgreSQL for the state (docs/running-as-a-team.md): in
 # .state-db/ (git ignores it), on the first free loopback port from 55432,
 # run as the unprivileged postgres user when make runs as root, with a random
 # password in an owner-only file, TCP on 127.0.0.1 only and no Unix socket.
@@ -263,13 +275,14 @@ preview: $(PROGRAM)
 	$(require_pulumi)
 	$(PULUMI) preview --stack $(STACK)
 
-# What CI runs: formatting, go vet, golangci-lint, every test under the race
-# detector, each fuzz target for $(FUZZTIME), and the README's workflows with
-# the real tools (skipped, with the reason, where they are not on PATH).
-test: fmt-check vet lint race fuzz e2e
+# What CI runs: formatting, go vet, the generated documentation, golangci-lint,
+# every test under the race detector (the link check among them), each fuzz
+# target for $(FUZZTIME), and the guides' workflows with the real tools
+# (skipped, with the reason, where they are not on PATH).
+test: fmt-check vet docs-check lint race fuzz e2e
 
-# The README's workflows end to end with the real Pulumi CLI and provider
-# plugin against atlas-local, in a scratch copy (tests/e2e).
+# The workflows of README.md and docs/ end to end with the real Pulumi CLI and
+# provider plugin against atlas-local, in a scratch copy (tests/e2e).
 e2e:
 	$(GO) test -tags e2e -count=1 -v -timeout 30m ./tests/e2e/
 
