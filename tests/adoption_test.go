@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -22,8 +23,8 @@ import (
 	"github.com/atlas-multiorg/atlas-multiorg/stacks"
 )
 
-// TestThirtyHandMadeOrgsAdoptedWithoutChanges follows the README's adoption
-// workflow for 30 hand-made organizations: discover, paste, import-file. The
+// TestThirtyHandMadeOrgsAdoptedWithoutChanges follows the adoption guide's
+// walk-through for 30 hand-made organizations: discover, paste, import-file. The
 // program then registers exactly the import file's resources, each with the
 // settings Atlas holds now, so the import and the next preview change nothing.
 func TestThirtyHandMadeOrgsAdoptedWithoutChanges(t *testing.T) {
@@ -46,16 +47,25 @@ func TestThirtyHandMadeOrgsAdoptedWithoutChanges(t *testing.T) {
 	configPath := filepath.Join(dir, "Pulumi.dev.yaml")
 	header := "config:\n  atlas-multiorg:payingOrgId: 5f1a2b3c4d5e6f7a8b9c0d1e\n  atlas-multiorg:orgs:\n"
 
-	// 1. discover
+	importPath := filepath.Join(dir, "import.json")
+	commands := walkthroughCommands(t, map[string]string{"Pulumi.prod.yaml": configPath, "import.json": importPath})
+	require.Len(t, commands, 2, "the guide's walk-through: discover, then import-file")
+	require.Equal(t, "discover", commands[0][0])
+	require.Equal(t, "import-file", commands[1][0])
+
+	// 1. discover, as the guide runs it, on the stack's config as it is:
+	// no organization yet.
+	require.NoError(t, os.WriteFile(configPath, []byte(strings.TrimSuffix(header, "  atlas-multiorg:orgs:\n")), 0o600))
 	var discovered, stderr bytes.Buffer
-	require.Equal(t, cli.ExitOK, cli.Execute([]string{"discover"}, strings.NewReader(""), &discovered, &stderr), stderr.String())
+	require.Equal(t, cli.ExitOK, cli.Execute(commands[0], strings.NewReader(""), &discovered, &stderr), stderr.String())
 	// 2. paste under atlas-multiorg:orgs
 	require.NoError(t, os.WriteFile(configPath, []byte(header+discovered.String()), 0o600))
-	// 3. import-file
-	var importJSON bytes.Buffer
-	require.Equal(t, cli.ExitOK, cli.Execute([]string{"import-file", "--config", configPath}, strings.NewReader(""), &importJSON, &stderr), stderr.String())
+	// 3. import-file, as the guide runs it.
+	require.Equal(t, cli.ExitOK, cli.Execute(commands[1], strings.NewReader(""), io.Discard, &stderr), stderr.String())
+	importJSON, err := os.ReadFile(importPath) //nolint:gosec // G304: the test's own file
+	require.NoError(t, err)
 	var file cli.ImportFile
-	require.NoError(t, json.Unmarshal(importJSON.Bytes(), &file))
+	require.NoError(t, json.Unmarshal(importJSON, &file))
 	require.Len(t, file.Resources, 31, "the component and all 30 organizations")
 
 	// The program over the same config registers exactly those resources...
@@ -93,4 +103,40 @@ func TestThirtyHandMadeOrgsAdoptedWithoutChanges(t *testing.T) {
 	var parsed map[string]any
 	require.NoError(t, yaml.Unmarshal(discovered.Bytes(), &parsed))
 	assert.Len(t, parsed, 30)
+}
+
+// walkthroughCommands are the atlas-multiorg commands of the adoption
+// guide's walk-through, as arguments, with its file names replaced by files
+// and its redirections left out.
+func walkthroughCommands(t *testing.T, files map[string]string) [][]string {
+	t.Helper()
+	var walk string
+	for _, block := range fencedBlocks(readDoc(t, "docs/adoption.md"), "sh") {
+		if strings.Contains(block, "bin/atlas-multiorg import-file") {
+			walk = block
+			break
+		}
+	}
+	require.NotEmpty(t, walk, "docs/adoption.md shows the walk-through")
+	var commands [][]string
+	for _, line := range strings.Split(walk, "\n") {
+		command, _, _ := strings.Cut(line, "#")
+		fields := strings.Fields(command)
+		if len(fields) == 0 || fields[0] != "bin/atlas-multiorg" {
+			continue
+		}
+		var args []string
+		for i := 1; i < len(fields); i++ {
+			switch replacement, ok := files[fields[i]]; {
+			case fields[i] == ">":
+				i++ // the shell's redirection: the test reads stdout itself
+			case ok:
+				args = append(args, replacement)
+			default:
+				args = append(args, fields[i])
+			}
+		}
+		commands = append(commands, args)
+	}
+	return commands
 }

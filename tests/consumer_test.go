@@ -1,7 +1,9 @@
 package tests
 
 import (
+	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
@@ -35,12 +37,21 @@ func devStackOutputs(t *testing.T) resource.PropertyMap {
 	return atlasmock.StackOutputs(exports)
 }
 
-// TestReadmeStackReferenceExample runs the README's three-line orgprovider
-// example against the dev org stack's exports.
-func TestReadmeStackReferenceExample(t *testing.T) {
+// TestStackReferenceExample runs the consumer guide's three-line orgprovider
+// example against the dev org stack's exports. The guide's lines are this
+// test's own: a change to either fails it.
+func TestStackReferenceExample(t *testing.T) {
+	source, err := os.ReadFile("consumer_test.go")
+	require.NoError(t, err)
+	examples := fencedBlocks(readDoc(t, "docs/consumer-stack.md"), "go")
+	require.NotEmpty(t, examples, "docs/consumer-stack.md shows the example")
+	for _, line := range strings.Split(examples[0], "\n") {
+		assert.Contains(t, string(source), "\t\t"+line+"\n", "the guide's line is the one this test runs")
+	}
+
 	mon := &atlasmock.Monitor{Stacks: map[string]resource.PropertyMap{"acme/atlas-multiorg/dev": devStackOutputs(t)}}
-	err := atlasmock.Run(t, mon, map[string]string{}, func(ctx *pulumi.Context) error {
-		// The README's example, with errors checked.
+	err = atlasmock.Run(t, mon, map[string]string{}, func(ctx *pulumi.Context) error {
+		// The guide's example, with errors checked.
 		ref, err := pulumi.NewStackReference(ctx, "acme/atlas-multiorg/dev", nil)
 		if err != nil {
 			return err
@@ -49,7 +60,8 @@ func TestReadmeStackReferenceExample(t *testing.T) {
 		if err != nil {
 			return err
 		}
-		_, err = mongodbatlas.NewProject(ctx, "app", &mongodbatlas.ProjectArgs{OrgId: org.OrgID, Name: pulumi.String("app")}, pulumi.Provider(org.Provider))
+		project, err := mongodbatlas.NewProject(ctx, "app", &mongodbatlas.ProjectArgs{OrgId: org.OrgID, Name: pulumi.String("app")}, pulumi.Provider(org.Provider))
+		_ = project // the guide's program goes on with it
 		return err
 	})
 	require.NoError(t, err)

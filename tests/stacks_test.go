@@ -94,7 +94,7 @@ func TestDevConfigHasBothCredentialKinds(t *testing.T) {
 	}
 }
 
-// TestStackConfigSkipsEncryptedValues: every stack that followed the README
+// TestStackConfigSkipsEncryptedValues: every stack that followed the guides
 // has `pulumi config set --secret mongodbatlas:clientSecret` in its file, as
 // {secure: ...}; the tools read the rest and never the ciphertext.
 func TestStackConfigSkipsEncryptedValues(t *testing.T) {

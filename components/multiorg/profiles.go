@@ -8,8 +8,8 @@ import (
 )
 
 // Profile is what an environment demands of its organizations. Every rule of
-// a profile is data here; Spec.Validate enforces it and the README's profile
-// table is tested against it.
+// a profile is data here; Spec.Validate enforces it and the profile table of
+// docs/environments-and-policies.md is generated from it.
 type Profile struct {
 	// Name is the environment: dev, staging or prod.
 	Name string
@@ -68,7 +68,7 @@ var Profiles = map[string]Profile{
 }
 
 // PromotionOrder is the environments in the order a change is promoted
-// through them: the README's profile table and the deploy command's stages.
+// through them: the profile table's columns and the deploy command's stages.
 var PromotionOrder = []string{"dev", "staging", "prod"}
 
 // DefaultEnvironment is the profile of a Spec that names none.
@@ -163,7 +163,8 @@ func (p Profile) validateOrg(ps *problems, path, key string, org OrgSpec) {
 	}
 }
 
-// ProfileTable renders the profiles as the Markdown table the README shows,
+// ProfileTable renders the profiles as the Markdown table the environments
+// guide shows,
 // so the documentation is generated from the rules themselves.
 func ProfileTable() string {
 	envs := PromotionOrder

@@ -7,8 +7,9 @@ import (
 
 // ConfigField documents one input of the org stack and of the MultiOrg
 // component package: a key of the stack config, or a field of an orgs.<key>
-// entry. The README's configuration reference and the package schema's
-// descriptions are both made from these, so they cannot drift apart.
+// entry. The configuration reference (docs/configuration.md, written by make
+// docs) and the package schema's descriptions are both made from these, so
+// they cannot drift apart. Links in Meaning are relative to docs/.
 type ConfigField struct {
 	// Path is the key ("payingOrgId"), or the field's path inside an
 	// orgs.<key> entry ("serviceAccount.name").
@@ -31,7 +32,7 @@ var StackConfigFields = []ConfigField{
 	{"orgOwnerId", "24-hex ID", "none",
 		"The Atlas user who becomes Organization Owner of every created organization. The provider 4.14.0 refuses to create an organization without an owner, whatever the credential, although Pulumi's docs say it is needed only with API keys. Required unless every created org sets its own."},
 	{"environment", "`dev`, `staging`, `prod`", "the stack name",
-		"Selects the [environment profile](#environments)."},
+		"Selects the [environment profile](environments-and-policies.md)."},
 	{"orgs", "object", "required",
 		"One entry per organization, keyed by a stable **org key** (1-40 letters, digits, `-`, `_`). Resources are named `<component>-<key>` (`multiorg-<key>` in the org stack), so renaming an organization in Atlas is an in-place update, never a replacement."},
 }
@@ -46,11 +47,11 @@ var OrgFields = []ConfigField{
 	{"federationSettingsId", "24-hex ID", "none",
 		"Links the new organization to a federation. Creation only."},
 	{"importId", "24-hex ID", "none",
-		"Adopts the existing organization with this ID instead of creating one (see [Adoption](#adoption))."},
+		"Adopts the existing organization with this ID instead of creating one (see [Adoption](adoption.md))."},
 	{"allowDeletion", "bool", "`false`",
 		"Only on an adopted entry: lets `pulumi destroy`, or removing the entry, delete the organization in Atlas. Without it an adopted organization is released and stays in Atlas."},
 	{"serviceAccount", "object", "the default service account",
-		"A service-account credential. Exclusive with `apiKey`. Created with the organization; on an adopted organization, created inside it by the caller's provider after adoption (see [Adoption](#adoption))."},
+		"A service-account credential. Exclusive with `apiKey`. Created with the organization; on an adopted organization, created inside it by the caller's provider after adoption (see [Adoption](adoption.md))."},
 	{"serviceAccount.name", "string", "`atlas-multiorg-<key>`",
 		"1-64 letters, digits, spaces and `- _ . , '`. Required when the block is given."},
 	{"serviceAccount.description", "string", "`atlas-multiorg credential of org <key>`",
@@ -58,7 +59,7 @@ var OrgFields = []ConfigField{
 	{"serviceAccount.roles", "list", "`[ORG_OWNER]`",
 		"Organization roles; must include `ORG_OWNER`. Required when the block is given."},
 	{"serviceAccount.rotateEveryHours", "integer", "none",
-		"Issue a new secret once per period of this many hours (see [Credential lifecycle](#credential-lifecycle)). At most a third of the secret's lifetime."},
+		"Issue a new secret once per period of this many hours (see [Credential lifecycle](credentials.md#credential-lifecycle)). At most a third of the secret's lifetime."},
 	{"serviceAccount.accessList", "list", "none",
 		"API access list of the service account: entries `{ipAddress: 203.0.113.7}` or `{cidrBlock: 198.51.100.0/24}`, exactly one field each."},
 	{"serviceAccount.accessList[].ipAddress", "string", "none",
@@ -78,9 +79,9 @@ var OrgFields = []ConfigField{
 	{"allowApiKeyCredential", "bool", "`false`",
 		"The named override that lets an environment that refuses API keys (prod) accept this entry's `apiKey`."},
 	{"monthlyBudgetUsd", "string", "none",
-		"What the organization may cost per month, in US dollars with at most two decimals (`\"250\"`, `\"99.50\"`). `atlas-multiorg billing --check` fails when the organization is over it, or projected to be (see [Billing](#billing-one-bill-for-all-organizations)). The stack itself ignores it."},
+		"What the organization may cost per month, in US dollars with at most two decimals (`\"250\"`, `\"99.50\"`). `atlas-multiorg billing --check` fails when the organization is over it, or projected to be (see [Billing](billing.md)). The stack itself ignores it."},
 	{"resourcePolicies", "object", "the profile's",
-		"The organization's [resource policies](#resource-policies), on top of the profile's defaults."},
+		"The organization's [resource policies](environments-and-policies.md#resource-policies), on top of the profile's defaults."},
 	{"resourcePolicies.blockWildcardIp", "bool", "the profile's",
 		"Forbid `0.0.0.0/0` in project IP access lists."},
 	{"resourcePolicies.requireMaintenanceWindow", "bool", "the profile's",
@@ -104,7 +105,7 @@ var OrgFields = []ConfigField{
 	{"resourcePolicies.tlsCipherSuites", "list", "none",
 		"The only TLS cipher suites clusters may use."},
 	{"members", "object", "none",
-		"The organization's people, keyed by the email that is their Atlas username; given at all, these are all the members the stack manages. Each becomes a `CloudUserOrgAssignment`: Atlas invites the person, who is `PENDING` until they accept; on an adopted organization, the run that adopts it adopts the people listed instead. At least one must hold `ORG_OWNER` (two in prod). See [Members and teams](#members-and-teams)."},
+		"The organization's people, keyed by the email that is their Atlas username; given at all, these are all the members the stack manages. Each becomes a `CloudUserOrgAssignment`: Atlas invites the person, who is `PENDING` until they accept; on an adopted organization, the run that adopts it adopts the people listed instead. At least one must hold `ORG_OWNER` (two in prod). See [Members and teams](members-and-teams.md)."},
 	{"members.<email>.roles", "list", "required",
 		"The person's organization roles, each once, from `ORG_OWNER`, `ORG_MEMBER`, `ORG_GROUP_CREATOR`, `ORG_BILLING_ADMIN`, `ORG_BILLING_READ_ONLY`, `ORG_STREAM_PROCESSING_ADMIN`, `ORG_READ_ONLY`. A change is an in-place update."},
 	{"teams", "object", "none",
@@ -116,7 +117,7 @@ var OrgFields = []ConfigField{
 	{"teams.<team key>.importId", "24-hex ID", "none",
 		"Only on an adopted organization: the existing team's ID, which `discover` prints. The run that adopts the organization adopts the team and its members with it, instead of creating them."},
 	{"apiAccessListRequired", "bool", "`false`",
-		"Admin API calls must come from an access-listed address. Refused with an empty access list, which would lock the automation out; switched on one run after the access list exists (see [Credential lifecycle](#credential-lifecycle))."},
+		"Admin API calls must come from an access-listed address. Refused with an empty access list, which would lock the automation out; switched on one run after the access list exists (see [Credential lifecycle](credentials.md#credential-lifecycle))."},
 	{"multiFactorAuthRequired", "bool", "`true`",
 		"Members must set up MFA."},
 	{"restrictEmployeeAccess", "bool", "`true`",
@@ -151,8 +152,9 @@ var OutputFields = []ConfigField{
 // SecretOutputs are the outputs that are Pulumi secrets wherever they go.
 var SecretOutputs = []string{"credentials"}
 
-// ConfigReference is the README's configuration reference tables: the stack
-// config keys, then the fields of an orgs.<key> entry.
+// ConfigReference is the configuration reference's tables
+// (docs/configuration.md): the stack config keys, then the fields of an
+// orgs.<key> entry.
 func ConfigReference() string {
 	var b strings.Builder
 	b.WriteString("| Key | Type | Default | Meaning |\n| --- | --- | --- | --- |\n")
@@ -167,7 +169,8 @@ func ConfigReference() string {
 	return b.String()
 }
 
-// OutputReference is the README's table of the component package's outputs.
+// OutputReference is the table of the component package's outputs
+// (docs/component-package.md).
 func OutputReference() string {
 	var b strings.Builder
 	b.WriteString("| Output | Type | Meaning |\n| --- | --- | --- |\n")

@@ -92,7 +92,7 @@ func (m *MultiOrg) twinCheck(key, name string) error {
 		"state does not hold it: an earlier run created it and lost the answer (a timeout, a 502 or 504, a killed runner, or a "+
 		"provider that failed right after and could not delete it again), and its first credential with it. Nothing was created, so that no twin is billed. Fix: its Organization Owner "+
 		"(atlas-multiorg:orgOwnerId) deletes it in the Atlas UI, then run again; or adopt it with orgs.%s.importId: %s (the "+
-		"caller then needs Organization Owner in it); or, if another stack of this paying organization holds it, give this entry another name. See README \"When a deployment is interrupted\" and `atlas-multiorg orphans`",
+		"caller then needs Organization Owner in it); or, if another stack of this paying organization holds it, give this entry another name. See docs/interrupted-deployments.md and `atlas-multiorg orphans`",
 		key, name, strings.Join(twins, ", "), key, twins[0])
 }
 

@@ -81,7 +81,7 @@ var objectTypes = map[reflect.Type]string{
 var mapKeys = map[string]string{"members": "<email>", "teams": "<team key>"}
 
 // Schema is the package's schema, as JSON. Every description comes from
-// multiorg's config reference, which the README's tables are made from, and
+// multiorg's config reference, which the configuration guide's tables are made from, and
 // every type from the structs the stack config decodes into: a field without
 // a documented row is an error, not an undocumented input.
 func Schema() ([]byte, error) {
@@ -295,8 +295,9 @@ func describe(f multiorg.ConfigField) string {
 	return text
 }
 
-var readmeLink = regexp.MustCompile(`\[([^\]]+)\]\(#[^)]*\)`)
+// guideLink is a link to a guide of docs/, or to a section of one.
+var guideLink = regexp.MustCompile(`\[([^\]]+)\]\((?:#|[\w-]+\.md)[^)]*\)`)
 
-// plain drops the README's links to its own sections, which mean nothing
-// in an SDK's documentation, and keeps their text.
-func plain(markdown string) string { return readmeLink.ReplaceAllString(markdown, "$1") }
+// plain drops the links to the guides, which mean nothing in an SDK's
+// documentation, and keeps their text.
+func plain(markdown string) string { return guideLink.ReplaceAllString(markdown, "$1") }

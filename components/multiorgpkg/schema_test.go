@@ -81,9 +81,11 @@ func TestSchemaOutputs(t *testing.T) {
 	}
 	assert.Equal(t, "integer", res.Properties["accessListEntries"].AdditionalProperties.Type)
 	assert.Equal(t, "string", res.Properties["credentials"].AdditionalProperties.AdditionalProperties.Type)
-	assert.NotContains(t, res.Properties["orgIds"].Description, "](#", "README links are dropped")
+	assert.NotContains(t, res.Properties["orgIds"].Description, "](", "links to the guides are dropped")
 }
 
-func TestSchemaDropsReadmeLinks(t *testing.T) {
-	assert.Equal(t, "see Adoption and resource policies.", plain("see [Adoption](#adoption) and [resource policies](#resource-policies)."))
+func TestSchemaDropsLinksToTheGuides(t *testing.T) {
+	assert.Equal(t, "see Adoption, resource policies and the lifecycle.",
+		plain("see [Adoption](adoption.md), [resource policies](environments-and-policies.md#resource-policies) and [the lifecycle](#credential-lifecycle)."))
+	assert.Equal(t, "[Atlas](https://www.mongodb.com/docs/atlas/)", plain("[Atlas](https://www.mongodb.com/docs/atlas/)"), "a link out stays")
 }

@@ -11,7 +11,7 @@ import (
 )
 
 // adoptingConfig holds an encrypted provider credential, as every stack file
-// that followed the README does.
+// that followed the guides does.
 const adoptingConfig = `config:
   mongodbatlas:clientId: mdb_sa_id_0123
   mongodbatlas:clientSecret:

@@ -367,5 +367,5 @@ func pendingCreatesWarning(stack string, ev Event) (Event, bool) {
 	slices.Sort(keys)
 	return Event{Severity: "warning", Message: fmt.Sprintf("an interrupted update left the creates of %s pending: Atlas may have created them "+
 		"with nobody holding their credentials. If it did, this run stops before creating any twin; then run "+
-		"`atlas-multiorg orphans --stack %s` and follow README \"When a deployment is interrupted\"", strings.Join(keys, ", "), stack)}, true
+		"`atlas-multiorg orphans --stack %s` and follow docs/interrupted-deployments.md", strings.Join(keys, ", "), stack)}, true
 }

@@ -138,7 +138,7 @@ func TestAdoptingAnOrganizationWithItsPeople(t *testing.T) {
 	assert.Equal(t, 1, accounts, "the stack's own service account is deleted; the paying organization's stays")
 	assert.Equal(t, []string{"local-paying-org"}, w.atlasOrgsIn(dir), "the adopted organization is released, not deleted")
 
-	// The README's other way: discover, import-file, pulumi import --file.
+	// The adoption guide's other way: discover, import-file, pulumi import --file.
 	// The provider takes the import IDs import-file writes for people and
 	// teams, and the next preview shows no changes.
 	out = w.runEnv(credentialEnv(seed, baseURL), "bin/atlas-multiorg", "discover")

@@ -1,6 +1,6 @@
 //go:build e2e
 
-// Package e2e runs the README's workflows with the real tools: the Pulumi CLI,
+// Package e2e runs the workflows of README.md and docs/ with the real tools: the Pulumi CLI,
 // its Go language host and the mongodbatlas provider plugin 4.14.0, against
 // atlas-local. `make e2e` runs it; without the tools it skips with the reason.
 //
@@ -330,7 +330,7 @@ func TestReadmeWorkflows(t *testing.T) {
 	assert.Equal(t, before, w.localState(repoRoot(t)), "the checkout's local state is as it was: everything ran in the copy")
 }
 
-// exampleWorkflow follows the README's steps for one component package
+// exampleWorkflow follows docs/component-package.md's steps for one component package
 // example, checks what it made, that its validation is the Go program's,
 // and that the replacement guard and the import-once state work across the
 // language boundary, then destroys it.
@@ -627,7 +627,7 @@ func (w *workspace) atlasOrgsIn(dataDir string) []string {
 }
 
 // addOrgs pastes entries discover printed under atlas-multiorg:orgs, as the
-// README tells the user to.
+// adoption guide tells the user to.
 func (w *workspace) addOrgs(stackFile, entries string) {
 	w.t.Helper()
 	var file map[string]any // encryptionsalt beside config

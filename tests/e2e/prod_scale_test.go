@@ -119,7 +119,7 @@ func (w *workspace) writeProdStack(t *testing.T, stack string, from, to int, see
 	w.runEnv(w.backend(), "pulumi", "stack", "init", stack, "--non-interactive")
 }
 
-// tearDownProd is the README's tear-down of a prod stack.
+// tearDownProd is docs/environments-and-policies.md's tear-down of a prod stack.
 func (w *workspace) tearDownProd(t *testing.T, env []string, stack string) {
 	t.Helper()
 	w.runEnv(env, "pulumi", "state", "unprotect", "--all", "--yes", "--stack", stack, "--non-interactive")

@@ -28,7 +28,7 @@ import (
 // first run of the next rotation period converges too, and a destroy with
 // the preview skipped (as CI tear-downs and the Automation API run it), and
 // deploy --destroy, are refused with the state exactly as it was. The
-// README's tear-down for prod then removes everything.
+// tear-down for prod in docs/environments-and-policies.md then removes everything.
 func TestProdConvergesAndARefusedDestroyKeepsTheState(t *testing.T) {
 	requireRealTools(t)
 	w := newBuiltWorkspace(t)
@@ -117,7 +117,7 @@ func TestProdConvergesAndARefusedDestroyKeepsTheState(t *testing.T) {
 		pulumi(now, "preview", "--expect-no-changes")
 	})
 
-	t.Run("the README's tear-down for prod", func(t *testing.T) {
+	t.Run("the guide's tear-down for prod", func(t *testing.T) {
 		pulumi(now, "state", "unprotect", "--all", "--yes")
 		pulumi(now, "destroy", "--yes", "--skip-preview")
 		assert.Equal(t, []string{"local-paying-org"}, w.atlasOrgsIn(dir), "only the paying organization is left")

@@ -14,7 +14,7 @@ import (
 	"gopkg.in/yaml.v3"
 )
 
-// shard is one org stack of a sharded deployment, as the README's
+// shard is one org stack of a sharded deployment, as docs/sharding-and-deploy.md's
 // "Sharding" section sets one up.
 type shard struct {
 	name, env string
@@ -69,7 +69,7 @@ func credentialEnv(seed localSeed, baseURL string) []string {
 		"MONGODB_ATLAS_CLIENT_ID=" + seed["clientId"], "MONGODB_ATLAS_CLIENT_SECRET=" + seed["clientSecret"]}
 }
 
-// deployWorkflow runs the README's sharded deployment: two dev shards in
+// deployWorkflow runs the sharding guide's deployment: two dev shards in
 // parallel, then a staging shard; a broken dev shard stops staging; and
 // deploy --destroy removes it all.
 func (w *workspace) deployWorkflow(t *testing.T, seed localSeed) {

@@ -19,7 +19,7 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// teamWorkflow is the README's "Running as a team" with a real PostgreSQL
+// teamWorkflow is docs/running-as-a-team.md with a real PostgreSQL
 // (make state-db): two working copies of the repository act as two CI
 // runners on one backend. Each deploys two of four shards, at once; each sees
 // the other's stacks; an update of a stack the other runner is updating is
@@ -40,7 +40,7 @@ func (w *workspace) teamWorkflow(t *testing.T, seed localSeed) {
 		_ = down.Run()
 	})
 	backendURL := strings.TrimSpace(w.read(filepath.Join(w.repo, ".state-db", "url")))
-	// As the README says: PULUMI_DIY_BACKEND_PARALLEL=1, or pulumi stack ls
+	// As the guide says: PULUMI_DIY_BACKEND_PARALLEL=1, or pulumi stack ls
 	// hangs once the project has four stacks on two cores.
 	shared := []string{"PULUMI_BACKEND_URL=" + backendURL, "PULUMI_CONFIG_PASSPHRASE=" + passphrase, "PULUMI_DIY_BACKEND_PARALLEL=1"}
 
