@@ -25,7 +25,7 @@ import (
 )
 
 // faultRow is one line of the fault table the issue "Faults lose nothing"
-// asks for: what a fault did, and what was left after the README's
+// asks for: what a fault did, and what was left after the guide's
 // recovery.
 type faultRow struct {
 	fault string
@@ -45,9 +45,9 @@ type faultRow struct {
 	stopped bool
 }
 
-// TestFaultsLoseNothing runs the README's "When a deployment is
-// interrupted" with the real tools: for each fault atlas-local can inject, a
-// 20-organization pulumi up under it, then the recovery the README gives;
+// TestFaultsLoseNothing runs docs/interrupted-deployments.md's recovery with
+// the real tools: for each fault atlas-local can inject, a
+// 20-organization pulumi up under it, then the recovery the guide gives;
 // and kill -9 of a 50-organization pulumi up at a random point, ten times.
 // After each: atlas-local holds exactly the organizations the config names,
 // each once and each in the stack's state; every exported credential signs
@@ -89,7 +89,7 @@ func TestFaultsLoseNothing(t *testing.T) {
 
 // faultRound is one row: a fresh atlas-local with the fault, an n-org shard
 // deployed under it (killed after *killAt org creates when killAt is set),
-// the README's recovery with the fault gone, and the checks.
+// the guide's recovery with the fault gone, and the checks.
 func (w *workspace) faultRound(t *testing.T, fault string, seed uint64, n int, flags []string, killAt *int) faultRow {
 	row := faultRow{fault: fault, seed: seed}
 	dir := filepath.Join(t.TempDir(), "atlas-local")
@@ -142,7 +142,7 @@ func (w *workspace) faultRound(t *testing.T, fault string, seed uint64, n int, f
 	_, stop = w.localAPI(t, dir, "--addr", strings.TrimPrefix(baseURL, "http://"), "--log", filepath.Join(dir, "access.log"))
 	defer stop()
 
-	// The README's recovery. 1: a killed runner left its lock.
+	// The guide's recovery. 1: a killed runner left its lock.
 	if killed {
 		out, code := up()
 		require.NotEqual(t, 0, code)
@@ -256,15 +256,21 @@ func (w *workspace) localAPI(t *testing.T, dir string, flags ...string) (string,
 	return strings.TrimSpace(w.read(urlFile)), stop
 }
 
-// upKilledAfter starts pulumi up in a session of its own, as the README's
-// interrupted-run section says to start unattended runs, and kills its
+// upKilledAfter starts pulumi up in a session of its own, as
+// docs/interrupted-deployments.md says to start unattended runs, and kills
+// it once atlas-local has answered `creates` organization creates.
+func (w *workspace) upKilledAfter(t *testing.T, env []string, stack, accessLog string, creates int) bool {
+	return w.killedAfter(t, env, accessLog, creates, "pulumi", "up", "--yes", "--skip-preview", "--stack", stack, "--non-interactive")
+}
+
+// killedAfter starts a command in a session of its own and kills its
 // process group with SIGKILL once atlas-local has answered `creates`
 // organization creates. The engine's plugins each run in a process group of
-// their own and outlive that; the README's next step, a kill of the session,
-// must end every one of them. It reports whether it killed the run (pulumi
-// up may end first).
-func (w *workspace) upKilledAfter(t *testing.T, env []string, stack, accessLog string, creates int) bool {
-	up := exec.CommandContext(context.Background(), "pulumi", "up", "--yes", "--skip-preview", "--stack", stack, "--non-interactive") //nolint:gosec // G204: the test's own command
+// their own and outlive that; the guide's next step, a kill of the session,
+// must end every one of them. It reports whether it killed the command (it
+// may end first).
+func (w *workspace) killedAfter(t *testing.T, env []string, accessLog string, creates int, name string, args ...string) bool {
+	up := exec.CommandContext(context.Background(), name, args...) //nolint:gosec // G204: the test's own command
 	up.Dir, up.Env = w.repo, append(append([]string{}, w.env...), env...)
 	up.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
 	require.NoError(t, up.Start())
@@ -274,16 +280,16 @@ func (w *workspace) upKilledAfter(t *testing.T, env []string, stack, accessLog s
 	for {
 		select {
 		case err := <-done:
-			t.Logf("pulumi up ended before %d creates (%v)", creates, err)
+			t.Logf("%s ended before %d creates (%v)", name, creates, err)
 			return false
 		case <-deadline:
-			t.Fatalf("pulumi up did not reach %d creates", creates)
+			t.Fatalf("%s did not reach %d creates", name, creates)
 		case <-time.After(5 * time.Millisecond):
 		}
 		raw, _ := os.ReadFile(accessLog) //nolint:gosec // G304: the test's own scratch file
 		if n, _ := createsIn(string(raw)); n >= creates {
 			require.NoError(t, syscall.Kill(-up.Process.Pid, syscall.SIGKILL))
-			assert.Error(t, <-done, "pulumi up was killed")
+			assert.Error(t, <-done, "%s was killed", name)
 			t.Logf("after kill -9 of the process group, %d of its plugins were still running", len(inSession(up.Process.Pid)))
 			_ = exec.CommandContext(context.Background(), "pkill", "-KILL", "-s", strconv.Itoa(up.Process.Pid)).Run() //nolint:gosec // G204: the session the test started
 			assert.Eventually(t, func() bool { return len(inSession(up.Process.Pid)) == 0 }, 10*time.Second, 50*time.Millisecond,
