@@ -18,7 +18,6 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
-	"gopkg.in/yaml.v3"
 )
 
 // TestProdScaleBenchmark is make bench-e2e's prod rows: one stack of N
@@ -96,9 +95,7 @@ func TestProdScaleBenchmark(t *testing.T) {
 // writeProdStack writes and initialises a prod stack of copies from..to of
 // the shipped Pulumi.prod.yaml analytics entry.
 func (w *workspace) writeProdStack(t *testing.T, stack string, from, to int, seed localSeed, baseURL string) {
-	var shipped map[string]map[string]any
-	require.NoError(t, yaml.Unmarshal([]byte(w.read(filepath.Join(w.repo, "Pulumi.prod.yaml"))), &shipped))
-	config := shipped["config"]
+	config := w.shippedConfig(t, "prod", seed, baseURL)
 	entry := config["atlas-multiorg:orgs"].(map[string]any)["analytics"].(map[string]any)
 	orgs := map[string]any{}
 	for i := from; i < to; i++ {
@@ -110,13 +107,7 @@ func (w *workspace) writeProdStack(t *testing.T, stack string, from, to int, see
 		orgs[fmt.Sprintf("org-%04d", i)] = copied
 	}
 	config["atlas-multiorg:orgs"] = orgs
-	config["mongodbatlas:baseUrl"] = baseURL
-	config["atlas-multiorg:payingOrgId"] = seed["payingOrgId"]
-	config["atlas-multiorg:orgOwnerId"] = seed["orgOwnerId"]
-	config["atlas-multiorg:environment"] = "prod"
-	raw, err := yaml.Marshal(map[string]any{"config": config})
-	require.NoError(t, err)
-	require.NoError(t, os.WriteFile(filepath.Join(w.repo, "Pulumi."+stack+".yaml"), raw, 0o600))
+	w.writeStackConfig(t, stack, config)
 	w.runEnv(w.backend(), "pulumi", "stack", "init", stack, "--non-interactive")
 }
 
