@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -17,7 +18,6 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
-	"gopkg.in/yaml.v3"
 )
 
 // TestProdScaleBenchmark is make bench-e2e's prod rows: one stack of N
@@ -46,11 +46,11 @@ func TestProdScaleBenchmark(t *testing.T) {
 
 	var report strings.Builder
 	fmt.Fprintf(&report, "\nprod profile, the shipped analytics entry, atlas-local --latency %s, %s\n\n", latency, time.Now().UTC().Format(time.RFC3339))
-	fmt.Fprintln(&report, "| orgs | how | `up` s | peak RSS MB (private) | processes | no-change preview s | state KB per org |")
-	fmt.Fprintln(&report, "|---|---|---|---|---|---|---|")
+	fmt.Fprintln(&report, "| orgs | how | `up` s | CPU s | peak RSS MB (private) | processes | no-change preview s | state KB per org |")
+	fmt.Fprintln(&report, "|---|---|---|---|---|---|---|---|")
 	row := func(n int, how string, up timedRun, preview time.Duration, stateBytes int) {
-		fmt.Fprintf(&report, "| %d | %s | %.1f | %d (%d) | %d | %.1f | %.1f |\n", n, how, up.wall.Seconds(), up.peakRSS/1024, up.peakPrivate/1024,
-			up.peakProcs, preview.Seconds(), float64(stateBytes)/1024/float64(n))
+		fmt.Fprintf(&report, "| %d | %s | %.1f | %.1f | %d (%d) | %d | %.1f | %.1f |\n", n, how, up.wall.Seconds(), up.cpu.Seconds(),
+			up.peakRSS/1024, up.peakPrivate/1024, up.peakProcs, preview.Seconds(), float64(stateBytes)/1024/float64(n))
 		t.Log(report.String())
 	}
 	for _, field := range strings.Split(counts, ",") {
@@ -95,9 +95,7 @@ func TestProdScaleBenchmark(t *testing.T) {
 // writeProdStack writes and initialises a prod stack of copies from..to of
 // the shipped Pulumi.prod.yaml analytics entry.
 func (w *workspace) writeProdStack(t *testing.T, stack string, from, to int, seed localSeed, baseURL string) {
-	var shipped map[string]map[string]any
-	require.NoError(t, yaml.Unmarshal([]byte(w.read(filepath.Join(w.repo, "Pulumi.prod.yaml"))), &shipped))
-	config := shipped["config"]
+	config := w.shippedConfig(t, "prod", seed, baseURL)
 	entry := config["atlas-multiorg:orgs"].(map[string]any)["analytics"].(map[string]any)
 	orgs := map[string]any{}
 	for i := from; i < to; i++ {
@@ -109,13 +107,7 @@ func (w *workspace) writeProdStack(t *testing.T, stack string, from, to int, see
 		orgs[fmt.Sprintf("org-%04d", i)] = copied
 	}
 	config["atlas-multiorg:orgs"] = orgs
-	config["mongodbatlas:baseUrl"] = baseURL
-	config["atlas-multiorg:payingOrgId"] = seed["payingOrgId"]
-	config["atlas-multiorg:orgOwnerId"] = seed["orgOwnerId"]
-	config["atlas-multiorg:environment"] = "prod"
-	raw, err := yaml.Marshal(map[string]any{"config": config})
-	require.NoError(t, err)
-	require.NoError(t, os.WriteFile(filepath.Join(w.repo, "Pulumi."+stack+".yaml"), raw, 0o600))
+	w.writeStackConfig(t, stack, config)
 	w.runEnv(w.backend(), "pulumi", "stack", "init", stack, "--non-interactive")
 }
 
@@ -134,11 +126,15 @@ func (w *workspace) stateBytes(t *testing.T, stack string) int {
 	return int(info.Size())
 }
 
-// timedRun is one command's wall time and the peaks of its process tree.
+// timedRun is one command's wall time, the CPU time of it and every
+// descendant it waited for (the plugins), and the peaks of its process tree.
 type timedRun struct {
-	wall                 time.Duration
+	wall, cpu            time.Duration
 	peakRSS, peakPrivate int // kB, summed over the session
 	peakProcs            int
+	// cpuBy is the CPU seconds of the session's processes by command name,
+	// as last sampled (a process that lived under 100 ms is missed).
+	cpuBy map[string]float64
 }
 
 // timedInSession runs a command in a session of its own, sampling every
@@ -152,13 +148,14 @@ func (w *workspace) timedInSession(t *testing.T, env []string, args ...string) t
 	start := time.Now()
 	require.NoError(t, cmd.Start())
 	var run timedRun
+	ticks := map[string]int{} // "pid comm" -> utime+stime, clock ticks
 	var mu sync.Mutex
 	stop := make(chan struct{})
 	sampled := make(chan struct{})
 	go func() {
 		defer close(sampled)
 		for {
-			rss, private, procs := sessionMemory(cmd.Process.Pid)
+			rss, private, procs := sessionMemory(cmd.Process.Pid, ticks)
 			mu.Lock()
 			run.peakRSS, run.peakPrivate, run.peakProcs = max(run.peakRSS, rss), max(run.peakPrivate, private), max(run.peakProcs, procs)
 			mu.Unlock()
@@ -171,19 +168,39 @@ func (w *workspace) timedInSession(t *testing.T, env []string, args ...string) t
 	}()
 	err := cmd.Wait()
 	run.wall = time.Since(start)
+	run.cpu = cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
 	close(stop)
 	<-sampled
+	run.cpuBy = map[string]float64{}
+	for process, n := range ticks {
+		run.cpuBy[strings.Fields(process)[1]] += float64(n) / 100 // USER_HZ
+	}
 	require.NoError(t, err, "%s: %s", strings.Join(args, " "), tail(out.String()))
-	t.Logf("%s: %.1f s, peak %d MB RSS (%d MB private), %d processes", strings.Join(args[:2], " "), run.wall.Seconds(),
-		run.peakRSS/1024, run.peakPrivate/1024, run.peakProcs)
+	t.Logf("%s: %.1f s, %.1f CPU s, peak %d MB RSS (%d MB private), %d processes", strings.Join(args[:2], " "), run.wall.Seconds(),
+		run.cpu.Seconds(), run.peakRSS/1024, run.peakPrivate/1024, run.peakProcs)
+	var byProcess []string
+	for name, seconds := range run.cpuBy {
+		byProcess = append(byProcess, fmt.Sprintf("%s %.1f", name, seconds))
+	}
+	sort.Strings(byProcess)
+	t.Logf("CPU s by process: %s", strings.Join(byProcess, ", "))
 	return run
 }
 
 // sessionMemory sums VmRSS and RssAnon (kB) of session sid's live
-// processes, and counts them.
-func sessionMemory(sid int) (rss, private, procs int) {
+// processes, and counts them; it records each one's CPU ticks in ticks.
+func sessionMemory(sid int, ticks map[string]int) (rss, private, procs int) {
 	for _, stat := range inSession(sid) {
 		pid := strings.Fields(stat)[0]
+		if raw, err := os.ReadFile(filepath.Join("/proc", pid, "stat")); err == nil { //nolint:gosec // G304: /proc
+			text := string(raw)
+			// after "(comm)": state ppid pgrp session tty tpgid flags minflt cminflt majflt cmajflt utime stime
+			if f := strings.Fields(text[strings.LastIndexByte(text, ')')+1:]); len(f) > 12 {
+				user, _ := strconv.Atoi(f[11])
+				system, _ := strconv.Atoi(f[12])
+				ticks[stat] = user + system
+			}
+		}
 		raw, err := os.ReadFile(filepath.Join("/proc", pid, "status")) //nolint:gosec // G304: /proc
 		if err != nil {
 			continue

@@ -35,16 +35,7 @@ func TestProdConvergesAndARefusedDestroyKeepsTheState(t *testing.T) {
 	dir, baseURL, seed := w.seededLocalAPI(t)
 	const stack = "prod-0"
 
-	var shipped map[string]map[string]any
-	require.NoError(t, yaml.Unmarshal([]byte(w.read(filepath.Join(w.repo, "Pulumi.prod.yaml"))), &shipped))
-	config := shipped["config"]
-	config["mongodbatlas:baseUrl"] = baseURL
-	config["atlas-multiorg:payingOrgId"] = seed["payingOrgId"]
-	config["atlas-multiorg:orgOwnerId"] = seed["orgOwnerId"]
-	config["atlas-multiorg:environment"] = "prod"
-	raw, err := yaml.Marshal(map[string]any{"config": config})
-	require.NoError(t, err)
-	require.NoError(t, os.WriteFile(filepath.Join(w.repo, "Pulumi."+stack+".yaml"), raw, 0o600))
+	w.writeStackConfig(t, stack, w.shippedConfig(t, "prod", seed, baseURL))
 
 	env := w.shardEnv(seed, baseURL)
 	at := func(clock time.Time) []string {
@@ -122,6 +113,59 @@ func TestProdConvergesAndARefusedDestroyKeepsTheState(t *testing.T) {
 		pulumi(now, "destroy", "--yes", "--skip-preview")
 		assert.Equal(t, []string{"local-paying-org"}, w.atlasOrgsIn(dir), "only the paying organization is left")
 	})
+}
+
+// TestStagingConvergesInOneUp runs the shipped Pulumi.staging.yaml's
+// created organizations (a service account with policies, an API key) with
+// the real tools against atlas-local: the preview after one `pulumi up`
+// shows no changes, and the destroy after it leaves only the paying
+// organization. Its adopted entry names an organization of the placeholder
+// account, so it is left out here; the adoption tests cover that path.
+func TestStagingConvergesInOneUp(t *testing.T) {
+	requireRealTools(t)
+	w := newBuiltWorkspace(t)
+	dir, baseURL, seed := w.seededLocalAPI(t)
+	const stack = "staging-0"
+	config := w.shippedConfig(t, "staging", seed, baseURL)
+	require.NotEmpty(t, config["atlas-multiorg:orgs"], "the shipped staging stack creates organizations")
+	w.writeStackConfig(t, stack, config)
+	env := w.shardEnv(seed, baseURL)
+	w.runEnv(w.backend(), "pulumi", "stack", "init", stack, "--non-interactive")
+
+	w.runEnv(env, "pulumi", "up", "--yes", "--skip-preview", "--stack", stack, "--non-interactive")
+	w.runEnv(env, "pulumi", "preview", "--expect-no-changes", "--stack", stack, "--non-interactive")
+	w.credentialsSignIn(t, env, stack, baseURL, len(config["atlas-multiorg:orgs"].(map[string]any)))
+	assert.NotEmpty(t, w.atlasPolicies(dir), "staging switches policies on")
+
+	w.runEnv(env, "pulumi", "destroy", "--yes", "--skip-preview", "--stack", stack, "--non-interactive")
+	assert.Equal(t, []string{"local-paying-org"}, w.atlasOrgsIn(dir), "only the paying organization is left")
+}
+
+// shippedConfig is the config of the shipped Pulumi.<environment>.yaml,
+// pointed at atlas-local and its paying organization, with the entries that
+// adopt an organization of the placeholder account left out.
+func (w *workspace) shippedConfig(t *testing.T, environment string, seed localSeed, baseURL string) map[string]any {
+	var shipped map[string]map[string]any
+	require.NoError(t, yaml.Unmarshal([]byte(w.read(filepath.Join(w.repo, "Pulumi."+environment+".yaml"))), &shipped))
+	config := shipped["config"]
+	orgs := config["atlas-multiorg:orgs"].(map[string]any)
+	for key, entry := range orgs {
+		if _, adopted := entry.(map[string]any)["importId"]; adopted {
+			delete(orgs, key)
+		}
+	}
+	config["mongodbatlas:baseUrl"] = baseURL
+	config["atlas-multiorg:payingOrgId"] = seed["payingOrgId"]
+	config["atlas-multiorg:orgOwnerId"] = seed["orgOwnerId"]
+	config["atlas-multiorg:environment"] = environment
+	return config
+}
+
+// writeStackConfig writes Pulumi.<stack>.yaml.
+func (w *workspace) writeStackConfig(t *testing.T, stack string, config map[string]any) {
+	raw, err := yaml.Marshal(map[string]any{"config": config})
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(filepath.Join(w.repo, "Pulumi."+stack+".yaml"), raw, 0o600))
 }
 
 // atlasPolicies are the names of the resource policies atlas-local holds,
