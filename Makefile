@@ -68,7 +68,7 @@ FUZZ_TARGETS     := \
 	FuzzParseStackOutputOrgs:./internal/cli \
 	FuzzResponses:./internal/atlasapi
 
-.PHONY: all build sdk docs docs-check example-yaml example-typescript example-down up down local-api up-atlas up-projects preview state-db state-db-down test unit race e2e bench-e2e lint fuzz vuln vet fmt-check bench clean
+.PHONY: all build sdk docs docs-check example-yaml example-typescript example-python example-down up down local-api up-atlas up-projects preview state-db state-db-down test unit race e2e bench-e2e lint fuzz vuln vet fmt-check bench clean
 
 all: test
 
@@ -186,6 +186,12 @@ example-yaml: $(PLUGIN) $(LOCALAPI)
 example-typescript: $(PLUGIN) $(LOCALAPI)
 	cd examples/typescript && npm install --no-audit --no-fund
 	$(call example_up,typescript)
+
+# A virtualenv with the pinned pulumi package from PyPI and the SDK
+# (sdk/python) installed as a package, as a user's requirements.txt would.
+example-python: $(PLUGIN) $(LOCALAPI)
+	cd examples/python && python3 -m venv venv && venv/bin/pip install --quiet -r requirements.txt
+	$(call example_up,python)
 
 # Destroy an example's organizations: make example-down EXAMPLE=typescript.
 example-down: $(PLUGIN)

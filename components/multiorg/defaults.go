@@ -44,6 +44,21 @@ func DefaultServiceAccount(key string) ServiceAccountSpec {
 	}
 }
 
+// withDefaults fills the name, description and roles that s leaves out
+// from d, so that a serviceAccount block need say only what differs.
+func (s ServiceAccountSpec) withDefaults(d ServiceAccountSpec) ServiceAccountSpec {
+	if s.Name == "" {
+		s.Name = d.Name
+	}
+	if s.Description == "" {
+		s.Description = d.Description
+	}
+	if s.Roles == nil {
+		s.Roles = d.Roles
+	}
+	return s
+}
+
 // withDefaults fills every nil field of s from d.
 func (s Settings) withDefaults(d Settings) Settings {
 	fill := func(v **bool, def *bool) {

@@ -49,6 +49,8 @@ func TestCredentialKindsSendExactProviderInputs(t *testing.T) {
 		},
 		Settings: Settings{GenAIFeaturesEnabled: ptr(true), SecurityContact: ptr("sec@example.com")},
 	}
+	// A block that says only what differs: the rest is the default's.
+	spec.Orgs["partial"] = OrgSpec{Name: "acme-partial", ServiceAccount: &ServiceAccountSpec{SecretExpiresAfterHours: ptr(48)}}
 	mon := &atlasmock.Monitor{}
 	run(t, mon, spec, nil)
 	orgs := mon.ByType(mongodbatlas.OrganizationType)
@@ -91,6 +93,16 @@ func TestCredentialKindsSendExactProviderInputs(t *testing.T) {
 			"orgOwnerId":  resource.NewProperty(ownerID),
 			"description": resource.NewProperty("billing automation"),
 			"roleNames":   strings(RoleOrgOwner, RoleOrgBillingAdmin),
+		}),
+		"orgs-partial": with(resource.PropertyMap{
+			"name":       resource.NewProperty("acme-partial"),
+			"orgOwnerId": resource.NewProperty(ownerID),
+			"serviceAccount": resource.NewProperty(resource.PropertyMap{
+				"name":                    resource.NewProperty("atlas-multiorg-partial"),
+				"description":             resource.NewProperty("atlas-multiorg credential of org partial"),
+				"roles":                   strings(RoleOrgOwner),
+				"secretExpiresAfterHours": resource.NewProperty(48.0),
+			}),
 		}),
 		"orgs-custom": with(resource.PropertyMap{
 			"name":                 resource.NewProperty("acme-custom"),

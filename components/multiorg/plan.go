@@ -51,7 +51,7 @@ func (s Spec) plan() []orgPlan {
 			// only when its entry asks for one.
 			p.importID, p.credentialType, p.retain = o.ImportID, CredentialNone, !o.AllowDeletion
 			if o.ServiceAccount != nil {
-				p.withServiceAccount(*o.ServiceAccount, profile)
+				p.withServiceAccount(o.ServiceAccount.withDefaults(DefaultServiceAccount(key)), profile)
 			}
 			plans = append(plans, p)
 			continue
@@ -67,7 +67,7 @@ func (s Spec) plan() []orgPlan {
 		case o.APIKey != nil:
 			p.credentialType, p.apiKey = CredentialAPIKey, o.APIKey
 		case o.ServiceAccount != nil:
-			p.withServiceAccount(*o.ServiceAccount, profile)
+			p.withServiceAccount(o.ServiceAccount.withDefaults(DefaultServiceAccount(key)), profile)
 		default:
 			p.withServiceAccount(DefaultServiceAccount(key), profile)
 		}

@@ -216,9 +216,12 @@ func (s Spec) validateOrg(ps *problems, path, key string, org OrgSpec) {
 	}
 	if sa := org.ServiceAccount; sa != nil {
 		p := path + ".serviceAccount"
+		// A field left out takes DefaultServiceAccount's value.
 		checkCredentialText(ps, p+".name", sa.Name, maxServiceAccountName)
 		checkCredentialText(ps, p+".description", sa.Description, maxCredentialDesc)
-		checkRoles(ps, p+".roles", sa.Roles)
+		if sa.Roles != nil {
+			checkRoles(ps, p+".roles", sa.Roles)
+		}
 		if h := sa.SecretExpiresAfterHours; h != nil && (*h < minSecretExpiresHours || *h > maxSecretExpiresHours) {
 			ps.add(p+".secretExpiresAfterHours", "must be between %d and %d hours, got %d", minSecretExpiresHours, maxSecretExpiresHours, *h)
 		}
@@ -334,7 +337,7 @@ func checkHexID(ps *problems, path, value, what string) {
 func checkCredentialText(ps *problems, path, value string, max int) {
 	switch n := utf8.RuneCountInString(value); {
 	case n == 0:
-		ps.add(path, "required (1-%d characters), or leave out the whole serviceAccount block to get the default service account", max)
+		// Left out: the default applies.
 	case n > max:
 		ps.add(path, "is %d characters; Atlas allows at most %d", n, max)
 	case !credentialText.MatchString(value):

@@ -95,21 +95,15 @@ func TestValidationRules(t *testing.T) {
 		"duplicate role": {func(s *Spec) {
 			setOrg(s, "billing", func(o *OrgSpec) { o.APIKey.Roles = []string{RoleOrgOwner, RoleOrgOwner} })
 		}, "orgs.billing.apiKey.roles", "listed twice"},
-		"empty roles": {func(s *Spec) {
-			setOrg(s, "analytics", func(o *OrgSpec) { o.ServiceAccount = sa(func(a *ServiceAccountSpec) { a.Roles = nil }) })
+		"roles listed empty": {func(s *Spec) {
+			setOrg(s, "analytics", func(o *OrgSpec) { o.ServiceAccount = sa(func(a *ServiceAccountSpec) { a.Roles = []string{} }) })
 		}, "orgs.analytics.serviceAccount.roles", "required"},
-		"service account name empty": {func(s *Spec) {
-			setOrg(s, "analytics", func(o *OrgSpec) { o.ServiceAccount = sa(func(a *ServiceAccountSpec) { a.Name = "" }) })
-		}, "orgs.analytics.serviceAccount.name", "required"},
 		"service account name too long": {func(s *Spec) {
 			setOrg(s, "analytics", func(o *OrgSpec) { o.ServiceAccount = sa(func(a *ServiceAccountSpec) { a.Name = long(65) }) })
 		}, "orgs.analytics.serviceAccount.name", "at most 64"},
 		"service account name characters": {func(s *Spec) {
 			setOrg(s, "analytics", func(o *OrgSpec) { o.ServiceAccount = sa(func(a *ServiceAccountSpec) { a.Name = "ci/cd" }) })
 		}, "orgs.analytics.serviceAccount.name", "characters Atlas refuses"},
-		"service account description empty": {func(s *Spec) {
-			setOrg(s, "analytics", func(o *OrgSpec) { o.ServiceAccount = sa(func(a *ServiceAccountSpec) { a.Description = "" }) })
-		}, "orgs.analytics.serviceAccount.description", "required"},
 		"service account description too long": {func(s *Spec) {
 			setOrg(s, "analytics", func(o *OrgSpec) { o.ServiceAccount = sa(func(a *ServiceAccountSpec) { a.Description = long(251) }) })
 		}, "orgs.analytics.serviceAccount.description", "at most 250"},
@@ -141,9 +135,6 @@ func TestValidationRules(t *testing.T) {
 		"adopted with federation": {func(s *Spec) {
 			setOrg(s, "legacy", func(o *OrgSpec) { o.FederationSettingsID = payingOrg })
 		}, "orgs.legacy.federationSettingsId", "cannot be set on an adopted organization"},
-		"adopted with a service account without its name": {func(s *Spec) {
-			setOrg(s, "legacy", func(o *OrgSpec) { o.ServiceAccount = sa(func(a *ServiceAccountSpec) { a.Name = "" }) })
-		}, "orgs.legacy.serviceAccount.name", "required"},
 		"adopted requiring an access list, service account without one": {func(s *Spec) {
 			setOrg(s, "legacy", func(o *OrgSpec) {
 				o.APIAccessListRequired = ptr(true)

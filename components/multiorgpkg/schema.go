@@ -32,12 +32,22 @@ type property struct {
 	Secret               bool      `json:"secret,omitempty"`
 }
 
-// objectType is an object type or a resource's properties.
+// objectType is an object type, an enum type, or a resource's properties.
 type objectType struct {
 	Type        string               `json:"type,omitempty"`
 	Description string               `json:"description,omitempty"`
-	Properties  map[string]*property `json:"properties"`
+	Properties  map[string]*property `json:"properties,omitempty"`
 	Required    []string             `json:"required,omitempty"`
+	Enum        []enumValue          `json:"enum,omitempty"`
+}
+
+// enumValue is one value of an enum type.
+type enumValue struct {
+	Value       string `json:"value"`
+	Description string `json:"description,omitempty"`
+	// Name is the value's name in the SDKs, where the generators' own guess
+	// is poor (ORG_OWNER would be OR_G_OWNER in Python).
+	Name string `json:"name,omitempty"`
 }
 
 // component is the schema of a component resource.
@@ -76,6 +86,52 @@ var objectTypes = map[reflect.Type]string{
 	reflect.TypeFor[multiorg.TeamSpec]():           "Team",
 }
 
+// enums are the closed sets of string values, by schema type name, so that
+// the SDKs refuse a typo when the program is compiled or type-checked
+// instead of when it runs. Each comes from the list the validation uses.
+func enums() map[string]*objectType {
+	environments := &objectType{Type: "string", Description: "An environment profile: the defaults and rules an organization gets."}
+	for _, name := range multiorg.PromotionOrder {
+		environments.Enum = append(environments.Enum, enumValue{Value: name, Description: multiorg.Profiles[name].Why})
+	}
+	roles := &objectType{Type: "string", Description: "An Atlas organization role."}
+	for _, role := range multiorg.OrgRoles {
+		roles.Enum = append(roles.Enum, enumValue{Value: role, Name: pascalCase(role)})
+	}
+	return map[string]*objectType{
+		"Environment": environments,
+		"OrgRole":     roles,
+		"CredentialType": {Type: "string", Description: "The kind of an organization's own credential.", Enum: []enumValue{
+			{Value: string(multiorg.CredentialServiceAccount), Description: "A service account: clientId and clientSecret."},
+			{Value: string(multiorg.CredentialAPIKey), Description: "A programmatic API key: publicKey and privateKey."},
+			{Value: string(multiorg.CredentialNone), Description: "None: an adopted organization without a serviceAccount block."},
+		}},
+	}
+}
+
+// pascalCase turns ORG_BILLING_ADMIN into OrgBillingAdmin.
+func pascalCase(upperSnake string) string {
+	var b strings.Builder
+	for _, word := range strings.Split(strings.ToLower(upperSnake), "_") {
+		if word != "" {
+			b.WriteString(strings.ToUpper(word[:1]) + word[1:])
+		}
+	}
+	return b.String()
+}
+
+// enumFields are the config fields whose values an enum closes, by path
+// ("[]" for a list's items).
+var enumFields = map[string]string{
+	"environment":             "Environment",
+	"serviceAccount.roles[]":  "OrgRole",
+	"apiKey.roles[]":          "OrgRole",
+	"members.<email>.roles[]": "OrgRole",
+}
+
+// enumRef is a reference to the enum type named name.
+func enumRef(name string) *property { return &property{Ref: "#/types/" + Name + ":index:" + name} }
+
 // mapKeys names the keys of the config's maps in their documented paths
 // (members.<email>.roles).
 var mapKeys = map[string]string{"members": "<email>", "teams": "<team key>"}
@@ -86,6 +142,9 @@ var mapKeys = map[string]string{"members": "<email>", "teams": "<team key>"}
 // a documented row is an error, not an undocumented input.
 func Schema() ([]byte, error) {
 	b := schemaBuilder{docs: map[string]multiorg.ConfigField{}, used: map[string]bool{}, types: map[string]*objectType{}}
+	for name, enum := range enums() {
+		b.types[Name+":index:"+name] = enum
+	}
 	for _, f := range multiorg.OrgFields {
 		b.docs[f.Path] = f
 	}
@@ -96,6 +155,8 @@ func Schema() ([]byte, error) {
 	for _, f := range multiorg.StackConfigFields {
 		p := &property{Description: describe(f)}
 		switch f.Path {
+		case "environment":
+			p.Ref = enumRef(enumFields[f.Path]).Ref
 		case "orgs":
 			p.Type, p.AdditionalProperties = "object", org
 		case "expiryWarningHours":
@@ -125,7 +186,7 @@ func Schema() ([]byte, error) {
 			b.errs = append(b.errs, fmt.Sprintf("output %s has no row in multiorg.OutputFields", name))
 			continue
 		}
-		p := outputType(m.Field(i).Type)
+		p := outputType(name, m.Field(i).Type)
 		if p == nil {
 			b.errs = append(b.errs, fmt.Sprintf("output %s: no schema type for %s", name, m.Field(i).Type))
 			continue
@@ -235,7 +296,7 @@ func (b *schemaBuilder) fields(t reflect.Type, prefix string, object *objectType
 			p = &property{Ref: p.Ref, Description: describe(doc)}
 		}
 		object.Properties[name] = p
-		if doc.Default == "required" || strings.Contains(doc.Meaning, "Required when the block is given") {
+		if doc.Default == "required" {
 			object.Required = append(object.Required, name)
 		}
 	}
@@ -248,6 +309,9 @@ func (b *schemaBuilder) property(t reflect.Type, path string, doc multiorg.Confi
 	}
 	switch t.Kind() {
 	case reflect.String:
+		if enum, ok := enumFields[path]; ok {
+			return enumRef(enum)
+		}
 		return &property{Type: "string"}
 	case reflect.Bool:
 		return &property{Type: "boolean"}
@@ -268,9 +332,16 @@ func (b *schemaBuilder) property(t reflect.Type, path string, doc multiorg.Confi
 	return &property{}
 }
 
-// outputType is the schema type of an output field of MultiOrg.
-func outputType(t reflect.Type) *property {
+// outputType is the schema type of MultiOrg's output name, of Go type t.
+// credentials stays a map of maps of strings: a typed object would be
+// exported by a Python program with snake_case keys (client_secret), and
+// consumers read clientSecret.
+func outputType(name string, t reflect.Type) *property {
 	str := &property{Type: "string"}
+	switch name {
+	case "credentialTypes":
+		return &property{Type: "object", AdditionalProperties: enumRef("CredentialType")}
+	}
 	switch t {
 	case reflect.TypeFor[pulumi.StringOutput]():
 		return str

@@ -45,10 +45,11 @@ func TestSchemaTypesCoverEveryOrgField(t *testing.T) {
 		"a setting":            {"Org", "multiFactorAuthRequired", property{Type: "boolean"}, []string{"name"}},
 		"a block":              {"Org", "serviceAccount", property{Ref: "#/types/atlas-multiorg:index:ServiceAccount"}, []string{"name"}},
 		"an embedded setting":  {"Org", "securityContact", property{Type: "string"}, []string{"name"}},
-		"a list of strings":    {"ServiceAccount", "roles", property{Type: "array", Items: &property{Type: "string"}}, []string{"description", "name", "roles"}},
+		"a list of roles":      {"ServiceAccount", "roles", property{Type: "array", Items: &property{Ref: "#/types/atlas-multiorg:index:OrgRole"}}, nil},
+		"a list of strings":    {"ResourcePolicies", "cloudProviders", property{Type: "array", Items: &property{Type: "string"}}, nil},
 		"a list of objects":    {"ApiKey", "accessList", property{Type: "array", Items: &property{Ref: "#/types/atlas-multiorg:index:AccessListEntry"}}, []string{"description", "roles"}},
 		"a nested block":       {"ResourcePolicies", "clusterTier", property{Ref: "#/types/atlas-multiorg:index:ClusterTier"}, nil},
-		"an integer":           {"ServiceAccount", "rotateEveryHours", property{Type: "integer"}, []string{"description", "name", "roles"}},
+		"an integer":           {"ServiceAccount", "rotateEveryHours", property{Type: "integer"}, nil},
 		"an access list entry": {"AccessListEntry", "cidrBlock", property{Type: "string"}, nil},
 	}
 	for name, tc := range tests {
@@ -80,8 +81,65 @@ func TestSchemaOutputs(t *testing.T) {
 		assert.NotEmpty(t, p.Description, name)
 	}
 	assert.Equal(t, "integer", res.Properties["accessListEntries"].AdditionalProperties.Type)
-	assert.Equal(t, "string", res.Properties["credentials"].AdditionalProperties.AdditionalProperties.Type)
+	assert.Equal(t, "string", res.Properties["credentials"].AdditionalProperties.AdditionalProperties.Type, "the same keys from every language")
+	assert.Equal(t, "#/types/atlas-multiorg:index:CredentialType", res.Properties["credentialTypes"].AdditionalProperties.Ref)
 	assert.NotContains(t, res.Properties["orgIds"].Description, "](", "links to the guides are dropped")
+}
+
+func TestSchemaEnumsAreTheValidatedSets(t *testing.T) {
+	spec := loadSchema(t)
+	values := func(token string) []string {
+		enum := spec.Types["atlas-multiorg:index:"+token]
+		require.NotNil(t, enum, token)
+		assert.Equal(t, "string", enum.Type)
+		var vs []string
+		for _, v := range enum.Enum {
+			vs = append(vs, v.Value)
+		}
+		return vs
+	}
+	assert.Equal(t, multiorg.PromotionOrder, values("Environment"))
+	assert.ElementsMatch(t, multiorg.EnvironmentNames(), values("Environment"), "every profile, and only those")
+	assert.Equal(t, multiorg.OrgRoles, values("OrgRole"))
+	assert.Equal(t, "OrgBillingReadOnly", spec.Types["atlas-multiorg:index:OrgRole"].Enum[4].Name, "named for the SDKs")
+	assert.Equal(t, []string{"serviceAccount", "apiKey", "none"}, values("CredentialType"))
+	assert.Equal(t, "#/types/atlas-multiorg:index:Environment", spec.Resources[multiorg.Type].InputProperties["environment"].Ref)
+	for _, path := range []struct{ token, field string }{{"ServiceAccount", "roles"}, {"ApiKey", "roles"}, {"Member", "roles"}} {
+		assert.Equal(t, "#/types/atlas-multiorg:index:OrgRole", spec.Types["atlas-multiorg:index:"+path.token].Properties[path.field].Items.Ref, path)
+	}
+}
+
+// TestSchemaDescribesEverything: the SDKs' docs are the schema's
+// descriptions, so a field without one is an undocumented input.
+func TestSchemaDescribesEverything(t *testing.T) {
+	spec := loadSchema(t)
+	res := spec.Resources[multiorg.Type]
+	assert.NotEmpty(t, res.Description)
+	for name, p := range res.InputProperties {
+		assert.NotEmpty(t, p.Description, "input %s", name)
+	}
+	for name, p := range res.Properties {
+		assert.NotEmpty(t, p.Description, "output %s", name)
+	}
+	for token, object := range spec.Types {
+		assert.NotEmpty(t, object.Description, token)
+		for name, p := range object.Properties {
+			assert.NotEmpty(t, p.Description, "%s.%s", token, name)
+		}
+	}
+}
+
+// TestServiceAccountFieldsAreOptionalAsDocumented: the reference gives
+// name, description and roles defaults, so the schema must not require them.
+func TestServiceAccountFieldsAreOptionalAsDocumented(t *testing.T) {
+	sa := loadSchema(t).Types["atlas-multiorg:index:ServiceAccount"]
+	assert.Empty(t, sa.Required)
+	for _, f := range multiorg.OrgFields {
+		switch f.Path {
+		case "serviceAccount.name", "serviceAccount.description", "serviceAccount.roles":
+			assert.NotEqual(t, "required", f.Default, f.Path)
+		}
+	}
 }
 
 func TestSchemaDropsLinksToTheGuides(t *testing.T) {

@@ -55,6 +55,11 @@ func Generate(schemaJSON []byte) (map[string][]byte, error) {
 		for path, content := range generated {
 			files[filepath.Join(language, path)] = content
 		}
+		if language == "python" {
+			// The generated pyproject.toml names README.md beside it, where the
+			// generator writes none: without it, pip cannot build the package.
+			files[filepath.Join(language, "README.md")] = generated[filepath.Join("atlas_multiorg", "README.md")]
+		}
 	}
 	return files, nil
 }

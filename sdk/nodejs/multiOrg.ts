@@ -4,6 +4,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as inputs from "./types/input";
 import * as outputs from "./types/output";
+import * as enums from "./types/enums";
 import * as utilities from "./utilities";
 
 /**
@@ -31,7 +32,7 @@ export class MultiOrg extends pulumi.ComponentResource {
     /**
      * The kind of each organization's own credential: `serviceAccount`, `apiKey`, or `none` for an adopted organization without a `serviceAccount` block.
      */
-    declare public /*out*/ readonly credentialTypes: pulumi.Output<{[key: string]: string}>;
+    declare public /*out*/ readonly credentialTypes: pulumi.Output<{[key: string]: enums.CredentialType}>;
     /**
      * Each created organization's newest credential, a secret: `clientId` and `clientSecret` of a service account, or `publicKey` and `privateKey` of an API key. Adopted organizations have no entry.
      */
@@ -116,7 +117,7 @@ export interface MultiOrgArgs {
     /**
      * Selects the environment profile. Default: the stack name.
      */
-    environment?: pulumi.Input<string | undefined>;
+    environment?: pulumi.Input<enums.Environment | undefined>;
     /**
      * Every run warns about each service-account secret that expires within this many hours (14 days by default). Default: `336`.
      */

@@ -281,7 +281,7 @@ func TestReadmeWorkflows(t *testing.T) {
 		assert.Equal(t, want, got)
 	})
 
-	for _, example := range []struct{ name, host string }{{"yaml", "pulumi-language-yaml"}, {"typescript", "pulumi-language-nodejs"}} {
+	for _, example := range []struct{ name, host string }{{"yaml", "pulumi-language-yaml"}, {"typescript", "pulumi-language-nodejs"}, {"python", "pulumi-language-python"}} {
 		t.Run("component package from "+example.name+": the dev organizations, secret credentials, Go's validation", func(t *testing.T) {
 			w := w.with(t)
 			needs := []string{example.host}
@@ -291,6 +291,11 @@ func TestReadmeWorkflows(t *testing.T) {
 			for _, tool := range needs {
 				if _, err := exec.LookPath(tool); err != nil {
 					t.Skipf("%s is not on PATH", tool)
+				}
+			}
+			if example.name == "python" {
+				if out, code := w.command(nil, "", "python3", "-m", "pip", "download", "--quiet", "--no-deps", "-d", t.TempDir(), "pulumi==3.259.0"); code != 0 {
+					t.Skipf("PyPI is not reachable: %s", tail(out))
 				}
 			}
 			w.exampleWorkflow(t, example.name)
@@ -348,6 +353,10 @@ func (w *workspace) exampleWorkflow(t *testing.T, example string) {
 		_, err := os.Stat(filepath.Join(dir, "node_modules", "@atlas-multiorg", "atlas-multiorg", "bin", "multiOrg.d.ts"))
 		assert.NoError(t, err, "the SDK was compiled")
 		w.runIn(dir, nil, "npx", "--no-install", "tsc", "--noEmit")
+		w.typesCatchMistakes(t, dir)
+	}
+	if example == "python" {
+		w.pythonTypesCatchMistakes(t, dir)
 	}
 
 	var outputs struct {
@@ -406,6 +415,59 @@ func (w *workspace) exampleWorkflow(t *testing.T, example string) {
 
 	w.run("", "make", "example-down", "EXAMPLE="+example)
 	assert.Equal(t, before, w.atlasOrgs(), "the example's organizations are gone")
+}
+
+// typesCatchMistakes type-checks programs of a user's own against the
+// installed SDK: the schema's enums turn a typo into a compile error, and a
+// serviceAccount block may leave out what has a default.
+func (w *workspace) typesCatchMistakes(t *testing.T, dir string) {
+	program := func(file, orgs string) []string {
+		source := `import { MultiOrg } from "@atlas-multiorg/atlas-multiorg";
+new MultiOrg("mine", {
+    payingOrgId: "5f1a2b3c4d5e6f7a8b9c0d1e",
+    environment: ` + orgs + `,
+});
+`
+		require.NoError(t, os.WriteFile(filepath.Join(dir, file), []byte(source), 0o600))
+		return []string{"-c", "cd " + dir + " && npx --no-install tsc --noEmit --strict --target ES2022 --module commonjs --moduleResolution node " + file}
+	}
+	good := program("good.ts", `"staging",
+    orgs: { a: { name: "acme-a", serviceAccount: { secretExpiresAfterHours: 48 } }, b: { name: "acme-b", apiKey: { description: "b", roles: ["ORG_OWNER"] } } }`)
+	out, code := w.command(nil, "", "sh", good...)
+	assert.Equal(t, 0, code, "a serviceAccount block without name, description and roles type-checks: %s", out)
+
+	mistakes := program("mistakes.ts", `"qa",
+    orgs: { a: { name: "acme-a", apiKey: { description: "a", roles: ["ORG_OWNR"] } } }`)
+	out, code = w.command(nil, "", "sh", mistakes...)
+	assert.NotEqual(t, 0, code, "typos do not compile")
+	assert.Regexp(t, `mistakes\.ts\(4,\d+\): error TS\d+: Type '"qa"' is not assignable`, out, "the environment is one of the profiles")
+	assert.Regexp(t, `mistakes\.ts\(5,\d+\): error TS\d+: Type '"ORG_OWNR"' is not assignable`, out, "a role is one of Atlas' organization roles")
+}
+
+// pythonTypesCatchMistakes runs mypy in strict mode on the Python example
+// and on programs of a user's own against the SDK installed in its
+// virtualenv: a program type-checks with the right values, and not with a
+// typo in either closed set.
+func (w *workspace) pythonTypesCatchMistakes(t *testing.T, dir string) {
+	w.runIn(dir, nil, "venv/bin/pip", "install", "--quiet", "mypy==2.4.1")
+	w.runIn(dir, nil, "venv/bin/mypy", "--strict", "__main__.py")
+	check := func(environment, role string) (string, int) {
+		source := `from atlas_multiorg import Environment, MultiOrg, OrgRole
+
+MultiOrg("mine", paying_org_id="5f1a2b3c4d5e6f7a8b9c0d1e", environment=` + environment + `,
+         orgs={"a": {"name": "acme-a", "api_key": {"description": "a", "roles": [` + role + `]}},
+               "b": {"name": "acme-b", "service_account": {"secret_expires_after_hours": 48}}})
+`
+		require.NoError(t, os.WriteFile(filepath.Join(dir, "mine.py"), []byte(source), 0o600))
+		return w.command(nil, "", "sh", "-c", "cd "+dir+" && venv/bin/mypy --strict mine.py")
+	}
+	out, code := check("Environment.STAGING", "OrgRole.ORG_OWNER")
+	assert.Equal(t, 0, code, "the right values, and a serviceAccount block without name, description and roles: %s", out)
+	for mistake, values := range map[string][2]string{"environment": {`"qa"`, "OrgRole.ORG_OWNER"}, "role": {"Environment.STAGING", `"ORG_OWNR"`}} {
+		out, code := check(values[0], values[1])
+		assert.NotEqual(t, 0, code, "a typo in the %s fails the type check", mistake)
+		assert.Regexp(t, `mine\.py:[345]: error:`, out, mistake)
+	}
 }
 
 // lifecycleAcrossTheBoundary edits the YAML example as a user would: an API

@@ -4,6 +4,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as inputs from "../types/input";
 import * as outputs from "../types/output";
+import * as enums from "../types/enums";
 
 /**
  * API access list of the service account: entries `{ipAddress: 203.0.113.7}` or `{cidrBlock: 198.51.100.0/24}`, exactly one field each.
@@ -34,7 +35,7 @@ export interface ApiKeyArgs {
     /**
      * Organization roles; must include `ORG_OWNER`.
      */
-    roles: pulumi.Input<pulumi.Input<string>[]>;
+    roles: pulumi.Input<pulumi.Input<enums.OrgRole>[]>;
 }
 
 /**
@@ -58,7 +59,7 @@ export interface MemberArgs {
     /**
      * The person's organization roles, each once, from `ORG_OWNER`, `ORG_MEMBER`, `ORG_GROUP_CREATOR`, `ORG_BILLING_ADMIN`, `ORG_BILLING_READ_ONLY`, `ORG_STREAM_PROCESSING_ADMIN`, `ORG_READ_ONLY`. A change is an in-place update.
      */
-    roles: pulumi.Input<pulumi.Input<string>[]>;
+    roles: pulumi.Input<pulumi.Input<enums.OrgRole>[]>;
 }
 
 /**
@@ -190,17 +191,17 @@ export interface ServiceAccountArgs {
      */
     accessList?: pulumi.Input<pulumi.Input<inputs.AccessListEntryArgs>[] | undefined>;
     /**
-     * 1-250 characters, as for `name`. Required when the block is given. Default: `atlas-multiorg credential of org <key>`.
+     * 1-250 characters, as for `name`; left out, the default applies. Default: `atlas-multiorg credential of org <key>`.
      */
-    description: pulumi.Input<string>;
+    description?: pulumi.Input<string | undefined>;
     /**
-     * 1-64 letters, digits, spaces and `- _ . , '`. Required when the block is given. Default: `atlas-multiorg-<key>`.
+     * 1-64 letters, digits, spaces and `- _ . , '`. Left out of a `serviceAccount` block, the default applies. Default: `atlas-multiorg-<key>`.
      */
-    name: pulumi.Input<string>;
+    name?: pulumi.Input<string | undefined>;
     /**
-     * Organization roles; must include `ORG_OWNER`. Required when the block is given. Default: `[ORG_OWNER]`.
+     * Organization roles; must include `ORG_OWNER`. Left out, the default applies. Default: `[ORG_OWNER]`.
      */
-    roles: pulumi.Input<pulumi.Input<string>[]>;
+    roles?: pulumi.Input<pulumi.Input<enums.OrgRole>[] | undefined>;
     /**
      * Issue a new secret once per period of this many hours (see Credential lifecycle). At most a third of the secret's lifetime.
      */

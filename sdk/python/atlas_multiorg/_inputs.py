@@ -13,6 +13,7 @@ if sys.version_info >= (3, 11):
 else:
     from typing_extensions import NotRequired, TypedDict, TypeAlias
 from . import _utilities
+from ._enums import *
 
 __all__ = [
     'AccessListEntryArgs',
@@ -95,7 +96,7 @@ class ApiKeyArgsDict(TypedDict):
     """
     1-250 characters.
     """
-    roles: pulumi.Input[Sequence[pulumi.Input[_builtins.str]]]
+    roles: pulumi.Input[Sequence[pulumi.Input['OrgRole']]]
     """
     Organization roles; must include `ORG_OWNER`.
     """
@@ -108,13 +109,13 @@ class ApiKeyArgsDict(TypedDict):
 class ApiKeyArgs:
     def __init__(__self__, *,
                  description: pulumi.Input[_builtins.str],
-                 roles: pulumi.Input[Sequence[pulumi.Input[_builtins.str]]],
+                 roles: pulumi.Input[Sequence[pulumi.Input['OrgRole']]],
                  access_list: pulumi.Input[Optional[Sequence[pulumi.Input['AccessListEntryArgs']]]] = None):
         """
         An API-key credential instead. Creation only (Atlas issues one only with a new organization). Exclusive with `serviceAccount`.
 
         :param pulumi.Input[_builtins.str] description: 1-250 characters.
-        :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] roles: Organization roles; must include `ORG_OWNER`.
+        :param pulumi.Input[Sequence[pulumi.Input['OrgRole']]] roles: Organization roles; must include `ORG_OWNER`.
         :param pulumi.Input[Sequence[pulumi.Input['AccessListEntryArgs']]] access_list: API access list of the key, as for `serviceAccount.accessList`.
         """
         pulumi.set(__self__, "description", description)
@@ -136,14 +137,14 @@ class ApiKeyArgs:
 
     @_builtins.property
     @pulumi.getter
-    def roles(self) -> pulumi.Input[Sequence[pulumi.Input[_builtins.str]]]:
+    def roles(self) -> pulumi.Input[Sequence[pulumi.Input['OrgRole']]]:
         """
         Organization roles; must include `ORG_OWNER`.
         """
         return pulumi.get(self, "roles")
 
     @roles.setter
-    def roles(self, value: pulumi.Input[Sequence[pulumi.Input[_builtins.str]]]):
+    def roles(self, value: pulumi.Input[Sequence[pulumi.Input['OrgRole']]]):
         pulumi.set(self, "roles", value)
 
     @_builtins.property
@@ -217,7 +218,7 @@ class MemberArgsDict(TypedDict):
     """
     The organization's people, keyed by the email that is their Atlas username; given at all, these are all the members the stack manages. Each becomes a `CloudUserOrgAssignment`: Atlas invites the person, who is `PENDING` until they accept; on an adopted organization, the run that adopts it adopts the people listed instead. At least one must hold `ORG_OWNER` (two in prod). See Members and teams.
     """
-    roles: pulumi.Input[Sequence[pulumi.Input[_builtins.str]]]
+    roles: pulumi.Input[Sequence[pulumi.Input['OrgRole']]]
     """
     The person's organization roles, each once, from `ORG_OWNER`, `ORG_MEMBER`, `ORG_GROUP_CREATOR`, `ORG_BILLING_ADMIN`, `ORG_BILLING_READ_ONLY`, `ORG_STREAM_PROCESSING_ADMIN`, `ORG_READ_ONLY`. A change is an in-place update.
     """
@@ -225,24 +226,24 @@ class MemberArgsDict(TypedDict):
 @pulumi.input_type
 class MemberArgs:
     def __init__(__self__, *,
-                 roles: pulumi.Input[Sequence[pulumi.Input[_builtins.str]]]):
+                 roles: pulumi.Input[Sequence[pulumi.Input['OrgRole']]]):
         """
         The organization's people, keyed by the email that is their Atlas username; given at all, these are all the members the stack manages. Each becomes a `CloudUserOrgAssignment`: Atlas invites the person, who is `PENDING` until they accept; on an adopted organization, the run that adopts it adopts the people listed instead. At least one must hold `ORG_OWNER` (two in prod). See Members and teams.
 
-        :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] roles: The person's organization roles, each once, from `ORG_OWNER`, `ORG_MEMBER`, `ORG_GROUP_CREATOR`, `ORG_BILLING_ADMIN`, `ORG_BILLING_READ_ONLY`, `ORG_STREAM_PROCESSING_ADMIN`, `ORG_READ_ONLY`. A change is an in-place update.
+        :param pulumi.Input[Sequence[pulumi.Input['OrgRole']]] roles: The person's organization roles, each once, from `ORG_OWNER`, `ORG_MEMBER`, `ORG_GROUP_CREATOR`, `ORG_BILLING_ADMIN`, `ORG_BILLING_READ_ONLY`, `ORG_STREAM_PROCESSING_ADMIN`, `ORG_READ_ONLY`. A change is an in-place update.
         """
         pulumi.set(__self__, "roles", roles)
 
     @_builtins.property
     @pulumi.getter
-    def roles(self) -> pulumi.Input[Sequence[pulumi.Input[_builtins.str]]]:
+    def roles(self) -> pulumi.Input[Sequence[pulumi.Input['OrgRole']]]:
         """
         The person's organization roles, each once, from `ORG_OWNER`, `ORG_MEMBER`, `ORG_GROUP_CREATOR`, `ORG_BILLING_ADMIN`, `ORG_BILLING_READ_ONLY`, `ORG_STREAM_PROCESSING_ADMIN`, `ORG_READ_ONLY`. A change is an in-place update.
         """
         return pulumi.get(self, "roles")
 
     @roles.setter
-    def roles(self, value: pulumi.Input[Sequence[pulumi.Input[_builtins.str]]]):
+    def roles(self, value: pulumi.Input[Sequence[pulumi.Input['OrgRole']]]):
         pulumi.set(self, "roles", value)
 
 
@@ -817,21 +818,21 @@ class ServiceAccountArgsDict(TypedDict):
     """
     A service-account credential. Exclusive with `apiKey`. Created with the organization; on an adopted organization, created inside it by the caller's provider after adoption (see Adoption).
     """
-    description: pulumi.Input[_builtins.str]
-    """
-    1-250 characters, as for `name`. Required when the block is given. Default: `atlas-multiorg credential of org <key>`.
-    """
-    name: pulumi.Input[_builtins.str]
-    """
-    1-64 letters, digits, spaces and `- _ . , '`. Required when the block is given. Default: `atlas-multiorg-<key>`.
-    """
-    roles: pulumi.Input[Sequence[pulumi.Input[_builtins.str]]]
-    """
-    Organization roles; must include `ORG_OWNER`. Required when the block is given. Default: `[ORG_OWNER]`.
-    """
     access_list: NotRequired[pulumi.Input[Optional[Sequence[pulumi.Input['AccessListEntryArgsDict']]]]]
     """
     API access list of the service account: entries `{ipAddress: 203.0.113.7}` or `{cidrBlock: 198.51.100.0/24}`, exactly one field each.
+    """
+    description: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    1-250 characters, as for `name`; left out, the default applies. Default: `atlas-multiorg credential of org <key>`.
+    """
+    name: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    1-64 letters, digits, spaces and `- _ . , '`. Left out of a `serviceAccount` block, the default applies. Default: `atlas-multiorg-<key>`.
+    """
+    roles: NotRequired[pulumi.Input[Optional[Sequence[pulumi.Input['OrgRole']]]]]
+    """
+    Organization roles; must include `ORG_OWNER`. Left out, the default applies. Default: `[ORG_OWNER]`.
     """
     rotate_every_hours: NotRequired[pulumi.Input[Optional[_builtins.int]]]
     """
@@ -845,67 +846,34 @@ class ServiceAccountArgsDict(TypedDict):
 @pulumi.input_type
 class ServiceAccountArgs:
     def __init__(__self__, *,
-                 description: pulumi.Input[_builtins.str],
-                 name: pulumi.Input[_builtins.str],
-                 roles: pulumi.Input[Sequence[pulumi.Input[_builtins.str]]],
                  access_list: pulumi.Input[Optional[Sequence[pulumi.Input['AccessListEntryArgs']]]] = None,
+                 description: pulumi.Input[Optional[_builtins.str]] = None,
+                 name: pulumi.Input[Optional[_builtins.str]] = None,
+                 roles: pulumi.Input[Optional[Sequence[pulumi.Input['OrgRole']]]] = None,
                  rotate_every_hours: pulumi.Input[Optional[_builtins.int]] = None,
                  secret_expires_after_hours: pulumi.Input[Optional[_builtins.int]] = None):
         """
         A service-account credential. Exclusive with `apiKey`. Created with the organization; on an adopted organization, created inside it by the caller's provider after adoption (see Adoption).
 
-        :param pulumi.Input[_builtins.str] description: 1-250 characters, as for `name`. Required when the block is given. Default: `atlas-multiorg credential of org <key>`.
-        :param pulumi.Input[_builtins.str] name: 1-64 letters, digits, spaces and `- _ . , '`. Required when the block is given. Default: `atlas-multiorg-<key>`.
-        :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] roles: Organization roles; must include `ORG_OWNER`. Required when the block is given. Default: `[ORG_OWNER]`.
         :param pulumi.Input[Sequence[pulumi.Input['AccessListEntryArgs']]] access_list: API access list of the service account: entries `{ipAddress: 203.0.113.7}` or `{cidrBlock: 198.51.100.0/24}`, exactly one field each.
+        :param pulumi.Input[_builtins.str] description: 1-250 characters, as for `name`; left out, the default applies. Default: `atlas-multiorg credential of org <key>`.
+        :param pulumi.Input[_builtins.str] name: 1-64 letters, digits, spaces and `- _ . , '`. Left out of a `serviceAccount` block, the default applies. Default: `atlas-multiorg-<key>`.
+        :param pulumi.Input[Sequence[pulumi.Input['OrgRole']]] roles: Organization roles; must include `ORG_OWNER`. Left out, the default applies. Default: `[ORG_OWNER]`.
         :param pulumi.Input[_builtins.int] rotate_every_hours: Issue a new secret once per period of this many hours (see Credential lifecycle). At most a third of the secret's lifetime.
         :param pulumi.Input[_builtins.int] secret_expires_after_hours: Lifetime of the first secret, 8 hours up to the profile's cap (8760 in dev). 2160 hours is 90 days, a common rotation period. Default: `2160`.
         """
-        pulumi.set(__self__, "description", description)
-        pulumi.set(__self__, "name", name)
-        pulumi.set(__self__, "roles", roles)
         if access_list is not None:
             pulumi.set(__self__, "access_list", access_list)
+        if description is not None:
+            pulumi.set(__self__, "description", description)
+        if name is not None:
+            pulumi.set(__self__, "name", name)
+        if roles is not None:
+            pulumi.set(__self__, "roles", roles)
         if rotate_every_hours is not None:
             pulumi.set(__self__, "rotate_every_hours", rotate_every_hours)
         if secret_expires_after_hours is not None:
             pulumi.set(__self__, "secret_expires_after_hours", secret_expires_after_hours)
-
-    @_builtins.property
-    @pulumi.getter
-    def description(self) -> pulumi.Input[_builtins.str]:
-        """
-        1-250 characters, as for `name`. Required when the block is given. Default: `atlas-multiorg credential of org <key>`.
-        """
-        return pulumi.get(self, "description")
-
-    @description.setter
-    def description(self, value: pulumi.Input[_builtins.str]):
-        pulumi.set(self, "description", value)
-
-    @_builtins.property
-    @pulumi.getter
-    def name(self) -> pulumi.Input[_builtins.str]:
-        """
-        1-64 letters, digits, spaces and `- _ . , '`. Required when the block is given. Default: `atlas-multiorg-<key>`.
-        """
-        return pulumi.get(self, "name")
-
-    @name.setter
-    def name(self, value: pulumi.Input[_builtins.str]):
-        pulumi.set(self, "name", value)
-
-    @_builtins.property
-    @pulumi.getter
-    def roles(self) -> pulumi.Input[Sequence[pulumi.Input[_builtins.str]]]:
-        """
-        Organization roles; must include `ORG_OWNER`. Required when the block is given. Default: `[ORG_OWNER]`.
-        """
-        return pulumi.get(self, "roles")
-
-    @roles.setter
-    def roles(self, value: pulumi.Input[Sequence[pulumi.Input[_builtins.str]]]):
-        pulumi.set(self, "roles", value)
 
     @_builtins.property
     @pulumi.getter(name="accessList")
@@ -918,6 +886,42 @@ class ServiceAccountArgs:
     @access_list.setter
     def access_list(self, value: pulumi.Input[Optional[Sequence[pulumi.Input['AccessListEntryArgs']]]]):
         pulumi.set(self, "access_list", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def description(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        1-250 characters, as for `name`; left out, the default applies. Default: `atlas-multiorg credential of org <key>`.
+        """
+        return pulumi.get(self, "description")
+
+    @description.setter
+    def description(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "description", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def name(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        1-64 letters, digits, spaces and `- _ . , '`. Left out of a `serviceAccount` block, the default applies. Default: `atlas-multiorg-<key>`.
+        """
+        return pulumi.get(self, "name")
+
+    @name.setter
+    def name(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "name", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def roles(self) -> pulumi.Input[Optional[Sequence[pulumi.Input['OrgRole']]]]:
+        """
+        Organization roles; must include `ORG_OWNER`. Left out, the default applies. Default: `[ORG_OWNER]`.
+        """
+        return pulumi.get(self, "roles")
+
+    @roles.setter
+    def roles(self, value: pulumi.Input[Optional[Sequence[pulumi.Input['OrgRole']]]]):
+        pulumi.set(self, "roles", value)
 
     @_builtins.property
     @pulumi.getter(name="rotateEveryHours")

@@ -13,6 +13,7 @@ if sys.version_info >= (3, 11):
 else:
     from typing_extensions import NotRequired, TypedDict, TypeAlias
 from . import _utilities
+from ._enums import *
 from ._inputs import *
 
 __all__ = ['MultiOrgArgs', 'MultiOrg']
@@ -22,7 +23,7 @@ class MultiOrgArgs:
     def __init__(__self__, *,
                  orgs: pulumi.Input[Mapping[str, pulumi.Input['OrgArgs']]],
                  paying_org_id: pulumi.Input[_builtins.str],
-                 environment: pulumi.Input[Optional[_builtins.str]] = None,
+                 environment: pulumi.Input[Optional['Environment']] = None,
                  expiry_warning_hours: pulumi.Input[Optional[_builtins.int]] = None,
                  org_owner_id: pulumi.Input[Optional[_builtins.str]] = None):
         """
@@ -30,7 +31,7 @@ class MultiOrgArgs:
 
         :param pulumi.Input[Mapping[str, pulumi.Input['OrgArgs']]] orgs: One entry per organization, keyed by a stable **org key** (1-40 letters, digits, `-`, `_`). Resources are named `<component>-<key>` (`multiorg-<key>` in the org stack), so renaming an organization in Atlas is an in-place update, never a replacement.
         :param pulumi.Input[_builtins.str] paying_org_id: The organization that pays for the created organizations. The provider's credentials must belong to it.
-        :param pulumi.Input[_builtins.str] environment: Selects the environment profile. Default: the stack name.
+        :param pulumi.Input['Environment'] environment: Selects the environment profile. Default: the stack name.
         :param pulumi.Input[_builtins.int] expiry_warning_hours: Every run warns about each service-account secret that expires within this many hours (14 days by default). Default: `336`.
         :param pulumi.Input[_builtins.str] org_owner_id: The Atlas user who becomes Organization Owner of every created organization. The provider 4.14.0 refuses to create an organization without an owner, whatever the credential, although Pulumi's docs say it is needed only with API keys. Required unless every created org sets its own.
         """
@@ -69,14 +70,14 @@ class MultiOrgArgs:
 
     @_builtins.property
     @pulumi.getter
-    def environment(self) -> pulumi.Input[Optional[_builtins.str]]:
+    def environment(self) -> pulumi.Input[Optional['Environment']]:
         """
         Selects the environment profile. Default: the stack name.
         """
         return pulumi.get(self, "environment")
 
     @environment.setter
-    def environment(self, value: pulumi.Input[Optional[_builtins.str]]):
+    def environment(self, value: pulumi.Input[Optional['Environment']]):
         pulumi.set(self, "environment", value)
 
     @_builtins.property
@@ -110,7 +111,7 @@ class MultiOrg(pulumi.ComponentResource):
     def __init__(__self__,
                  resource_name: str,
                  opts: Optional[pulumi.ResourceOptions] = None,
-                 environment: pulumi.Input[Optional[_builtins.str]] = None,
+                 environment: pulumi.Input[Optional['Environment']] = None,
                  expiry_warning_hours: pulumi.Input[Optional[_builtins.int]] = None,
                  org_owner_id: pulumi.Input[Optional[_builtins.str]] = None,
                  orgs: pulumi.Input[Optional[Mapping[str, pulumi.Input[Union['OrgArgs', 'OrgArgsDict']]]]] = None,
@@ -121,7 +122,7 @@ class MultiOrg(pulumi.ComponentResource):
 
         :param str resource_name: The name of the resource.
         :param pulumi.ResourceOptions opts: Options for the resource.
-        :param pulumi.Input[_builtins.str] environment: Selects the environment profile. Default: the stack name.
+        :param pulumi.Input['Environment'] environment: Selects the environment profile. Default: the stack name.
         :param pulumi.Input[_builtins.int] expiry_warning_hours: Every run warns about each service-account secret that expires within this many hours (14 days by default). Default: `336`.
         :param pulumi.Input[_builtins.str] org_owner_id: The Atlas user who becomes Organization Owner of every created organization. The provider 4.14.0 refuses to create an organization without an owner, whatever the credential, although Pulumi's docs say it is needed only with API keys. Required unless every created org sets its own.
         :param pulumi.Input[Mapping[str, pulumi.Input[Union['OrgArgs', 'OrgArgsDict']]]] orgs: One entry per organization, keyed by a stable **org key** (1-40 letters, digits, `-`, `_`). Resources are named `<component>-<key>` (`multiorg-<key>` in the org stack), so renaming an organization in Atlas is an in-place update, never a replacement.
@@ -151,7 +152,7 @@ class MultiOrg(pulumi.ComponentResource):
     def _internal_init(__self__,
                  resource_name: str,
                  opts: Optional[pulumi.ResourceOptions] = None,
-                 environment: pulumi.Input[Optional[_builtins.str]] = None,
+                 environment: pulumi.Input[Optional['Environment']] = None,
                  expiry_warning_hours: pulumi.Input[Optional[_builtins.int]] = None,
                  org_owner_id: pulumi.Input[Optional[_builtins.str]] = None,
                  orgs: pulumi.Input[Optional[Mapping[str, pulumi.Input[Union['OrgArgs', 'OrgArgsDict']]]]] = None,
@@ -203,7 +204,7 @@ class MultiOrg(pulumi.ComponentResource):
 
     @_builtins.property
     @pulumi.getter(name="credentialTypes")
-    def credential_types(self) -> pulumi.Output[Mapping[str, _builtins.str]]:
+    def credential_types(self) -> pulumi.Output[Mapping[str, 'CredentialType']]:
         """
         The kind of each organization's own credential: `serviceAccount`, `apiKey`, or `none` for an adopted organization without a `serviceAccount` block.
         """
