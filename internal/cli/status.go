@@ -479,7 +479,8 @@ func (o *statusOptions) checkStack(ctx context.Context, inspector stackInspector
 	for _, key := range keys {
 		org := orgs[key]
 		if org.OrgID != "" {
-			o.peopleFindings(stackCtx, spec, key, state.credentials[key], cmp.Or(state.baseURLs[key], check.baseURL), org)
+			creds := cmp.Or(state.credentials[key], state.exported[key])
+			o.peopleFindings(stackCtx, spec, key, creds, cmp.Or(state.baseURLs[key], check.baseURL), org)
 		}
 	}
 	for _, key := range keys {
@@ -505,9 +506,10 @@ type inspectedState struct {
 	outputs    map[string]orgOutput
 	outputsRaw json.RawMessage
 	// credentials are what each organization's own provider signs in with,
-	// by org key, and baseURLs its base URL; in memory only.
-	credentials map[string]atlasapi.Credentials
-	baseURLs    map[string]string
+	// by org key, and baseURLs its base URL; exported are the stack's
+	// "credentials" output. In memory only.
+	credentials, exported map[string]atlasapi.Credentials
+	baseURLs              map[string]string
 	// urns are the resources in the state.
 	urns map[string]bool
 }
@@ -528,7 +530,7 @@ func readInspectedState(stack string, raw json.RawMessage) (inspectedState, erro
 		return inspectedState{}, err
 	}
 	s := inspectedState{orphans: orphanState, outputs: map[string]orgOutput{}, credentials: map[string]atlasapi.Credentials{},
-		baseURLs: map[string]string{}, urns: map[string]bool{}}
+		exported: map[string]atlasapi.Credentials{}, baseURLs: map[string]string{}, urns: map[string]bool{}}
 	var export struct {
 		Deployment struct {
 			Resources []exportedResource `json:"resources"`
@@ -543,6 +545,16 @@ func readInspectedState(stack string, raw json.RawMessage) (inspectedState, erro
 		name := r.URN[strings.LastIndex(r.URN, "::")+2:]
 		switch r.Type {
 		case "pulumi:pulumi:Stack":
+			// An organization with nothing inside it has no provider of its
+			// own: its exported credential is what signs in to it.
+			if creds, ok := plainValue(r.Outputs["credentials"]).(map[string]any); ok {
+				for key, v := range creds {
+					entry, _ := v.(map[string]any)
+					str := func(field string) string { v, _ := entry[field].(string); return v }
+					s.exported[key] = atlasapi.Credentials{ClientID: str("clientId"), ClientSecret: str("clientSecret"),
+						PublicKey: str("publicKey"), PrivateKey: str("privateKey")}
+				}
+			}
 			if orgs, ok := plainValue(r.Outputs["orgs"]).(map[string]any); ok {
 				s.outputsRaw, _ = json.Marshal(orgs)
 				for key, v := range orgs {
@@ -785,9 +797,10 @@ func (o *statusOptions) expiryFindings(outputsRaw json.RawMessage, orgs map[stri
 }
 
 // peopleFindings lists the organization's people and teams in Atlas, with
-// the credential the stack's own provider for it signs in with (for an
-// adopted organization, which the caller's provider manages: the caller's,
-// from the environment), and reports those the code does not list. The
+// the credential the stack's own provider for it signs in with, else the
+// one the stack exports for it (an adopted organization without a
+// credential of its own, which the caller's provider manages: the
+// caller's, from the environment), and reports those the code does not list. The
 // organization's owner (orgOwnerId) is the stack's by creation.
 func (o *statusOptions) peopleFindings(ctx context.Context, spec multiorg.Spec, key string, creds atlasapi.Credentials, baseURL string, org *OrgStatus) {
 	if creds == (atlasapi.Credentials{}) {

@@ -457,3 +457,34 @@ func TestOrgKeyOfAndProviderKey(t *testing.T) {
 	_, _, ok = providerKey("default_4_14_0")
 	assert.False(t, ok)
 }
+
+// withoutResource is a deployment without the resources whose URN ends so.
+func withoutResource(t *testing.T, raw json.RawMessage, urnSuffix string) json.RawMessage {
+	var export struct {
+		Version    int                         `json:"version"`
+		Deployment map[string][]map[string]any `json:"deployment"`
+	}
+	require.NoError(t, json.Unmarshal(raw, &export))
+	resources := export.Deployment["resources"]
+	kept := resources[:0]
+	for _, r := range resources {
+		if !strings.HasSuffix(r["urn"].(string), urnSuffix) {
+			kept = append(kept, r)
+		}
+	}
+	export.Deployment["resources"] = kept
+	out, err := json.Marshal(export)
+	require.NoError(t, err)
+	return out
+}
+
+func TestStatusSignsInWithTheExportedCredentialWithoutAProvider(t *testing.T) {
+	t.Parallel()
+	in := deploy.Inspection{Environment: "dev", Config: stackConfig(),
+		Deployment: withoutResource(t, deployment(t, "2027-02-21T12:00:00Z"), "pulumi:providers:mongodbatlas::multiorg-b")}
+	atlas := cleanAtlas()
+	got := runStatus(t, statusWith(&fakeInspector{byName: map[string]deploy.Inspection{"dev-0": in}}, atlas, false), "dev-0")
+	assert.Equal(t, ExitOK, got.code, got.stdout)
+	assert.Contains(t, atlas.signIns, "pubkeyb@http://atlas.example", "b, with nothing inside it, has no provider: its exported credential")
+	assert.NotContains(t, got.stdout, privateKeyB)
+}
