@@ -476,18 +476,32 @@ func (o *statusOptions) checkStack(ctx context.Context, inspector stackInspector
 	stackFindings := driftFindings(in.Steps, keys, state.urns, orgs)
 	check.status.Findings = append(check.status.Findings, stackFindings...)
 	o.expiryFindings(state.outputsRaw, orgs)
+	// Each organization is its own sign-in and two listings: at Atlas'
+	// latency they take longer one after another than the preview does.
+	slots := make(chan struct{}, peopleReaders)
+	var wg sync.WaitGroup
 	for _, key := range keys {
 		org := orgs[key]
-		if org.OrgID != "" {
-			creds := cmp.Or(state.credentials[key], state.exported[key])
-			o.peopleFindings(stackCtx, spec, key, creds, cmp.Or(state.baseURLs[key], check.baseURL), org)
+		if org.OrgID == "" {
+			continue
 		}
+		creds := cmp.Or(state.credentials[key], state.exported[key])
+		wg.Go(func() {
+			slots <- struct{}{}
+			defer func() { <-slots }()
+			o.peopleFindings(stackCtx, spec, key, creds, cmp.Or(state.baseURLs[key], check.baseURL), org)
+		})
 	}
+	wg.Wait()
 	for _, key := range keys {
 		check.orgs = append(check.orgs, *orgs[key])
 	}
 	return check
 }
+
+// peopleReaders bounds the organizations of one stack whose people are
+// read at once.
+const peopleReaders = 8
 
 // failureReason says why a stack could not be read: a timeout as one, the
 // error's first line otherwise.

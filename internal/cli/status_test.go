@@ -172,8 +172,14 @@ func cleanAtlas() *fakeAtlas {
 
 func statusWith(inspector stackInspector, atlas *fakeAtlas, terminal bool) *statusOptions {
 	clock := now
+	var mu sync.Mutex // stacks are checked at once
 	return &statusOptions{dir: ".", parallel: 4, output: "table", window: 336 * time.Hour, timeout: time.Minute,
-		now: func() time.Time { clock = clock.Add(1500 * time.Millisecond); return clock },
+		now: func() time.Time {
+			mu.Lock()
+			defer mu.Unlock()
+			clock = clock.Add(1500 * time.Millisecond)
+			return clock
+		},
 		getenv: func(name string) string {
 			return map[string]string{"MONGODB_ATLAS_CLIENT_ID": "paying-id", "MONGODB_ATLAS_CLIENT_SECRET": "mdb_sa_sk_PAYINGSECRET"}[name]
 		},
