@@ -55,11 +55,12 @@ func (f *fakeInspector) Inspect(_ context.Context, stack string) (deploy.Inspect
 // fakeAtlas is the Admin API: people by organization, the paying
 // organization's links, and which credential each call signed in with.
 type fakeAtlas struct {
-	mu      sync.Mutex
-	users   map[string][]atlasapi.OrgUser
-	teams   map[string][]atlasapi.Team
-	linked  []atlasapi.LinkedOrganization
-	linkErr error
+	mu       sync.Mutex
+	users    map[string][]atlasapi.OrgUser
+	teams    map[string][]atlasapi.Team
+	linked   []atlasapi.LinkedOrganization
+	linkErr  error
+	invoices []atlasapi.Invoice
 	// signIns are the credentials (client ID or public key) and base URLs used.
 	signIns []string
 }
@@ -95,7 +96,7 @@ func (c *fakeClient) LinkedOrganizations(context.Context, string) ([]atlasapi.Li
 }
 
 func (c *fakeClient) ListInvoices(context.Context, string) ([]atlasapi.Invoice, error) {
-	return nil, nil
+	return c.atlas.invoices, nil
 }
 
 func user(id, username string, roles ...string) atlasapi.OrgUser {
@@ -493,4 +494,36 @@ func TestStatusSignsInWithTheExportedCredentialWithoutAProvider(t *testing.T) {
 	assert.Equal(t, ExitOK, got.code, got.stdout)
 	assert.Contains(t, atlas.signIns, "pubkeyb@http://atlas.example", "b, with nothing inside it, has no provider: its exported credential")
 	assert.NotContains(t, got.stdout, privateKeyB)
+}
+
+func TestStatusHoldsBudgetsAsBillingCheckDoes(t *testing.T) {
+	t.Parallel()
+	config := stackConfig()
+	config["atlas-multiorg:orgs"] = `{"a": {"name": "acme-a", "monthlyBudgetUsd": "250", "members": {"ada@example.com": {"roles": ["ORG_OWNER"]}}},
+		"b": {"name": "acme-b", "monthlyBudgetUsd": "12", "apiKey": {"description": "ci", "roles": ["ORG_OWNER"]},
+		      "members": {"ada@example.com": {"roles": ["ORG_OWNER"]}}, "teams": {"platform": {"name": "Platform", "members": ["ada@example.com"]}}}}`
+	in := deploy.Inspection{Environment: "dev", Config: config, Deployment: deployment(t, "2027-02-21T12:00:00Z")}
+	atlas := cleanAtlas()
+	// November 2026 to date, 22.5 of its 30 days on the test's clock: a
+	// is over its budget already, b projected over it.
+	atlas.invoices = []atlasapi.Invoice{{ID: "inv-11", OrgID: payingOrg, StatusName: "PENDING",
+		StartDate: time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC), EndDate: time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC),
+		AmountBilledCents: 31000, LinkedInvoices: []atlasapi.Invoice{{OrgID: orgA, SubtotalCents: 30000}, {OrgID: orgB, SubtotalCents: 1000}}}}
+	opts := statusWith(&fakeInspector{byName: map[string]deploy.Inspection{"dev-0": in}}, atlas, false)
+	got := runStatus(t, opts, "dev-0")
+	assert.Equal(t, ExitFindings, got.code, got.stdout)
+	assert.Regexp(t, `(?m)^dev-0 +a +over-budget +89 days left +over +\$300\.00 to date in 2026-11, \$50\.00 over its budget of \$250\.00$`, got.stdout)
+	assert.Regexp(t, `(?m)^dev-0 +b +over-budget +- +projected +projected \$13\.\d\d for 2026-11, \$1\.\d\d over its budget of \$12\.00 \(\$10\.00 to date\)$`, got.stdout)
+
+	opts.output = "json"
+	got = runStatus(t, opts, "dev-0")
+	var report StatusReport
+	require.NoError(t, json.Unmarshal([]byte(got.stdout), &report))
+	budgets := map[string]BudgetStatus{}
+	for _, org := range report.Orgs {
+		require.NotNil(t, org.Budget, org.Key)
+		budgets[org.Key] = *org.Budget
+	}
+	assert.Equal(t, BudgetStatus{Month: "2026-11", BudgetCents: 25000, ToDateCents: 30000, ProjectedCents: budgets["a"].ProjectedCents, State: "over"}, budgets["a"])
+	assert.Equal(t, "projected", budgets["b"].State)
 }
