@@ -2,13 +2,16 @@ package deploy
 
 import (
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"maps"
 	"net/url"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -347,11 +350,11 @@ type lockContent struct {
 	Timestamp time.Time `json:"timestamp"`
 }
 
-// lockHolder looks for the lock a running update holds on a stack of a file
-// backend: a DIY backend's preview takes no lock and would run on a state the
-// update is still writing. It reads the lock files; it never writes or
-// removes one. Other backends are left to their own refusal (Pulumi Cloud
-// refuses a preview of a stack under update; lockRefusal reads that).
+// lockHolder looks for the lock a running update holds on a stack of a DIY
+// backend (a folder, or PostgreSQL): a DIY backend's preview takes no lock
+// and would run on a state the update is still writing. It reads the lock;
+// it never writes or removes one. Pulumi Cloud is left to its own refusal
+// of a preview of a stack under update, which lockRefusal reads.
 func (r *AutoRunner) lockHolder(ctx context.Context, ws auto.Workspace, stack string) (string, bool) {
 	backendURL := os.Getenv("PULUMI_BACKEND_URL")
 	project, err := ws.ProjectSettings(ctx)
@@ -361,11 +364,80 @@ func (r *AutoRunner) lockHolder(ctx context.Context, ws auto.Workspace, stack st
 	if backendURL == "" && project.Backend != nil {
 		backendURL = project.Backend.URL
 	}
-	root, ok := fileBackendRoot(backendURL)
-	if !ok {
+	if root, ok := fileBackendRoot(backendURL); ok {
+		return lockedBy(root, string(project.Name), stack)
+	}
+	if strings.HasPrefix(backendURL, "postgres://") || strings.HasPrefix(backendURL, "postgresql://") {
+		return postgresLockedBy(ctx, backendURL, string(project.Name), stack)
+	}
+	return "", false
+}
+
+// sqlName is a table name that can stand in a query as it is.
+var sqlName = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+
+// postgresLockedBy reads the lock of a stack in a PostgreSQL backend's
+// table (the DIY backend keeps lock files there as rows), through psql
+// where it is on PATH: this module holds no PostgreSQL driver. The
+// password goes to psql in PGPASSWORD, never on its command line. Without
+// psql, or when the query fails, the lock is not known and the stack is
+// checked as it stands.
+func postgresLockedBy(ctx context.Context, backendURL, project, stack string) (string, bool) {
+	psql, err := exec.LookPath("psql")
+	if err != nil {
 		return "", false
 	}
-	return lockedBy(root, string(project.Name), stack)
+	u, err := url.Parse(backendURL)
+	if err != nil {
+		return "", false
+	}
+	q := u.Query()
+	table := q.Get("table")
+	if table == "" {
+		table = "pulumi_state"
+	}
+	if !sqlName.MatchString(table) {
+		return "", false
+	}
+	q.Del("table") // the backend's own parameter, which psql refuses
+	u.RawQuery = q.Encode()
+	password := ""
+	if u.User != nil {
+		password, _ = u.User.Password()
+		u.User = url.User(u.User.Username())
+	}
+	name := stack
+	if parts := strings.Split(stack, "/"); len(parts) == 3 {
+		name = parts[2]
+	}
+	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, psql, "-X", "-q", "-t", "-A", "-v", "ON_ERROR_STOP=1", //nolint:gosec // G204: psql from PATH, the user's own backend
+		"-v", "scoped=%/locks/organization/"+project+"/"+name+"/%", "-v", "legacy=%/locks/"+name+"/%", "-d", u.String())
+	cmd.Env = append(os.Environ(), "PGPASSWORD="+password)
+	cmd.Stdin = strings.NewReader("SELECT data->>'data' FROM " + table + " WHERE key LIKE :'scoped' OR key LIKE :'legacy';\n")
+	out, err := cmd.Output()
+	if err != nil {
+		return "", false
+	}
+	rows := strings.Fields(string(out))
+	if len(rows) == 0 {
+		return "", false
+	}
+	raw, err := base64.StdEncoding.DecodeString(rows[0])
+	if err != nil {
+		return "", true // locked, by whom unknown
+	}
+	return holderOf(raw), true
+}
+
+// holderOf says who holds a lock, from a DIY backend's lock file.
+func holderOf(raw []byte) string {
+	var lock lockContent
+	if json.Unmarshal(raw, &lock) != nil {
+		return ""
+	}
+	return fmt.Sprintf("locked by %s@%s, pid %d, since %s", lock.Username, lock.Hostname, lock.Pid, lock.Timestamp.UTC().Format(time.RFC3339))
 }
 
 // lockedBy reads the lock files of a stack in a file backend's folder, in
@@ -392,11 +464,7 @@ func lockedBy(root, project, stack string) (string, bool) {
 			if err != nil {
 				return "", true
 			}
-			var lock lockContent
-			if json.Unmarshal(raw, &lock) != nil {
-				return "", true
-			}
-			return fmt.Sprintf("locked by %s@%s, pid %d, since %s", lock.Username, lock.Hostname, lock.Pid, lock.Timestamp.UTC().Format(time.RFC3339)), true
+			return holderOf(raw), true
 		}
 	}
 	return "", false

@@ -106,3 +106,16 @@ func TestOtherProject(t *testing.T) {
 	assert.Empty(t, otherProject(others, "atlas-multiorg", "dev-0"), "our own")
 	assert.Empty(t, otherProject(others, "atlas-multiorg", "nowhere"))
 }
+
+func TestPostgresLockWithoutPsql(t *testing.T) {
+	t.Setenv("PATH", t.TempDir()) // no psql: the lock is not known, and nothing fails
+	_, locked := postgresLockedBy(t.Context(), "postgres://pulumi:pw@127.0.0.1:1/pulumi_state", "atlas-multiorg", "dev-0")
+	assert.False(t, locked)
+}
+
+func TestHolderOf(t *testing.T) {
+	t.Parallel()
+	assert.Equal(t, "locked by ci@runner-1, pid 7, since 2026-12-04T18:00:00Z",
+		holderOf([]byte(`{"pid": 7, "username": "ci", "hostname": "runner-1", "timestamp": "2026-12-04T18:00:00Z"}`)))
+	assert.Empty(t, holderOf([]byte("not json")), "locked, by whom unknown")
+}

@@ -18,7 +18,8 @@ import (
 
 // TestStatusOnPostgreSQL runs status against make state-db's PostgreSQL
 // backend, as the nightly workflow (examples/ci) does: two stacks clean,
-// then one organization's setting changed in Atlas is the one finding.
+// then one organization's setting changed in Atlas is the one finding, and
+// a stack whose update holds its lock row is busy.
 // It needs PostgreSQL and about a minute more than make e2e's own status
 // test, so STATUS_E2E_POSTGRES=1 runs it.
 func TestStatusOnPostgreSQL(t *testing.T) {
@@ -38,7 +39,8 @@ func TestStatusOnPostgreSQL(t *testing.T) {
 		down.Dir = w.repo
 		_ = down.Run()
 	})
-	shared := []string{"PULUMI_BACKEND_URL=" + strings.TrimSpace(w.read(filepath.Join(w.repo, ".state-db", "url"))),
+	backendURL := strings.TrimSpace(w.read(filepath.Join(w.repo, ".state-db", "url")))
+	shared := []string{"PULUMI_BACKEND_URL=" + backendURL,
 		"PULUMI_CONFIG_PASSPHRASE=" + passphrase, "PULUMI_DIY_BACKEND_PARALLEL=1"}
 	env := append(credentialEnv(seed, baseURL), shared...)
 	for _, name := range []string{"pg-0", "pg-1"} {
@@ -65,4 +67,14 @@ func TestStatusOnPostgreSQL(t *testing.T) {
 	assert.Regexp(t, `(?m)^pg-0 +a +ok `, out)
 	assert.Contains(t, out, ": 1 finding")
 	assert.NotContains(t, out, creds["a"]["clientSecret"])
+
+	// An update holding pg-1's lock row: status reads it through psql, says
+	// busy, and checks pg-0.
+	up, upOut := w.upHoldingTheLock(t, env, backendURL, "pg-1")
+	out, code = w.command(env, "", "bin/atlas-multiorg", "status", "pg-0", "pg-1")
+	require.NoError(t, up.Wait(), upOut.String())
+	assert.Equal(t, 3, code, out)
+	assert.Contains(t, out, "pg-1: busy: an update of it is running (locked by ")
+	assert.Regexp(t, `(?m)^pg-0 +a +ok `, out)
+	assert.NotContains(t, out, strings.TrimPrefix(backendURL, "postgres://"), "nothing of the backend URL, which holds its password")
 }
