@@ -27,8 +27,8 @@ import (
 // one organization's setting changed, one service account secret deleted,
 // one unmanaged member invited and one orphan organization created. Status
 // reports exactly those four, under the right keys, and exits 1, with no
-// secret in its output; a busy stack and an unknown one are one line each
-// while the other stack is still checked. After pulumi up of the drifted
+// secret in its output; a busy stack, an unknown one and one of another
+// project are one line each while the other stack is still checked. After pulumi up of the drifted
 // stack, the orphan deleted and the member removed, it exits 0 again.
 func TestStatusFindsWhatChangedOutsideTheCode(t *testing.T) {
 	requireRealTools(t)
@@ -151,9 +151,11 @@ func TestStatusFindsWhatChangedOutsideTheCode(t *testing.T) {
 	assert.Regexp(t, `(?m)^drift-a +rotating +gone +`, table, "one line per organization, the worst finding first")
 	assert.Regexp(t, `checked 2 of 2 stacks and 3 organizations in [0-9.]+s: 4 findings`, table)
 
-	t.Run("a busy stack and an unknown one are one line each; the other stack is still checked", func(t *testing.T) {
+	t.Run("a busy stack, an unknown one and one of another project are one line each; the other stack is still checked", func(t *testing.T) {
+		// A stack of the consumer project, on the same backend.
+		w.runIn(filepath.Join(w.repo, "stacks", "projects"), w.backend(), "pulumi", "stack", "init", "elsewhere", "--non-interactive")
 		up, upOut := w.upHoldingTheFileLock(t, env, "drift-a")
-		report, out, code := status(t, "drift-a", "drift-b", "drift-typo")
+		report, out, code := status(t, "drift-a", "drift-b", "drift-typo", "elsewhere")
 		require.NoError(t, up.Wait(), upOut.String())
 		assert.Equal(t, 3, code, "a busy stack was not checked: %s", out)
 		states := map[string]string{}
@@ -162,6 +164,7 @@ func TestStatusFindsWhatChangedOutsideTheCode(t *testing.T) {
 		}
 		assert.Contains(t, states["drift-a"], "busy: an update of it is running (locked by ")
 		assert.Contains(t, states["drift-typo"], "unknown: no such stack in the backend")
+		assert.Contains(t, states["elsewhere"], `unknown: a stack of project "atlas-multiorg-projects", not of this project`)
 		assert.Equal(t, "checked: ", states["drift-b"])
 	})
 
