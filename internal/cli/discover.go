@@ -20,8 +20,8 @@ import (
 	"github.com/atlas-multiorg/atlas-multiorg/stacks"
 )
 
-// ExitAPI is discover's exit code when an Admin API call fails.
-const ExitAPI = 3
+// ExitAPI is the exit code when an Admin API call fails: ExitFailure.
+const ExitAPI = ExitFailure
 
 // orgReader is what discover needs of the Admin API.
 type orgReader interface {

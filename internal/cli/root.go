@@ -21,6 +21,9 @@ const (
 	ExitFindings = 1
 	// ExitUsage: bad flags, or input that cannot be read or parsed.
 	ExitUsage = 2
+	// ExitFailure: an Admin API call or the state backend failed, so the
+	// command could not check what it was asked to.
+	ExitFailure = 3
 )
 
 // exitError carries an exit code out of a subcommand.
@@ -49,14 +52,15 @@ func newRootCommand(stdin io.Reader, stdout, stderr io.Writer, now func() time.T
 
 Exit codes: 0 nothing found, 1 findings (for example an expiring secret, or
 a stack deploy could not update), 2 bad flags or unreadable input, 3 an Admin
-API call failed (discover, billing).`,
+API call or the state backend failed (discover, billing, orphans, status).`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
 	root.SetIn(stdin)
 	root.SetOut(stdout)
 	root.SetErr(stderr)
-	root.AddCommand(newCheckExpiryCommand(now), newImportFileCommand(), newDiscoverCommand(getenv), newBillingCommand(now, getenv), newDeployCommand(), newOrphansCommand(getenv))
+	root.AddCommand(newCheckExpiryCommand(now), newImportFileCommand(), newDiscoverCommand(getenv), newBillingCommand(now, getenv), newDeployCommand(), newOrphansCommand(getenv),
+		newStatusCommand(now, getenv))
 	return root
 }
 

@@ -54,7 +54,10 @@ type AutoRunner struct {
 	openErr   error
 	workspace auto.Workspace
 	existing  map[string]bool // the backend's stacks of the project
-	selected  map[string]auto.Stack
+	// inProgress are the stacks the backend says an update is running on
+	// (Pulumi Cloud says so; the DIY backends do not).
+	inProgress map[string]bool
+	selected   map[string]auto.Stack
 }
 
 // listed reports whether pulumi stack ls listed the stack: by its name, or
@@ -92,9 +95,10 @@ func (r *AutoRunner) openAndList(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("cannot list the stacks of the project in %s: %s", r.WorkDir, firstLine(autoMessage(err)))
 	}
-	r.existing = map[string]bool{}
+	r.existing, r.inProgress = map[string]bool{}, map[string]bool{}
 	for _, s := range list {
 		r.existing[s.Name] = true
+		r.inProgress[s.Name] = s.UpdateInProgress
 	}
 	r.workspace, r.selected = ws, map[string]auto.Stack{}
 	return nil

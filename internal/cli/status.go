@@ -1,0 +1,770 @@
+package cli
+
+import (
+	"bytes"
+	"cmp"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"maps"
+	"math"
+	"os"
+	"os/signal"
+	"slices"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/atlas-multiorg/atlas-multiorg/components/multiorg"
+	"github.com/atlas-multiorg/atlas-multiorg/internal/atlasapi"
+	"github.com/atlas-multiorg/atlas-multiorg/internal/billing"
+	"github.com/atlas-multiorg/atlas-multiorg/internal/deploy"
+	"github.com/atlas-multiorg/atlas-multiorg/stacks"
+)
+
+// StatusSchemaVersion is the version of `status -o json`'s schema
+// (docs/status.md). A field is only ever added within a version; one that
+// changes its meaning or goes away makes a new version.
+const StatusSchemaVersion = 1
+
+// stackInspector is what status needs of the backend.
+type stackInspector interface {
+	// ProjectStacks lists the project's stacks.
+	ProjectStacks(ctx context.Context) ([]string, error)
+	// Inspect reads one stack: config, state, refresh preview.
+	Inspect(ctx context.Context, stack string) (deploy.Inspection, error)
+}
+
+// statusClient is what status needs of the Admin API: the people of an
+// organization, and the paying organization's linked organizations and
+// invoices.
+type statusClient interface {
+	OrganizationUsers(ctx context.Context, orgID string) ([]atlasapi.OrgUser, error)
+	OrganizationTeams(ctx context.Context, orgID string) ([]atlasapi.Team, error)
+	LinkedOrganizations(ctx context.Context, payingOrgID string) ([]atlasapi.LinkedOrganization, error)
+	ListInvoices(ctx context.Context, orgID string) ([]atlasapi.Invoice, error)
+}
+
+type statusOptions struct {
+	dir            string
+	parallel       int
+	pulumiParallel int
+	inline         bool
+	output         string
+	html           string
+	window         time.Duration
+	timeout        time.Duration
+	baseURL        string
+	now            func() time.Time
+	getenv         func(string) string
+	newInspector   func(o *statusOptions) stackInspector
+	connect        func(ctx context.Context, baseURL string, creds atlasapi.Credentials) (statusClient, error)
+	// terminal says whether progress goes to a person (a terminal) rather
+	// than to a CI log.
+	terminal func(w io.Writer) bool
+}
+
+func newStatusCommand(now func() time.Time, getenv func(string) string) *cobra.Command {
+	opts := &statusOptions{now: now, getenv: getenv, terminal: isTerminal,
+		newInspector: func(o *statusOptions) stackInspector {
+			runner := &deploy.AutoRunner{WorkDir: o.dir, Parallel: o.pulumiParallel}
+			if o.inline {
+				runner.Program, runner.Project = stacks.Program, stacks.Namespace
+			}
+			return runner
+		},
+		connect: func(ctx context.Context, baseURL string, creds atlasapi.Credentials) (statusClient, error) {
+			return atlasapi.New(ctx, baseURL, creds)
+		}}
+	cmd := &cobra.Command{
+		Use:   "status [STACK...]",
+		Short: "One morning check of every org stack: drift, expiring secrets, orphans, budgets",
+		Long: `Checks the org stacks named, or every stack of the project when none is
+named, --parallel at a time, through Pulumi's Automation API and the pulumi
+CLI on PATH, with this shell's environment (PULUMI_BACKEND_URL, the secrets
+passphrase, the paying organization's credentials). Nothing is written: each
+stack gets a refresh preview (pulumi preview --refresh), never a refresh or an
+update, and the Admin API is only read.
+
+Per organization (org key) it reports:
+  - drift: settings changed outside the code (the field, the value in the
+    code, the value in Atlas), resources of the stack gone from Atlas, and
+    people and teams in Atlas that the code does not list;
+  - its newest service account secret's expiry and days left, by
+    check-expiry's rules (--window);
+  - where monthlyBudgetUsd is set, billing --check's outcome.
+Per paying organization, once: what orphans finds (organizations linked to
+it that none of the stacks holds; check every stack for this to be right).
+
+No secret is printed, not even masked: a changed field that holds one is
+named without its values.
+
+A stack that another update holds is reported as busy, at once: status does
+not wait for the lock and never breaks it. An unknown stack, a stack of
+another project and a stack that cannot be read are each one line; the other
+stacks are still checked.
+
+Output: one line per organization, the worst finding first, then every
+finding (-o json: the schema of docs/status.md, schemaVersion 1; --html: one
+self-contained file). On a terminal a progress line counts the stacks done;
+in a CI log nothing is printed until the end.
+
+Exit codes: 0 every stack checked and nothing found, 1 findings, 2 bad flags,
+an unknown stack or a stack of another project, or a config that cannot be
+read, 3 an Admin API or backend failure, or a busy stack (not checked).`,
+		Example: `  atlas-multiorg status                       # every stack of the project
+  atlas-multiorg status prod-eu prod-us -o json > status.json
+  atlas-multiorg status --parallel 8 --html status.html`,
+		RunE: func(cmd *cobra.Command, names []string) error {
+			ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+			defer stop()
+			return opts.run(ctx, names, cmd.OutOrStdout(), cmd.ErrOrStderr())
+		},
+	}
+	cmd.Flags().StringVarP(&opts.dir, "dir", "C", ".", "the org stack's project folder (where its Pulumi.yaml is)")
+	cmd.Flags().IntVarP(&opts.parallel, "parallel", "j", 4, "stacks checked at once")
+	cmd.Flags().IntVar(&opts.pulumiParallel, "pulumi-parallel", 0, "each preview's pulumi --parallel (0: Pulumi's default)")
+	cmd.Flags().BoolVar(&opts.inline, "inline", true,
+		"run the org stack's program inside this command (the one it was built with), not through the project's Go runtime")
+	cmd.Flags().StringVarP(&opts.output, "output", "o", "table", "output format: table or json")
+	cmd.Flags().StringVar(&opts.html, "html", "", "also write a self-contained HTML report to this file")
+	cmd.Flags().DurationVar(&opts.window, "window", time.Duration(multiorg.DefaultExpiryWarningHours)*time.Hour,
+		"a secret expiring within this long is a finding (check-expiry's --window)")
+	cmd.Flags().DurationVar(&opts.timeout, "timeout", 20*time.Minute, "give up on a stack after this long")
+	cmd.Flags().StringVar(&opts.baseURL, "base-url", "", "Admin API base URL (default: MONGODB_ATLAS_BASE_URL, the stacks' mongodbatlas:baseUrl, or Atlas)")
+	return cmd
+}
+
+// The kinds of finding, and the stack states.
+const (
+	// KindUnchecked: a check of the organization could not run.
+	KindUnchecked = "unchecked"
+	// KindExpired: its newest secret has expired.
+	KindExpired = "expired"
+	// KindGone: a resource the stack holds is gone from Atlas.
+	KindGone = "gone"
+	// KindChanged: a setting in Atlas differs from the code.
+	KindChanged = "changed"
+	// KindNotInCode: the stack holds a resource the code no longer declares.
+	KindNotInCode = "not-in-code"
+	// KindNotDeployed: the code declares a resource the stack never made.
+	KindNotDeployed = "not-deployed"
+	// KindUnmanaged: a person or team in Atlas that the code does not list.
+	KindUnmanaged = "unmanaged"
+	// KindOverBudget: over its monthlyBudgetUsd this month, or projected to be.
+	KindOverBudget = "over-budget"
+	// KindExpiring: its newest secret expires within --window.
+	KindExpiring = "expiring"
+	// KindOrphan: an organization linked to the paying one that no stack holds.
+	KindOrphan = "orphan"
+
+	StackChecked = "checked"
+	StackBusy    = "busy"
+	StackUnknown = "unknown"
+	StackFailed  = "failed"
+)
+
+// kindRank orders findings, worst first.
+var kindRank = map[string]int{
+	KindUnchecked: 100, KindExpired: 90, KindGone: 80, KindChanged: 70, KindNotInCode: 60,
+	KindUnmanaged: 50, KindOrphan: 50, KindOverBudget: 45, KindNotDeployed: 40, KindExpiring: 30,
+}
+
+// StatusReport is everything status found: `status -o json`.
+type StatusReport struct {
+	SchemaVersion int       `json:"schemaVersion"`
+	CheckedAt     time.Time `json:"checkedAt"`
+	Seconds       float64   `json:"seconds"`
+	// Stacks are the stacks asked for, in the order given.
+	Stacks []StackStatus `json:"stacks"`
+	// Orgs are the organizations of the checked stacks, worst first.
+	Orgs []OrgStatus `json:"orgs"`
+	// PayingOrgs are the paying organizations of the stacks, each checked once.
+	PayingOrgs []PayingOrgStatus `json:"payingOrgs"`
+	Summary    StatusSummary     `json:"summary"`
+}
+
+// StackStatus is one stack: whether it was checked, and why not.
+type StackStatus struct {
+	Stack       string `json:"stack"`
+	Environment string `json:"environment,omitempty"`
+	// State is checked, busy, unknown (not in the backend, or of another
+	// project) or failed.
+	State   string  `json:"state"`
+	Reason  string  `json:"reason,omitempty"`
+	Seconds float64 `json:"seconds"`
+	// Findings are those of the stack's resources that belong to no organization.
+	Findings []Finding `json:"findings,omitempty"`
+	// failure marks a backend failure (exit 3), usage a usage error (exit 2).
+	failure, usage bool
+}
+
+// OrgStatus is one organization of one stack.
+type OrgStatus struct {
+	Stack string `json:"stack"`
+	// Key is its org key in the stack.
+	Key   string `json:"key"`
+	OrgID string `json:"orgId,omitempty"`
+	Name  string `json:"name,omitempty"`
+	// SecretExpiresAt is its newest service account secret's expiry, and
+	// DaysLeft the whole days until then (negative once expired); both
+	// absent where nothing expires (an API key, an adopted organization).
+	SecretExpiresAt *time.Time `json:"secretExpiresAt,omitempty"`
+	DaysLeft        *int       `json:"daysLeft,omitempty"`
+	// Budget is billing --check's outcome, where monthlyBudgetUsd is set.
+	Budget *BudgetStatus `json:"budget,omitempty"`
+	// Findings are worst first; empty when the organization is clean.
+	Findings []Finding `json:"findings"`
+	failure  bool
+}
+
+// BudgetStatus is an organization held to its monthly budget, in cents.
+type BudgetStatus struct {
+	Month          string `json:"month"`
+	BudgetCents    int64  `json:"budgetCents"`
+	ToDateCents    int64  `json:"toDateCents"`
+	ProjectedCents int64  `json:"projectedCents"`
+	// State is ok, over (month to date) or projected (over by the month's end).
+	State string `json:"state"`
+}
+
+// Finding is one thing that is not as the code says, or about to break.
+type Finding struct {
+	Kind string `json:"kind"`
+	// Resource is the stack's resource it concerns: its type and name.
+	Resource string `json:"resource,omitempty"`
+	// Field, Code and Atlas are a changed setting: its path, its value in
+	// the code and in Atlas (JSON text, "null" for none). A field that
+	// holds a secret has neither value, and Withheld set.
+	Field    string `json:"field,omitempty"`
+	Code     string `json:"code,omitempty"`
+	Atlas    string `json:"atlas,omitempty"`
+	Withheld bool   `json:"withheld,omitempty"`
+	// Message says it in words, with what to do.
+	Message string `json:"message"`
+}
+
+// PayingOrgStatus is one paying organization's orphans check.
+type PayingOrgStatus struct {
+	OrgID string `json:"orgId"`
+	// Stacks are the checked stacks it pays for.
+	Stacks []string `json:"stacks"`
+	// Orphans are orphans' findings; Findings says them as findings.
+	Orphans  []Orphan  `json:"orphans"`
+	Findings []Finding `json:"findings"`
+	// Reason says why a check of it did not run.
+	Reason  string `json:"reason,omitempty"`
+	failure bool
+	usage   bool
+}
+
+// StatusSummary counts what was checked and found.
+type StatusSummary struct {
+	Stacks        int `json:"stacks"`
+	StacksChecked int `json:"stacksChecked"`
+	Orgs          int `json:"orgs"`
+	Findings      int `json:"findings"`
+	// ExitCode is the command's exit code.
+	ExitCode int `json:"exitCode"`
+}
+
+func (o *statusOptions) run(ctx context.Context, names []string, stdout, stderr io.Writer) error {
+	switch {
+	case o.output != "table" && o.output != "json":
+		return usageError("--output must be table or json, got %q", o.output)
+	case o.parallel < 1 || o.pulumiParallel < 0:
+		return usageError("--parallel must be at least 1, --pulumi-parallel at least 0")
+	case o.window <= 0 || o.timeout <= 0:
+		return usageError("--window and --timeout must be positive")
+	}
+	start := o.now()
+	inspector := o.newInspector(o)
+	if len(names) == 0 {
+		all, err := inspector.ProjectStacks(ctx)
+		if err != nil {
+			return &exitError{code: ExitFailure, err: fmt.Errorf("listing the stacks: %w", err)}
+		}
+		if len(all) == 0 {
+			return usageError("the backend holds no stack of the project in %s: name the stacks, or deploy one first", o.dir)
+		}
+		names = all
+	}
+	names = uniqueNames(names)
+	progress := o.progress(stderr, len(names))
+	checks := o.checkStacks(ctx, inspector, names, progress)
+	progress(-1)
+	report := o.assemble(ctx, checks, start)
+	if o.html != "" {
+		if err := writeStatusHTMLFile(o.html, report); err != nil {
+			return err
+		}
+	}
+	var err error
+	if o.output == "json" {
+		err = writeJSON("-", stdout, report)
+	} else {
+		err = writeStatusTable(stdout, report)
+	}
+	if err != nil {
+		return err
+	}
+	if code := report.Summary.ExitCode; code != ExitOK {
+		return &exitError{code: code, err: errors.New(statusLine(report))}
+	}
+	return nil
+}
+
+// uniqueNames drops a stack named twice: it is checked once.
+func uniqueNames(names []string) []string {
+	var out []string
+	for _, n := range names {
+		if !slices.Contains(out, n) {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+// progress returns what counts finished stacks: on a terminal, one line
+// rewritten in place; elsewhere (a CI log) nothing. -1 ends the line.
+func (o *statusOptions) progress(stderr io.Writer, total int) func(done int) {
+	if !o.terminal(stderr) {
+		return func(int) {}
+	}
+	var mu sync.Mutex
+	return func(done int) {
+		mu.Lock()
+		defer mu.Unlock()
+		if done < 0 {
+			_, _ = fmt.Fprint(stderr, "\r\033[K")
+			return
+		}
+		_, _ = fmt.Fprintf(stderr, "\rstatus: %d/%d stacks checked", done, total)
+	}
+}
+
+// isTerminal says whether w is a terminal (a character device).
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	info, err := f.Stat()
+	return err == nil && info.Mode()&os.ModeCharDevice != 0
+}
+
+// stackCheck is one stack's result before the paying organizations are checked.
+type stackCheck struct {
+	status StackStatus
+	orgs   []OrgStatus
+	// What the paying organization's checks need of it.
+	payingOrgID string
+	state       *StackState
+	budgets     map[string]int64
+	ids         map[string]string
+	baseURL     string
+}
+
+// checkStacks checks the stacks, o.parallel at a time, in the order given.
+func (o *statusOptions) checkStacks(ctx context.Context, inspector stackInspector, names []string, progress func(int)) []stackCheck {
+	checks := make([]stackCheck, len(names))
+	next := make(chan int, len(names))
+	for i := range names {
+		next <- i
+	}
+	close(next)
+	var done int
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	for range min(o.parallel, len(names)) {
+		wg.Go(func() {
+			for i := range next {
+				checks[i] = o.checkStack(ctx, inspector, names[i])
+				mu.Lock()
+				done++
+				progress(done)
+				mu.Unlock()
+			}
+		})
+	}
+	wg.Wait()
+	return checks
+}
+
+// checkStack inspects one stack and reads, per organization, its drift,
+// its people and its secret's expiry.
+func (o *statusOptions) checkStack(ctx context.Context, inspector stackInspector, name string) (check stackCheck) {
+	start := time.Now()
+	check = stackCheck{status: StackStatus{Stack: name, State: StackChecked}}
+	defer func() { check.status.Seconds = time.Since(start).Round(10 * time.Millisecond).Seconds() }()
+	if ctx.Err() != nil {
+		check.status.State, check.status.Reason, check.status.failure = StackFailed, "not checked: interrupted", true
+		return check
+	}
+	stackCtx, cancel := context.WithTimeout(ctx, o.timeout)
+	defer cancel()
+	in, err := inspector.Inspect(stackCtx, name)
+	check.status.Environment = in.Environment
+	var busy *deploy.BusyError
+	var missing *deploy.NotFoundError
+	switch {
+	case errors.As(err, &busy):
+		check.status.State, check.status.Reason, check.status.failure = StackBusy,
+			busy.Error()+"; not checked: status does not wait for the lock and does not break it, so run it again once the update ends", true
+		return check
+	case errors.As(err, &missing):
+		check.status.State, check.status.Reason, check.status.usage = StackUnknown, missing.Error(), true
+		return check
+	case err != nil && in.Deployment == nil:
+		check.status.State, check.status.Reason, check.status.failure = StackFailed, o.failureReason(stackCtx, err), true
+		return check
+	}
+	spec, specErr := stacks.SpecFromConfig(in.Config, name)
+	if specErr != nil {
+		check.status.State, check.status.usage = StackFailed, true
+		check.status.Reason = "its config cannot be read: " + strings.ReplaceAll(specErr.Error(), "\n", "; ")
+		return check
+	}
+	if err != nil {
+		// The state was read, the preview failed: the rest is still worth
+		// reporting (expiry, people, orphans), and the stack is a failure.
+		check.status.State, check.status.Reason, check.status.failure = StackFailed, "refresh preview failed: "+o.failureReason(stackCtx, err), true
+	}
+	state, err := readInspectedState(name, in.Deployment)
+	if err != nil {
+		check.status.State, check.status.Reason, check.status.failure = StackFailed, err.Error(), true
+		return check
+	}
+	check.payingOrgID, check.state = spec.PayingOrgID, &state.orphans
+	check.baseURL = in.Config["mongodbatlas:baseUrl"]
+	check.budgets, check.ids = map[string]int64{}, map[string]string{}
+	if err := state.orphans.readEntries(in.Config); err != nil {
+		check.status.State, check.status.Reason, check.status.usage = StackFailed, err.Error(), true
+		return check
+	}
+
+	keys := slices.Collect(maps.Keys(spec.Orgs))
+	for key := range state.outputs {
+		if _, ok := spec.Orgs[key]; !ok {
+			keys = append(keys, key) // in the state, no longer in the code
+		}
+	}
+	slices.Sort(keys)
+	orgs := map[string]*OrgStatus{}
+	for _, key := range keys {
+		org := &OrgStatus{Stack: name, Key: key, Findings: []Finding{}}
+		if out, ok := state.outputs[key]; ok {
+			org.OrgID, org.Name = out.OrgID, out.Name
+		}
+		if org.Name == "" {
+			org.Name = spec.Orgs[key].Name
+		}
+		if id := cmp.Or(org.OrgID, spec.Orgs[key].ImportID); id != "" {
+			check.ids[key] = id
+		}
+		if budget := spec.Orgs[key].MonthlyBudgetUSD; budget != "" {
+			check.budgets[key], _ = multiorg.ParseUSD(budget) // validated by SpecFromConfig
+		}
+		orgs[key] = org
+	}
+	stackFindings := driftFindings(in.Steps, keys, state.urns, orgs)
+	check.status.Findings = append(check.status.Findings, stackFindings...)
+	o.expiryFindings(state.outputsRaw, orgs)
+	// Each organization is its own sign-in and two listings: at Atlas'
+	// latency they take longer one after another than the preview does.
+	slots := make(chan struct{}, peopleReaders)
+	var wg sync.WaitGroup
+	for _, key := range keys {
+		org := orgs[key]
+		if org.OrgID == "" {
+			continue
+		}
+		creds := cmp.Or(state.credentials[key], state.exported[key])
+		wg.Go(func() {
+			slots <- struct{}{}
+			defer func() { <-slots }()
+			o.peopleFindings(stackCtx, spec, key, creds, cmp.Or(state.baseURLs[key], check.baseURL), org)
+		})
+	}
+	wg.Wait()
+	for _, key := range keys {
+		check.orgs = append(check.orgs, *orgs[key])
+	}
+	return check
+}
+
+// peopleReaders bounds the organizations of one stack whose people are
+// read at once.
+const peopleReaders = 8
+
+// failureReason says why a stack could not be read: a timeout as one, the
+// error's first line otherwise.
+func (o *statusOptions) failureReason(ctx context.Context, err error) string {
+	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+		return fmt.Sprintf("not checked: gave up after --timeout %s", o.timeout)
+	}
+	line, _, _ := strings.Cut(strings.TrimSpace(err.Error()), "\n")
+	return line
+}
+
+// expiryFindings reads each organization's secret expiry from the "orgs"
+// output, by check-expiry's rules.
+func (o *statusOptions) expiryFindings(outputsRaw json.RawMessage, orgs map[string]*OrgStatus) {
+	if outputsRaw == nil {
+		return
+	}
+	now := o.now()
+	statuses, err := ParseExpiries(bytes.NewReader(append(append([]byte(`{"orgs":`), outputsRaw...), '}')), now, o.window)
+	if err != nil {
+		for _, org := range orgs {
+			org.Findings = append(org.Findings, Finding{Kind: KindUnchecked, Message: "its secret's expiry cannot be read: " + err.Error()})
+		}
+		return
+	}
+	for _, s := range statuses {
+		org, ok := orgs[s.Org]
+		if !ok {
+			continue
+		}
+		at := s.ExpiresAt
+		days := int(math.Floor(at.Sub(now).Hours() / 24))
+		org.SecretExpiresAt, org.DaysLeft = &at, &days
+		switch s.State {
+		case "expired":
+			org.Findings = append(org.Findings, Finding{Kind: KindExpired,
+				Message: fmt.Sprintf("its service account secret expired at %s: consumers holding it are refused; rotate it (rotateEveryHours) and pulumi up", at.Format(time.RFC3339))})
+		case "expiring":
+			org.Findings = append(org.Findings, Finding{Kind: KindExpiring,
+				Message: fmt.Sprintf("its service account secret expires at %s, in %s (within --window %s): rotate it (rotateEveryHours) and pulumi up", at.Format(time.RFC3339), s.Left, o.window)})
+		}
+	}
+}
+
+// peopleFindings lists the organization's people and teams in Atlas, with
+// the credential the stack's own provider for it signs in with, else the
+// one the stack exports for it (an adopted organization without a
+// credential of its own, which the caller's provider manages: the
+// caller's, from the environment), and reports those the code does not list. The
+// organization's owner (orgOwnerId) is the stack's by creation.
+func (o *statusOptions) peopleFindings(ctx context.Context, spec multiorg.Spec, key string, creds atlasapi.Credentials, baseURL string, org *OrgStatus) {
+	if creds == (atlasapi.Credentials{}) {
+		creds = atlasapi.CredentialsFromEnv(o.getenv)
+	}
+	unchecked := func(err error) {
+		org.failure = true
+		org.Findings = append(org.Findings, Finding{Kind: KindUnchecked, Message: "its people and teams were not checked: " + err.Error()})
+	}
+	client, err := o.connect(ctx, o.adminBaseURL(baseURL), creds)
+	if err != nil {
+		unchecked(err)
+		return
+	}
+	users, err := client.OrganizationUsers(ctx, org.OrgID)
+	if err != nil {
+		unchecked(err)
+		return
+	}
+	teams, err := client.OrganizationTeams(ctx, org.OrgID)
+	if err != nil {
+		unchecked(err)
+		return
+	}
+	entry := spec.Orgs[key]
+	owner := cmp.Or(entry.OrgOwnerID, spec.OrgOwnerID)
+	members := map[string]bool{}
+	for email := range entry.Members {
+		members[strings.ToLower(email)] = true
+	}
+	for _, u := range users {
+		if members[strings.ToLower(u.Username)] || (owner != "" && u.ID == owner) {
+			continue
+		}
+		roles := strings.Join(u.Roles.OrgRoles, ", ")
+		org.Findings = append(org.Findings, Finding{Kind: KindUnmanaged, Resource: "person " + u.Username,
+			Message: fmt.Sprintf("%s (%s, %s) is in the organization in Atlas and not in the code: add them under orgs.%s.members, or remove them in Atlas",
+				u.Username, cmp.Or(roles, "no role"), cmp.Or(u.OrgMembershipStatus, "ACTIVE"), key)})
+	}
+	teamNames := map[string]bool{}
+	for _, t := range entry.Teams {
+		teamNames[strings.ToLower(t.Name)] = true
+	}
+	for _, t := range teams {
+		if teamNames[strings.ToLower(t.Name)] {
+			continue
+		}
+		org.Findings = append(org.Findings, Finding{Kind: KindUnmanaged, Resource: "team " + t.Name,
+			Message: fmt.Sprintf("team %q (%s) is in the organization in Atlas and not in the code: add it under orgs.%s.teams, or delete it in Atlas", t.Name, t.ID, key)})
+	}
+}
+
+// adminBaseURL is the Admin API to call: --base-url, MONGODB_ATLAS_BASE_URL,
+// the stack's (or its provider's) base URL, or Atlas.
+func (o *statusOptions) adminBaseURL(stackBaseURL string) string {
+	return cmp.Or(o.baseURL, o.getenv("MONGODB_ATLAS_BASE_URL"), stackBaseURL, atlasapi.DefaultBaseURL)
+}
+
+// assemble checks each paying organization once, and orders and counts
+// everything.
+func (o *statusOptions) assemble(ctx context.Context, checks []stackCheck, start time.Time) StatusReport {
+	report := StatusReport{SchemaVersion: StatusSchemaVersion, CheckedAt: start.UTC(), Stacks: []StackStatus{}, Orgs: []OrgStatus{}, PayingOrgs: []PayingOrgStatus{}}
+	byPaying := map[string][]*stackCheck{}
+	var paying []string
+	for i := range checks {
+		c := &checks[i]
+		if c.state == nil || c.payingOrgID == "" {
+			continue
+		}
+		if _, ok := byPaying[c.payingOrgID]; !ok {
+			paying = append(paying, c.payingOrgID)
+		}
+		byPaying[c.payingOrgID] = append(byPaying[c.payingOrgID], c)
+	}
+	for _, id := range paying {
+		report.PayingOrgs = append(report.PayingOrgs, o.checkPayingOrg(ctx, id, byPaying[id]))
+	}
+	for _, c := range checks {
+		report.Stacks = append(report.Stacks, c.status)
+		for _, org := range c.orgs {
+			sortFindings(org.Findings)
+			report.Orgs = append(report.Orgs, org)
+		}
+	}
+	slices.SortStableFunc(report.Orgs, func(a, b OrgStatus) int {
+		return cmp.Or(worst(b.Findings)-worst(a.Findings), len(b.Findings)-len(a.Findings), strings.Compare(a.Stack, b.Stack), strings.Compare(a.Key, b.Key))
+	})
+
+	failure, usage := false, false
+	s := &report.Summary
+	s.Stacks = len(report.Stacks)
+	for _, st := range report.Stacks {
+		if st.State == StackChecked {
+			s.StacksChecked++
+		}
+		s.Findings += len(st.Findings)
+		failure, usage = failure || st.failure, usage || st.usage
+	}
+	for _, org := range report.Orgs {
+		s.Orgs++
+		s.Findings += len(org.Findings)
+		failure = failure || org.failure
+	}
+	for _, p := range report.PayingOrgs {
+		s.Findings += len(p.Findings)
+		failure, usage = failure || p.failure, usage || p.usage
+	}
+	switch {
+	case failure:
+		s.ExitCode = ExitFailure
+	case usage:
+		s.ExitCode = ExitUsage
+	case s.Findings > 0:
+		s.ExitCode = ExitFindings
+	}
+	report.Seconds = o.now().Sub(start).Round(10 * time.Millisecond).Seconds()
+	return report
+}
+
+func worst(findings []Finding) int {
+	w := 0
+	for _, f := range findings {
+		w = max(w, kindRank[f.Kind])
+	}
+	return w
+}
+
+func sortFindings(findings []Finding) {
+	slices.SortStableFunc(findings, func(a, b Finding) int { return kindRank[b.Kind] - kindRank[a.Kind] })
+}
+
+// checkPayingOrg runs orphans for the paying organization, over the stacks
+// it pays for, and billing --check for those of their organizations that
+// have a budget. Both sign in with the caller's credential (the
+// environment's), which must be the paying organization's.
+func (o *statusOptions) checkPayingOrg(ctx context.Context, payingOrgID string, checks []*stackCheck) PayingOrgStatus {
+	p := PayingOrgStatus{OrgID: payingOrgID, Orphans: []Orphan{}, Findings: []Finding{}}
+	var states []StackState
+	for _, c := range checks {
+		p.Stacks = append(p.Stacks, c.status.Stack)
+		states = append(states, *c.state)
+	}
+	client, err := o.connect(ctx, o.adminBaseURL(checks[0].baseURL), atlasapi.CredentialsFromEnv(o.getenv))
+	if err != nil {
+		p.Reason, p.usage = "orphans and budgets not checked: "+err.Error(), true
+		return p
+	}
+	linked, err := client.LinkedOrganizations(ctx, payingOrgID)
+	if err != nil {
+		p.Reason, p.failure = "orphans not checked: "+err.Error(), true
+	} else {
+		p.Orphans = FindOrphans(linked, states)
+		if p.Orphans == nil {
+			p.Orphans = []Orphan{}
+		}
+		for _, orphan := range p.Orphans {
+			name := cmp.Or(orphan.Name, "(name unreadable)")
+			p.Findings = append(p.Findings, Finding{Kind: KindOrphan, Resource: "organization " + orphan.OrgID,
+				Message: fmt.Sprintf("organization %s %s is linked to paying organization %s and held by none of the stacks: %s. Delete: %s. Adopt: %s",
+					orphan.OrgID, name, payingOrgID, orphan.Probably, orphan.Delete, orphan.Adopt)})
+		}
+	}
+	budgeted := false
+	for _, c := range checks {
+		budgeted = budgeted || len(c.budgets) > 0
+	}
+	if !budgeted {
+		return p
+	}
+	invoices, err := client.ListInvoices(ctx, payingOrgID)
+	if err == nil {
+		var report billing.Report
+		report, err = billing.Build(payingOrgID, invoices, 1, o.now(), billing.Names{})
+		if err == nil {
+			for _, c := range checks {
+				if err := o.budgetFindings(report, c); err != nil {
+					p.Reason, p.usage = strings.TrimSpace(p.Reason+" budgets of "+c.status.Stack+" not checked: "+err.Error()), true
+				}
+			}
+			return p
+		}
+	}
+	p.Reason, p.failure = strings.TrimSpace(p.Reason+" budgets not checked: "+err.Error()), true
+	return p
+}
+
+// budgetFindings holds the stack's budgeted organizations to their budgets,
+// by billing --check's rules.
+func (o *statusOptions) budgetFindings(report billing.Report, c *stackCheck) error {
+	if len(c.budgets) == 0 {
+		return nil
+	}
+	results, err := billing.CheckBudgets(report, c.budgets, c.ids)
+	if err != nil {
+		return err
+	}
+	for _, b := range results {
+		i := slices.IndexFunc(c.orgs, func(org OrgStatus) bool { return org.Key == b.Key })
+		if i < 0 {
+			continue
+		}
+		org := &c.orgs[i]
+		status := &BudgetStatus{Month: report.Pending, BudgetCents: b.BudgetCents, ToDateCents: b.ToDateCents, ProjectedCents: b.ProjectedCents, State: "ok"}
+		budget := multiorg.FormatUSD(b.BudgetCents)
+		switch {
+		case b.Over():
+			status.State = "over"
+			org.Findings = append(org.Findings, Finding{Kind: KindOverBudget, Message: fmt.Sprintf("%s to date in %s, %s over its budget of %s",
+				multiorg.FormatUSD(b.ToDateCents), report.Pending, multiorg.FormatUSD(b.ToDateCents-b.BudgetCents), budget)})
+		case b.Projected():
+			status.State = "projected"
+			org.Findings = append(org.Findings, Finding{Kind: KindOverBudget, Message: fmt.Sprintf("projected %s for %s, %s over its budget of %s (%s to date)",
+				multiorg.FormatUSD(b.ProjectedCents), report.Pending, multiorg.FormatUSD(b.ProjectedCents-b.BudgetCents), budget, multiorg.FormatUSD(b.ToDateCents))})
+		}
+		org.Budget = status
+	}
+	return nil
+}

@@ -1,0 +1,135 @@
+package cli
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/atlas-multiorg/atlas-multiorg/internal/deploy"
+)
+
+// opRank picks the step that says most of a resource the preview has
+// several steps for (a replacement is three).
+var opRank = map[string]int{"replace": 6, "create": 5, "create-replacement": 4, "update": 3, "delete": 2, "delete-replaced": 1}
+
+// driftFindings turns the refresh preview's steps into findings of their
+// organizations; those of no organization come back.
+func driftFindings(steps []deploy.Step, keys []string, inState map[string]bool, orgs map[string]*OrgStatus) []Finding {
+	byURN := map[string]deploy.Step{}
+	var order []string
+	for _, s := range steps {
+		prev, seen := byURN[s.URN]
+		if !seen {
+			order = append(order, s.URN)
+		}
+		if !seen || opRank[s.Op] > opRank[prev.Op] {
+			byURN[s.URN] = s
+		}
+	}
+	var rest []Finding
+	for _, urn := range order {
+		step := byURN[urn]
+		name := urn[strings.LastIndex(urn, "::")+2:]
+		resource := shortType(step.Type) + " " + name
+		var found []Finding
+		switch step.Op {
+		case "replace", "create-replacement":
+			found = append(found, Finding{Kind: KindChanged, Resource: resource,
+				Message: fmt.Sprintf("%s differs from the code in a way that replaces it (%s): pulumi up would replace it", resource, diffPaths(step))})
+		case "create":
+			if inState[urn] {
+				found = append(found, Finding{Kind: KindGone, Resource: resource,
+					Message: fmt.Sprintf("%s is gone from Atlas (deleted outside the code): pulumi up creates it again", resource)})
+			} else {
+				found = append(found, Finding{Kind: KindNotDeployed, Resource: resource,
+					Message: fmt.Sprintf("%s is in the code and not deployed yet: pulumi up creates it", resource)})
+			}
+		case "update":
+			for _, d := range step.Diffs {
+				found = append(found, changedFinding(resource, d))
+			}
+			if len(step.Diffs) == 0 {
+				found = append(found, Finding{Kind: KindChanged, Resource: resource,
+					Message: fmt.Sprintf("%s differs from the code: pulumi up updates it", resource)})
+			}
+		case "import", "import-replacement":
+			found = append(found, Finding{Kind: KindNotDeployed, Resource: resource,
+				Message: fmt.Sprintf("%s is adopted in the code and not imported yet: pulumi up imports it", resource)})
+		case "delete", "delete-replaced":
+			found = append(found, Finding{Kind: KindNotInCode, Resource: resource,
+				Message: fmt.Sprintf("%s is held by the stack and no longer in the code: pulumi up deletes it", resource)})
+		default:
+			found = append(found, Finding{Kind: KindChanged, Resource: resource,
+				Message: fmt.Sprintf("%s: pulumi up would %s it", resource, step.Op)})
+		}
+		if org, ok := orgs[orgKeyOf(name, keys)]; ok {
+			org.Findings = append(org.Findings, found...)
+		} else {
+			rest = append(rest, found...)
+		}
+	}
+	return rest
+}
+
+func diffPaths(step deploy.Step) string {
+	paths := make([]string, 0, len(step.Diffs))
+	for _, d := range step.Diffs {
+		paths = append(paths, d.Path)
+	}
+	if len(paths) == 0 {
+		return "no field named"
+	}
+	return strings.Join(paths, ", ")
+}
+
+// shortType is a resource type's last part: Organization for
+// mongodbatlas:index/organization:Organization.
+func shortType(t string) string {
+	return t[strings.LastIndex(t, ":")+1:]
+}
+
+// changedFinding is one changed field, with both values unless the field
+// holds a secret.
+func changedFinding(resource string, d deploy.PropertyDiff) Finding {
+	f := Finding{Kind: KindChanged, Resource: resource, Field: d.Path}
+	code, codeOK := displayValue(d.Path, d.Code)
+	atlas, atlasOK := displayValue(d.Path, d.Atlas)
+	if !codeOK || !atlasOK {
+		f.Withheld = true
+		f.Message = fmt.Sprintf("%s: %s differs from the code; it holds a secret, so neither value is shown: pulumi up sets it as the code says", resource, d.Path)
+		return f
+	}
+	f.Code, f.Atlas = code, atlas
+	f.Message = fmt.Sprintf("%s: %s is %s in Atlas, %s in the code (changed outside the code): pulumi up sets it back", resource, d.Path, atlas, code)
+	return f
+}
+
+// secretFields name the fields that hold a secret, whatever their value.
+var secretFields = []string{"secret", "privatekey", "apikey", "password", "token", "credential", "certificate"}
+
+// displayValue is a value as JSON text, or false when it must not be
+// shown: a field that names a secret, a value the engine masked, or one
+// that looks like a credential. Masked values are not shown either: a
+// secret appears in no form.
+func displayValue(path string, v any) (string, bool) {
+	lower := strings.ToLower(path)
+	for _, s := range secretFields {
+		if strings.Contains(lower, s) {
+			return "", false
+		}
+	}
+	raw, err := json.Marshal(v)
+	if err != nil {
+		return "", false
+	}
+	text := string(raw)
+	for _, mark := range []string{"[secret]", wrappedSig, "mdb_sa_sk_", "ciphertext", "plaintext"} {
+		if strings.Contains(text, mark) {
+			return "", false
+		}
+	}
+	if len(text) > 120 {
+		return fmt.Sprintf("(%d characters of JSON)", len(text)), true
+	}
+	return text, true
+}

@@ -1,0 +1,151 @@
+package cli
+
+import (
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/atlas-multiorg/atlas-multiorg/components/multiorg"
+	"github.com/atlas-multiorg/atlas-multiorg/internal/atlasapi"
+	"github.com/atlas-multiorg/atlas-multiorg/stacks"
+)
+
+// inspectedState is what status reads of a stack's exported state.
+type inspectedState struct {
+	orphans StackState
+	// outputs are the "orgs" output by org key, outputsRaw the output itself.
+	outputs    map[string]orgOutput
+	outputsRaw json.RawMessage
+	// credentials are what each organization's own provider signs in with,
+	// by org key, and baseURLs its base URL; exported are the stack's
+	// "credentials" output. In memory only.
+	credentials, exported map[string]atlasapi.Credentials
+	baseURLs              map[string]string
+	// urns are the resources in the state.
+	urns map[string]bool
+}
+
+type orgOutput struct {
+	OrgID string `json:"orgId"`
+	Name  string `json:"name"`
+}
+
+// wrappedSig is the key that marks a secret value in Pulumi's state.
+const wrappedSig = "4dabf18193072939515e22adb298388d"
+
+// readInspectedState reads the export of a stack: what orphans reads, the
+// "orgs" output, and each organization's provider credential.
+func readInspectedState(stack string, raw json.RawMessage) (inspectedState, error) {
+	orphanState, err := ParseStackExport(stack, raw)
+	if err != nil {
+		return inspectedState{}, err
+	}
+	s := inspectedState{orphans: orphanState, outputs: map[string]orgOutput{}, credentials: map[string]atlasapi.Credentials{},
+		exported: map[string]atlasapi.Credentials{}, baseURLs: map[string]string{}, urns: map[string]bool{}}
+	var export struct {
+		Deployment struct {
+			Resources []exportedResource `json:"resources"`
+		} `json:"deployment"`
+	}
+	if err := json.Unmarshal(raw, &export); err != nil {
+		return inspectedState{}, fmt.Errorf("the state of stack %s is not a pulumi stack export: %w", stack, err)
+	}
+	providers := map[string]int64{} // org key -> the rotation period of the provider kept
+	for _, r := range export.Deployment.Resources {
+		s.urns[r.URN] = true
+		name := r.URN[strings.LastIndex(r.URN, "::")+2:]
+		switch r.Type {
+		case "pulumi:pulumi:Stack":
+			// An organization with nothing inside it has no provider of its
+			// own: its exported credential is what signs in to it.
+			if creds, ok := plainValue(r.Outputs["credentials"]).(map[string]any); ok {
+				for key, v := range creds {
+					entry, _ := v.(map[string]any)
+					str := func(field string) string { v, _ := entry[field].(string); return v }
+					s.exported[key] = atlasapi.Credentials{ClientID: str("clientId"), ClientSecret: str("clientSecret"),
+						PublicKey: str("publicKey"), PrivateKey: str("privateKey")}
+				}
+			}
+			if orgs, ok := plainValue(r.Outputs["orgs"]).(map[string]any); ok {
+				s.outputsRaw, _ = json.Marshal(orgs)
+				for key, v := range orgs {
+					entry, _ := v.(map[string]any)
+					id, _ := entry["orgId"].(string)
+					orgName, _ := entry["name"].(string)
+					s.outputs[key] = orgOutput{OrgID: id, Name: orgName}
+				}
+			}
+		case "pulumi:providers:mongodbatlas":
+			key, period, ok := providerKey(name)
+			if newest, seen := providers[key]; !ok || (seen && newest >= period) {
+				continue // the newest rotation period's provider is the one in use
+			}
+			providers[key] = period
+			str := func(field string) string { v, _ := plainValue(r.Inputs[field]).(string); return v }
+			s.credentials[key] = atlasapi.Credentials{ClientID: str("clientId"), ClientSecret: str("clientSecret"),
+				PublicKey: str("publicKey"), PrivateKey: str("privateKey")}
+			s.baseURLs[key] = str("baseUrl")
+		}
+	}
+	return s, nil
+}
+
+// providerKey reads an organization's own provider name: "multiorg-<key>",
+// or "multiorg-<key>-period-<n>" for a rotating one (period n).
+func providerKey(name string) (string, int64, bool) {
+	rest, ok := strings.CutPrefix(name, stacks.ComponentName+"-")
+	if !ok || rest == "" {
+		return "", 0, false
+	}
+	if i := strings.LastIndex(rest, "-period-"); i > 0 {
+		if n, err := strconv.ParseInt(rest[i+len("-period-"):], 10, 64); err == nil {
+			return rest[:i], n, true
+		}
+	}
+	return rest, -1, true
+}
+
+// plainValue is a state value with its secret wrapper taken off: an export
+// with --show-secrets holds a secret as {sig, plaintext: <JSON text>}.
+func plainValue(v any) any {
+	m, ok := v.(map[string]any)
+	if !ok || m[wrappedSig] == nil {
+		return v
+	}
+	text, ok := m["plaintext"].(string)
+	if !ok {
+		return nil // still encrypted: not readable here
+	}
+	var out any
+	if json.Unmarshal([]byte(text), &out) != nil {
+		return nil
+	}
+	return out
+}
+
+// orgKeyOf is the org key a resource of the MultiOrg belongs to, by its
+// name ("multiorg-<key>" or "multiorg-<key>-<part>..."). Keys may hold
+// dashes, so a name can fit several: the key after which one of the
+// component's own parts follows wins, the longest first. "" for a resource
+// of no organization.
+func orgKeyOf(name string, keys []string) string {
+	best, bestPart := "", false
+	for _, key := range keys {
+		prefix := multiorg.OrgResourceName(stacks.ComponentName, key)
+		rest, ok := strings.CutPrefix(name, prefix)
+		if !ok || (rest != "" && rest[0] != '-') {
+			continue
+		}
+		part := rest == "" || slices.ContainsFunc(resourceParts, func(p string) bool { return strings.HasPrefix(rest[1:], p) })
+		if (part && !bestPart) || (part == bestPart && len(key) > len(best)) {
+			best, bestPart = key, part
+		}
+	}
+	return best
+}
+
+// resourceParts are what the component names an organization's resources
+// with after its key: multiorg-<key>-member-<email>, -team-<key>, ...
+var resourceParts = []string{"member-", "team-", "allow-", "policies", "protected", "secret", "service-account", "period-"}

@@ -1,0 +1,121 @@
+package deploy
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/common/apitype"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestLookup(t *testing.T) {
+	t.Parallel()
+	props := map[string]any{
+		"multiFactorAuthRequired": true,
+		"serviceAccount":          map[string]any{"secrets": []any{map[string]any{"expiresAt": "2027-01-01"}}},
+		"tags":                    map[string]any{"a.b": "x"},
+	}
+	tests := map[string]struct {
+		path  string
+		want  any
+		found bool
+	}{
+		"a top-level field":         {"multiFactorAuthRequired", true, true},
+		"into a list":               {"serviceAccount.secrets[0].expiresAt", "2027-01-01", true},
+		"a quoted key with a dot":   {`tags["a.b"]`, "x", true},
+		"an index out of range":     {"serviceAccount.secrets[3].expiresAt", nil, false},
+		"a field that is not there": {"securityContact", nil, false},
+		"into a scalar":             {"multiFactorAuthRequired.x", nil, false},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			got, found := Lookup(props, tc.path)
+			assert.Equal(t, tc.found, found)
+			assert.Equal(t, tc.want, got)
+		})
+	}
+	_, found := Lookup(nil, "x")
+	assert.False(t, found, "no properties, no value")
+}
+
+func TestStepOf(t *testing.T) {
+	t.Parallel()
+	kept, ok := stepOf(apitype.StepEventMetadata{
+		Op: apitype.OpUpdate, URN: "urn:x::multiorg-a", Type: "mongodbatlas:index/organization:Organization",
+		Old:          &apitype.StepEventStateMetadata{Outputs: map[string]any{"multiFactorAuthRequired": false}},
+		New:          &apitype.StepEventStateMetadata{Inputs: map[string]any{"multiFactorAuthRequired": true}},
+		DetailedDiff: map[string]apitype.PropertyDiff{"multiFactorAuthRequired": {Kind: apitype.DiffUpdate}},
+	})
+	require.True(t, ok)
+	assert.Equal(t, []PropertyDiff{{Path: "multiFactorAuthRequired", Kind: "update", Atlas: false, Code: true}}, kept.Diffs,
+		"the refreshed state is Atlas, the new inputs the code")
+	for _, op := range []apitype.OpType{apitype.OpSame, apitype.OpRefresh, apitype.OpRead} {
+		_, ok := stepOf(apitype.StepEventMetadata{Op: op, URN: "urn:x::y"})
+		assert.False(t, ok, "%s changes nothing", op)
+	}
+	_, ok = stepOf(apitype.StepEventMetadata{Op: apitype.OpUpdate, Type: "pulumi:pulumi:Stack"})
+	assert.False(t, ok, "the stack's outputs are not drift")
+}
+
+func TestLockedBy(t *testing.T) {
+	t.Parallel()
+	root := t.TempDir()
+	_, locked := lockedBy(root, "atlas-multiorg", "dev-0")
+	assert.False(t, locked, "no lock folder")
+	dir := filepath.Join(root, ".pulumi", "locks", "organization", "atlas-multiorg", "dev-0")
+	require.NoError(t, os.MkdirAll(dir, 0o750))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "5e0c.json"),
+		[]byte(`{"pid": 4242, "username": "ci", "hostname": "runner-1", "timestamp": "2026-12-04T18:00:00Z"}`), 0o600))
+	holder, locked := lockedBy(root, "atlas-multiorg", "dev-0")
+	assert.True(t, locked)
+	assert.Equal(t, "locked by ci@runner-1, pid 4242, since 2026-12-04T18:00:00Z", holder)
+	_, locked = lockedBy(root, "atlas-multiorg", "dev-1")
+	assert.False(t, locked, "another stack's lock")
+	_, locked = lockedBy(root, "other-project", "dev-0")
+	assert.False(t, locked, "the same name in another project")
+	_, locked = lockedBy(root, "atlas-multiorg", "organization/atlas-multiorg/dev-0")
+	assert.True(t, locked, "by its fully qualified name")
+}
+
+func TestFileBackendRoot(t *testing.T) {
+	t.Parallel()
+	root, ok := fileBackendRoot("file:///srv/state/.pulumi?metadata=skip")
+	assert.True(t, ok)
+	assert.Equal(t, "/srv/state/.pulumi", root)
+	for _, url := range []string{"", "postgres://u@h/db", "https://api.pulumi.com", "s3://bucket"} {
+		_, ok := fileBackendRoot(url)
+		assert.False(t, ok, url)
+	}
+}
+
+func TestLockRefusal(t *testing.T) {
+	t.Parallel()
+	assert.NotNil(t, lockRefusal("error: [409] Conflict: Another update is currently in progress."))
+	assert.NotNil(t, lockRefusal("the stack is currently locked by 1 lock(s). Either wait"))
+	assert.Nil(t, lockRefusal("error: 401 Unauthorized"))
+}
+
+func TestOtherProject(t *testing.T) {
+	t.Parallel()
+	others := []string{"organization/atlas-multiorg-projects/dev", "organization/atlas-multiorg/dev-0"}
+	assert.Equal(t, "atlas-multiorg-projects", otherProject(others, "atlas-multiorg", "dev"))
+	assert.Equal(t, "atlas-multiorg-projects", otherProject(others, "atlas-multiorg", "organization/atlas-multiorg-projects/dev"))
+	assert.Empty(t, otherProject(others, "atlas-multiorg", "dev-0"), "our own")
+	assert.Empty(t, otherProject(others, "atlas-multiorg", "nowhere"))
+}
+
+func TestPostgresLockWithoutPsql(t *testing.T) {
+	t.Setenv("PATH", t.TempDir()) // no psql: the lock is not known, and nothing fails
+	_, locked := postgresLockedBy(t.Context(), "postgres://pulumi:pw@127.0.0.1:1/pulumi_state", "atlas-multiorg", "dev-0")
+	assert.False(t, locked)
+}
+
+func TestHolderOf(t *testing.T) {
+	t.Parallel()
+	assert.Equal(t, "locked by ci@runner-1, pid 7, since 2026-12-04T18:00:00Z",
+		holderOf([]byte(`{"pid": 7, "username": "ci", "hostname": "runner-1", "timestamp": "2026-12-04T18:00:00Z"}`)))
+	assert.Empty(t, holderOf([]byte("not json")), "locked, by whom unknown")
+}

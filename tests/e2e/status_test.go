@@ -1,0 +1,204 @@
+//go:build e2e
+
+package e2e
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"gopkg.in/yaml.v3"
+
+	"github.com/atlas-multiorg/atlas-multiorg/internal/cli"
+)
+
+// TestStatusFindsWhatChangedOutsideTheCode runs atlas-multiorg status with
+// the real tools against atlas-local: two org stacks deployed and clean
+// (exit 0); then, through atlas-local's Admin API and not through Pulumi,
+// one organization's setting changed, one service account secret deleted,
+// one unmanaged member invited and one orphan organization created. Status
+// reports exactly those four, under the right keys, and exits 1, with no
+// secret in its output; a busy stack, an unknown one and one of another
+// project are one line each while the other stack is still checked. After pulumi up of the drifted
+// stack, the orphan deleted and the member removed, it exits 0 again.
+func TestStatusFindsWhatChangedOutsideTheCode(t *testing.T) {
+	requireRealTools(t)
+	w := newBuiltWorkspace(t)
+	dir, baseURL, seed := w.seededLocalAPI(t)
+	env := w.shardEnv(seed, baseURL)
+	write := func(stack string, orgs map[string]any) {
+		raw, err := yaml.Marshal(map[string]any{"config": map[string]any{
+			"mongodbatlas:baseUrl":       baseURL,
+			"atlas-multiorg:payingOrgId": seed["payingOrgId"],
+			"atlas-multiorg:orgOwnerId":  seed["orgOwnerId"],
+			"atlas-multiorg:environment": "dev",
+			"atlas-multiorg:orgs":        orgs,
+		}})
+		require.NoError(t, err)
+		require.NoError(t, os.WriteFile(filepath.Join(w.repo, "Pulumi."+stack+".yaml"), raw, 0o600))
+		w.runEnv(w.backend(), "pulumi", "stack", "init", stack, "--non-interactive")
+	}
+	write("drift-a", map[string]any{
+		"settings": map[string]any{"name": "status-settings"},
+		// A rotating service account: its rotated secret is a resource of
+		// its own, which the organization's provider does not sign in with.
+		"rotating": map[string]any{"name": "status-rotating", "serviceAccount": map[string]any{
+			"name": "ci", "description": "the stack's credential", "roles": []string{"ORG_OWNER"},
+			"secretExpiresAfterHours": 720, "rotateEveryHours": 240}},
+	})
+	write("drift-b", map[string]any{"people": map[string]any{"name": "status-people"}})
+	w.runEnv(env, "bin/atlas-multiorg", "deploy", "drift-a", "drift-b")
+
+	status := func(t *testing.T, args ...string) (cli.StatusReport, string, int) {
+		t.Helper()
+		start := time.Now()
+		out, code := w.command(env, "", "bin/atlas-multiorg", append([]string{"status", "-o", "json"}, args...)...)
+		t.Logf("status %s: exit %d in %.1f s", strings.Join(args, " "), code, time.Since(start).Seconds())
+		var report cli.StatusReport
+		require.NoError(t, json.Unmarshal([]byte(out[strings.Index(out, "{"):strings.LastIndex(out, "}")+1]), &report), out)
+		return report, out, code
+	}
+	report, out, code := status(t, "drift-a", "drift-b")
+	require.Equal(t, 0, code, "clean after deploy: %s", out)
+	assert.Equal(t, cli.StatusSummary{Stacks: 2, StacksChecked: 2, Orgs: 3, Findings: 0, ExitCode: 0}, report.Summary)
+
+	orgIDs := map[string]string{}
+	credentials := map[string]localSeed{}
+	for _, stack := range []string{"drift-a", "drift-b"} {
+		var orgs map[string]struct {
+			OrgID string `json:"orgId"`
+		}
+		require.NoError(t, json.Unmarshal([]byte(w.runEnv(env, "pulumi", "stack", "output", "orgs", "--json", "--stack", stack)), &orgs))
+		var creds map[string]localSeed
+		require.NoError(t, json.Unmarshal([]byte(w.runEnv(env, "pulumi", "stack", "output", "credentials", "--json", "--show-secrets", "--stack", stack)), &creds))
+		for key, org := range orgs {
+			orgIDs[key], credentials[key] = org.OrgID, creds[key]
+		}
+	}
+
+	// Outside the code, as people do in the Atlas UI.
+	settings := newAdminClient(t, baseURL, credentials["settings"])
+	current := settings.call(http.MethodGet, "/orgs/"+orgIDs["settings"]+"/settings", "2023-01-01", nil)
+	restrict, _ := current["restrictEmployeeAccess"].(bool)
+	settings.call(http.MethodPatch, "/orgs/"+orgIDs["settings"]+"/settings", "2023-01-01", map[string]any{"restrictEmployeeAccess": !restrict})
+	rotating := newAdminClient(t, baseURL, credentials["rotating"])
+	clientID := credentials["rotating"]["clientId"]
+	account := rotating.call(http.MethodGet, "/orgs/"+orgIDs["rotating"]+"/serviceAccounts/"+clientID, "2024-08-05", nil)
+	secrets := account["secrets"].([]any)
+	require.Len(t, secrets, 2, "the secret of its creation, and the rotated one")
+	rotated := secrets[len(secrets)-1].(map[string]any)["id"].(string)
+	rotating.call(http.MethodDelete, "/orgs/"+orgIDs["rotating"]+"/serviceAccounts/"+clientID+"/secrets/"+rotated, "2024-08-05", nil)
+	people := newAdminClient(t, baseURL, credentials["people"])
+	eve := people.call(http.MethodPost, "/orgs/"+orgIDs["people"]+"/users", "2025-02-19", map[string]any{
+		"username": "eve@example.com", "roles": map[string]any{"orgRoles": []string{"ORG_MEMBER"}}})["id"].(string)
+	paying := newAdminClient(t, baseURL, seed)
+	orphan := paying.call(http.MethodPost, "/orgs", "2023-01-01", map[string]any{"name": "status-orphan", "orgOwnerId": seed["orgOwnerId"],
+		"serviceAccount": map[string]any{"name": "lost", "description": "lost", "roles": []string{"ORG_OWNER"}, "secretExpiresAfterHours": 720}})["organization"].(map[string]any)["id"].(string)
+
+	report, out, code = status(t, "drift-a", "drift-b")
+	assert.Equal(t, 1, code, out)
+	type found struct{ stack, key, kind, resource, field string }
+	var got []found
+	for _, org := range report.Orgs {
+		for _, f := range org.Findings {
+			got = append(got, found{org.Stack, org.Key, f.Kind, f.Resource, f.Field})
+		}
+	}
+	for _, st := range report.Stacks {
+		assert.Equal(t, "checked", st.State, "%s: %s", st.Stack, st.Reason)
+		for _, f := range st.Findings {
+			got = append(got, found{st.Stack, "", f.Kind, f.Resource, f.Field})
+		}
+	}
+	require.Len(t, report.PayingOrgs, 1)
+	for _, f := range report.PayingOrgs[0].Findings {
+		got = append(got, found{"", "", f.Kind, f.Resource, ""})
+	}
+	assert.ElementsMatch(t, []found{
+		{"drift-a", "settings", "changed", "Organization multiorg-settings", "restrictEmployeeAccess"},
+		{"drift-a", "rotating", "gone", "ServiceAccountSecret multiorg-rotating-secret", ""},
+		{"drift-b", "people", "unmanaged", "person eve@example.com", ""},
+		{"", "", "orphan", "organization " + orphan, ""},
+	}, got, out)
+	for _, org := range report.Orgs {
+		if org.Key == "settings" {
+			require.NotEmpty(t, org.Findings)
+			assert.Equal(t, []string{jsonBool(restrict), jsonBool(!restrict)}, []string{org.Findings[0].Code, org.Findings[0].Atlas},
+				"the value in the code, the value in Atlas")
+		}
+	}
+	for key, c := range credentials {
+		for field, secret := range c {
+			if strings.Contains(strings.ToLower(field), "secret") || strings.Contains(strings.ToLower(field), "private") {
+				assert.NotContains(t, out, secret, "%s's %s in status's output", key, field)
+			}
+		}
+	}
+	assert.NotContains(t, out, seed["clientSecret"])
+	assert.NotContains(t, out, "[secret]")
+	table, code := w.command(env, "", "bin/atlas-multiorg", "status", "drift-a", "drift-b")
+	assert.Equal(t, 1, code)
+	t.Log(table)
+	assert.Regexp(t, `(?m)^drift-a +rotating +gone +`, table, "one line per organization, the worst finding first")
+	assert.Regexp(t, `checked 2 of 2 stacks and 3 organizations in [0-9.]+s: 4 findings`, table)
+
+	t.Run("a busy stack, an unknown one and one of another project are one line each; the other stack is still checked", func(t *testing.T) {
+		// A stack of the consumer project, on the same backend.
+		w.runIn(filepath.Join(w.repo, "stacks", "projects"), w.backend(), "pulumi", "stack", "init", "elsewhere", "--non-interactive")
+		up, upOut := w.upHoldingTheFileLock(t, env, "drift-a")
+		report, out, code := status(t, "drift-a", "drift-b", "drift-typo", "elsewhere")
+		require.NoError(t, up.Wait(), upOut.String())
+		assert.Equal(t, 3, code, "a busy stack was not checked: %s", out)
+		states := map[string]string{}
+		for _, st := range report.Stacks {
+			states[st.Stack] = st.State + ": " + st.Reason
+		}
+		assert.Contains(t, states["drift-a"], "busy: an update of it is running (locked by ")
+		assert.Contains(t, states["drift-typo"], "unknown: no such stack in the backend")
+		assert.Contains(t, states["elsewhere"], `unknown: a stack of project "atlas-multiorg-projects", not of this project`)
+		assert.Equal(t, "checked: ", states["drift-b"])
+	})
+
+	// The drifted stack made as the code says; what pulumi up does not
+	// touch removed as the findings say.
+	w.runEnv(env, "pulumi", "up", "--yes", "--skip-preview", "--stack", "drift-a", "--non-interactive")
+	w.run("", filepath.Join(w.repo, "bin", "atlas-local"), "console", "--data-dir", dir, "delete-org", orphan)
+	people.call(http.MethodDelete, "/orgs/"+orgIDs["people"]+"/users/"+eve, "2025-02-19", nil)
+	report, out, code = status(t)
+	assert.Equal(t, 0, code, out)
+	assert.Equal(t, 2, report.Summary.Stacks, "no names: every stack of the project")
+	assert.Zero(t, report.Summary.Findings)
+	// No destroy: atlas-local and the backend are the test's scratch files.
+}
+
+func jsonBool(b bool) string {
+	if b {
+		return "true"
+	}
+	return "false"
+}
+
+// upHoldingTheFileLock starts pulumi up of the stack and returns once the
+// update holds the stack's lock in the file backend.
+func (w *workspace) upHoldingTheFileLock(t *testing.T, env []string, stack string) (*exec.Cmd, *strings.Builder) {
+	cmd := exec.CommandContext(context.Background(), "pulumi", "up", "--yes", "--skip-preview", "--refresh", "--stack", stack, "--non-interactive") //nolint:gosec // G204: the test's own command
+	cmd.Dir, cmd.Env = w.repo, append(append([]string{}, w.env...), env...)
+	out := &strings.Builder{}
+	cmd.Stdout, cmd.Stderr = out, out
+	require.NoError(t, cmd.Start())
+	locks := filepath.Join(w.repo, ".pulumi", ".pulumi", "locks", "organization", "atlas-multiorg", stack)
+	require.Eventually(t, func() bool {
+		entries, _ := os.ReadDir(locks)
+		return slices.ContainsFunc(entries, func(e os.DirEntry) bool { return strings.HasSuffix(e.Name(), ".json") })
+	}, 60*time.Second, 20*time.Millisecond, "the update of %s never took the lock", stack)
+	return cmd, out
+}
