@@ -68,7 +68,7 @@ FUZZ_TARGETS     := \
 	FuzzParseStackOutputOrgs:./internal/cli \
 	FuzzResponses:./internal/atlasapi
 
-.PHONY: all build sdk docs docs-check example-yaml example-typescript example-python example-down up down local-api up-atlas up-projects preview state-db state-db-down test unit race e2e bench-e2e lint fuzz vuln vet fmt-check bench clean
+.PHONY: all build sdk docs docs-check example-yaml example-typescript example-python example-down release up down local-api up-atlas up-projects preview state-db state-db-down test unit race e2e bench-e2e lint fuzz vuln vet fmt-check bench clean
 
 all: test
 
@@ -192,6 +192,31 @@ example-typescript: $(PLUGIN) $(LOCALAPI)
 example-python: $(PLUGIN) $(LOCALAPI)
 	cd examples/python && python3 -m venv venv && venv/bin/pip install --quiet -r requirements.txt
 	$(call example_up,python)
+
+# A release of the component package, into dist/: the plugin archives the
+# Pulumi CLI downloads from pluginDownloadURL (pulumi-resource-<name>-v<version>-
+# <os>-<arch>.tar.gz), the schema, the npm package and the Python wheel and
+# sdist, all of version VERSION. RELEASE_TARGETS narrows the platforms.
+VERSION             ?=
+PLUGIN_DOWNLOAD_URL ?= github://api.github.com/atlas-multiorg
+RELEASE_TARGETS     ?= linux/amd64 linux/arm64 darwin/amd64 darwin/arm64
+RELEASE_LDFLAGS      = -X github.com/atlas-multiorg/atlas-multiorg/components/multiorgpkg.Version=$(VERSION) \
+  -X github.com/atlas-multiorg/atlas-multiorg/components/multiorgpkg.PluginDownloadURL=$(PLUGIN_DOWNLOAD_URL)
+release:
+	@echo "$(VERSION)" | grep -Eq '^[0-9]+\.[0-9]+\.[0-9]+$$' || { echo "make release: give VERSION=x.y.z (got \"$(VERSION)\")"; exit 2; }
+	rm -rf dist && mkdir -p dist/build
+	set -e; for target in $(RELEASE_TARGETS); do \
+	  os=$${target%/*}; arch=$${target#*/}; out=dist/build/$$os-$$arch; \
+	  CGO_ENABLED=0 GOOS=$$os GOARCH=$$arch $(GO) build -trimpath -ldflags "$(RELEASE_LDFLAGS)" -o $$out/pulumi-resource-atlas-multiorg ./cmd/pulumi-resource-atlas-multiorg; \
+	  tar -czf dist/pulumi-resource-atlas-multiorg-v$(VERSION)-$$os-$$arch.tar.gz -C $$out pulumi-resource-atlas-multiorg; \
+	done
+	$(GO) run -ldflags "$(RELEASE_LDFLAGS)" ./cmd/sdkgen dist/build/sdk
+	cp dist/build/sdk/schema.json dist/schema.json
+	cd dist/build/sdk/nodejs && npm pack --silent --pack-destination ../../..
+	python3 -m venv dist/build/venv && dist/build/venv/bin/pip install --quiet build
+	dist/build/venv/bin/python -m build --outdir dist dist/build/sdk/python
+	rm -rf dist/build
+	@ls -l dist
 
 # Destroy an example's organizations: make example-down EXAMPLE=typescript.
 example-down: $(PLUGIN)

@@ -19,8 +19,14 @@ import (
 const Name = "atlas-multiorg"
 
 // Version is the package's version, in the schema, the plugin's info, and
-// the generated SDKs.
-const Version = "0.1.0"
+// the generated SDKs. make release sets it with -ldflags -X, so that a
+// release's plugin and SDKs agree on it.
+var Version = "0.1.0"
+
+// PluginDownloadURL is where the Pulumi CLI downloads the plugin of a
+// release from (the schema's pluginDownloadURL); make release sets it, and
+// a build from source has none.
+var PluginDownloadURL = ""
 
 // property is one property of the schema (a subset of Pulumi's PropertySpec).
 type property struct {
@@ -62,16 +68,18 @@ type component struct {
 
 // packageSchema is the package schema Pulumi's codegen and CLI read.
 type packageSchema struct {
-	Name        string                 `json:"name"`
-	DisplayName string                 `json:"displayName"`
-	Version     string                 `json:"version"`
-	Description string                 `json:"description"`
-	Keywords    []string               `json:"keywords"`
-	License     string                 `json:"license"`
-	Repository  string                 `json:"repository"`
-	Language    map[string]any         `json:"language"`
-	Types       map[string]*objectType `json:"types"`
-	Resources   map[string]*component  `json:"resources"`
+	Name        string `json:"name"`
+	DisplayName string `json:"displayName"`
+	Version     string `json:"version"`
+	// PluginDownloadURL is omitted from a build from source.
+	PluginDownloadURL string                 `json:"pluginDownloadURL,omitempty"`
+	Description       string                 `json:"description"`
+	Keywords          []string               `json:"keywords"`
+	License           string                 `json:"license"`
+	Repository        string                 `json:"repository"`
+	Language          map[string]any         `json:"language"`
+	Types             map[string]*objectType `json:"types"`
+	Resources         map[string]*component  `json:"resources"`
 }
 
 // objectTypes names the schema type of each config struct.
@@ -210,13 +218,14 @@ func Schema() ([]byte, error) {
 	slices.Sort(required)
 
 	spec := packageSchema{
-		Name:        Name,
-		DisplayName: "Atlas MultiOrg",
-		Version:     Version,
-		Description: "Many MongoDB Atlas organizations as code: each created or adopted, linked to one paying organization, with a credential of its own exported as a secret.",
-		Keywords:    []string{"pulumi", "mongodb", "atlas", "organizations", "kind/component", "category/database"},
-		License:     "Apache-2.0",
-		Repository:  "https://github.com/atlas-multiorg/atlas-multiorg",
+		Name:              Name,
+		DisplayName:       "Atlas MultiOrg",
+		Version:           Version,
+		PluginDownloadURL: PluginDownloadURL,
+		Description:       "Many MongoDB Atlas organizations as code: each created or adopted, linked to one paying organization, with a credential of its own exported as a secret.",
+		Keywords:          []string{"pulumi", "mongodb", "atlas", "organizations", "kind/component", "category/database"},
+		License:           "Apache-2.0",
+		Repository:        "https://github.com/atlas-multiorg/atlas-multiorg",
 		Language: map[string]any{
 			"nodejs": map[string]any{
 				"packageName":        "@atlas-multiorg/atlas-multiorg",
