@@ -3,12 +3,9 @@
 package e2e
 
 import (
-	"context"
 	"encoding/json"
 	"net/http"
 	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -29,17 +26,7 @@ func TestStatusOnPostgreSQL(t *testing.T) {
 	requireRealTools(t, "pg_config")
 	w := newBuiltWorkspace(t)
 	_, baseURL, seed := w.seededLocalAPI(t)
-	// The database runs as the postgres user, which must reach the copy.
-	for dir := w.repo; dir != "/" && dir != os.TempDir(); dir = filepath.Dir(dir) {
-		require.NoError(t, os.Chmod(dir, 0o755)) //nolint:gosec // G302: searchable for the postgres user; the files keep their modes
-	}
-	w.run("", "make", "state-db")
-	t.Cleanup(func() {
-		down := exec.CommandContext(context.Background(), "make", "state-db-down") // t's context is done by now
-		down.Dir = w.repo
-		_ = down.Run()
-	})
-	backendURL := strings.TrimSpace(w.read(filepath.Join(w.repo, ".state-db", "url")))
+	backendURL := w.startStateDB(t)
 	shared := []string{"PULUMI_BACKEND_URL=" + backendURL,
 		"PULUMI_CONFIG_PASSPHRASE=" + passphrase, "PULUMI_DIY_BACKEND_PARALLEL=1"}
 	env := append(credentialEnv(seed, baseURL), shared...)

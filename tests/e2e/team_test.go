@@ -29,17 +29,7 @@ func (w *workspace) teamWorkflow(t *testing.T, seed localSeed) {
 	if _, err := exec.LookPath("pg_config"); err != nil {
 		t.Skip("PostgreSQL is not installed (no pg_config on PATH)")
 	}
-	// The database runs as the postgres user, which must reach the copy.
-	for dir := w.repo; dir != "/" && dir != os.TempDir(); dir = filepath.Dir(dir) {
-		require.NoError(t, os.Chmod(dir, 0o755)) //nolint:gosec // G302: searchable for the postgres user; the files keep their modes
-	}
-	w.run("", "make", "state-db")
-	t.Cleanup(func() {
-		down := exec.CommandContext(context.Background(), "make", "state-db-down") // t's context is done by now
-		down.Dir = w.repo
-		_ = down.Run()
-	})
-	backendURL := strings.TrimSpace(w.read(filepath.Join(w.repo, ".state-db", "url")))
+	backendURL := w.startStateDB(t)
 	// As the guide says: PULUMI_DIY_BACKEND_PARALLEL=1, or pulumi stack ls
 	// hangs once the project has four stacks on two cores.
 	shared := []string{"PULUMI_BACKEND_URL=" + backendURL, "PULUMI_CONFIG_PASSPHRASE=" + passphrase, "PULUMI_DIY_BACKEND_PARALLEL=1"}
@@ -183,6 +173,22 @@ func (w *workspace) teamWorkflow(t *testing.T, seed localSeed) {
 	for _, name := range []string{"team-0", "team-1", "team-2", "team-3"} {
 		other.runEnv(shared, "pulumi", "stack", "rm", "--yes", name, "--non-interactive")
 	}
+}
+
+// startStateDB runs make state-db for the copy, stopped when t ends, and
+// returns its backend URL.
+func (w *workspace) startStateDB(t *testing.T) string {
+	// The database runs as the postgres user, which must reach the copy.
+	for dir := w.repo; dir != "/" && dir != os.TempDir(); dir = filepath.Dir(dir) {
+		require.NoError(t, os.Chmod(dir, 0o755)) //nolint:gosec // G302: searchable for the postgres user; the files keep their modes
+	}
+	w.run("", "make", "state-db")
+	t.Cleanup(func() {
+		down := exec.CommandContext(context.Background(), "make", "state-db-down") // t's context is done by now
+		down.Dir = w.repo
+		_ = down.Run()
+	})
+	return strings.TrimSpace(w.read(filepath.Join(w.repo, ".state-db", "url")))
 }
 
 // upHoldingTheLock starts pulumi up on the stack in its own process group
