@@ -5,39 +5,26 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"os"
-	"os/signal"
-	"syscall"
 	"text/tabwriter"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/atlas-multiorg/atlas-multiorg/internal/deploy"
-	"github.com/atlas-multiorg/atlas-multiorg/stacks"
 )
 
 type deployOptions struct {
-	dir            string
-	parallel       int
-	pulumiParallel int
-	every          int
-	preview        bool
-	destroy        bool
-	output         string
-	inline         bool
-	maxMemory      string
-	newRunner      func(o *deployOptions) deploy.Runner
+	stackRunFlags
+	every     int
+	preview   bool
+	destroy   bool
+	output    string
+	maxMemory string
+	newRunner func(o *deployOptions) deploy.Runner
 }
 
 func newDeployCommand() *cobra.Command {
-	opts := &deployOptions{newRunner: func(o *deployOptions) deploy.Runner {
-		runner := &deploy.AutoRunner{WorkDir: o.dir, Parallel: o.pulumiParallel}
-		if o.inline {
-			runner.Program, runner.Project = stacks.Program, stacks.Namespace
-		}
-		return runner
-	}}
+	opts := &deployOptions{newRunner: func(o *deployOptions) deploy.Runner { return o.autoRunner() }}
 	cmd := &cobra.Command{
 		Use:   "deploy STACK...",
 		Short: "Deploy several org stacks: environments in order, the shards of each in parallel",
@@ -76,18 +63,10 @@ Exit codes: 0 every stack succeeded, 1 a stack failed or was skipped,
   atlas-multiorg deploy --preview dev staging prod-eu
   atlas-multiorg deploy --destroy dev-0 dev-1 dev-2 dev-3`,
 		Args: cobra.MinimumNArgs(1),
-		RunE: func(cmd *cobra.Command, stacks []string) error {
-			ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-			defer stop()
-			return opts.run(ctx, stacks, cmd.OutOrStdout(), cmd.ErrOrStderr())
-		},
+		RunE: interruptibly(opts.run),
 	}
-	cmd.Flags().StringVarP(&opts.dir, "dir", "C", ".", "the org stack's project folder (where its Pulumi.yaml is)")
-	cmd.Flags().IntVarP(&opts.parallel, "parallel", "j", 4, "stacks of one environment that run at once")
-	cmd.Flags().IntVar(&opts.pulumiParallel, "pulumi-parallel", 0, "each stack's pulumi --parallel (0: Pulumi's default)")
+	opts.register(cmd, "stacks of one environment that run at once", "each stack's pulumi --parallel (0: Pulumi's default)")
 	cmd.Flags().IntVar(&opts.every, "every", 50, "a progress line every this many finished resources of a stack")
-	cmd.Flags().BoolVar(&opts.inline, "inline", true,
-		"run the org stack's program inside this command (the one it was built with), not through the project's Go runtime")
 	cmd.Flags().BoolVar(&opts.preview, "preview", false, "preview each stack instead of updating it")
 	cmd.Flags().BoolVar(&opts.destroy, "destroy", false, "destroy each stack, prod first")
 	cmd.Flags().StringVarP(&opts.output, "output", "o", "text", "summary format: text or json")

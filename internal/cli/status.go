@@ -11,11 +11,9 @@ import (
 	"maps"
 	"math"
 	"os"
-	"os/signal"
 	"slices"
 	"strings"
 	"sync"
-	"syscall"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -51,19 +49,16 @@ type statusClient interface {
 }
 
 type statusOptions struct {
-	dir            string
-	parallel       int
-	pulumiParallel int
-	inline         bool
-	output         string
-	html           string
-	window         time.Duration
-	timeout        time.Duration
-	baseURL        string
-	now            func() time.Time
-	getenv         func(string) string
-	newInspector   func(o *statusOptions) stackInspector
-	connect        func(ctx context.Context, baseURL string, creds atlasapi.Credentials) (statusClient, error)
+	stackRunFlags
+	output       string
+	html         string
+	window       time.Duration
+	timeout      time.Duration
+	baseURL      string
+	now          func() time.Time
+	getenv       func(string) string
+	newInspector func(o *statusOptions) stackInspector
+	connect      func(ctx context.Context, baseURL string, creds atlasapi.Credentials) (statusClient, error)
 	// terminal says whether progress goes to a person (a terminal) rather
 	// than to a CI log.
 	terminal func(w io.Writer) bool
@@ -71,13 +66,7 @@ type statusOptions struct {
 
 func newStatusCommand(now func() time.Time, getenv func(string) string) *cobra.Command {
 	opts := &statusOptions{now: now, getenv: getenv, terminal: isTerminal,
-		newInspector: func(o *statusOptions) stackInspector {
-			runner := &deploy.AutoRunner{WorkDir: o.dir, Parallel: o.pulumiParallel}
-			if o.inline {
-				runner.Program, runner.Project = stacks.Program, stacks.Namespace
-			}
-			return runner
-		},
+		newInspector: func(o *statusOptions) stackInspector { return o.autoRunner() },
 		connect: func(ctx context.Context, baseURL string, creds atlasapi.Credentials) (statusClient, error) {
 			return atlasapi.New(ctx, baseURL, creds)
 		}}
@@ -120,17 +109,9 @@ read, 3 an Admin API or backend failure, or a busy stack (not checked).`,
 		Example: `  atlas-multiorg status                       # every stack of the project
   atlas-multiorg status prod-eu prod-us -o json > status.json
   atlas-multiorg status --parallel 8 --html status.html`,
-		RunE: func(cmd *cobra.Command, names []string) error {
-			ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-			defer stop()
-			return opts.run(ctx, names, cmd.OutOrStdout(), cmd.ErrOrStderr())
-		},
+		RunE: interruptibly(opts.run),
 	}
-	cmd.Flags().StringVarP(&opts.dir, "dir", "C", ".", "the org stack's project folder (where its Pulumi.yaml is)")
-	cmd.Flags().IntVarP(&opts.parallel, "parallel", "j", 4, "stacks checked at once")
-	cmd.Flags().IntVar(&opts.pulumiParallel, "pulumi-parallel", 0, "each preview's pulumi --parallel (0: Pulumi's default)")
-	cmd.Flags().BoolVar(&opts.inline, "inline", true,
-		"run the org stack's program inside this command (the one it was built with), not through the project's Go runtime")
+	opts.register(cmd, "stacks checked at once", "each preview's pulumi --parallel (0: Pulumi's default)")
 	cmd.Flags().StringVarP(&opts.output, "output", "o", "table", "output format: table or json")
 	cmd.Flags().StringVar(&opts.html, "html", "", "also write a self-contained HTML report to this file")
 	cmd.Flags().DurationVar(&opts.window, "window", time.Duration(multiorg.DefaultExpiryWarningHours)*time.Hour,

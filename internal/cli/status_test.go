@@ -174,7 +174,7 @@ func cleanAtlas() *fakeAtlas {
 func statusWith(inspector stackInspector, atlas *fakeAtlas, terminal bool) *statusOptions {
 	clock := now
 	var mu sync.Mutex // stacks are checked at once
-	return &statusOptions{dir: ".", parallel: 4, output: "table", window: 336 * time.Hour, timeout: time.Minute,
+	return &statusOptions{stackRunFlags: stackRunFlags{dir: ".", parallel: 4}, output: "table", window: 336 * time.Hour, timeout: time.Minute,
 		now: func() time.Time {
 			mu.Lock()
 			defer mu.Unlock()
