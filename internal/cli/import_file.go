@@ -93,7 +93,7 @@ func (o *importFileOptions) run(stdout, stderr io.Writer) error {
 	// every environment; the up sets the profile's own protection.
 	_, err = fmt.Fprintf(stderr, "next: pulumi import --file %s --stack %s --generate-code=false --protect=true --yes\n"+
 		"then: pulumi preview --stack %s (it should show no changes)\n"+
-		"then: pulumi up --stack %s (it records the program's options: adopted organizations are released, never deleted)\n",
+		"then: pulumi up --stack %s --yes (it records the program's options: adopted organizations are released, never deleted)\n",
 		o.out, stack, stack, stack)
 	return err
 }

@@ -47,7 +47,7 @@ func TestImportFile(t *testing.T) {
 	require.Equal(t, ExitOK, r.code, r.stderr)
 	assert.Empty(t, r.stdout, "written to --out")
 	assert.Contains(t, r.stderr, "--stack prod --generate-code=false --protect=true", "the import protects what it imports")
-	assert.Contains(t, r.stderr, "then: pulumi up --stack prod", "until an up, the state lacks the program's retainOnDelete")
+	assert.Contains(t, r.stderr, "then: pulumi up --stack prod --yes", "until an up, the state lacks the program's retainOnDelete")
 
 	raw, err := os.ReadFile(out)
 	require.NoError(t, err)
