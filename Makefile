@@ -197,8 +197,11 @@ example-python: $(PLUGIN) $(LOCALAPI)
 # Pulumi CLI downloads from pluginDownloadURL (pulumi-resource-<name>-v<version>-
 # <os>-<arch>.tar.gz), the schema, the npm package and the Python wheel and
 # sdist, all of version VERSION. RELEASE_TARGETS narrows the platforms.
+# PLUGIN_DOWNLOAD_URL names this repository: the CLI looks for the archives
+# among the assets of its GitHub release tagged vVERSION (with the owner alone
+# it would look in atlas-multiorg/pulumi-atlas-multiorg).
 VERSION             ?=
-PLUGIN_DOWNLOAD_URL ?= github://api.github.com/atlas-multiorg
+PLUGIN_DOWNLOAD_URL ?= github://api.github.com/atlas-multiorg/atlas-multiorg
 RELEASE_TARGETS     ?= linux/amd64 linux/arm64 darwin/amd64 darwin/arm64
 RELEASE_LDFLAGS      = -X github.com/atlas-multiorg/atlas-multiorg/components/multiorgpkg.Version=$(VERSION) \
   -X github.com/atlas-multiorg/atlas-multiorg/components/multiorgpkg.PluginDownloadURL=$(PLUGIN_DOWNLOAD_URL)

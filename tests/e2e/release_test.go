@@ -39,7 +39,7 @@ func TestAReleaseInstallsLikeAPulumiPackage(t *testing.T) {
 	}
 	schema := w.read(filepath.Join(w.repo, "dist", "schema.json"))
 	assert.Contains(t, schema, `"version": "`+version+`"`)
-	assert.Contains(t, schema, `"pluginDownloadURL": "github://api.github.com/atlas-multiorg"`)
+	assert.Contains(t, schema, `"pluginDownloadURL": "github://api.github.com/atlas-multiorg/atlas-multiorg"`)
 
 	home := filepath.Join(t.TempDir(), "pulumi-home")
 	env := append(append(slices.Clone(w.backend()), credentialEnv(seed, baseURL)...), "PULUMI_HOME="+home)
