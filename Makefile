@@ -68,7 +68,7 @@ FUZZ_TARGETS     := \
 	FuzzParseStackOutputOrgs:./internal/cli \
 	FuzzResponses:./internal/atlasapi
 
-.PHONY: all build sdk docs docs-check example-yaml example-typescript example-python example-down release up down local-api up-atlas up-projects preview state-db state-db-down test unit race e2e bench-e2e lint fuzz vuln vet fmt-check bench clean
+.PHONY: all build sdk docs docs-check example-yaml example-typescript example-python example-down release up down local-api up-atlas up-projects preview state-db state-db-down test unit race e2e bench-e2e bench-languages lint fuzz vuln vet fmt-check bench clean
 
 all: test
 
@@ -341,6 +341,16 @@ bench-e2e:
 	BENCH_E2E_PROD_ORGS=$(BENCH_PROD_ORGS) BENCH_E2E_PROD_SHARDED=$(BENCH_PROD_SHARDED) \
 	BENCH_E2E_REPORT=$(CURDIR)/bench-e2e.md \
 	  $(GO) test -tags e2e -count=1 -v -timeout 3h -run '^(TestScaleBenchmark|TestProdScaleBenchmark)$$' ./tests/e2e/
+
+# One `pulumi up` of the same 3 dev organizations from Go, YAML, TypeScript and
+# Python (tests/e2e/languages_bench_test.go), the package languages from a
+# linux/amd64 release, on an atlas-local that delays every answer by
+# BENCH_LATENCY: the medians of BENCH_ROUNDS interleaved rounds, also written
+# to bench-languages.md.
+bench-languages:
+	rm -f $(CURDIR)/bench-languages.md
+	BENCH_LANGUAGES=1 BENCH_E2E_ROUNDS=$(BENCH_ROUNDS) BENCH_E2E_LATENCY=$(BENCH_LATENCY) BENCH_E2E_REPORT=$(CURDIR)/bench-languages.md \
+	  $(GO) test -tags e2e -count=1 -v -timeout 30m -run '^TestLanguagesBenchmark$$' ./tests/e2e/
 
 # The tests alone, without the race detector's slower build.
 unit:

@@ -281,24 +281,11 @@ func TestReadmeWorkflows(t *testing.T) {
 		assert.Equal(t, want, got)
 	})
 
-	for _, example := range []struct{ name, host string }{{"yaml", "pulumi-language-yaml"}, {"typescript", "pulumi-language-nodejs"}, {"python", "pulumi-language-python"}} {
-		t.Run("component package from "+example.name+": the dev organizations, secret credentials, Go's validation", func(t *testing.T) {
+	for _, example := range exampleLanguages {
+		t.Run("component package from "+example+": the dev organizations, secret credentials, Go's validation", func(t *testing.T) {
 			w := w.with(t)
-			needs := []string{example.host}
-			if example.name == "typescript" {
-				needs = append(needs, "npm", "node")
-			}
-			for _, tool := range needs {
-				if _, err := exec.LookPath(tool); err != nil {
-					t.Skipf("%s is not on PATH", tool)
-				}
-			}
-			if example.name == "python" {
-				if out, code := w.command(nil, "", "python3", "-m", "pip", "download", "--quiet", "--no-deps", "-d", t.TempDir(), "pulumi==3.259.0"); code != 0 {
-					t.Skipf("PyPI is not reachable: %s", tail(out))
-				}
-			}
-			w.exampleWorkflow(t, example.name)
+			w.requireLanguage(t, example)
+			w.exampleWorkflow(t, example)
 		})
 	}
 
