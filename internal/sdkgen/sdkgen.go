@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 
 	"github.com/pulumi/pulumi/pkg/v3/codegen/nodejs"
 	"github.com/pulumi/pulumi/pkg/v3/codegen/python"
@@ -59,9 +60,26 @@ func Generate(schemaJSON []byte) (map[string][]byte, error) {
 			// The generated pyproject.toml names README.md beside it, where the
 			// generator writes none: without it, pip cannot build the package.
 			files[filepath.Join(language, "README.md")] = generated[filepath.Join("atlas_multiorg", "README.md")]
+			pyproject := filepath.Join(language, "pyproject.toml")
+			if files[pyproject], err = spdxLicense(files[pyproject]); err != nil {
+				return nil, err
+			}
 		}
 	}
 	return files, nil
+}
+
+// spdxLicense rewrites the generated pyproject.toml's license from a table
+// ([project.license] text = ...), which setuptools deprecates and refuses
+// from 2027-02-18, to PEP 639's SPDX expression, which needs setuptools 77.
+func spdxLicense(pyproject []byte) ([]byte, error) {
+	table := regexp.MustCompile(`(?m)^  \[project\.license\]\n    text = ("[^"\n]+")\n`)
+	backend := regexp.MustCompile(`"setuptools>=[0-9.]+"`)
+	if !table.Match(pyproject) || !backend.Match(pyproject) {
+		return nil, fmt.Errorf("the generated pyproject.toml no longer has a [project.license] table and a setuptools requirement: update spdxLicense")
+	}
+	pyproject = table.ReplaceAll(pyproject, []byte("  license = $1\n"))
+	return backend.ReplaceAll(pyproject, []byte(`"setuptools>=77.0"`)), nil
 }
 
 // Write replaces dir's SDKs with files: each language's folder is emptied

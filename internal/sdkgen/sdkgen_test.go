@@ -69,10 +69,14 @@ func TestGeneratedSDKsCarryTheSchema(t *testing.T) {
 	assert.Contains(t, python, `"atlas-multiorg:index:MultiOrg"`)
 	assert.Contains(t, python, `additional_secret_outputs=["credentials"]`)
 	assert.Contains(t, python, "paying_org_id: pulumi.Input[_builtins.str]")
+	pyproject := string(files["python/pyproject.toml"])
+	assert.Contains(t, pyproject, "  license = \"Apache-2.0\"\n  [project.urls]", "the license is an SPDX expression, in [project]")
+	assert.NotContains(t, pyproject, "[project.license]", "no deprecated license table")
+	assert.Contains(t, pyproject, `requires = ["setuptools>=77.0"]`, "the setuptools that reads PEP 639 licenses")
 }
 
-// TestPythonSDKCompiles byte-compiles the generated Python SDK. (PyPI is
-// out of reach here, so it is not installed and run.)
+// TestPythonSDKCompiles byte-compiles the generated Python SDK. (make e2e
+// installs it with pip and runs it.)
 func TestPythonSDKCompiles(t *testing.T) {
 	python, err := exec.LookPath("python3")
 	if err != nil {
