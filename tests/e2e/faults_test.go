@@ -299,20 +299,38 @@ func (w *workspace) killedAfter(t *testing.T, env []string, accessLog string, cr
 	}
 }
 
-// inSession lists the live processes of session sid, from /proc.
+// inSession lists the live processes of session sid, from /proc, each as
+// "pid (comm)".
 func inSession(sid int) []string {
-	entries, _ := os.ReadDir("/proc")
 	var found []string
+	for _, p := range sessionProcesses(sid) {
+		found = append(found, p.id)
+	}
+	return found
+}
+
+// sessionProcess is a live process of a session: "pid (comm)", and the
+// fields of its /proc/<pid>/stat after that (state ppid pgrp session ...).
+type sessionProcess struct {
+	id     string
+	fields []string
+}
+
+// sessionProcesses reads each process's stat once.
+func sessionProcesses(sid int) []sessionProcess {
+	entries, _ := os.ReadDir("/proc")
+	var found []sessionProcess
 	for _, e := range entries {
 		raw, err := os.ReadFile(filepath.Join("/proc", e.Name(), "stat")) //nolint:gosec // G304: /proc
 		if err != nil {
 			continue
 		}
 		text := string(raw)
-		// pid (comm) state ppid pgrp session ...; a zombie holds no memory
-		// and waits only for its new parent to reap it.
-		if f := strings.Fields(text[strings.LastIndexByte(text, ')')+1:]); len(f) > 3 && f[3] == strconv.Itoa(sid) && f[0] != "Z" {
-			found = append(found, text[:strings.LastIndexByte(text, ')')+1])
+		end := strings.LastIndexByte(text, ')') + 1
+		// A zombie holds no memory and waits only for its new parent to
+		// reap it.
+		if f := strings.Fields(text[end:]); len(f) > 3 && f[3] == strconv.Itoa(sid) && f[0] != "Z" {
+			found = append(found, sessionProcess{id: text[:end], fields: f})
 		}
 	}
 	return found

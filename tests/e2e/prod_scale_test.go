@@ -190,17 +190,14 @@ func (w *workspace) timedInSession(t *testing.T, env []string, args ...string) t
 // sessionMemory sums VmRSS and RssAnon (kB) of session sid's live
 // processes, and counts them; it records each one's CPU ticks in ticks.
 func sessionMemory(sid int, ticks map[string]int) (rss, private, procs int) {
-	for _, stat := range inSession(sid) {
-		pid := strings.Fields(stat)[0]
-		if raw, err := os.ReadFile(filepath.Join("/proc", pid, "stat")); err == nil { //nolint:gosec // G304: /proc
-			text := string(raw)
-			// after "(comm)": state ppid pgrp session tty tpgid flags minflt cminflt majflt cmajflt utime stime
-			if f := strings.Fields(text[strings.LastIndexByte(text, ')')+1:]); len(f) > 12 {
-				user, _ := strconv.Atoi(f[11])
-				system, _ := strconv.Atoi(f[12])
-				ticks[stat] = user + system
-			}
+	for _, p := range sessionProcesses(sid) {
+		// after "(comm)": state ppid pgrp session tty tpgid flags minflt cminflt majflt cmajflt utime stime
+		if len(p.fields) > 12 {
+			user, _ := strconv.Atoi(p.fields[11])
+			system, _ := strconv.Atoi(p.fields[12])
+			ticks[p.id] = user + system
 		}
+		pid := strings.Fields(p.id)[0]
 		raw, err := os.ReadFile(filepath.Join("/proc", pid, "status")) //nolint:gosec // G304: /proc
 		if err != nil {
 			continue
