@@ -222,11 +222,11 @@ func (w *workspace) faultRound(t *testing.T, fault string, seed uint64, n int, f
 	return row
 }
 
-// seededLocalAPI starts an atlas-local of its own, and returns its data
-// folder, its base URL and what it seeded.
-func (w *workspace) seededLocalAPI(t *testing.T) (dir, baseURL string, seed localSeed) {
+// seededLocalAPI starts an atlas-local of its own, with its flags, and
+// returns its data folder, its base URL and what it seeded.
+func (w *workspace) seededLocalAPI(t *testing.T, flags ...string) (dir, baseURL string, seed localSeed) {
 	dir = filepath.Join(t.TempDir(), "atlas-local")
-	baseURL, _ = w.localAPI(t, dir)
+	baseURL, _ = w.localAPI(t, dir, flags...)
 	w.readJSON(filepath.Join(dir, "credentials.json"), &seed)
 	return dir, baseURL, seed
 }

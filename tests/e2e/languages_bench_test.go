@@ -35,10 +35,7 @@ func TestLanguagesBenchmark(t *testing.T) {
 	require.NoError(t, err, "BENCH_E2E_ROUNDS")
 	latency := envOr("BENCH_E2E_LATENCY", "100ms")
 	w := newBuiltWorkspace(t)
-	dir := filepath.Join(t.TempDir(), "atlas-local")
-	baseURL, _ := w.localAPI(t, dir, "--latency", latency)
-	var seed localSeed
-	w.readJSON(filepath.Join(dir, "credentials.json"), &seed)
+	dir, baseURL, seed := w.seededLocalAPI(t, "--latency", latency)
 	env := append(w.installedRelease(t, w.makeRelease(t, releaseVersion)), credentialEnv(seed, baseURL)...)
 
 	type program struct {

@@ -38,10 +38,7 @@ func TestProdScaleBenchmark(t *testing.T) {
 	requireRealTools(t)
 	latency := envOr("BENCH_E2E_LATENCY", "100ms")
 	w := newBuiltWorkspace(t)
-	dir := filepath.Join(t.TempDir(), "atlas-local")
-	baseURL, _ := w.localAPI(t, dir, "--latency", latency)
-	var seed localSeed
-	w.readJSON(filepath.Join(dir, "credentials.json"), &seed)
+	_, baseURL, seed := w.seededLocalAPI(t, "--latency", latency)
 	env := w.shardEnv(seed, baseURL)
 
 	var report strings.Builder

@@ -194,11 +194,7 @@ func (w *workspace) atlasPolicies(dir string) []string {
 func TestAnInterruptedDeployEndsItsPlugins(t *testing.T) {
 	requireRealTools(t)
 	w := newBuiltWorkspace(t)
-	dir := filepath.Join(t.TempDir(), "atlas-local")
-	require.NoError(t, os.MkdirAll(dir, 0o750))
-	baseURL, _ := w.localAPI(t, dir, "--latency", "300ms")
-	var seed localSeed
-	w.readJSON(filepath.Join(dir, "credentials.json"), &seed)
+	_, baseURL, seed := w.seededLocalAPI(t, "--latency", "300ms")
 	orgs := map[string]string{}
 	for i := range 8 {
 		orgs[fmt.Sprintf("o%d", i)] = fmt.Sprintf("interrupted-%d", i)

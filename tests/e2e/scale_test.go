@@ -72,10 +72,7 @@ func TestScaleBenchmark(t *testing.T) {
 // each round runs the one stack, the shards and Terraform in turn, so a
 // slow spell of the machine does not fall on one side only.
 func (w *workspace) scaleRounds(t *testing.T, n, shards, rounds int, latency, tfPlugins string) map[string][]time.Duration {
-	dir := filepath.Join(t.TempDir(), "atlas-local")
-	baseURL, _ := w.localAPI(t, dir, "--latency", latency)
-	var seed localSeed
-	w.readJSON(filepath.Join(dir, "credentials.json"), &seed)
+	dir, baseURL, seed := w.seededLocalAPI(t, "--latency", latency)
 	env := w.shardEnv(seed, baseURL)
 	timed := map[string][]time.Duration{}
 	measure := func(name string, args ...string) {
