@@ -23,6 +23,9 @@ type Previous struct {
 	// Credentials is the last "credentials" export, a secret: per org key,
 	// the newest credential. Nil when unknown.
 	Credentials pulumi.StringMapMapInput
+	// AccessListSwitches are the org keys whose apiAccessListRequired switch
+	// is in the stack's state.
+	AccessListSwitches map[string]bool
 }
 
 // PreviousOrg is one organization as the last deployment left it.
@@ -35,25 +38,6 @@ type PreviousOrg struct {
 	// AccessListEntries is the number of API access list entries its
 	// credential had.
 	AccessListEntries int
-}
-
-// accessListSwitch is the apiAccessListRequired value to send. The provider
-// switches the setting on with the organization's own credential, and then
-// reads the organization with it: if that credential's access list does not
-// exist yet, the run has locked itself out. So a created organization gets
-// the switch only once the last deployment left its access list in place;
-// until then it stays off, and the run says that the next run switches it on.
-func (m *MultiOrg) accessListSwitch(plan orgPlan) *bool {
-	want := plan.settings.APIAccessListRequired
-	if want == nil || !*want || plan.importID != "" {
-		return want
-	}
-	if prev, ok := m.previousOrg(plan.key); ok && prev.AccessListEntries > 0 {
-		return want
-	}
-	_ = m.ctx.Log.Info(fmt.Sprintf("organization %q: apiAccessListRequired stays off in this run, while its credential's API access list "+
-		"is created; the next `pulumi up` switches it on", plan.key), nil)
-	return ptr(false)
 }
 
 // providerCredential is the credential the organization's own provider signs
@@ -235,14 +219,14 @@ func (m *MultiOrg) warnOnExpiry(org *Org, expiresAt pulumi.StringOutput) pulumi.
 }
 
 // registerAccessList gives the organization's credential its API access
-// list.
-func (m *MultiOrg) registerAccessList(org *Org, entries []AccessListEntry) error {
+// list, and returns the entries' resources.
+func (m *MultiOrg) registerAccessList(org *Org, entries []AccessListEntry) ([]pulumi.Resource, error) {
 	if len(entries) == 0 {
-		return nil
+		return nil, nil
 	}
 	opts, err := m.actingIn(org, true)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	var apiKeyID pulumi.StringOutput
 	if org.CredentialType == CredentialAPIKey {
@@ -250,10 +234,11 @@ func (m *MultiOrg) registerAccessList(org *Org, entries []AccessListEntry) error
 		// organization's own provider.
 		p, err := m.Provider(org.Key)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		apiKeyID = mongodbatlas.ApiKeyIdOutput(m.ctx, org.Resource.OrgId, org.credential["publicKey"].ToStringOutput(), pulumi.Provider(p))
 	}
+	registered := make([]pulumi.Resource, 0, len(entries))
 	for _, e := range entries {
 		name := m.name + "-" + org.Key + "-allow-" + entryName(e)
 		ip, cidr := optional(e.IPAddress), optional(e.CIDRBlock)
@@ -269,11 +254,12 @@ func (m *MultiOrg) registerAccessList(org *Org, entries []AccessListEntry) error
 			}, opts...)
 		}
 		if err != nil {
-			return fmt.Errorf("creating access list entry %s: %w", name, err)
+			return nil, fmt.Errorf("creating access list entry %s: %w", name, err)
 		}
 		org.track(res)
+		registered = append(registered, res)
 	}
-	return nil
+	return registered, nil
 }
 
 // entryName names an access list entry's resource after its value, so

@@ -230,30 +230,6 @@ func TestAccessListsGoThroughTheOrgProvider(t *testing.T) {
 	assert.Empty(t, mon.ByType(mongodbatlas.ServiceAccountSecretType))
 }
 
-func TestAccessListSwitchWaitsForTheAccessList(t *testing.T) {
-	t.Parallel()
-	spec := validSpec()
-	setOrg(&spec, "analytics", func(o *OrgSpec) {
-		o.APIAccessListRequired = ptr(true)
-		o.ServiceAccount = &ServiceAccountSpec{Name: "ci", Description: "ci", Roles: []string{RoleOrgOwner},
-			AccessList: []AccessListEntry{{IPAddress: "203.0.113.7"}}}
-	})
-	require.NoError(t, spec.Validate())
-	sent := func(r runResult) resource.PropertyValue {
-		return r.mon.ByType(mongodbatlas.OrganizationType)["orgs-analytics"].Inputs["apiAccessListRequired"]
-	}
-
-	first := runAt(t, spec, atlasmock.CreatedAt, nil, nil)
-	assert.Equal(t, resource.NewProperty(false), sent(first), "the first run creates the access list, with the switch off")
-	require.Len(t, first.infos, 1)
-	assert.Contains(t, first.infos[0], `organization "analytics": apiAccessListRequired stays off in this run`)
-
-	previous := &Previous{Orgs: map[string]PreviousOrg{"analytics": {CredentialType: CredentialServiceAccount, AccessListEntries: 1}}}
-	second := runAt(t, spec, atlasmock.CreatedAt, previous, nil)
-	assert.Equal(t, resource.NewProperty(true), sent(second), "the next run switches it on, once the access list exists")
-	assert.Empty(t, second.infos)
-}
-
 func TestLifecycleValidation(t *testing.T) {
 	t.Parallel()
 	sa := func(mut func(*ServiceAccountSpec)) func(*OrgSpec) {

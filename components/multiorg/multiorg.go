@@ -82,7 +82,13 @@ type MultiOrg struct {
 	mu        sync.Mutex
 	providers map[string]*mongodbatlas.Provider
 	guard     *pulumi.ResourceHook
-	twins     *twinCheck
+	// switchHook sets apiAccessListRequired (access_list_switch.go);
+	// registered on first use.
+	switchHook *pulumi.ResourceHook
+	// switchCredentials are the credentials the switch hook signs in with,
+	// by org key.
+	switchCredentials map[string]*awaitedCredential
+	twins             *twinCheck
 }
 
 // Org is one organization of a MultiOrg.
@@ -249,7 +255,13 @@ func (m *MultiOrg) register(plan orgPlan) (*Org, error) {
 		opts = append(opts, pulumi.IgnoreChanges(mongodbatlas.OrganizationCreateOnlyInputs),
 			pulumi.ResourceHooks(&pulumi.ResourceHookBinding{BeforeCreate: []*pulumi.ResourceHook{m.guard}}))
 	}
-	plan.settings.APIAccessListRequired = m.accessListSwitch(plan)
+	switched, required := m.needsAccessListSwitch(plan), plan.settings.APIAccessListRequired != nil && *plan.settings.APIAccessListRequired
+	if switched {
+		// The switch sets it; the Organization is created with it off and
+		// never changes it after.
+		plan.settings.APIAccessListRequired = ptr(false)
+		opts = append(opts, pulumi.IgnoreChanges([]string{"apiAccessListRequired"}))
+	}
 	res, err := mongodbatlas.NewOrganization(m.ctx, OrgResourceName(m.name, plan.key), plan.args(), opts...)
 	if err != nil {
 		return nil, err
@@ -293,8 +305,14 @@ func (m *MultiOrg) register(plan orgPlan) (*Org, error) {
 		expiresAt := m.normalizeExpiry(org, pulumi.Unsecret(org.SecretExpiresAt).(pulumi.StringOutput))
 		org.SecretExpiresAt = m.warnOnExpiry(org, expiresAt)
 	}
-	if err := m.registerAccessList(org, plan.accessList); err != nil {
+	entries, err := m.registerAccessList(org, plan.accessList)
+	if err != nil {
 		return nil, err
+	}
+	if switched {
+		if err := m.registerAccessListSwitch(org, plan, required, entries); err != nil {
+			return nil, err
+		}
 	}
 	if err := m.registerPolicies(org, plan.policies); err != nil {
 		return nil, err

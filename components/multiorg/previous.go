@@ -44,7 +44,7 @@ func ReadPrevious(ctx *pulumi.Context, name string) (*Previous, error) {
 	if err := readOwnState(ctx, self, &read); err != nil {
 		return nil, fmt.Errorf("reading the state of %s: %w", self, err)
 	}
-	previous := &Previous{Orgs: map[string]PreviousOrg{}, Managed: map[string]string{}}
+	previous := &Previous{Orgs: map[string]PreviousOrg{}, Managed: map[string]string{}, AccessListSwitches: map[string]bool{}}
 	var component, exports map[string]any
 	for urn, r := range read.Resources {
 		u := resource.URN(urn)
@@ -56,6 +56,10 @@ func ReadPrevious(ctx *pulumi.Context, name string) (*Previous, error) {
 		case r.Type == mongodbatlas.OrganizationType && strings.Contains(string(u.QualifiedType()), Type+"$"):
 			if key, ok := strings.CutPrefix(u.Name(), name+"-"); ok {
 				previous.Managed[key], _ = r.Outputs["orgId"].(string)
+			}
+		case r.Type == stashType && strings.Contains(string(u.QualifiedType()), Type+"$") && strings.HasSuffix(u.Name(), accessListSwitchSuffix):
+			if key, ok := strings.CutPrefix(strings.TrimSuffix(u.Name(), accessListSwitchSuffix), name+"-"); ok {
+				previous.AccessListSwitches[key] = true
 			}
 		}
 	}

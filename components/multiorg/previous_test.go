@@ -4,6 +4,7 @@ import (
 	"errors"
 	"testing"
 
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -42,4 +43,26 @@ func TestReadPreviousRetriesATornCheckpointOnly(t *testing.T) {
 			assert.Contains(t, err.Error(), tt.wantErr)
 		})
 	}
+}
+
+// TestReadPreviousFindsTheAccessListSwitches: the component's own switches,
+// by org key, and neither another component's nor another stash.
+func TestReadPreviousFindsTheAccessListSwitches(t *testing.T) {
+	t.Parallel()
+	urn := func(name string) string {
+		return "urn:pulumi:" + atlasmock.Stack + "::" + atlasmock.Project + "::" + Type + "$" + stashType + "::" + name
+	}
+	mon := &atlasmock.Monitor{State: map[string]resource.PropertyMap{
+		urn(AccessListSwitchName("orgs", "analytics")): {},
+		urn(AccessListSwitchName("other", "search")):   {},
+		urn(DestroyGuardName("orgs", "billing")):       {},
+		"urn:pulumi:" + atlasmock.Stack + "::" + atlasmock.Project + "::" + stashType + "::" + AccessListSwitchName("orgs", "loose"): {},
+	}}
+	var previous *Previous
+	require.NoError(t, atlasmock.Run(t, mon, nil, func(ctx *pulumi.Context) error {
+		var err error
+		previous, err = ReadPrevious(ctx, "orgs")
+		return err
+	}))
+	assert.Equal(t, map[string]bool{"analytics": true}, previous.AccessListSwitches)
 }

@@ -117,7 +117,7 @@ var OrgFields = []ConfigField{
 	{"teams.<team key>.importId", "24-hex ID", "none",
 		"Only on an adopted organization: the existing team's ID, which `discover` prints. The run that adopts the organization adopts the team and its members with it, instead of creating them."},
 	{"apiAccessListRequired", "bool", "`false`",
-		"Admin API calls must come from an access-listed address. Refused with an empty access list, which would lock the automation out; switched on one run after the access list exists (see [Credential lifecycle](credentials.md#credential-lifecycle))."},
+		"Admin API calls must come from an access-listed address. Refused with an empty access list, which would lock the automation out; switched on in the same run, once the access list exists, by the switch the component adds (see [API access lists](credentials.md#api-access-lists))."},
 	{"multiFactorAuthRequired", "bool", "`true`",
 		"Members must set up MFA."},
 	{"restrictEmployeeAccess", "bool", "`true`",

@@ -1,10 +1,12 @@
 // Package atlasapi is a small Atlas Admin API v2 client for the command-line
 // tool: it authenticates the way the mongodbatlas provider does (a service
 // account through OAuth2 client credentials, or an API key through HTTP
-// digest) and reads organizations and their settings.
+// digest), reads organizations and their settings, and switches an
+// organization's apiAccessListRequired.
 package atlasapi
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -183,35 +185,67 @@ func (c *Client) OrganizationSettings(ctx context.Context, orgID string) (Settin
 
 // get calls a GET endpoint of MediaType's version and decodes its JSON answer.
 func (c *Client) get(ctx context.Context, path string, into any) error {
-	return c.getAs(ctx, path, MediaType, into)
+	return c.call(ctx, http.MethodGet, path, MediaType, nil, into)
 }
 
 // getAs calls a GET endpoint with the versioned media type and decodes its
-// JSON answer, retrying 429 (after Retry-After) and 5xx answers a bounded
-// number of times.
+// JSON answer.
 func (c *Client) getAs(ctx context.Context, path, media string, into any) error {
+	return c.call(ctx, http.MethodGet, path, media, nil, into)
+}
+
+// SetAPIAccessListRequired switches one organization's
+// apiAccessListRequired setting, and only that one: the PATCH carries no
+// other field, so the other settings stay as they are.
+func (c *Client) SetAPIAccessListRequired(ctx context.Context, orgID string, required bool) error {
+	body, err := json.Marshal(map[string]bool{"apiAccessListRequired": required})
+	if err != nil {
+		return err
+	}
+	var s Settings
+	if err := c.call(ctx, http.MethodPatch, "/api/atlas/v2/orgs/"+url.PathEscape(orgID)+"/settings", MediaType, body, &s); err != nil {
+		return fmt.Errorf("setting apiAccessListRequired of organization %s to %t: %w", orgID, required, err)
+	}
+	if s.APIAccessListRequired != required {
+		return fmt.Errorf("setting apiAccessListRequired of organization %s to %t: Atlas answered %t", orgID, required, s.APIAccessListRequired)
+	}
+	return nil
+}
+
+// call calls an endpoint with the versioned media type and decodes its JSON
+// answer, retrying 429 (after Retry-After) and 5xx answers a bounded number
+// of times. Every call here is idempotent (reads, and a PATCH that sets a
+// value), so a retry cannot do twice what was meant once.
+func (c *Client) call(ctx context.Context, method, path, media string, body []byte, into any) error {
 	for attempt := 0; ; attempt++ {
-		req, err := http.NewRequestWithContext(ctx, http.MethodGet, c.base+path, nil)
+		var reader io.Reader
+		if body != nil {
+			reader = bytes.NewReader(body)
+		}
+		req, err := http.NewRequestWithContext(ctx, method, c.base+path, reader)
 		if err != nil {
 			return err
 		}
 		req.Header.Set("Accept", media)
+		if body != nil {
+			req.Header.Set("Content-Type", media)
+		}
 		resp, err := c.http.Do(req)
 		if err != nil {
 			return transportError(err)
 		}
-		body, err := io.ReadAll(io.LimitReader(resp.Body, 16<<20))
+		answer, err := io.ReadAll(io.LimitReader(resp.Body, 16<<20))
 		_ = resp.Body.Close() // read to the end already; a close error changes nothing
 		if err != nil {
 			return fmt.Errorf("reading the answer: %w", err)
 		}
 		if resp.StatusCode < 300 {
-			if err := json.Unmarshal(body, into); err != nil {
+			if err := json.Unmarshal(answer, into); err != nil {
 				return fmt.Errorf("the answer is not the JSON the Admin API sends: %w", err)
 			}
 			return nil
 		}
-		apiErr := newAPIError(resp, body)
+		apiErr := newAPIError(resp, answer)
 		if !apiErr.retryable() || attempt >= c.retries {
 			apiErr.Attempts = attempt + 1
 			return apiErr

@@ -152,23 +152,27 @@ func TestReadmeWorkflows(t *testing.T) {
 		assert.NotContains(t, out, `organization "sandbox": its service account secret expires`, "2160 h is outside the window")
 	})
 
-	t.Run("inside the organizations: policies and both access lists, through their own providers", func(t *testing.T) {
+	t.Run("inside the organizations: policies, both access lists and the API access list switch, in one run", func(t *testing.T) {
 		w := w.with(t)
 		w.pulumi("config", "set", "--path", "atlas-multiorg:orgs.analytics.resourcePolicies.blockWildcardIp", "true")
 		w.pulumi("config", "set", "--path", "atlas-multiorg:orgs.analytics.serviceAccount.accessList[0].ipAddress", "127.0.0.1")
+		w.pulumi("config", "set", "--path", "atlas-multiorg:orgs.analytics.apiAccessListRequired", "true")
 		w.pulumi("config", "set", "--path", "atlas-multiorg:orgs.payments.apiKey.accessList[0].cidrBlock", "127.0.0.0/8")
 		out := w.pulumi("up", "--yes")
-		assert.Contains(t, out, "4 created", "a policy, two access list entries and payments' own provider (analytics' came with its members)")
+		assert.Contains(t, out, "6 created", "a policy, two access list entries, their switches and payments' own provider (analytics' came with its members)")
+		assert.True(t, w.accessListRequired("acme-dev-analytics"), "the same run switched it on, once the access list existed")
+		assert.False(t, w.accessListRequired("acme-dev-payments"))
 		w.pulumi("preview", "--expect-no-changes")
 	})
 
-	t.Run("the API access list switch, once the access list exists", func(t *testing.T) {
+	t.Run("the API access list switch holds through an update of the other settings", func(t *testing.T) {
 		w := w.with(t)
-		// The last deployment left analytics' access list (127.0.0.1) in place,
-		// so this run switches the setting on at once.
-		w.pulumi("config", "set", "--path", "atlas-multiorg:orgs.analytics.apiAccessListRequired", "true")
-		out := w.pulumi("up", "--yes")
-		assert.NotContains(t, out, "stays off in this run")
+		// The provider sends apiAccessListRequired with every settings
+		// update, as the Organization last had it (off): the switch sets it
+		// again after.
+		w.pulumi("config", "set", "--path", "atlas-multiorg:orgs.analytics.securityContact", "soc@example.com")
+		w.pulumi("up", "--yes")
+		assert.True(t, w.accessListRequired("acme-dev-analytics"))
 		w.pulumi("preview", "--expect-no-changes")
 	})
 
@@ -457,10 +461,11 @@ MultiOrg("mine", paying_org_id="5f1a2b3c4d5e6f7a8b9c0d1e", environment=` + envir
 	}
 }
 
-// lifecycleAcrossTheBoundary edits the YAML example as a user would: an API
-// access list and rotation for analytics, then the access list switch. Both
-// depend on what the component's last deployment left in the state, read by
-// the plugin through the real engine.
+// lifecycleAcrossTheBoundary edits the YAML example as a user would:
+// rotation, an API access list and apiAccessListRequired for analytics in one
+// edit, then the setting off and the list gone in another. Rotation depends
+// on what the component's last deployment left in the state, read by the
+// plugin through the real engine; the switch runs as a hook in the plugin.
 func (w *workspace) lifecycleAcrossTheBoundary(t *testing.T, dir string, in func(...string) string, firstSecret string) {
 	program := filepath.Join(dir, "Pulumi.yaml")
 	edit := func(old, replacement string) {
@@ -470,15 +475,20 @@ func (w *workspace) lifecycleAcrossTheBoundary(t *testing.T, dir string, in func
 	}
 	edit("            secretExpiresAfterHours: 720\n", "            secretExpiresAfterHours: 720\n"+
 		"            rotateEveryHours: 240\n            accessList:\n              - ipAddress: 127.0.0.1\n")
+	edit("          securityContact: security@example.com\n", "          securityContact: security@example.com\n          apiAccessListRequired: true\n")
 	out := in("up", "--yes")
 	assert.Contains(t, out, "ServiceAccountSecret", "the rotated secret")
 	assert.Contains(t, out, "ServiceAccountAccessListEntry", "the access list entry")
+	assert.NotContains(t, out, "replace")
+	assert.True(t, w.accessListRequired("acme-yaml-analytics"), "the switch, run by the plugin, set it in the same run")
 	in("preview", "--expect-no-changes")
 
-	edit("          securityContact: security@example.com\n", "          securityContact: security@example.com\n          apiAccessListRequired: true\n")
-	out = in("up", "--yes")
-	assert.NotContains(t, out, "stays off in this run", "the plugin read the access list the last deployment left")
-	assert.NotContains(t, out, "replace")
+	// Off again, and the list taken away in the same edit: the switch, which
+	// stays, sets it off before the entry is deleted.
+	edit("          apiAccessListRequired: true\n", "")
+	edit("            accessList:\n              - ipAddress: 127.0.0.1\n", "")
+	in("up", "--yes")
+	assert.False(t, w.accessListRequired("acme-yaml-analytics"))
 	in("preview", "--expect-no-changes")
 	var credentials map[string]map[string]string
 	require.NoError(t, json.Unmarshal([]byte(in("stack", "output", "credentials", "--json", "--show-secrets")), &credentials))

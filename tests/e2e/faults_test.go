@@ -388,6 +388,28 @@ func (w *workspace) atlasState(dir string) map[string]struct {
 	return state.Orgs
 }
 
+// accessListRequired is the apiAccessListRequired setting of the
+// organization named name in the workspace's atlas-local.
+func (w *workspace) accessListRequired(name string) bool {
+	w.t.Helper()
+	var state struct {
+		Orgs map[string]struct {
+			Name     string
+			Settings struct {
+				APIAccessListRequired bool `json:"apiAccessListRequired"`
+			} `json:"settings"`
+		} `json:"orgs"`
+	}
+	w.readJSON(filepath.Join(w.repo, ".atlas-local", "state.json"), &state)
+	for _, o := range state.Orgs {
+		if o.Name == name {
+			return o.Settings.APIAccessListRequired
+		}
+	}
+	require.Failf(w.t, "no such organization", "atlas-local holds no organization named %q", name)
+	return false
+}
+
 // heldOrgs are the organization IDs in the stack's state, read as orphans
 // reads them.
 func (w *workspace) heldOrgs(t *testing.T, env []string, stack string) map[string]bool {

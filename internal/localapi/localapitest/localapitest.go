@@ -58,6 +58,19 @@ func Start(t *testing.T, now time.Time) *Atlas {
 // linked to it, and returns its ID.
 func (a *Atlas) Create(t *testing.T, name string) string {
 	t.Helper()
+	return a.CreateWithServiceAccount(t, name).OrgID
+}
+
+// Created is an organization Create made, with the service account Atlas
+// returned for it.
+type Created struct {
+	OrgID, ClientID, ClientSecret string
+}
+
+// CreateWithServiceAccount makes an organization as Create does and returns
+// its service account's credential too.
+func (a *Atlas) CreateWithServiceAccount(t *testing.T, name string) Created {
+	t.Helper()
 	body, _ := json.Marshal(map[string]any{"name": name, "orgOwnerId": a.Seed.OwnerID, "serviceAccount": map[string]any{
 		"name": "ci", "description": "ci", "roles": []string{"ORG_OWNER"}, "secretExpiresAfterHours": 720}})
 	req, _ := http.NewRequestWithContext(context.Background(), http.MethodPost, a.URL+"/api/atlas/v2/orgs", bytes.NewReader(body))
@@ -69,8 +82,15 @@ func (a *Atlas) Create(t *testing.T, name string) string {
 	defer func() { _ = resp.Body.Close() }()
 	require.Equal(t, http.StatusCreated, resp.StatusCode)
 	var out struct {
-		Organization struct{ ID string } `json:"organization"`
+		Organization   struct{ ID string } `json:"organization"`
+		ServiceAccount struct {
+			ClientID string `json:"clientId"`
+			Secrets  []struct {
+				Secret string `json:"secret"`
+			} `json:"secrets"`
+		} `json:"serviceAccount"`
 	}
 	require.NoError(t, json.NewDecoder(resp.Body).Decode(&out))
-	return out.Organization.ID
+	require.NotEmpty(t, out.ServiceAccount.Secrets, "Atlas returns the new service account's secret")
+	return Created{OrgID: out.Organization.ID, ClientID: out.ServiceAccount.ClientID, ClientSecret: out.ServiceAccount.Secrets[0].Secret}
 }

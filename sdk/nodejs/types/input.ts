@@ -75,7 +75,7 @@ export interface OrgArgs {
      */
     allowDeletion?: pulumi.Input<boolean | undefined>;
     /**
-     * Admin API calls must come from an access-listed address. Refused with an empty access list, which would lock the automation out; switched on one run after the access list exists (see Credential lifecycle). Default: `false`.
+     * Admin API calls must come from an access-listed address. Refused with an empty access list, which would lock the automation out; switched on in the same run, once the access list exists, by the switch the component adds (see API access lists). Default: `false`.
      */
     apiAccessListRequired?: pulumi.Input<boolean | undefined>;
     /**

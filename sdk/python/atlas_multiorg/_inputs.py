@@ -265,7 +265,7 @@ class OrgArgsDict(TypedDict):
     """
     api_access_list_required: NotRequired[pulumi.Input[Optional[_builtins.bool]]]
     """
-    Admin API calls must come from an access-listed address. Refused with an empty access list, which would lock the automation out; switched on one run after the access list exists (see Credential lifecycle). Default: `false`.
+    Admin API calls must come from an access-listed address. Refused with an empty access list, which would lock the automation out; switched on in the same run, once the access list exists, by the switch the component adds (see API access lists). Default: `false`.
     """
     api_key: NotRequired[pulumi.Input[Optional['ApiKeyArgsDict']]]
     """
@@ -351,7 +351,7 @@ class OrgArgs:
         :param pulumi.Input[_builtins.str] name: The organization's name in Atlas: 1-64 letters, digits and `- _ . ( ) , : & @ + '` (no spaces). Names are unique within a stack, case-insensitively.
         :param pulumi.Input[_builtins.bool] allow_api_key_credential: The named override that lets an environment that refuses API keys (prod) accept this entry's `apiKey`. Default: `false`.
         :param pulumi.Input[_builtins.bool] allow_deletion: Only on an adopted entry: lets `pulumi destroy`, or removing the entry, delete the organization in Atlas. Without it an adopted organization is released and stays in Atlas. Default: `false`.
-        :param pulumi.Input[_builtins.bool] api_access_list_required: Admin API calls must come from an access-listed address. Refused with an empty access list, which would lock the automation out; switched on one run after the access list exists (see Credential lifecycle). Default: `false`.
+        :param pulumi.Input[_builtins.bool] api_access_list_required: Admin API calls must come from an access-listed address. Refused with an empty access list, which would lock the automation out; switched on in the same run, once the access list exists, by the switch the component adds (see API access lists). Default: `false`.
         :param pulumi.Input['ApiKeyArgs'] api_key: An API-key credential instead. Creation only (Atlas issues one only with a new organization). Exclusive with `serviceAccount`.
         :param pulumi.Input[_builtins.str] federation_settings_id: Links the new organization to a federation. Creation only.
         :param pulumi.Input[_builtins.bool] gen_ai_features_enabled: Generative AI features. Atlas turns them on when not told otherwise; here they stay off until you decide. Default: `false`.
@@ -443,7 +443,7 @@ class OrgArgs:
     @pulumi.getter(name="apiAccessListRequired")
     def api_access_list_required(self) -> pulumi.Input[Optional[_builtins.bool]]:
         """
-        Admin API calls must come from an access-listed address. Refused with an empty access list, which would lock the automation out; switched on one run after the access list exists (see Credential lifecycle). Default: `false`.
+        Admin API calls must come from an access-listed address. Refused with an empty access list, which would lock the automation out; switched on in the same run, once the access list exists, by the switch the component adds (see API access lists). Default: `false`.
         """
         return pulumi.get(self, "api_access_list_required")
 

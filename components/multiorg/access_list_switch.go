@@ -1,0 +1,222 @@
+package multiorg
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/atlas-multiorg/atlas-multiorg/internal/atlasapi"
+)
+
+// AccessListSwitchName is the resource name of the switch of a created
+// organization's apiAccessListRequired.
+func AccessListSwitchName(component, orgKey string) string {
+	return component + "-" + orgKey + accessListSwitchSuffix
+}
+
+const accessListSwitchSuffix = "-api-access-list-required"
+
+// stashType is the type token of pulumi.Stash.
+const stashType = "pulumi:index:Stash"
+
+// accessListSwitchTimeout bounds one switch: a token and a PATCH, each
+// retried a few times on 429 and 5xx answers.
+const accessListSwitchTimeout = 2 * time.Minute
+
+// needsAccessListSwitch says whether a created organization's
+// apiAccessListRequired goes through its switch rather than through the
+// Organization. The provider turns the setting on with the organization's
+// own credential and at once reads the organization with it; the access
+// list entries are separate resources, created only once the organization
+// exists, so in the run that creates them that read would come from an
+// address on no list, and the organization would lock the run out. The
+// switch sets it once the entries exist, in the same run. An organization
+// keeps its switch once it had one, so that taking the list away can switch
+// the setting off first; it goes with the organization.
+func (m *MultiOrg) needsAccessListSwitch(plan orgPlan) bool {
+	if plan.importID != "" {
+		return false
+	}
+	return len(plan.accessList) > 0 || (m.previous != nil && m.previous.AccessListSwitches[plan.key])
+}
+
+// registerAccessListSwitch registers the organization's switch: a stash of
+// the value to set (required), which the switch hook sets in Atlas with the
+// organization's own credential before the stash is created or updated. It
+// depends on the access list entries, so the engine sets the value after
+// they exist, and it holds the organization's other settings, so that an
+// update of the Organization, which sends its own apiAccessListRequired
+// along with them, is followed by the switch setting it again.
+func (m *MultiOrg) registerAccessListSwitch(org *Org, plan orgPlan, required bool, entries []pulumi.Resource) error {
+	hook, err := m.accessListHook()
+	if err != nil {
+		return err
+	}
+	m.awaitCredential(org)
+	input := pulumi.Map{
+		"orgId":                 org.Resource.OrgId,
+		"apiAccessListRequired": pulumi.Bool(required),
+		"otherSettings":         pulumi.String(otherSettings(plan.settings)),
+	}
+	if m.baseURL != nil {
+		input["baseUrl"] = m.baseURL
+	}
+	stash, err := pulumi.NewStash(m.ctx, AccessListSwitchName(m.name, org.Key), &pulumi.StashArgs{Input: input},
+		pulumi.Parent(m), pulumi.DependsOn(append([]pulumi.Resource{org.Resource}, entries...)), pulumi.DeletedWith(org.Resource),
+		pulumi.ResourceHooks(&pulumi.ResourceHookBinding{BeforeCreate: []*pulumi.ResourceHook{hook}, BeforeUpdate: []*pulumi.ResourceHook{hook}}))
+	if err != nil {
+		return fmt.Errorf("registering the apiAccessListRequired switch: %w", err)
+	}
+	org.track(stash)
+	return nil
+}
+
+// awaitedCredential is an organization's provider credential, once the
+// program has it.
+type awaitedCredential struct {
+	ready      chan struct{}
+	credential atlasapi.Credentials
+}
+
+// awaitCredential makes the organization's provider credential available
+// to the switch hook once it resolves. The hook signs in with what the
+// organization's own provider signs in with (with rotation, the newest
+// secret still valid when the run started); it is not in the switch's
+// input, so neither the state holds another copy of it nor does a rotation
+// change the switch.
+func (m *MultiOrg) awaitCredential(org *Org) {
+	awaited := &awaitedCredential{ready: make(chan struct{})}
+	m.mu.Lock()
+	if m.switchCredentials == nil {
+		m.switchCredentials = map[string]*awaitedCredential{}
+	}
+	m.switchCredentials[org.Key] = awaited
+	m.mu.Unlock()
+	org.providerCredential.ToStringMapOutput().ApplyT(func(c map[string]string) int {
+		awaited.credential = atlasapi.Credentials{ClientID: c["clientId"], ClientSecret: c["clientSecret"],
+			PublicKey: c["publicKey"], PrivateKey: c["privateKey"]}
+		close(awaited.ready)
+		return 0
+	})
+}
+
+// credentialFor waits for the organization's provider credential.
+func (m *MultiOrg) credentialFor(ctx context.Context, key string) (atlasapi.Credentials, error) {
+	m.mu.Lock()
+	awaited, ok := m.switchCredentials[key]
+	m.mu.Unlock()
+	if !ok {
+		return atlasapi.Credentials{}, fmt.Errorf("the program registered no apiAccessListRequired switch for it")
+	}
+	select {
+	case <-awaited.ready:
+		return awaited.credential, nil
+	case <-ctx.Done():
+		return atlasapi.Credentials{}, fmt.Errorf("waiting for its credential: %w", ctx.Err())
+	}
+}
+
+// otherSettings are the settings the provider sends in the same PATCH as
+// apiAccessListRequired when it updates the Organization.
+func otherSettings(s Settings) string {
+	show := func(b *bool) string {
+		if b == nil {
+			return "unset"
+		}
+		return fmt.Sprint(*b)
+	}
+	contact := "unset"
+	if s.SecurityContact != nil {
+		contact = *s.SecurityContact
+	}
+	return strings.Join([]string{
+		"multiFactorAuthRequired=" + show(s.MultiFactorAuthRequired),
+		"restrictEmployeeAccess=" + show(s.RestrictEmployeeAccess),
+		"genAiFeaturesEnabled=" + show(s.GenAIFeaturesEnabled),
+		"securityContact=" + contact,
+	}, " ")
+}
+
+// accessListHook registers the switch hook on first use, once per
+// component. Hooks run in the program, not in previews.
+func (m *MultiOrg) accessListHook() (*pulumi.ResourceHook, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.switchHook != nil {
+		return m.switchHook, nil
+	}
+	hook, err := m.ctx.RegisterResourceHook(m.name+"-api-access-list-switch", m.switchAccessList, nil)
+	if err != nil {
+		return nil, err
+	}
+	m.switchHook = hook
+	return hook, nil
+}
+
+// switchAccessList sets apiAccessListRequired as the switch's new input
+// says. A failure fails the stash's create or update, so the next run tries
+// again.
+func (m *MultiOrg) switchAccessList(args *pulumi.ResourceHookArgs) error {
+	key := strings.TrimSuffix(strings.TrimPrefix(args.Name, m.name+"-"), accessListSwitchSuffix)
+	sw, err := decodeSwitch(args.NewInputs)
+	if err != nil {
+		return fmt.Errorf("organization %q: %w", key, err)
+	}
+	baseURL := sw.baseURL
+	if baseURL == "" {
+		baseURL = atlasapi.BaseURLFromEnv(os.Getenv)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), accessListSwitchTimeout)
+	defer cancel()
+	credential, err := m.credentialFor(ctx, key)
+	if err != nil {
+		return fmt.Errorf("organization %q: switching apiAccessListRequired: %w", key, err)
+	}
+	client, err := atlasapi.New(ctx, baseURL, credential)
+	if err != nil {
+		return fmt.Errorf("organization %q: switching apiAccessListRequired: %w", key, err)
+	}
+	if err := client.SetAPIAccessListRequired(ctx, sw.orgID, sw.required); err != nil {
+		return fmt.Errorf("organization %q: %w", key, err)
+	}
+	return nil
+}
+
+// accessListSwitch is a switch's input, decoded.
+type accessListSwitch struct {
+	orgID, baseURL string
+	required       bool
+}
+
+func decodeSwitch(inputs resource.PropertyMap) (accessListSwitch, error) {
+	plain := func(v resource.PropertyValue) resource.PropertyValue {
+		for v.IsSecret() {
+			v = v.SecretValue().Element
+		}
+		return v
+	}
+	str := func(m resource.PropertyMap, k string) string {
+		if v := plain(m[resource.PropertyKey(k)]); v.IsString() {
+			return v.StringValue()
+		}
+		return ""
+	}
+	in := plain(inputs["input"])
+	if !in.IsObject() {
+		return accessListSwitch{}, fmt.Errorf("the apiAccessListRequired switch has no input object")
+	}
+	obj := in.ObjectValue()
+	sw := accessListSwitch{orgID: str(obj, "orgId"), baseURL: str(obj, "baseUrl")}
+	if v := plain(obj["apiAccessListRequired"]); v.IsBool() {
+		sw.required = v.BoolValue()
+	}
+	if sw.orgID == "" {
+		return accessListSwitch{}, fmt.Errorf("the apiAccessListRequired switch has no organization ID")
+	}
+	return sw, nil
+}
