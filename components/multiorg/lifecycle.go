@@ -143,7 +143,10 @@ func (m *MultiOrg) registerRotation(org *Org, plan orgPlan) error {
 		ClientId:                org.credential["clientId"],
 		OrgId:                   org.Resource.OrgId,
 		SecretExpiresAfterHours: pulumi.Int(*plan.serviceAccount.SecretExpiresAfterHours),
-	}, append(opts, pulumi.ReplacementTrigger(pulumi.String(trigger)), pulumi.RetainOnDelete(true))...)
+	}, append(opts, pulumi.ReplacementTrigger(pulumi.String(trigger)), pulumi.RetainOnDelete(true),
+		// Replaced every period, and retained in Atlas when replaced: a
+		// protect inherited from the caller would only refuse the rotation.
+		pulumi.Protect(false))...)
 	if err != nil {
 		return fmt.Errorf("creating the rotated secret: %w", err)
 	}

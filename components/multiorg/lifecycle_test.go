@@ -393,3 +393,30 @@ func TestClockFromTheEnvironment(t *testing.T) {
 	require.NoError(t, err)
 	assert.WithinDuration(t, time.Now(), got, time.Minute, "unset: the time")
 }
+
+// TestACallersProtectDoesNotRefuseRotation: children inherit the protect a
+// caller gives the component, but a rotating organization's provider and
+// its rotated secret are replaced every period, which protection would
+// refuse; everything else keeps the caller's protect.
+func TestACallersProtectDoesNotRefuseRotation(t *testing.T) {
+	t.Parallel()
+	mon := &atlasmock.Monitor{}
+	require.NoError(t, atlasmock.Run(t, mon, nil, func(ctx *pulumi.Context) error {
+		_, err := NewMultiOrg(ctx, "orgs", &MultiOrgArgs{Spec: rotatingSpec(), Now: func() time.Time { return atlasmock.CreatedAt }}, pulumi.Protect(true))
+		return err
+	}))
+	replaced := map[string]bool{}
+	for _, reg := range mon.ByType(mongodbatlas.ServiceAccountSecretType) {
+		replaced[reg.Name] = true
+	}
+	for name := range mon.ByType("pulumi:providers:mongodbatlas") {
+		replaced[name] = true
+	}
+	require.Contains(t, replaced, "orgs-analytics-secret")
+	for _, reg := range mon.Registrations() {
+		if reg.RegisterRPC == nil {
+			continue
+		}
+		assert.Equal(t, !replaced[reg.Name], reg.RegisterRPC.GetProtect(), "%s (%s)", reg.Name, reg.TypeToken)
+	}
+}

@@ -475,7 +475,11 @@ func (m *MultiOrg) Provider(key string) (*mongodbatlas.Provider, error) {
 	case CredentialAPIKey:
 		args.PublicKey, args.PrivateKey = cred["publicKey"], cred["privateKey"]
 	}
-	opts := []pulumi.ResourceOption{pulumi.Parent(m)}
+	// Never protected, whatever the caller gave the component: a rotating
+	// organization's provider is replaced every period, and a protected one
+	// would fail every run after the first rotation. It holds nothing of the
+	// user's.
+	opts := []pulumi.ResourceOption{pulumi.Parent(m), pulumi.Protect(false)}
 	if org.pinsSecret {
 		opts = append(opts, pulumi.IgnoreChanges([]string{"clientSecret"}))
 	}

@@ -493,6 +493,42 @@ func (w *workspace) lifecycleAcrossTheBoundary(t *testing.T, dir string, in func
 	var credentials map[string]map[string]string
 	require.NoError(t, json.Unmarshal([]byte(in("stack", "output", "credentials", "--json", "--show-secrets")), &credentials))
 	assert.NotEqual(t, firstSecret, credentials["analytics"]["clientSecret"], "the exported credential is the rotated one")
+
+	// The caller protects the component, which its children inherit, and
+	// then the next rotation period begins: the period's provider and the
+	// rotated secret are replaced anyway, and the organizations stay
+	// protected. (Without explicit protect: false on both, the second up
+	// fails: the protected provider of the period before cannot be deleted.)
+	edit("    type: atlas-multiorg:index:MultiOrg\n", "    type: atlas-multiorg:index:MultiOrg\n    options:\n      protect: true\n")
+	in("up", "--yes")
+	nextPeriod := "ATLAS_MULTIORG_NOW=" + time.Now().Add(240*time.Hour).UTC().Format(time.RFC3339)
+	later := func(args ...string) string {
+		return w.runIn(dir, append(w.backend(), nextPeriod), "pulumi", append(args, "--stack", stack, "--non-interactive")...)
+	}
+	out = later("up", "--yes")
+	assert.Contains(t, out, "ServiceAccountSecret", "the secret of the new period")
+	later("preview", "--expect-no-changes")
+	var exported struct {
+		Deployment struct {
+			Resources []struct {
+				URN     string `json:"urn"`
+				Type    string `json:"type"`
+				Protect bool   `json:"protect"`
+			} `json:"resources"`
+		} `json:"deployment"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(later("stack", "export")), &exported))
+	protected := 0
+	for _, r := range exported.Deployment.Resources {
+		if r.Type == "mongodbatlas:index/organization:Organization" {
+			assert.True(t, r.Protect, "%s is still protected", r.URN)
+			protected++
+		}
+	}
+	assert.Equal(t, 3, protected)
+	edit("    options:\n      protect: true\n", "")
+	in("up", "--yes") // unprotected, and back to this period
+	in("preview", "--expect-no-changes")
 }
 
 // realTools are what every real-tool test needs on PATH.
