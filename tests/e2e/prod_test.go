@@ -108,6 +108,23 @@ func TestProdConvergesAndARefusedDestroyKeepsTheState(t *testing.T) {
 		pulumi(now, "preview", "--expect-no-changes")
 	})
 
+	t.Run("a stack moved out of prod is refused, until it is unprotected on purpose", func(t *testing.T) {
+		orgs := w.atlasOrgsIn(dir)
+		pulumi(now, "config", "set", "atlas-multiorg:environment", "dev")
+		out, code := w.command(at(now), "", "pulumi", "up", "--yes", "--stack", stack, "--non-interactive")
+		assert.NotEqual(t, 0, code, tail(out))
+		assert.Contains(t, out, "multiorg-analytics-protected\" cannot be deleted")
+		assert.Contains(t, out, "pulumi state unprotect", "the engine names the way out")
+		assert.Equal(t, before, urns(), "the preview stopped it: nothing changed in the state")
+		assert.Equal(t, orgs, w.atlasOrgsIn(dir))
+
+		pulumi(now, "state", "unprotect", "--all", "--yes")
+		out = pulumi(now, "up", "--yes")
+		assert.Contains(t, out, "-protected", "the guards are gone")
+		pulumi(now, "preview", "--expect-no-changes")
+		assert.Equal(t, orgs, w.atlasOrgsIn(dir), "no organization was deleted")
+	})
+
 	t.Run("the guide's tear-down for prod", func(t *testing.T) {
 		pulumi(now, "state", "unprotect", "--all", "--yes")
 		pulumi(now, "destroy", "--yes", "--skip-preview")
