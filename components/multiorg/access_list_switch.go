@@ -21,6 +21,16 @@ func AccessListSwitchName(component, orgKey string) string {
 
 const accessListSwitchSuffix = "-api-access-list-required"
 
+// accessListSwitchKey is the org key of the component's switch named name;
+// false when name is not one.
+func accessListSwitchKey(component, name string) (string, bool) {
+	rest, ok := strings.CutSuffix(name, accessListSwitchSuffix)
+	if !ok {
+		return "", false
+	}
+	return strings.CutPrefix(rest, component+"-")
+}
+
 // stashType is the type token of pulumi.Stash.
 const stashType = "pulumi:index:Stash"
 
@@ -162,7 +172,7 @@ func (m *MultiOrg) accessListHook() (*pulumi.ResourceHook, error) {
 // says. A failure fails the stash's create or update, so the next run tries
 // again.
 func (m *MultiOrg) switchAccessList(args *pulumi.ResourceHookArgs) error {
-	key := strings.TrimSuffix(strings.TrimPrefix(args.Name, m.name+"-"), accessListSwitchSuffix)
+	key, _ := accessListSwitchKey(m.name, args.Name)
 	sw, err := decodeSwitch(args.NewInputs)
 	if err != nil {
 		return fmt.Errorf("organization %q: %w", key, err)

@@ -38,11 +38,15 @@ func TestTheAccessListSwitchSetsTheSettingInOneRun(t *testing.T) {
 		switched *bool
 		entries  int
 	}{
-		"required, with its list":              {org: withList(true, entry), switched: ptr(true), entries: 1},
-		"a list without the requirement":       {org: withList(false, entry), switched: ptr(false), entries: 1},
-		"the list taken away after a switch":   {org: withList(false), previous: hadSwitch, switched: ptr(false)},
-		"no list and never a switch":           {org: withList(false)},
-		"adopted: the Organization sends it":   {org: func(o *OrgSpec) { withList(true, entry)(o); adopt(o) }, entries: 1},
+		"required, with its list":            {org: withList(true, entry), switched: ptr(true), entries: 1},
+		"a list without the requirement":     {org: withList(false, entry), switched: ptr(false), entries: 1},
+		"the list taken away after a switch": {org: withList(false), previous: hadSwitch, switched: ptr(false)},
+		"no list and never a switch":         {org: withList(false)},
+		"adopted: the Organization sends it": {org: func(o *OrgSpec) {
+			// Another organization than validSpec's own adopted one.
+			o.ImportID, o.Settings = "64b1c2d3e4f5a6b7c8d9e0f2", legacySettings()
+			withList(true, entry)(o)
+		}, entries: 1},
 		"the default service account, no list": {org: func(o *OrgSpec) {}},
 	}
 	for name, tc := range tests {
@@ -80,14 +84,6 @@ func TestTheAccessListSwitchSetsTheSettingInOneRun(t *testing.T) {
 			assert.Empty(t, hooks.GetBeforeDelete(), "a delete hook would need the program, which `pulumi destroy` does not run")
 		})
 	}
-}
-
-// adopt makes the entry an adoption, with every setting stated as an
-// adoption must.
-func adopt(o *OrgSpec) {
-	o.ImportID = "5f1a2b3c4d5e6f7a8b9c0d1e"
-	o.MultiFactorAuthRequired, o.RestrictEmployeeAccess, o.GenAIFeaturesEnabled = ptr(false), ptr(false), ptr(false)
-	o.SecurityContact, o.SkipDefaultAlertsSettings = ptr("security@example.com"), ptr(false)
 }
 
 // TestTheSwitchHookSetsTheSettingInAtlasLocal runs the hook as the engine

@@ -57,8 +57,8 @@ func ReadPrevious(ctx *pulumi.Context, name string) (*Previous, error) {
 			if key, ok := strings.CutPrefix(u.Name(), name+"-"); ok {
 				previous.Managed[key], _ = r.Outputs["orgId"].(string)
 			}
-		case r.Type == stashType && strings.Contains(string(u.QualifiedType()), Type+"$") && strings.HasSuffix(u.Name(), accessListSwitchSuffix):
-			if key, ok := strings.CutPrefix(strings.TrimSuffix(u.Name(), accessListSwitchSuffix), name+"-"); ok {
+		case r.Type == stashType && strings.Contains(string(u.QualifiedType()), Type+"$"):
+			if key, ok := accessListSwitchKey(name, u.Name()); ok {
 				previous.AccessListSwitches[key] = true
 			}
 		}

@@ -304,15 +304,7 @@ func TestReadmeWorkflows(t *testing.T) {
 	t.Run("make down leaves nothing behind", func(t *testing.T) {
 		w := w.with(t)
 		w.run("", "make", "down")
-		var exported struct {
-			Deployment struct {
-				Resources []struct {
-					Type string `json:"type"`
-				} `json:"resources"`
-			} `json:"deployment"`
-		}
-		require.NoError(t, json.Unmarshal([]byte(w.pulumi("stack", "export")), &exported))
-		for _, r := range exported.Deployment.Resources {
+		for _, r := range stateResources(t, w.pulumi("stack", "export")) {
 			assert.Contains(t, []string{"pulumi:pulumi:Stack", "pulumi:providers:mongodbatlas"}, r.Type, "left in the state")
 		}
 		assert.Equal(t, []string{"local-paying-org"}, w.atlasOrgs(), "only the seeded paying organization is left in Atlas: adopted, so released, not deleted")
@@ -508,18 +500,8 @@ func (w *workspace) lifecycleAcrossTheBoundary(t *testing.T, dir string, in func
 	out = later("up", "--yes")
 	assert.Contains(t, out, "ServiceAccountSecret", "the secret of the new period")
 	later("preview", "--expect-no-changes")
-	var exported struct {
-		Deployment struct {
-			Resources []struct {
-				URN     string `json:"urn"`
-				Type    string `json:"type"`
-				Protect bool   `json:"protect"`
-			} `json:"resources"`
-		} `json:"deployment"`
-	}
-	require.NoError(t, json.Unmarshal([]byte(later("stack", "export")), &exported))
 	protected := 0
-	for _, r := range exported.Deployment.Resources {
+	for _, r := range stateResources(t, later("stack", "export")) {
 		if r.Type == "mongodbatlas:index/organization:Organization" {
 			assert.True(t, r.Protect, "%s is still protected", r.URN)
 			protected++
@@ -529,6 +511,26 @@ func (w *workspace) lifecycleAcrossTheBoundary(t *testing.T, dir string, in func
 	edit("    options:\n      protect: true\n", "")
 	in("up", "--yes") // unprotected, and back to this period
 	in("preview", "--expect-no-changes")
+}
+
+// stateResource is a resource of the state `pulumi stack export` prints.
+type stateResource struct {
+	URN     string         `json:"urn"`
+	Type    string         `json:"type"`
+	Protect bool           `json:"protect"`
+	Inputs  map[string]any `json:"inputs"`
+}
+
+// stateResources are the resources of a `pulumi stack export`.
+func stateResources(t *testing.T, export string) []stateResource {
+	t.Helper()
+	var exported struct {
+		Deployment struct {
+			Resources []stateResource `json:"resources"`
+		} `json:"deployment"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(export), &exported))
+	return exported.Deployment.Resources
 }
 
 // realTools are what every real-tool test needs on PATH.

@@ -374,34 +374,28 @@ func (w *workspace) orphans(t *testing.T, env []string, stack string) []orphan {
 }
 
 // atlasState is what atlas-local's state file holds of each organization.
-func (w *workspace) atlasState(dir string) map[string]struct {
-	Name   string
-	Paying bool
-} {
+func (w *workspace) atlasState(dir string) map[string]atlasOrg {
 	var state struct {
-		Orgs map[string]struct {
-			Name   string
-			Paying bool
-		} `json:"orgs"`
+		Orgs map[string]atlasOrg `json:"orgs"`
 	}
 	w.readJSON(filepath.Join(dir, "state.json"), &state)
 	return state.Orgs
+}
+
+// atlasOrg is an organization as atlas-local's state file holds it.
+type atlasOrg struct {
+	Name     string
+	Paying   bool
+	Settings struct {
+		APIAccessListRequired bool `json:"apiAccessListRequired"`
+	} `json:"settings"`
 }
 
 // accessListRequired is the apiAccessListRequired setting of the
 // organization named name in the workspace's atlas-local.
 func (w *workspace) accessListRequired(name string) bool {
 	w.t.Helper()
-	var state struct {
-		Orgs map[string]struct {
-			Name     string
-			Settings struct {
-				APIAccessListRequired bool `json:"apiAccessListRequired"`
-			} `json:"settings"`
-		} `json:"orgs"`
-	}
-	w.readJSON(filepath.Join(w.repo, ".atlas-local", "state.json"), &state)
-	for _, o := range state.Orgs {
+	for _, o := range w.atlasState(filepath.Join(w.repo, ".atlas-local")) {
 		if o.Name == name {
 			return o.Settings.APIAccessListRequired
 		}

@@ -72,16 +72,8 @@ func TestProdConvergesAndARefusedDestroyKeepsTheState(t *testing.T) {
 	})
 
 	urns := func() []string {
-		var exported struct {
-			Deployment struct {
-				Resources []struct {
-					URN string `json:"urn"`
-				} `json:"resources"`
-			} `json:"deployment"`
-		}
-		require.NoError(t, json.Unmarshal([]byte(pulumi(now, "stack", "export")), &exported))
 		var all []string
-		for _, r := range exported.Deployment.Resources {
+		for _, r := range stateResources(t, pulumi(now, "stack", "export")) {
 			all = append(all, r.URN)
 		}
 		slices.Sort(all)

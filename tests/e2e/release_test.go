@@ -234,16 +234,7 @@ func (w *workspace) releasedStack(t *testing.T, project string, env []string, se
 // packageProviderVersion is the plugin version the stack's atlas-multiorg
 // provider ran with, as the state records it.
 func (w *workspace) packageProviderVersion(t *testing.T, in func(args ...string) string) string {
-	var exported struct {
-		Deployment struct {
-			Resources []struct {
-				Type   string         `json:"type"`
-				Inputs map[string]any `json:"inputs"`
-			} `json:"resources"`
-		} `json:"deployment"`
-	}
-	require.NoError(t, json.Unmarshal([]byte(in("stack", "export")), &exported))
-	for _, r := range exported.Deployment.Resources {
+	for _, r := range stateResources(t, in("stack", "export")) {
 		if r.Type == "pulumi:providers:atlas-multiorg" {
 			version, _ := r.Inputs["version"].(string)
 			return version
