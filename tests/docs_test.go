@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -45,16 +46,31 @@ func TestDocumentedDefaultsMatchTheCode(t *testing.T) {
 		"serviceAccount.secretExpiresAfterHours": fmt.Sprintf("`%d`", multiorg.DefaultSecretExpiresAfterHours),
 	}
 	assert.Equal(t, *sa.SecretExpiresAfterHours, multiorg.DefaultSecretExpiresAfterHours)
-	settings := reflect.ValueOf(multiorg.DefaultSettings())
-	for i := range settings.NumField() {
-		name := jsonName(settings.Type().Field(i))
-		switch v := settings.Field(i).Elem().Interface().(type) {
-		case string:
-			want[name] = fmt.Sprintf("`%q`", v)
-		default:
-			want[name] = fmt.Sprintf("`%v`", v)
+	// A setting's default is one value where every environment has the
+	// same, else each environment's.
+	byEnvironment := map[string][]string{}
+	for _, env := range multiorg.PromotionOrder {
+		settings := reflect.ValueOf(multiorg.DefaultSettings(env))
+		for i := range settings.NumField() {
+			name := jsonName(settings.Type().Field(i))
+			require.False(t, settings.Field(i).IsNil(), "%s has a default in %s", name, env)
+			shown := fmt.Sprintf("`%v`", settings.Field(i).Elem().Interface())
+			if v, ok := settings.Field(i).Elem().Interface().(string); ok {
+				shown = fmt.Sprintf("`%q`", v)
+			}
+			byEnvironment[name] = append(byEnvironment[name], shown)
 		}
 	}
+	for name, shown := range byEnvironment {
+		want[name] = shown[0]
+		if slices.ContainsFunc(shown, func(s string) bool { return s != shown[0] }) {
+			for i, env := range multiorg.PromotionOrder {
+				shown[i] = env + ": " + shown[i]
+			}
+			want[name] = strings.Join(shown, ", ")
+		}
+	}
+	require.Len(t, byEnvironment, len(multiorg.SettingNames()), "every setting's default is checked")
 	for field, value := range want {
 		assert.Equal(t, value, documented[field], "documented default of %s", field)
 	}
@@ -138,12 +154,25 @@ func TestEachGeneratedBlockIsInItsGuide(t *testing.T) {
 		"output-reference": "docs/component-package.md",
 		"profile-table":    "docs/environments-and-policies.md",
 		"cli-help":         "docs/command-line-tool.md",
+		"settings-table":   "CONTRIBUTING.md",
 	}
 	require.Len(t, home, len(blocks))
 	for name, guide := range home {
 		require.Contains(t, blocks, name)
 		assert.Contains(t, readDoc(t, guide), "<!-- make docs: "+name+" -->\n\n"+strings.TrimRight(blocks[name], "\n")+"\n\n<!-- end make docs -->", "%s holds block %s", guide, name)
 	}
+}
+
+// TestAdoptionGuideListsEverySetting: the adoption guide names each setting
+// an adopted entry must state, and says how many there are.
+func TestAdoptionGuideListsEverySetting(t *testing.T) {
+	guide := readDoc(t, "docs/adoption.md")
+	names := multiorg.SettingNames()
+	for _, name := range names {
+		assert.Contains(t, guide, "`"+name+"`", "docs/adoption.md names %s", name)
+	}
+	count := map[int]string{5: "five", 6: "six", 7: "seven", 8: "eight"}[len(names)]
+	assert.Contains(t, guide, "must therefore state all "+count+":", "docs/adoption.md counts the settings")
 }
 
 // TestRelativeLinksResolve walks every link of README.md, CONTRIBUTING.md

@@ -132,24 +132,19 @@ func (m *MultiOrg) credentialFor(ctx context.Context, key string) (atlasapi.Cred
 }
 
 // otherSettings are the settings the provider sends in the same PATCH as
-// apiAccessListRequired when it updates the Organization.
+// apiAccessListRequired when it updates the Organization (the other fields
+// of PATCH /orgs/{orgId}/settings), as "name=value" words in orgSettings'
+// order. skipDefaultAlertsSettings is not among them: the provider changes it
+// with PATCH /orgs/{orgId}, which leaves apiAccessListRequired alone, so a
+// change of it needs no switch run after it.
 func otherSettings(s Settings) string {
-	show := func(b *bool) string {
-		if b == nil {
-			return "unset"
+	var words []string
+	for _, st := range orgSettings {
+		if st.apiRequest == settingsPatch && st.setBy != byAccessListSwitch {
+			words = append(words, st.name+"="+st.value.shown(s))
 		}
-		return fmt.Sprint(*b)
 	}
-	contact := "unset"
-	if s.SecurityContact != nil {
-		contact = *s.SecurityContact
-	}
-	return strings.Join([]string{
-		"multiFactorAuthRequired=" + show(s.MultiFactorAuthRequired),
-		"restrictEmployeeAccess=" + show(s.RestrictEmployeeAccess),
-		"genAiFeaturesEnabled=" + show(s.GenAIFeaturesEnabled),
-		"securityContact=" + contact,
-	}, " ")
+	return strings.Join(words, " ")
 }
 
 // accessListHook registers the switch hook on first use, once per

@@ -14,21 +14,23 @@ const DefaultSecretExpiresAfterHours = 2160
 // none: 14 days, long enough to notice in a weekly review and act.
 const DefaultExpiryWarningHours = 336
 
-// DefaultSettings returns the settings a created organization gets for each
-// field its spec leaves nil. They are the secure choice: MFA required, MongoDB
-// Support access restricted, generative AI features off until someone decides
-// otherwise, and Atlas' default alerts skipped so alerting stays in code. The
-// API access list is not required by default, because requiring it with an
-// empty list locks the automation out of the organization.
-func DefaultSettings() Settings {
-	return Settings{
-		APIAccessListRequired:     ptr(false),
-		MultiFactorAuthRequired:   ptr(true),
-		RestrictEmployeeAccess:    ptr(true),
-		GenAIFeaturesEnabled:      ptr(false),
-		SecurityContact:           ptr(""),
-		SkipDefaultAlertsSettings: ptr(true),
+// DefaultSettings returns the settings a created organization of the
+// environment gets for each field its spec leaves nil ("" is
+// DefaultEnvironment), from the defaults of orgSettings. They are the secure
+// choice: MFA required, MongoDB Support access restricted, generative AI
+// features off until someone decides otherwise, and Atlas' default alerts
+// skipped so alerting stays in code. The API access list is not required by
+// default, because requiring it with an empty list locks the automation out
+// of the organization.
+func DefaultSettings(environment string) Settings {
+	if environment == "" {
+		environment = DefaultEnvironment
 	}
+	var s Settings
+	for _, st := range orgSettings {
+		st.value.setDefault(&s, environment)
+	}
+	return s
 }
 
 // DefaultServiceAccount is the credential an organization gets when its spec
@@ -55,24 +57,6 @@ func (s ServiceAccountSpec) withDefaults(d ServiceAccountSpec) ServiceAccountSpe
 	}
 	if s.Roles == nil {
 		s.Roles = d.Roles
-	}
-	return s
-}
-
-// withDefaults fills every nil field of s from d.
-func (s Settings) withDefaults(d Settings) Settings {
-	fill := func(v **bool, def *bool) {
-		if *v == nil {
-			*v = def
-		}
-	}
-	fill(&s.APIAccessListRequired, d.APIAccessListRequired)
-	fill(&s.MultiFactorAuthRequired, d.MultiFactorAuthRequired)
-	fill(&s.RestrictEmployeeAccess, d.RestrictEmployeeAccess)
-	fill(&s.GenAIFeaturesEnabled, d.GenAIFeaturesEnabled)
-	fill(&s.SkipDefaultAlertsSettings, d.SkipDefaultAlertsSettings)
-	if s.SecurityContact == nil {
-		s.SecurityContact = d.SecurityContact
 	}
 	return s
 }

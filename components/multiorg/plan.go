@@ -61,7 +61,7 @@ func (s Spec) plan() []orgPlan {
 			p.owner = s.OrgOwnerID
 		}
 		p.federationID, p.payingOrgID = o.FederationSettingsID, s.PayingOrgID
-		p.settings = o.withDefaults(DefaultSettings())
+		p.settings = o.withDefaults(DefaultSettings(profile.Name))
 		p.accessList = o.accessList()
 		switch {
 		case o.APIKey != nil:
@@ -91,15 +91,8 @@ func (p *orgPlan) withServiceAccount(sa ServiceAccountSpec, profile Profile) {
 // args are the provider inputs of the organization. Creation-only inputs are
 // set only for an organization the stack creates.
 func (p orgPlan) args() *mongodbatlas.OrganizationArgs {
-	a := &mongodbatlas.OrganizationArgs{
-		Name:                      pulumi.String(p.name),
-		ApiAccessListRequired:     pulumi.BoolPtrFromPtr(p.settings.APIAccessListRequired),
-		MultiFactorAuthRequired:   pulumi.BoolPtrFromPtr(p.settings.MultiFactorAuthRequired),
-		RestrictEmployeeAccess:    pulumi.BoolPtrFromPtr(p.settings.RestrictEmployeeAccess),
-		GenAiFeaturesEnabled:      pulumi.BoolPtrFromPtr(p.settings.GenAIFeaturesEnabled),
-		SecurityContact:           pulumi.StringPtrFromPtr(p.settings.SecurityContact),
-		SkipDefaultAlertsSettings: pulumi.BoolPtrFromPtr(p.settings.SkipDefaultAlertsSettings),
-	}
+	a := &mongodbatlas.OrganizationArgs{Name: pulumi.String(p.name)}
+	p.settings.settingInputs(a, p.importID == "")
 	if p.importID != "" {
 		return a
 	}

@@ -16,7 +16,8 @@ type Profile struct {
 	// Protect registers the organizations with protect, so neither
 	// `pulumi destroy` nor removing an entry from config can delete one.
 	Protect bool
-	// RequiredSettings are settings that must be true.
+	// RequiredSettings are settings that must be true, by config name; each
+	// is a bool setting of orgSettings (profiles_test.go).
 	RequiredSettings []string
 	// MaxSecretExpiresAfterHours caps a service account secret's lifetime.
 	MaxSecretExpiresAfterHours int
@@ -100,23 +101,6 @@ func (p Profile) secretHoursDefault() int {
 	return min(DefaultSecretExpiresAfterHours, p.MaxSecretExpiresAfterHours)
 }
 
-// settingValue returns the named setting of s by its config name.
-func (s Settings) settingValue(name string) *bool {
-	switch name {
-	case "apiAccessListRequired":
-		return s.APIAccessListRequired
-	case "multiFactorAuthRequired":
-		return s.MultiFactorAuthRequired
-	case "restrictEmployeeAccess":
-		return s.RestrictEmployeeAccess
-	case "genAiFeaturesEnabled":
-		return s.GenAIFeaturesEnabled
-	case "skipDefaultAlertsSettings":
-		return s.SkipDefaultAlertsSettings
-	}
-	panic("multiorg: unknown setting " + name)
-}
-
 // policySwitch returns the named on/off policy of p by its config name.
 func (p ResourcePolicies) policySwitch(name string) *bool {
 	switch name {
@@ -132,7 +116,11 @@ func (p ResourcePolicies) policySwitch(name string) *bool {
 func (p Profile) validateOrg(ps *problems, path, key string, org OrgSpec) {
 	in := fmt.Sprintf("in the %s profile (%s)", p.Name, p.Why)
 	for _, setting := range p.RequiredSettings {
-		if v := org.settingValue(setting); v != nil && !*v {
+		v, err := org.requiredTrue(setting)
+		switch {
+		case err != nil:
+			ps.add(path+"."+setting, "%v %s", err, in)
+		case v != nil && !*v:
 			ps.add(path+"."+setting, "must be true %s", in)
 		}
 	}

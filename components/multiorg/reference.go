@@ -38,8 +38,8 @@ var StackConfigFields = []ConfigField{
 }
 
 // OrgFields are the fields of an orgs.<key> entry, nested blocks' fields by
-// their dotted path.
-var OrgFields = []ConfigField{
+// their dotted path; the settings' rows come from orgSettings.
+var OrgFields = append([]ConfigField{
 	{"name", "string", "required",
 		"The organization's name in Atlas: 1-64 letters, digits and `- _ . ( ) , : & @ + '` (no spaces). Names are unique within a stack, case-insensitively."},
 	{"orgOwnerId", "24-hex ID", "`atlas-multiorg:orgOwnerId`",
@@ -116,19 +116,7 @@ var OrgFields = []ConfigField{
 		"Emails of the team's members, each once; each must be under `members` with its roles. Each becomes a `CloudUserTeamAssignment`."},
 	{"teams.<team key>.importId", "24-hex ID", "none",
 		"Only on an adopted organization: the existing team's ID, which `discover` prints. The run that adopts the organization adopts the team and its members with it, instead of creating them."},
-	{"apiAccessListRequired", "bool", "`false`",
-		"Admin API calls must come from an access-listed address. Refused with an empty access list, which would lock the automation out; switched on in the same run, once the access list exists, by the switch the component adds (see [API access lists](credentials.md#api-access-lists))."},
-	{"multiFactorAuthRequired", "bool", "`true`",
-		"Members must set up MFA."},
-	{"restrictEmployeeAccess", "bool", "`true`",
-		"MongoDB Support needs explicit permission to reach the organization's deployments."},
-	{"genAiFeaturesEnabled", "bool", "`false`",
-		"Generative AI features. Atlas turns them on when not told otherwise; here they stay off until you decide."},
-	{"securityContact", "string", "`\"\"`",
-		"One email address for security notifications; `\"\"` for none."},
-	{"skipDefaultAlertsSettings", "bool", "`true`",
-		"Stops Atlas from creating its default alerts, so alerting stays in code. Always sent."},
-}
+}, settingFields()...)
 
 // OutputFields are the MultiOrg component's outputs, each a map keyed by org
 // key unless it says otherwise.

@@ -62,7 +62,8 @@ type OrgSpec struct {
 
 // Settings are the organization settings the component manages. A nil field
 // takes the default in DefaultSettings when the organization is created, and is
-// left to Atlas when the organization is adopted.
+// left to Atlas when the organization is adopted. Each field is a row of
+// orgSettings (settings.go), which says everything else about it.
 type Settings struct {
 	// APIAccessListRequired makes Admin API calls come from an access-listed address.
 	APIAccessListRequired *bool `json:"apiAccessListRequired,omitempty"`
@@ -132,23 +133,3 @@ const (
 
 // Adopted reports whether the entry adopts an existing organization.
 func (o OrgSpec) Adopted() bool { return o.ImportID != "" }
-
-// settingNames are the config names of the settings, in Settings' order.
-var settingNames = []string{
-	"apiAccessListRequired", "multiFactorAuthRequired", "restrictEmployeeAccess",
-	"genAiFeaturesEnabled", "securityContact", "skipDefaultAlertsSettings",
-}
-
-// unstated lists the settings s leaves nil.
-func (s Settings) unstated() []string {
-	var missing []string
-	for i, set := range []bool{
-		s.APIAccessListRequired != nil, s.MultiFactorAuthRequired != nil, s.RestrictEmployeeAccess != nil,
-		s.GenAIFeaturesEnabled != nil, s.SecurityContact != nil, s.SkipDefaultAlertsSettings != nil,
-	} {
-		if !set {
-			missing = append(missing, settingNames[i])
-		}
-	}
-	return missing
-}

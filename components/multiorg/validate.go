@@ -3,7 +3,6 @@ package multiorg
 import (
 	"fmt"
 	"maps"
-	"net/mail"
 	"net/netip"
 	"regexp"
 	"slices"
@@ -250,11 +249,7 @@ func (s Spec) validateOrg(ps *problems, path, key string, org OrgSpec) {
 	if org.ResourcePolicies != nil {
 		org.ResourcePolicies.validate(ps, path+".resourcePolicies")
 	}
-	if c := org.SecurityContact; c != nil && *c != "" {
-		if addr, err := mail.ParseAddress(*c); err != nil || addr.Address != *c {
-			ps.add(path+".securityContact", "%q is not an email address; give one address such as security@example.com, or \"\" for none", *c)
-		}
-	}
+	org.settingProblems(ps, path)
 }
 
 // creationOnlyConfigFields maps each creation-only provider input

@@ -40,6 +40,8 @@ func Blocks() (map[string]string, error) {
 		"output-reference": multiorg.OutputReference(),
 		// components/multiorg/profiles.go: Profiles.
 		"profile-table": multiorg.ProfileTable(),
+		// components/multiorg/settings.go: orgSettings.
+		"settings-table": multiorg.SettingsTable(),
 		// internal/cli: every subcommand's own --help.
 		"cli-help": help,
 	}, nil

@@ -1,0 +1,362 @@
+package multiorg
+
+import (
+	"fmt"
+	"net/mail"
+	"reflect"
+	"strings"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/atlas-multiorg/atlas-multiorg/internal/mongodbatlas"
+)
+
+// orgSettings is the one table of the organization settings: each is a row
+// here and a field of Settings, in the same order (settings_test.go holds
+// the two to each other). Everything else that names the settings is
+// derived from it: which a spec leaves unstated, the defaults, the profiles'
+// required settings, the Organization's provider inputs, the switch's
+// otherSettings, the configuration reference, the package schema and the
+// table in CONTRIBUTING.md.
+var orgSettings = []orgSetting{
+	{
+		name: "apiAccessListRequired", apiField: "apiAccessListRequired", apiRequest: settingsPatch,
+		providerInput: "apiAccessListRequired", setBy: byAccessListSwitch,
+		value: typedSetting[bool]{
+			field:    func(s *Settings) **bool { return &s.APIAccessListRequired },
+			input:    func(a *mongodbatlas.OrganizationArgs, v *bool) { a.ApiAccessListRequired = pulumi.BoolPtrFromPtr(v) },
+			defaults: everywhere(false),
+		},
+		doc: "Admin API calls must come from an access-listed address. Refused with an empty access list, which would lock the automation out; switched on in the same run, once the access list exists, by the switch the component adds (see [API access lists](credentials.md#api-access-lists)).",
+	},
+	{
+		name: "multiFactorAuthRequired", apiField: "multiFactorAuthRequired", apiRequest: settingsPatch,
+		providerInput: "multiFactorAuthRequired", setBy: byOrganization,
+		value: typedSetting[bool]{
+			field:    func(s *Settings) **bool { return &s.MultiFactorAuthRequired },
+			input:    func(a *mongodbatlas.OrganizationArgs, v *bool) { a.MultiFactorAuthRequired = pulumi.BoolPtrFromPtr(v) },
+			defaults: everywhere(true),
+		},
+		doc: "Members must set up MFA.",
+	},
+	{
+		name: "restrictEmployeeAccess", apiField: "restrictEmployeeAccess", apiRequest: settingsPatch,
+		providerInput: "restrictEmployeeAccess", setBy: byOrganization,
+		value: typedSetting[bool]{
+			field:    func(s *Settings) **bool { return &s.RestrictEmployeeAccess },
+			input:    func(a *mongodbatlas.OrganizationArgs, v *bool) { a.RestrictEmployeeAccess = pulumi.BoolPtrFromPtr(v) },
+			defaults: everywhere(true),
+		},
+		doc: "MongoDB Support needs explicit permission to reach the organization's deployments.",
+	},
+	{
+		// The Admin API spells it genAIFeaturesEnabled, the provider and the
+		// config genAiFeaturesEnabled.
+		name: "genAiFeaturesEnabled", apiField: "genAIFeaturesEnabled", apiRequest: settingsPatch,
+		providerInput: "genAiFeaturesEnabled", setBy: byOrganization,
+		value: typedSetting[bool]{
+			field:    func(s *Settings) **bool { return &s.GenAIFeaturesEnabled },
+			input:    func(a *mongodbatlas.OrganizationArgs, v *bool) { a.GenAiFeaturesEnabled = pulumi.BoolPtrFromPtr(v) },
+			defaults: everywhere(false),
+		},
+		doc: "Generative AI features. Atlas turns them on when not told otherwise; here they stay off until you decide.",
+	},
+	{
+		name: "securityContact", apiField: "securityContact", apiRequest: settingsPatch,
+		providerInput: "securityContact", setBy: byOrganization,
+		value: typedSetting[string]{
+			field:    func(s *Settings) **string { return &s.SecurityContact },
+			input:    func(a *mongodbatlas.OrganizationArgs, v *string) { a.SecurityContact = pulumi.StringPtrFromPtr(v) },
+			defaults: everywhere(""),
+			check:    emailOrNone,
+		},
+		doc: "One email address for security notifications; `\"\"` for none.",
+	},
+	{
+		// Not a field of the settings PATCH: the provider sends it in the
+		// create request and changes it with PATCH /orgs/{orgId}, with the
+		// name. That request leaves apiAccessListRequired as it is, so the
+		// switch need not set it again after one (see otherSettings).
+		name: "skipDefaultAlertsSettings", apiField: "skipDefaultAlertsSettings", apiRequest: orgPatch,
+		providerInput: "skipDefaultAlertsSettings", setBy: byOrganization,
+		value: typedSetting[bool]{
+			field: func(s *Settings) **bool { return &s.SkipDefaultAlertsSettings },
+			input: func(a *mongodbatlas.OrganizationArgs, v *bool) {
+				a.SkipDefaultAlertsSettings = pulumi.BoolPtrFromPtr(v)
+			},
+			defaults: everywhere(true),
+		},
+		doc: "Stops Atlas from creating its default alerts, so alerting stays in code. Always sent.",
+	},
+}
+
+// orgSetting is one organization setting: a row of orgSettings.
+type orgSetting struct {
+	// name is the config name: the key in an orgs.<key> entry and the JSON
+	// name of its Settings field.
+	name string
+	// apiField is its field in the Admin API's request and answer bodies.
+	apiField string
+	// apiRequest is the Admin API request that changes it on an existing
+	// organization, as the provider 4.14.0 sends it.
+	apiRequest apiRequest
+	// providerInput is its mongodbatlas.Organization input (wire name).
+	providerInput string
+	// creationOnly: the provider accepts it only when it creates the
+	// organization (mongodbatlas.OrganizationCreateOnlyInputs); an adopted
+	// entry cannot state it, and a created one cannot change it later.
+	creationOnly bool
+	// setBy is the resource that sets it in Atlas.
+	setBy settingResource
+	// doc is its meaning in the configuration reference, in Markdown,
+	// with links relative to docs/.
+	doc string
+	// value reads and writes it: its Settings field, its provider input,
+	// its default in each environment and the values it may take.
+	value settingValue
+}
+
+// apiRequest is an Admin API request that changes settings of an existing
+// organization.
+type apiRequest string
+
+const (
+	// settingsPatch is PATCH /orgs/{orgId}/settings. The provider sends
+	// every field of it whenever one of them changes.
+	settingsPatch apiRequest = "PATCH /orgs/{orgId}/settings"
+	// orgPatch is PATCH /orgs/{orgId}; the field is also in the body of
+	// POST /orgs that creates the organization.
+	orgPatch apiRequest = "PATCH /orgs/{orgId}"
+)
+
+// settingResource is the resource that sets a setting in Atlas.
+type settingResource string
+
+const (
+	// byOrganization: the mongodbatlas.Organization, through its input.
+	byOrganization settingResource = "the Organization"
+	// byAccessListSwitch: on a created organization with an access list, the
+	// -api-access-list-required switch (access_list_switch.go), once the
+	// access list exists; the Organization keeps it off. Elsewhere the
+	// Organization.
+	byAccessListSwitch settingResource = "the api-access-list-required switch, or the Organization"
+)
+
+// settingValue is typed access to one setting, so that no code picks a
+// Settings field by the setting's name.
+type settingValue interface {
+	// kind is the Go kind of the value: bool or string.
+	kind() reflect.Kind
+	// isSet says whether s states the setting.
+	isSet(s Settings) bool
+	// fill sets the setting of s from defaults when s leaves it nil.
+	fill(s *Settings, defaults Settings)
+	// setDefault sets the setting of s to its default in environment, and
+	// leaves it nil when the row has none there.
+	setDefault(s *Settings, environment string)
+	// shownDefault is the default in environment, as the configuration
+	// reference shows it.
+	shownDefault(environment string) string
+	// shown is the setting of s as plain text, "unset" when nil.
+	shown(s Settings) string
+	// setInput sets the provider input from s.
+	setInput(a *mongodbatlas.OrganizationArgs, s Settings)
+	// boolValue is the setting of s when it is a bool setting; false when
+	// it is not.
+	boolValue(s Settings) (*bool, bool)
+	// problem says what is wrong with the setting of s, "" when nothing.
+	problem(s Settings) string
+}
+
+// typedSetting is the settingValue of a setting of type T.
+type typedSetting[T bool | string] struct {
+	// field is the setting's field of a Settings.
+	field func(*Settings) **T
+	// input sets the setting's provider input to v.
+	input func(a *mongodbatlas.OrganizationArgs, v *T)
+	// defaults is its value, when a created organization's entry leaves
+	// it out, by environment.
+	defaults map[string]T
+	// check says what is wrong with a value, "" when nothing; nil takes
+	// any value of T.
+	check func(T) string
+}
+
+func (t typedSetting[T]) kind() reflect.Kind { return reflect.TypeFor[T]().Kind() }
+
+func (t typedSetting[T]) isSet(s Settings) bool { return *t.field(&s) != nil }
+
+func (t typedSetting[T]) fill(s *Settings, defaults Settings) {
+	if v := t.field(s); *v == nil {
+		*v = *t.field(&defaults)
+	}
+}
+
+func (t typedSetting[T]) setDefault(s *Settings, environment string) {
+	if d, ok := t.defaults[environment]; ok {
+		*t.field(s) = &d
+	}
+}
+
+func (t typedSetting[T]) shownDefault(environment string) string {
+	return fmt.Sprintf("`%#v`", t.defaults[environment])
+}
+
+func (t typedSetting[T]) shown(s Settings) string {
+	if v := *t.field(&s); v != nil {
+		return fmt.Sprint(*v)
+	}
+	return "unset"
+}
+
+func (t typedSetting[T]) setInput(a *mongodbatlas.OrganizationArgs, s Settings) {
+	t.input(a, *t.field(&s))
+}
+
+func (t typedSetting[T]) boolValue(s Settings) (*bool, bool) {
+	v, ok := any(*t.field(&s)).(*bool)
+	return v, ok
+}
+
+func (t typedSetting[T]) problem(s Settings) string {
+	if v := *t.field(&s); v != nil && t.check != nil {
+		return t.check(*v)
+	}
+	return ""
+}
+
+// everywhere is the same default in every environment.
+func everywhere[T bool | string](v T) map[string]T {
+	byEnvironment := map[string]T{}
+	for _, env := range PromotionOrder {
+		byEnvironment[env] = v
+	}
+	return byEnvironment
+}
+
+// emailOrNone holds securityContact to what Atlas accepts: one bare email
+// address, or "" for none.
+func emailOrNone(contact string) string {
+	if contact == "" {
+		return ""
+	}
+	if addr, err := mail.ParseAddress(contact); err != nil || addr.Address != contact {
+		return fmt.Sprintf("%q is not an email address; give one address such as security@example.com, or \"\" for none", contact)
+	}
+	return ""
+}
+
+// SettingNames are the config names of the organization settings, in the
+// order of Settings' fields.
+func SettingNames() []string {
+	names := make([]string, len(orgSettings))
+	for i, st := range orgSettings {
+		names[i] = st.name
+	}
+	return names
+}
+
+// settingNamed is the row of the setting whose config name is name.
+func settingNamed(name string) (orgSetting, bool) {
+	for _, st := range orgSettings {
+		if st.name == name {
+			return st, true
+		}
+	}
+	return orgSetting{}, false
+}
+
+// unstated lists the settings s leaves nil that an existing organization
+// has: every one but the creation-only ones.
+func (s Settings) unstated() []string {
+	var missing []string
+	for _, st := range orgSettings {
+		if !st.creationOnly && !st.value.isSet(s) {
+			missing = append(missing, st.name)
+		}
+	}
+	return missing
+}
+
+// withDefaults fills every nil field of s from d.
+func (s Settings) withDefaults(d Settings) Settings {
+	for _, st := range orgSettings {
+		st.value.fill(&s, d)
+	}
+	return s
+}
+
+// requiredTrue is the named bool setting of s, for a profile that requires
+// it to be true. An error says the name is no bool setting: a profile
+// naming one is a mistake in Profiles, which profiles_test.go catches.
+func (s Settings) requiredTrue(name string) (*bool, error) {
+	st, ok := settingNamed(name)
+	if !ok {
+		return nil, fmt.Errorf("the profile requires %q, which is no organization setting", name)
+	}
+	v, ok := st.value.boolValue(s)
+	if !ok {
+		return nil, fmt.Errorf("the profile requires %q to be true, and it is a %s setting", name, st.value.kind())
+	}
+	return v, nil
+}
+
+// settingInputs sets the provider inputs of s on a; creation-only ones only
+// when created is true.
+func (s Settings) settingInputs(a *mongodbatlas.OrganizationArgs, created bool) {
+	for _, st := range orgSettings {
+		if created || !st.creationOnly {
+			st.value.setInput(a, s)
+		}
+	}
+}
+
+// settingProblems adds what is wrong with the values of s, under path.
+func (s Settings) settingProblems(ps *problems, path string) {
+	for _, st := range orgSettings {
+		if msg := st.value.problem(s); msg != "" {
+			ps.add(path+"."+st.name, "%s", msg)
+		}
+	}
+}
+
+// settingFields are the settings' rows of the configuration reference.
+func settingFields() []ConfigField {
+	fields := make([]ConfigField, len(orgSettings))
+	for i, st := range orgSettings {
+		fields[i] = ConfigField{Path: st.name, Type: st.value.kind().String(), Default: st.shownDefault(), Meaning: st.doc}
+	}
+	return fields
+}
+
+// shownDefault is the setting's default as the configuration reference
+// shows it: one value, or the value of each environment where they differ.
+func (st orgSetting) shownDefault() string {
+	var shown []string
+	same := true
+	for _, env := range PromotionOrder {
+		d := st.value.shownDefault(env)
+		same = same && (len(shown) == 0 || d == shown[0])
+		shown = append(shown, d)
+	}
+	if same {
+		return shown[0]
+	}
+	for i, env := range PromotionOrder {
+		shown[i] = env + ": " + shown[i]
+	}
+	return strings.Join(shown, ", ")
+}
+
+// SettingsTable is the table of the organization settings that
+// CONTRIBUTING.md shows: where each goes in Atlas and in the provider.
+func SettingsTable() string {
+	var b strings.Builder
+	b.WriteString("| Config name | Type | Admin API field | Changed by | Provider input | Creation only | Set by |\n")
+	b.WriteString("| --- | --- | --- | --- | --- | --- | --- |\n")
+	for _, st := range orgSettings {
+		fmt.Fprintf(&b, "| `%s` | %s | `%s` | `%s` | `%s` | %s | %s |\n",
+			st.name, st.value.kind(), st.apiField, st.apiRequest, st.providerInput, yesNo(st.creationOnly), st.setBy)
+	}
+	return b.String()
+}

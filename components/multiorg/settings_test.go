@@ -1,0 +1,233 @@
+package multiorg
+
+import (
+	"reflect"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/atlas-multiorg/atlas-multiorg/internal/atlasapi"
+	"github.com/atlas-multiorg/atlas-multiorg/internal/mongodbatlas"
+)
+
+// jsonName is a struct field's JSON name, without its options.
+func jsonName(f reflect.StructField) string { return strings.Split(f.Tag.Get("json"), ",")[0] }
+
+// setOnly is a Settings whose one stated setting is st's, at a value.
+func setOnly(st orgSetting) Settings {
+	var s Settings
+	st.value.setDefault(&s, DefaultEnvironment)
+	return s
+}
+
+// TestSettingsStructAndTableAgree: every field of Settings has one row of
+// orgSettings, in the same place, with its JSON name and kind, whose
+// accessor reaches that field; and every row has its field.
+func TestSettingsStructAndTableAgree(t *testing.T) {
+	fields := reflect.TypeFor[Settings]()
+	var names []string
+	for i := range fields.NumField() {
+		f := fields.Field(i)
+		names = append(names, jsonName(f))
+		require.Less(t, i, len(orgSettings), "Settings.%s (%s) has no row in orgSettings", f.Name, jsonName(f))
+		st := orgSettings[i]
+		assert.Equal(t, jsonName(f), st.name, "row %d names Settings.%s by its JSON name", i, f.Name)
+		require.Equal(t, reflect.Pointer, f.Type.Kind(), "Settings.%s is a pointer, so that nil means unstated", f.Name)
+		assert.Equal(t, f.Type.Elem().Kind(), st.value.kind(), "row %s has the kind of Settings.%s", st.name, f.Name)
+
+		stated := reflect.ValueOf(setOnly(st))
+		for j := range stated.NumField() {
+			assert.Equal(t, i == j, !stated.Field(j).IsNil(), "row %s reaches Settings.%s and no other field", st.name, f.Name)
+		}
+	}
+	assert.Len(t, orgSettings, fields.NumField(), "every row of orgSettings has a field of Settings")
+	assert.Equal(t, names, SettingNames())
+}
+
+// TestEverySettingRowIsComplete: a row without a meaning, a default in each
+// environment, or its names in Atlas and the provider fails here.
+func TestEverySettingRowIsComplete(t *testing.T) {
+	for _, st := range orgSettings {
+		t.Run(st.name, func(t *testing.T) {
+			assert.NotEmpty(t, strings.TrimSpace(st.doc), "its meaning in the configuration reference")
+			assert.NotEmpty(t, st.apiField, "its Admin API field")
+			assert.NotEmpty(t, st.providerInput, "its provider input")
+			assert.Contains(t, []apiRequest{settingsPatch, orgPatch}, st.apiRequest)
+			assert.Contains(t, []settingResource{byOrganization, byAccessListSwitch}, st.setBy)
+			for env := range Profiles {
+				assert.True(t, st.value.isSet(DefaultSettings(env)), "a default in %s", env)
+			}
+		})
+	}
+	assert.Equal(t, DefaultSettings(DefaultEnvironment), DefaultSettings(""), "no environment is the default one")
+}
+
+// TestSettingRowsMatchTheProvider: each row sets the provider input it
+// names and no other, and is creation-only exactly when the provider says.
+func TestSettingRowsMatchTheProvider(t *testing.T) {
+	wire := map[string]string{} // OrganizationArgs field -> wire name
+	args := reflect.TypeFor[mongodbatlas.OrganizationArgs]()
+	shape := mongodbatlas.OrganizationArgs{}.ElementType()
+	for i := range shape.NumField() {
+		wire[shape.Field(i).Name] = shape.Field(i).Tag.Get("pulumi")
+	}
+	for _, st := range orgSettings {
+		t.Run(st.name, func(t *testing.T) {
+			var a mongodbatlas.OrganizationArgs
+			setOnly(st).settingInputs(&a, true)
+			var set []string
+			v := reflect.ValueOf(a)
+			for i := range args.NumField() {
+				if !v.Field(i).IsNil() {
+					set = append(set, wire[args.Field(i).Name])
+				}
+			}
+			assert.Equal(t, []string{st.providerInput}, set)
+			assert.Equal(t, slices.Contains(mongodbatlas.OrganizationCreateOnlyInputs, st.providerInput), st.creationOnly,
+				"creation-only exactly when mongodbatlas.OrganizationCreateOnlyInputs lists it")
+		})
+	}
+}
+
+// TestSettingRowsMatchTheAdminAPI: a row's API field is a field of the
+// request it names, and the settings PATCH's fields are all rows.
+func TestSettingRowsMatchTheAdminAPI(t *testing.T) {
+	fieldsOf := func(t reflect.Type) []string {
+		var names []string
+		for i := range t.NumField() {
+			names = append(names, jsonName(t.Field(i)))
+		}
+		return names
+	}
+	inRequest := map[apiRequest][]string{
+		settingsPatch: fieldsOf(reflect.TypeFor[atlasapi.Settings]()),
+		orgPatch:      fieldsOf(reflect.TypeFor[atlasapi.Organization]()),
+	}
+	var patched []string
+	for _, st := range orgSettings {
+		assert.Contains(t, inRequest[st.apiRequest], st.apiField, "%s is a field of %s", st.name, st.apiRequest)
+		if st.apiRequest == settingsPatch {
+			patched = append(patched, st.apiField)
+		}
+	}
+	assert.ElementsMatch(t, inRequest[settingsPatch], patched, "every field of the settings PATCH is a setting")
+}
+
+func TestOtherSettings(t *testing.T) {
+	tests := map[string]struct {
+		settings Settings
+		want     string
+	}{
+		"the settings PATCH's fields but the switch's own, in Settings' order": {
+			settings: Settings{APIAccessListRequired: ptr(true), MultiFactorAuthRequired: ptr(true), RestrictEmployeeAccess: ptr(false),
+				GenAIFeaturesEnabled: ptr(false), SecurityContact: ptr("sec@example.com"), SkipDefaultAlertsSettings: ptr(true)},
+			want: "multiFactorAuthRequired=true restrictEmployeeAccess=false genAiFeaturesEnabled=false securityContact=sec@example.com",
+		},
+		"unset ones say so, an empty contact is empty": {
+			settings: Settings{SecurityContact: ptr("")},
+			want:     "multiFactorAuthRequired=unset restrictEmployeeAccess=unset genAiFeaturesEnabled=unset securityContact=",
+		},
+		"nothing stated": {
+			want: "multiFactorAuthRequired=unset restrictEmployeeAccess=unset genAiFeaturesEnabled=unset securityContact=unset",
+		},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			assert.Equal(t, tc.want, otherSettings(tc.settings), "the switch's input in the state stays as it was")
+		})
+	}
+}
+
+func TestSettingsWithDefaultsAndUnstated(t *testing.T) {
+	stated := Settings{MultiFactorAuthRequired: ptr(false), SecurityContact: ptr("a@example.com")}
+	assert.Equal(t, []string{"apiAccessListRequired", "restrictEmployeeAccess", "genAiFeaturesEnabled", "skipDefaultAlertsSettings"},
+		stated.unstated())
+	filled := stated.withDefaults(DefaultSettings("prod"))
+	assert.Empty(t, filled.unstated())
+	assert.Equal(t, Settings{APIAccessListRequired: ptr(false), MultiFactorAuthRequired: ptr(false), RestrictEmployeeAccess: ptr(true),
+		GenAIFeaturesEnabled: ptr(false), SecurityContact: ptr("a@example.com"), SkipDefaultAlertsSettings: ptr(true)}, filled,
+		"what the entry states stays; the rest is the default")
+	assert.Equal(t, SettingNames(), Settings{}.unstated())
+}
+
+// TestSettingDefaultsPerEnvironment: a default that differs between
+// environments reaches each environment's organizations and the reference.
+func TestSettingDefaultsPerEnvironment(t *testing.T) {
+	saved := slices.Clone(orgSettings)
+	t.Cleanup(func() { orgSettings = saved })
+	mfa := orgSettings[1].value.(typedSetting[bool])
+	mfa.defaults = map[string]bool{"dev": false, "staging": true, "prod": true}
+	orgSettings[1].value = mfa
+
+	assert.False(t, *DefaultSettings("dev").MultiFactorAuthRequired)
+	assert.True(t, *DefaultSettings("prod").MultiFactorAuthRequired)
+	assert.Equal(t, "dev: `false`, staging: `true`, prod: `true`", orgSettings[1].shownDefault())
+	assert.Equal(t, "`true`", orgSettings[2].shownDefault(), "one value where every environment agrees")
+	assert.Equal(t, "`\"\"`", orgSettings[4].shownDefault())
+
+	spec := Spec{PayingOrgID: "0123456789abcdef01234567", OrgOwnerID: "0123456789abcdef01234568", Environment: "dev",
+		Orgs: map[string]OrgSpec{"a": {Name: "a"}}}
+	assert.False(t, *spec.plan()[0].settings.MultiFactorAuthRequired, "dev's default")
+	spec.Environment = "prod"
+	assert.True(t, *spec.plan()[0].settings.MultiFactorAuthRequired, "prod's default")
+}
+
+func TestRequiredTrue(t *testing.T) {
+	s := Settings{MultiFactorAuthRequired: ptr(false)}
+	tests := map[string]struct {
+		name    string
+		want    *bool
+		wantErr string
+	}{
+		"a bool setting":          {name: "multiFactorAuthRequired", want: ptr(false)},
+		"an unstated one is nil":  {name: "restrictEmployeeAccess"},
+		"a string setting":        {name: "securityContact", wantErr: `the profile requires "securityContact" to be true, and it is a string setting`},
+		"a name that is no field": {name: "mfa", wantErr: `the profile requires "mfa", which is no organization setting`},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			got, err := s.requiredTrue(tc.name)
+			if tc.wantErr != "" {
+				assert.EqualError(t, err, tc.wantErr)
+				return
+			}
+			require.NoError(t, err)
+			assert.Equal(t, tc.want, got)
+		})
+	}
+}
+
+// TestProfilesRequireBoolSettings: every setting a profile requires to be
+// true is a bool setting of the table.
+func TestProfilesRequireBoolSettings(t *testing.T) {
+	for env, p := range Profiles {
+		for _, name := range p.RequiredSettings {
+			_, err := Settings{}.requiredTrue(name)
+			assert.NoError(t, err, "the %s profile", env)
+		}
+	}
+}
+
+// TestAProfileNamingNoSettingIsAProblem: a mistake in Profiles is reported
+// by validation at the entry's path, not a panic.
+func TestAProfileNamingNoSettingIsAProblem(t *testing.T) {
+	var ps problems
+	p := Profile{Name: "test", RequiredSettings: []string{"mfa"}, MaxSecretExpiresAfterHours: 8760, AllowAPIKeys: true, Why: "a test"}
+	assert.NotPanics(t, func() { p.validateOrg(&ps, "orgs.a", "a", OrgSpec{Name: "a"}) })
+	require.Len(t, ps, 1)
+	assert.Equal(t, "orgs.a.mfa", ps[0].Path)
+	assert.Contains(t, ps[0].Message, "which is no organization setting")
+}
+
+func TestSettingsTable(t *testing.T) {
+	table := SettingsTable()
+	lines := strings.Split(strings.TrimSuffix(table, "\n"), "\n")
+	require.Len(t, lines, 2+len(orgSettings), "a header, a rule and a row per setting")
+	assert.Equal(t, "| `genAiFeaturesEnabled` | bool | `genAIFeaturesEnabled` | `PATCH /orgs/{orgId}/settings` | `genAiFeaturesEnabled` | no | the Organization |", lines[5])
+	assert.Contains(t, lines[2], "| `apiAccessListRequired` | bool |")
+	assert.Contains(t, lines[2], "switch")
+	assert.Contains(t, lines[7], "`PATCH /orgs/{orgId}`")
+}
