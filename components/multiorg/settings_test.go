@@ -175,6 +175,25 @@ func TestSettingDefaultsPerEnvironment(t *testing.T) {
 	assert.True(t, *spec.plan()[0].settings.MultiFactorAuthRequired, "prod's default")
 }
 
+// TestACreationOnlySetting: a row marked creation-only is not asked of an
+// adopted entry, and reaches the provider only for a created organization.
+func TestACreationOnlySetting(t *testing.T) {
+	saved := slices.Clone(orgSettings)
+	t.Cleanup(func() { orgSettings = saved })
+	orgSettings[5].creationOnly = true
+
+	assert.NotContains(t, Settings{}.unstated(), "skipDefaultAlertsSettings", "an adopted entry need not state it")
+	assert.Equal(t, "skipDefaultAlertsSettings", creationOnlyConfigField("skipDefaultAlertsSettings"))
+	assert.Equal(t, "apiKey", creationOnlyConfigField("roleNames"), "other creation-only inputs keep their fields")
+	settings := DefaultSettings("dev")
+	for created, want := range map[bool]bool{true: true, false: false} {
+		var a mongodbatlas.OrganizationArgs
+		settings.settingInputs(&a, created)
+		assert.Equal(t, want, a.SkipDefaultAlertsSettings != nil, "sent when created is %t", created)
+		assert.NotNil(t, a.MultiFactorAuthRequired, "the others are always sent")
+	}
+}
+
 func TestRequiredTrue(t *testing.T) {
 	s := Settings{MultiFactorAuthRequired: ptr(false)}
 	tests := map[string]struct {

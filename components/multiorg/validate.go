@@ -253,13 +253,27 @@ func (s Spec) validateOrg(ps *problems, path, key string, org OrgSpec) {
 }
 
 // creationOnlyConfigFields maps each creation-only provider input
-// (mongodbatlas.OrganizationCreateOnlyInputs) to the config field that sets it.
+// (mongodbatlas.OrganizationCreateOnlyInputs) that no setting sets to the
+// config field that sets it; a creation-only setting says so in its row of
+// orgSettings.
 var creationOnlyConfigFields = map[string]string{
 	"description":          "apiKey",
 	"roleNames":            "apiKey",
 	"orgOwnerId":           "orgOwnerId",
 	"federationSettingsId": "federationSettingsId",
 	"serviceAccount":       "serviceAccount",
+}
+
+// creationOnlyConfigField is the config field that sets a creation-only
+// provider input: a creation-only setting's name, else the field
+// creationOnlyConfigFields names.
+func creationOnlyConfigField(input string) string {
+	for _, st := range orgSettings {
+		if st.creationOnly && st.providerInput == input {
+			return st.name
+		}
+	}
+	return creationOnlyConfigFields[input]
 }
 
 // creationOnlyFieldsSet lists the config fields of o that only matter when
@@ -271,9 +285,14 @@ func (o OrgSpec) creationOnlyFieldsSet() []string {
 		"federationSettingsId": o.FederationSettingsID != "",
 		"serviceAccount":       o.ServiceAccount != nil,
 	}
+	for _, st := range orgSettings {
+		if st.creationOnly {
+			set[st.name] = st.value.isSet(o.Settings)
+		}
+	}
 	var fields []string
 	for _, input := range mongodbatlas.OrganizationCreateOnlyInputs {
-		field := creationOnlyConfigFields[input]
+		field := creationOnlyConfigField(input)
 		if set[field] && !slices.Contains(fields, field) {
 			fields = append(fields, field)
 		}

@@ -228,6 +228,11 @@ func TestCreationOnlyConfigFieldsCoverEveryCreationOnlyInput(t *testing.T) {
 	for input := range creationOnlyConfigFields {
 		covered = append(covered, input)
 	}
+	for _, st := range orgSettings {
+		if st.creationOnly {
+			covered = append(covered, st.providerInput)
+		}
+	}
 	assert.ElementsMatch(t, mongodbatlas.OrganizationCreateOnlyInputs, covered)
 }
 
