@@ -2,8 +2,9 @@ package multiorg
 
 import "fmt"
 
-// The defaults below are the only place a default is decided; the
-// configuration reference (docs/configuration.md) is tested against them.
+// The defaults below, and the settings' in orgSettings (settings.go), are
+// the only place a default is decided; the configuration reference
+// (docs/configuration.md) is tested against them.
 
 // DefaultSecretExpiresAfterHours is the lifetime of a service account's first
 // secret when the spec does not set one: 90 days, a common rotation period,

@@ -17,7 +17,7 @@ type Profile struct {
 	// `pulumi destroy` nor removing an entry from config can delete one.
 	Protect bool
 	// RequiredSettings are settings that must be true, by config name; each
-	// is a bool setting of orgSettings (profiles_test.go).
+	// is a bool setting of orgSettings (settings_test.go).
 	RequiredSettings []string
 	// MaxSecretExpiresAfterHours caps a service account secret's lifetime.
 	MaxSecretExpiresAfterHours int

@@ -288,7 +288,7 @@ func (s Settings) withDefaults(d Settings) Settings {
 
 // requiredTrue is the named bool setting of s, for a profile that requires
 // it to be true. An error says the name is no bool setting: a profile
-// naming one is a mistake in Profiles, which profiles_test.go catches.
+// naming one is a mistake in Profiles, which settings_test.go catches.
 func (s Settings) requiredTrue(name string) (*bool, error) {
 	st, ok := settingNamed(name)
 	if !ok {
@@ -324,14 +324,14 @@ func (s Settings) settingProblems(ps *problems, path string) {
 func settingFields() []ConfigField {
 	fields := make([]ConfigField, len(orgSettings))
 	for i, st := range orgSettings {
-		fields[i] = ConfigField{Path: st.name, Type: st.value.kind().String(), Default: st.shownDefault(), Meaning: st.doc}
+		fields[i] = ConfigField{Path: st.name, Type: st.value.kind().String(), Default: st.defaultDoc(), Meaning: st.doc}
 	}
 	return fields
 }
 
-// shownDefault is the setting's default as the configuration reference
+// defaultDoc is the setting's default as the configuration reference
 // shows it: one value, or the value of each environment where they differ.
-func (st orgSetting) shownDefault() string {
+func (st orgSetting) defaultDoc() string {
 	var shown []string
 	same := true
 	for _, env := range PromotionOrder {

@@ -164,9 +164,9 @@ func TestSettingDefaultsPerEnvironment(t *testing.T) {
 
 	assert.False(t, *DefaultSettings("dev").MultiFactorAuthRequired)
 	assert.True(t, *DefaultSettings("prod").MultiFactorAuthRequired)
-	assert.Equal(t, "dev: `false`, staging: `true`, prod: `true`", orgSettings[1].shownDefault())
-	assert.Equal(t, "`true`", orgSettings[2].shownDefault(), "one value where every environment agrees")
-	assert.Equal(t, "`\"\"`", orgSettings[4].shownDefault())
+	assert.Equal(t, "dev: `false`, staging: `true`, prod: `true`", orgSettings[1].defaultDoc())
+	assert.Equal(t, "`true`", orgSettings[2].defaultDoc(), "one value where every environment agrees")
+	assert.Equal(t, "`\"\"`", orgSettings[4].defaultDoc())
 
 	spec := Spec{PayingOrgID: "0123456789abcdef01234567", OrgOwnerID: "0123456789abcdef01234568", Environment: "dev",
 		Orgs: map[string]OrgSpec{"a": {Name: "a"}}}
