@@ -93,7 +93,7 @@ func Start(t *testing.T, now time.Time) *Atlas {
 // StartWith starts an atlas-local as opts say, stopped when the test ends.
 func StartWith(t *testing.T, opts Options) *Atlas {
 	t.Helper()
-	var clock func() time.Time
+	clock := time.Now
 	if !opts.Now.IsZero() {
 		clock = func() time.Time { return opts.Now }
 	}
@@ -104,7 +104,7 @@ func StartWith(t *testing.T, opts Options) *Atlas {
 			PublicKey: "testpubk", PrivateKey: "TEST-PRIVATE-KEY-SECRET"}
 	}
 	srv, seed, err := localapi.New(localapi.Options{DataDir: t.TempDir(), Now: clock, Faults: opts.Faults,
-		Preset: func(state *localapi.State) { handMade(state, opts.Orgs, caller, now(clock)) }})
+		Preset: func(state *localapi.State) { handMade(state, opts.Orgs, caller, clock()) }})
 	require.NoError(t, err)
 	log := &requestLog{}
 	ts := httptest.NewServer(log.record(srv))
@@ -124,13 +124,6 @@ func StartWith(t *testing.T, opts Options) *Atlas {
 	a.Token = tok.AccessToken
 	log.reset() // what the test sees starts with its own requests
 	return a
-}
-
-func now(clock func() time.Time) time.Time {
-	if clock == nil {
-		return time.Now()
-	}
-	return clock()
 }
 
 // handMade puts orgs in state, and caller's credentials in the first of
