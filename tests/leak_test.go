@@ -20,7 +20,7 @@ import (
 	"github.com/atlas-multiorg/atlas-multiorg/stacks/projects"
 )
 
-// secretMark is in every secret value the mocks and the stand-in hand out.
+// secretMark is in every secret value the mocks and localapitest's caller hand out.
 const secretMark = "SECRET"
 
 // leaks lists every place in v where a secret value stands in plain text:
