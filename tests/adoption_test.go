@@ -15,9 +15,10 @@ import (
 	"github.com/stretchr/testify/require"
 	"gopkg.in/yaml.v3"
 
-	"github.com/atlas-multiorg/atlas-multiorg/internal/atlasapi/atlasapitest"
 	"github.com/atlas-multiorg/atlas-multiorg/internal/atlasmock"
 	"github.com/atlas-multiorg/atlas-multiorg/internal/cli"
+	"github.com/atlas-multiorg/atlas-multiorg/internal/localapi"
+	"github.com/atlas-multiorg/atlas-multiorg/internal/localapi/localapitest"
 	"github.com/atlas-multiorg/atlas-multiorg/internal/mongodbatlas"
 	"github.com/atlas-multiorg/atlas-multiorg/internal/stackconfig"
 	"github.com/atlas-multiorg/atlas-multiorg/stacks"
@@ -28,20 +29,18 @@ import (
 // program then registers exactly the import file's resources, each with the
 // settings Atlas holds now, so the import and the next preview change nothing.
 func TestThirtyHandMadeOrgsAdoptedWithoutChanges(t *testing.T) {
-	var handMade []atlasapitest.Org
+	var handMade []localapitest.Org
 	for i := range 30 {
-		handMade = append(handMade, atlasapitest.Org{
+		handMade = append(handMade, localapitest.Org{
 			ID: fmt.Sprintf("%024x", 0xa0000+i), Name: fmt.Sprintf("Team %02d (legacy)", i),
 			MultiFactorAuthRequired: i%3 != 0, RestrictEmployeeAccess: i%2 == 0, GenAIFeaturesEnabled: i%5 == 0,
 			SecurityContact: map[bool]string{true: fmt.Sprintf("team%02d@example.com", i)}[i%4 == 0], SkipDefaultAlertsSettings: i%7 == 0,
 		})
 	}
-	srv := atlasapitest.NewServer(handMade...)
-	defer srv.Close()
-	srv.MaxPageSize = 8
+	srv := localapitest.StartWith(t, localapitest.Options{Orgs: handMade, Faults: localapi.Faults{MaxItemsPerPage: 8}})
 	t.Setenv("MONGODB_ATLAS_BASE_URL", srv.URL)
-	t.Setenv("MONGODB_ATLAS_CLIENT_ID", srv.ClientID)
-	t.Setenv("MONGODB_ATLAS_CLIENT_SECRET", srv.ClientSecret)
+	t.Setenv("MONGODB_ATLAS_CLIENT_ID", srv.Caller.ClientID)
+	t.Setenv("MONGODB_ATLAS_CLIENT_SECRET", srv.Caller.ClientSecret)
 
 	dir := t.TempDir()
 	configPath := filepath.Join(dir, "Pulumi.dev.yaml")
@@ -75,7 +74,7 @@ func TestThirtyHandMadeOrgsAdoptedWithoutChanges(t *testing.T) {
 	require.NoError(t, atlasmock.Run(t, mon, config, stacks.Program))
 	orgs := mon.ByType(mongodbatlas.OrganizationType)
 	require.Len(t, orgs, 30)
-	byID := map[string]atlasapitest.Org{}
+	byID := map[string]localapitest.Org{}
 	for _, o := range handMade {
 		byID[o.ID] = o
 	}

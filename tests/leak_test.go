@@ -12,15 +12,15 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/atlas-multiorg/atlas-multiorg/internal/atlasapi/atlasapitest"
 	"github.com/atlas-multiorg/atlas-multiorg/internal/atlasmock"
 	"github.com/atlas-multiorg/atlas-multiorg/internal/cli"
+	"github.com/atlas-multiorg/atlas-multiorg/internal/localapi/localapitest"
 	"github.com/atlas-multiorg/atlas-multiorg/internal/stackconfig"
 	"github.com/atlas-multiorg/atlas-multiorg/stacks"
 	"github.com/atlas-multiorg/atlas-multiorg/stacks/projects"
 )
 
-// secretMark is in every secret value the mocks and the stand-in hand out.
+// secretMark is in every secret value the mocks and localapitest's caller hand out.
 const secretMark = "SECRET"
 
 // leaks lists every place in v where a secret value stands in plain text:
@@ -161,8 +161,7 @@ func TestNoSecretInPlainText(t *testing.T) {
 // its environment and input, succeeding and failing, and finds none of them
 // in what it prints.
 func TestCommandLineToolPrintsNoSecret(t *testing.T) {
-	srv := atlasapitest.NewServer(atlasapitest.Org{ID: "111111111111111111111111", Name: "acme"})
-	defer srv.Close()
+	srv := localapitest.StartWith(t, localapitest.Options{Orgs: []localapitest.Org{{ID: "111111111111111111111111", Name: "acme"}}})
 	outputs := `{"orgs": {"a": {"orgId": "e03d91632a857b72d075fd7d", "secretExpiresAt": "2026-11-24T00:00:00Z"}},
 		"credentials": {"a": {"clientId": "mdb_sa_id_x", "clientSecret": "mdb_sa_sk_SHOWN_SECRET"}}}`
 	runs := []struct {
@@ -170,9 +169,9 @@ func TestCommandLineToolPrintsNoSecret(t *testing.T) {
 		stdin string
 		args  []string
 	}{
-		{map[string]string{"MONGODB_ATLAS_CLIENT_ID": srv.ClientID, "MONGODB_ATLAS_CLIENT_SECRET": srv.ClientSecret}, "", []string{"discover", "-o", "json"}},
-		{map[string]string{"MONGODB_ATLAS_CLIENT_ID": srv.ClientID, "MONGODB_ATLAS_CLIENT_SECRET": "mdb_sa_sk_WRONG_SECRET"}, "", []string{"discover"}},
-		{map[string]string{"MONGODB_ATLAS_PUBLIC_KEY": srv.PublicKey, "MONGODB_ATLAS_PRIVATE_KEY": "WRONG-PRIVATE-KEY-SECRET"}, "", []string{"discover"}},
+		{map[string]string{"MONGODB_ATLAS_CLIENT_ID": srv.Caller.ClientID, "MONGODB_ATLAS_CLIENT_SECRET": srv.Caller.ClientSecret}, "", []string{"discover", "-o", "json"}},
+		{map[string]string{"MONGODB_ATLAS_CLIENT_ID": srv.Caller.ClientID, "MONGODB_ATLAS_CLIENT_SECRET": "mdb_sa_sk_WRONG_SECRET"}, "", []string{"discover"}},
+		{map[string]string{"MONGODB_ATLAS_PUBLIC_KEY": srv.Caller.PublicKey, "MONGODB_ATLAS_PRIVATE_KEY": "WRONG-PRIVATE-KEY-SECRET"}, "", []string{"discover"}},
 		{nil, outputs, []string{"check-expiry"}},
 		{nil, outputs, []string{"check-expiry", "-o", "json"}},
 		{nil, "", []string{"import-file", "--config", filepath.Join(repoRoot, "Pulumi.staging.yaml")}},
@@ -186,7 +185,7 @@ func TestCommandLineToolPrintsNoSecret(t *testing.T) {
 			var stdout, stderr bytes.Buffer
 			cli.Execute(r.args, strings.NewReader(r.stdin), &stdout, &stderr)
 			// The values, not the mark: messages name MONGODB_ATLAS_CLIENT_SECRET.
-			for _, secret := range []string{srv.ClientSecret, srv.PrivateKey, "mdb_sa_sk_WRONG_SECRET", "WRONG-PRIVATE-KEY-SECRET", "mdb_sa_sk_SHOWN_SECRET"} {
+			for _, secret := range []string{srv.Caller.ClientSecret, srv.Caller.PrivateKey, "mdb_sa_sk_WRONG_SECRET", "WRONG-PRIVATE-KEY-SECRET", "mdb_sa_sk_SHOWN_SECRET"} {
 				assert.NotContains(t, stdout.String()+stderr.String(), secret)
 			}
 		})

@@ -11,13 +11,14 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/atlas-multiorg/atlas-multiorg/internal/atlasapi/atlasapitest"
+	"github.com/atlas-multiorg/atlas-multiorg/internal/localapi"
+	"github.com/atlas-multiorg/atlas-multiorg/internal/localapi/localapitest"
 )
 
-func orgs(n int) []atlasapitest.Org {
-	var out []atlasapitest.Org
+func orgs(n int) []localapitest.Org {
+	var out []localapitest.Org
 	for i := range n {
-		out = append(out, atlasapitest.Org{ID: fmt.Sprintf("%024x", i+1), Name: fmt.Sprintf("org-%d", i+1), MultiFactorAuthRequired: i%2 == 0})
+		out = append(out, localapitest.Org{ID: fmt.Sprintf("%024x", i+1), Name: fmt.Sprintf("org-%d", i+1), MultiFactorAuthRequired: i%2 == 0})
 	}
 	return out
 }
@@ -35,22 +36,20 @@ func (s *sleeps) sleep(_ context.Context, d time.Duration) error {
 	return nil
 }
 
-func serviceAccount(s *atlasapitest.Server) Credentials {
-	return Credentials{ClientID: s.ClientID, ClientSecret: s.ClientSecret}
+func serviceAccount(s *localapitest.Atlas) Credentials {
+	return Credentials{ClientID: s.Caller.ClientID, ClientSecret: s.Caller.ClientSecret}
 }
 
-func apiKey(s *atlasapitest.Server) Credentials {
-	return Credentials{PublicKey: s.PublicKey, PrivateKey: s.PrivateKey}
+func apiKey(s *localapitest.Atlas) Credentials {
+	return Credentials{PublicKey: s.Caller.PublicKey, PrivateKey: s.Caller.PrivateKey}
 }
 
 func TestListsEveryPageWithEitherCredential(t *testing.T) {
 	t.Parallel()
-	for name, creds := range map[string]func(*atlasapitest.Server) Credentials{"service account": serviceAccount, "api key": apiKey} {
+	for name, creds := range map[string]func(*localapitest.Atlas) Credentials{"service account": serviceAccount, "api key": apiKey} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			srv := atlasapitest.NewServer(orgs(5)...)
-			defer srv.Close()
-			srv.MaxPageSize = 2
+			srv := localapitest.StartWith(t, localapitest.Options{Orgs: orgs(5), Faults: localapi.Faults{MaxItemsPerPage: 2}})
 			c, err := New(context.Background(), srv.URL+"/", creds(srv), WithPageSize(2))
 			require.NoError(t, err)
 
@@ -87,8 +86,7 @@ func TestListsEveryPageWithEitherCredential(t *testing.T) {
 
 func TestServerEnforcesTheMediaType(t *testing.T) {
 	t.Parallel()
-	srv := atlasapitest.NewServer(orgs(1)...)
-	defer srv.Close()
+	srv := localapitest.StartWith(t, localapitest.Options{Orgs: orgs(1)})
 	c, err := New(context.Background(), srv.URL, serviceAccount(srv))
 	require.NoError(t, err)
 	req, _ := http.NewRequestWithContext(context.Background(), http.MethodGet, srv.URL+"/api/atlas/v2/orgs", nil)
@@ -102,43 +100,47 @@ func TestServerEnforcesTheMediaType(t *testing.T) {
 func TestErrors(t *testing.T) {
 	t.Parallel()
 	tests := map[string]struct {
-		creds    func(*atlasapitest.Server) Credentials
-		failure  *atlasapitest.Failure
-		call     string // "list" or "settings"
-		message  string
-		attempts int
-		waits    []time.Duration
+		creds func(*localapitest.Atlas) Credentials
+		// accessListRequired is set on the credential's organization,
+		// whose access list is empty.
+		accessListRequired bool
+		failure            *localapi.FaultAnswer
+		call               string // "list" or "settings"
+		message            string
+		attempts           int
+		waits              []time.Duration
 	}{
-		"wrong client secret": {func(s *atlasapitest.Server) Credentials {
-			return Credentials{ClientID: s.ClientID, ClientSecret: "mdb_sa_sk_WRONG_SECRET"}
-		}, nil, "list", "Atlas refused the service account's client ID and secret (token request: 401 invalid_client)", 0, nil},
-		"wrong private key": {func(s *atlasapitest.Server) Credentials {
-			return Credentials{PublicKey: s.PublicKey, PrivateKey: "WRONG-PRIVATE-KEY-SECRET"}
-		}, nil, "list", "Atlas refused the credentials (401 NOT_ORG_GROUP_CREATOR", 0, nil},
-		"address not on the access list": {serviceAccount, &atlasapitest.Failure{Path: "/api/atlas/v2/orgs", Status: 403, ErrorCode: "IP_ADDRESS_NOT_ON_ACCESS_LIST", Times: 1},
+		"wrong client secret": {func(s *localapitest.Atlas) Credentials {
+			return Credentials{ClientID: s.Caller.ClientID, ClientSecret: "mdb_sa_sk_WRONG_SECRET"}
+		}, false, nil, "list", "Atlas refused the service account's client ID and secret (token request: 401 invalid_client)", 0, nil},
+		"wrong private key": {func(s *localapitest.Atlas) Credentials {
+			return Credentials{PublicKey: s.Caller.PublicKey, PrivateKey: "WRONG-PRIVATE-KEY-SECRET"}
+		}, false, nil, "list", "Atlas refused the credentials (401 NOT_ORG_GROUP_CREATOR", 0, nil},
+		"address not on the access list": {serviceAccount, true, nil,
 			"list", "this machine's address is not on the credential's API access list (403 IP_ADDRESS_NOT_ON_ACCESS_LIST", 1, nil},
-		"missing role": {apiKey, &atlasapitest.Failure{Path: "/api/atlas/v2/orgs", Status: 403, ErrorCode: "USER_UNAUTHORIZED", Times: 1},
+		"missing role": {apiKey, false, &localapi.FaultAnswer{PathPrefix: "/api/atlas/v2/orgs", Status: 403, ErrorCode: "USER_UNAUTHORIZED", Times: 1},
 			"list", "the credential lacks the role this call needs (403 USER_UNAUTHORIZED", 1, nil},
-		"unknown org": {serviceAccount, nil, "settings", "not found (404 ORG_NOT_FOUND: No organization with ID 0000000000000000000000ff exists.)", 1, nil},
-		"rate limited, then fine": {serviceAccount, &atlasapitest.Failure{Path: "/api/atlas/v2/orgs", Status: 429, ErrorCode: "RATE_LIMITED", RetryAfter: "7", Times: 2},
+		"unknown org": {serviceAccount, false, nil, "settings", "not found (404 ORG_NOT_FOUND: No organization with ID 0000000000000000000000ff exists.)", 1, nil},
+		"rate limited, then fine": {serviceAccount, false, &localapi.FaultAnswer{PathPrefix: "/api/atlas/v2/orgs", Status: 429, ErrorCode: "RATE_LIMITED", RetryAfter: "7", Times: 2},
 			"list", "", 3, []time.Duration{7 * time.Second, 7 * time.Second}},
-		"rate limited for good": {apiKey, &atlasapitest.Failure{Path: "/api/atlas/v2/orgs", Status: 429, ErrorCode: "RATE_LIMITED", RetryAfter: "600", Times: 99},
+		"rate limited for good": {apiKey, false, &localapi.FaultAnswer{PathPrefix: "/api/atlas/v2/orgs", Status: 429, ErrorCode: "RATE_LIMITED", RetryAfter: "600", Times: 99},
 			"list", "Atlas rate-limited the calls (429 RATE_LIMITED) 4 times in a row, honouring Retry-After", 4,
 			[]time.Duration{time.Minute, time.Minute, time.Minute}},
-		"server fault, then fine": {serviceAccount, &atlasapitest.Failure{Path: "/api/atlas/v2/orgs", Status: 503, ErrorCode: "SERVICE_UNAVAILABLE", Times: 1},
+		"server fault, then fine": {serviceAccount, false, &localapi.FaultAnswer{PathPrefix: "/api/atlas/v2/orgs", Status: 503, ErrorCode: "SERVICE_UNAVAILABLE", Times: 1},
 			"list", "", 2, []time.Duration{time.Second}},
-		"server fault for good": {serviceAccount, &atlasapitest.Failure{Path: "/api/atlas/v2/orgs", Status: 500, ErrorCode: "UNEXPECTED_ERROR", Times: 99},
-			"list", "Atlas failed (500 UNEXPECTED_ERROR: injected failure) 4 times in a row", 4,
+		"server fault for good": {serviceAccount, false, &localapi.FaultAnswer{PathPrefix: "/api/atlas/v2/orgs", Status: 500, ErrorCode: "UNEXPECTED_ERROR", Times: 99},
+			"list", "Atlas failed (500 UNEXPECTED_ERROR: Injected failure.) 4 times in a row", 4,
 			[]time.Duration{time.Second, 2 * time.Second, 4 * time.Second}},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			srv := atlasapitest.NewServer(orgs(3)...)
-			defer srv.Close()
+			opts := localapitest.Options{Orgs: orgs(3)}
+			opts.Orgs[0].APIAccessListRequired = tc.accessListRequired
 			if tc.failure != nil {
-				srv.Fail(*tc.failure)
+				opts.Faults.Answers = []localapi.FaultAnswer{*tc.failure}
 			}
+			srv := localapitest.StartWith(t, opts)
 			waits := &sleeps{}
 			c, err := New(context.Background(), srv.URL, tc.creds(srv), WithSleep(waits.sleep))
 			require.NoError(t, err)
@@ -152,7 +154,7 @@ func TestErrors(t *testing.T) {
 			} else {
 				require.Error(t, err)
 				assert.Contains(t, err.Error(), tc.message)
-				for _, secret := range []string{srv.ClientSecret, srv.PrivateKey, "WRONG-PRIVATE-KEY-SECRET", "mdb_sa_sk_WRONG_SECRET"} {
+				for _, secret := range []string{srv.Caller.ClientSecret, srv.Caller.PrivateKey, "WRONG-PRIVATE-KEY-SECRET", "mdb_sa_sk_WRONG_SECRET"} {
 					assert.NotContains(t, err.Error(), secret)
 				}
 			}

@@ -11,13 +11,14 @@ import (
 	"github.com/stretchr/testify/require"
 	"gopkg.in/yaml.v3"
 
-	"github.com/atlas-multiorg/atlas-multiorg/internal/atlasapi/atlasapitest"
+	"github.com/atlas-multiorg/atlas-multiorg/internal/localapi"
+	"github.com/atlas-multiorg/atlas-multiorg/internal/localapi/localapitest"
 	"github.com/atlas-multiorg/atlas-multiorg/stacks"
 )
 
 // handMade are five organizations made by hand: one already adopted in the
 // config, one the stack created itself, three to discover.
-var handMade = []atlasapitest.Org{
+var handMade = []localapitest.Org{
 	{ID: "64b1c2d3e4f5a6b7c8d9e0f1", Name: "acme-legacy", MultiFactorAuthRequired: true},
 	{ID: "e03d91632a857b72d075fd7d", Name: "acme-created-by-stack"},
 	{ID: "111111111111111111111111", Name: "Acme Data Lake", GenAIFeaturesEnabled: true, SecurityContact: "sec@example.com", SkipDefaultAlertsSettings: true},
@@ -43,12 +44,12 @@ func runDiscover(t *testing.T, env map[string]string, args ...string) result {
 	return result{code, stdout.String(), stderr.String()}
 }
 
-func envFor(srv *atlasapitest.Server, kind string) map[string]string {
+func envFor(srv *localapitest.Atlas, kind string) map[string]string {
 	env := map[string]string{"MONGODB_ATLAS_BASE_URL": srv.URL}
 	if kind == "serviceAccount" {
-		env["MONGODB_ATLAS_CLIENT_ID"], env["MONGODB_ATLAS_CLIENT_SECRET"] = srv.ClientID, srv.ClientSecret
+		env["MONGODB_ATLAS_CLIENT_ID"], env["MONGODB_ATLAS_CLIENT_SECRET"] = srv.Caller.ClientID, srv.Caller.ClientSecret
 	} else {
-		env["MONGODB_ATLAS_PUBLIC_KEY"], env["MONGODB_ATLAS_PRIVATE_KEY"] = srv.PublicKey, srv.PrivateKey
+		env["MONGODB_ATLAS_PUBLIC_KEY"], env["MONGODB_ATLAS_PRIVATE_KEY"] = srv.Caller.PublicKey, srv.Caller.PrivateKey
 	}
 	return env
 }
@@ -58,9 +59,7 @@ func TestDiscoverPrintsEntriesThatAdoptWithoutChanges(t *testing.T) {
 	for _, kind := range []string{"serviceAccount", "apiKey"} {
 		t.Run(kind, func(t *testing.T) {
 			t.Parallel()
-			srv := atlasapitest.NewServer(handMade...)
-			defer srv.Close()
-			srv.MaxPageSize = 2
+			srv := localapitest.StartWith(t, localapitest.Options{Orgs: handMade, Faults: localapi.Faults{MaxItemsPerPage: 2}})
 			config := writeConfig(t, "Pulumi.dev.yaml", discoverConfig)
 			outputs := writeConfig(t, "outputs.json", discoverOutputs)
 
@@ -68,7 +67,7 @@ func TestDiscoverPrintsEntriesThatAdoptWithoutChanges(t *testing.T) {
 			require.Equal(t, ExitOK, r.code, r.stderr)
 			assert.Empty(t, r.stderr)
 			assert.True(t, strings.HasPrefix(r.stdout, "# 3 organization(s) not in the stack yet; paste under atlas-multiorg:orgs:\n"))
-			for _, secret := range []string{srv.ClientSecret, srv.PrivateKey} {
+			for _, secret := range []string{srv.Caller.ClientSecret, srv.Caller.PrivateKey} {
 				assert.NotContains(t, r.stdout, secret)
 			}
 			assert.Contains(t, r.stdout, "\n    acme-data-lake:\n      name: Acme Data Lake\n      importId: \"111111111111111111111111\"\n")
@@ -107,15 +106,14 @@ func TestDiscoverPrintsEntriesThatAdoptWithoutChanges(t *testing.T) {
 func TestDiscoverKeepsThePeople(t *testing.T) {
 	t.Parallel()
 	org := handMade[2]
-	org.Teams = []atlasapitest.Team{{ID: "6b2c3d4e5f6a7b8c9d0e1f2a", Name: "Data Engineers"}, {ID: "6b2c3d4e5f6a7b8c9d0e1f2b", Name: "Empty (old)"}}
-	org.Users = []atlasapitest.User{
+	org.Teams = []localapitest.Team{{ID: "6b2c3d4e5f6a7b8c9d0e1f2a", Name: "Data Engineers"}, {ID: "6b2c3d4e5f6a7b8c9d0e1f2b", Name: "Empty (old)"}}
+	org.Users = []localapitest.User{
 		{ID: "5e1a00000000000000000001", Username: "ada@example.com", Status: "ACTIVE", OrgRoles: []string{"ORG_OWNER"},
 			TeamIDs: []string{"6b2c3d4e5f6a7b8c9d0e1f2a"}},
 		{ID: "5e1a00000000000000000002", Username: "grace@example.com", Status: "PENDING", OrgRoles: []string{"ORG_READ_ONLY", "ORG_MEMBER"},
 			TeamIDs: []string{"6b2c3d4e5f6a7b8c9d0e1f2a"}},
 	}
-	srv := atlasapitest.NewServer(org)
-	defer srv.Close()
+	srv := localapitest.StartWith(t, localapitest.Options{Orgs: []localapitest.Org{org}})
 	r := runDiscover(t, envFor(srv, "serviceAccount"))
 	require.Equal(t, ExitOK, r.code, r.stderr)
 	assert.Contains(t, r.stdout, `
@@ -136,7 +134,7 @@ func TestDiscoverKeepsThePeople(t *testing.T) {
 `)
 	for _, req := range srv.Requests() {
 		if strings.HasSuffix(strings.Split(req.Path, "?")[0], "/users") {
-			assert.Equal(t, atlasapitest.UsersMediaType, req.Accept, "users are read at the provider's version")
+			assert.Equal(t, localapi.MediaTypeUsers, req.Accept, "users are read at the provider's version")
 		}
 	}
 
@@ -153,8 +151,7 @@ func TestDiscoverKeepsThePeople(t *testing.T) {
 
 func TestDiscoverJSON(t *testing.T) {
 	t.Parallel()
-	srv := atlasapitest.NewServer(handMade[2])
-	defer srv.Close()
+	srv := localapitest.StartWith(t, localapitest.Options{Orgs: handMade[2:3]})
 	r := runDiscover(t, envFor(srv, "serviceAccount"), "-o", "json")
 	require.Equal(t, ExitOK, r.code, r.stderr)
 	var found []DiscoveredOrg
@@ -168,49 +165,53 @@ func TestDiscoverJSON(t *testing.T) {
 func TestDiscoverErrors(t *testing.T) {
 	t.Parallel()
 	tests := map[string]struct {
-		env     func(*atlasapitest.Server) map[string]string
-		failure *atlasapitest.Failure
-		args    []string
-		code    int
-		stderr  string
+		env func(*localapitest.Atlas) map[string]string
+		// accessListRequired is set on the organization, whose
+		// credential's access list is empty.
+		accessListRequired bool
+		failure            *localapi.FaultAnswer
+		args               []string
+		code               int
+		stderr             string
 	}{
-		"no credentials": {func(s *atlasapitest.Server) map[string]string {
+		"no credentials": {func(s *localapitest.Atlas) map[string]string {
 			return map[string]string{"MONGODB_ATLAS_BASE_URL": s.URL}
 		},
-			nil, nil, ExitUsage, "no Atlas credentials: set MONGODB_ATLAS_CLIENT_ID"},
-		"refused secret": {func(s *atlasapitest.Server) map[string]string {
+			false, nil, nil, ExitUsage, "no Atlas credentials: set MONGODB_ATLAS_CLIENT_ID"},
+		"refused secret": {func(s *localapitest.Atlas) map[string]string {
 			env := envFor(s, "serviceAccount")
 			env["MONGODB_ATLAS_CLIENT_SECRET"] = "mdb_sa_sk_WRONG_SECRET"
 			return env
-		}, nil, nil, ExitAPI, "Atlas refused the service account's client ID and secret"},
-		"access list": {func(s *atlasapitest.Server) map[string]string { return envFor(s, "apiKey") },
-			&atlasapitest.Failure{Path: "/api/atlas/v2/orgs", Status: 403, ErrorCode: "IP_ADDRESS_NOT_ON_ACCESS_LIST", Times: 1},
-			nil, ExitAPI, "this machine's address is not on the credential's API access list"},
-		"settings not found": {func(s *atlasapitest.Server) map[string]string { return envFor(s, "apiKey") },
-			&atlasapitest.Failure{Path: "/api/atlas/v2/orgs/", Status: 404, ErrorCode: "ORG_NOT_FOUND", Times: 1},
+		}, false, nil, nil, ExitAPI, "Atlas refused the service account's client ID and secret"},
+		"access list": {func(s *localapitest.Atlas) map[string]string { return envFor(s, "apiKey") },
+			true, nil, nil, ExitAPI, "this machine's address is not on the credential's API access list"},
+		"settings not found": {func(s *localapitest.Atlas) map[string]string { return envFor(s, "apiKey") },
+			false, &localapi.FaultAnswer{PathPrefix: "/api/atlas/v2/orgs/", Status: 404, ErrorCode: "ORG_NOT_FOUND", Times: 1},
 			nil, ExitAPI, "reading the settings of organization 111111111111111111111111: not found (404 ORG_NOT_FOUND"},
-		"rate limited once": {func(s *atlasapitest.Server) map[string]string { return envFor(s, "serviceAccount") },
-			&atlasapitest.Failure{Path: "/api/atlas/v2/orgs", Status: 429, ErrorCode: "RATE_LIMITED", RetryAfter: "0", Times: 1},
+		"rate limited once": {func(s *localapitest.Atlas) map[string]string { return envFor(s, "serviceAccount") },
+			false, &localapi.FaultAnswer{PathPrefix: "/api/atlas/v2/orgs", Status: 429, ErrorCode: "RATE_LIMITED", RetryAfter: "0", Times: 1},
 			nil, ExitOK, ""},
-		"bad output flag": {func(s *atlasapitest.Server) map[string]string { return envFor(s, "apiKey") }, nil,
+		"bad output flag": {func(s *localapitest.Atlas) map[string]string { return envFor(s, "apiKey") }, false, nil,
 			[]string{"-o", "xml"}, ExitUsage, "--output must be yaml or json"},
-		"outputs of another stack": {func(s *atlasapitest.Server) map[string]string { return envFor(s, "apiKey") }, nil,
+		"outputs of another stack": {func(s *localapitest.Atlas) map[string]string { return envFor(s, "apiKey") }, false, nil,
 			[]string{"--stack-outputs", "testdata/not-outputs.json"}, ExitUsage, "not `pulumi stack output --json` of an org stack"},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			srv := atlasapitest.NewServer(handMade[2])
-			defer srv.Close()
+			org := handMade[2]
+			org.APIAccessListRequired = tc.accessListRequired
+			opts := localapitest.Options{Orgs: []localapitest.Org{org}}
 			if tc.failure != nil {
-				srv.Fail(*tc.failure)
+				opts.Faults.Answers = []localapi.FaultAnswer{*tc.failure}
 			}
+			srv := localapitest.StartWith(t, opts)
 			r := runDiscover(t, tc.env(srv), tc.args...)
 			assert.Equal(t, tc.code, r.code, r.stderr)
 			if tc.stderr != "" {
 				assert.Contains(t, r.stderr, tc.stderr)
 			}
-			for _, secret := range []string{srv.ClientSecret, srv.PrivateKey, "mdb_sa_sk_WRONG_SECRET"} {
+			for _, secret := range []string{srv.Caller.ClientSecret, srv.Caller.PrivateKey, "mdb_sa_sk_WRONG_SECRET"} {
 				assert.NotContains(t, r.stdout+r.stderr, secret)
 			}
 		})

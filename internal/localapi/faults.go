@@ -2,6 +2,7 @@ package localapi
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/json"
@@ -9,6 +10,7 @@ import (
 	"net/http"
 	"regexp"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 )
@@ -49,6 +51,49 @@ type Faults struct {
 	// Match selects the requests that may meet a fault, as "METHOD path";
 	// nil selects every API request.
 	Match func(methodAndPath string) bool
+	// Answers are exact failures for a test to meet, in order, each given
+	// to authenticated API requests instead of handling them. Match and the
+	// rates do not apply to them.
+	Answers []FaultAnswer
+	// MaxItemsPerPage, when positive, caps the items of every page below
+	// what itemsPerPage asks, so that a client reading on until it holds
+	// totalCount meets several pages.
+	MaxItemsPerPage int
+}
+
+// FaultAnswer is an error answer in Atlas' body given to the next Times
+// authenticated API requests whose path starts with PathPrefix: after the
+// credential and its access list are checked, before anything changes.
+type FaultAnswer struct {
+	PathPrefix string
+	Status     int
+	ErrorCode  string
+	// RetryAfter is the Retry-After header's value; "" sends none.
+	RetryAfter string
+	Times      int
+}
+
+// faultAnswer takes the next FaultAnswer for path, if one is left. The
+// caller holds s.mu.
+func (s *Server) faultAnswer(path string) (FaultAnswer, bool) {
+	for i, a := range s.opts.Faults.Answers {
+		if a.Times > 0 && strings.HasPrefix(path, a.PathPrefix) {
+			s.opts.Faults.Answers[i].Times--
+			return a, true
+		}
+	}
+	return FaultAnswer{}, false
+}
+
+// maxItemsKey carries Faults.MaxItemsPerPage to page in a request's context.
+type maxItemsKey struct{}
+
+// withMaxItems is r carrying Faults.MaxItemsPerPage, when it is set.
+func (s *Server) withMaxItems(r *http.Request) *http.Request {
+	if n := s.opts.Faults.MaxItemsPerPage; n > 0 {
+		return r.WithContext(context.WithValue(r.Context(), maxItemsKey{}, n))
+	}
+	return r
 }
 
 // FaultHistory is what the faults have seen: how many times each request

@@ -155,3 +155,64 @@ func TestTokensSurviveARestart(t *testing.T) {
 	assert.Equal(t, http.StatusUnauthorized, (&client{h: again, http: http.DefaultClient, token: admin.token + "0"}).
 		do(http.MethodGet, "/api/atlas/v2/orgs/"+h.seed.PayingOrgID, orgs, nil, nil), "a forged token signs nothing in")
 }
+
+func TestFaultAnswersComeAfterTheCredentialInTheirOrder(t *testing.T) {
+	h := startWithFaults(t, t.TempDir(), false, Faults{Answers: []FaultAnswer{
+		{PathPrefix: "/api/atlas/v2/orgs/", Status: http.StatusNotFound, ErrorCode: "ORG_NOT_FOUND", Times: 1},
+		{PathPrefix: "/api/atlas/v2/orgs", Status: http.StatusTooManyRequests, ErrorCode: "RATE_LIMITED", RetryAfter: "7", Times: 2},
+	}})
+	anonymous := &client{h: h, http: http.DefaultClient}
+	assert.Equal(t, http.StatusUnauthorized, anonymous.do(http.MethodGet, "/api/atlas/v2/orgs", orgs, nil, nil), "no answer without a credential")
+
+	admin := h.admin()
+	list := func() (int, string) {
+		req, _ := http.NewRequestWithContext(context.Background(), http.MethodGet, h.http.URL+"/api/atlas/v2/orgs", nil)
+		req.Header.Set("Accept", orgs)
+		req.Header.Set("Authorization", "Bearer "+admin.token)
+		resp, err := http.DefaultClient.Do(req)
+		require.NoError(t, err)
+		require.NoError(t, resp.Body.Close())
+		return resp.StatusCode, resp.Header.Get("Retry-After")
+	}
+	for range 2 {
+		status, retryAfter := list()
+		assert.Equal(t, http.StatusTooManyRequests, status)
+		assert.Equal(t, "7", retryAfter)
+	}
+	status, _ := list()
+	assert.Equal(t, http.StatusOK, status, "the answers are used up")
+
+	var e struct {
+		ErrorCode string `json:"errorCode"`
+	}
+	assert.Equal(t, http.StatusNotFound, admin.do(http.MethodGet, "/api/atlas/v2/orgs/"+h.seed.PayingOrgID+"/settings", orgs, nil, &e))
+	assert.Equal(t, "ORG_NOT_FOUND", e.ErrorCode)
+	assert.Equal(t, http.StatusOK, admin.do(http.MethodGet, "/api/atlas/v2/orgs/"+h.seed.PayingOrgID+"/settings", orgs, nil, nil))
+}
+
+func TestMaxItemsPerPageShortensEveryPage(t *testing.T) {
+	h := startWithFaults(t, t.TempDir(), false, Faults{MaxItemsPerPage: 1})
+	admin := h.admin()
+	invite := func(username string) {
+		require.Equal(t, http.StatusCreated, admin.do(http.MethodPost, "/api/atlas/v2/orgs/"+h.seed.PayingOrgID+"/users", MediaTypeUsers,
+			map[string]any{"username": username, "roles": map[string]any{"orgRoles": []string{"ORG_MEMBER"}}}, nil))
+	}
+	invite("ada@example.com")
+	invite("grace@example.com")
+	var pages []string
+	for num := 1; num <= 4; num++ {
+		var page struct {
+			Results []struct {
+				Username string `json:"username"`
+			} `json:"results"`
+			TotalCount int `json:"totalCount"`
+		}
+		require.Equal(t, http.StatusOK, admin.do(http.MethodGet, fmt.Sprintf("/api/atlas/v2/orgs/%s/users?itemsPerPage=100&pageNum=%d", h.seed.PayingOrgID, num), MediaTypeUsers, nil, &page))
+		assert.Equal(t, 3, page.TotalCount, "the owner and the two invited")
+		assert.LessOrEqual(t, len(page.Results), 1)
+		for _, u := range page.Results {
+			pages = append(pages, u.Username)
+		}
+	}
+	assert.Equal(t, []string{seededOwner, "ada@example.com", "grace@example.com"}, pages)
+}

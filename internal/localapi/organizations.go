@@ -29,8 +29,18 @@ func orgJSON(o *Org) map[string]any {
 	return map[string]any{"id": o.ID, "name": o.Name, "isDeleted": false, "skipDefaultAlertsSettings": o.SkipDefaultAlertsSettings, "links": []any{}}
 }
 
+// listOrgs lists "all organizations to which the requesting Service Account
+// or API Key has access", as the specification says: a credential's own,
+// then those a seeded state gave it besides (ServiceAccount.OtherOrgIDs),
+// which are atlas-local's reading of a credential that sees several, for the
+// tools that page through them. Organizations a paying organization is
+// linked to are not among them (getOrg).
 func (s *Server) listOrgs(w http.ResponseWriter, r *http.Request, caller *principal) *apiError {
-	return page(w, r, []map[string]any{orgJSON(caller.org)})
+	var all []map[string]any
+	for _, org := range caller.orgs() {
+		all = append(all, orgJSON(org))
+	}
+	return page(w, r, all)
 }
 
 // getOrg answers members, and also the Organization Owners of the paying

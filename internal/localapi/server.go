@@ -38,6 +38,9 @@ type Options struct {
 	Faults Faults
 	// ConsoleToken signs in to the console (console.go); "" turns it off.
 	ConsoleToken string
+	// Preset, when set, changes a new state after its seed and before it
+	// is first saved: tests add hand-made organizations with fixed IDs.
+	Preset func(state *State)
 }
 
 // Seed is the paying organization and its service account that a new state
@@ -74,6 +77,8 @@ func New(opts Options) (*Server, *Seed, error) {
 	if s.now == nil {
 		s.now = time.Now
 	}
+	// Answers count down; the caller's slice stays as it was given.
+	s.opts.Faults.Answers = slices.Clone(opts.Faults.Answers)
 	if s.opts.Faults.History == nil {
 		s.opts.Faults.History = NewFaultHistory()
 	}
@@ -88,6 +93,9 @@ func New(opts Options) (*Server, *Seed, error) {
 	var seed *Seed
 	if len(state.Orgs) == 0 {
 		seed = s.seed()
+		if opts.Preset != nil {
+			opts.Preset(state)
+		}
 	}
 	registered := s.registerOwners()
 	if seed != nil || registered || state.TokenKey == "" {
@@ -175,19 +183,27 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 // principal is an authenticated caller.
 type principal struct {
-	org   *Org
-	kind  string // "serviceAccount" or "apiKey"
-	id    string // client ID or API key ID
-	roles []string
+	org *Org
+	// otherOrgs are the organizations besides org where the credential has
+	// its roles.
+	otherOrgs []*Org
+	kind      string // "serviceAccount" or "apiKey"
+	id        string // client ID or API key ID
+	roles     []string
 	// accessList is the credential's API access list.
 	accessList []AccessListEntry
 }
 
 func (p *principal) isOwner(org *Org) bool {
-	return p.org == org && slices.Contains(p.roles, "ORG_OWNER")
+	return p.isMember(org) && slices.Contains(p.roles, "ORG_OWNER")
 }
 
-func (p *principal) isMember(org *Org) bool { return p.org == org }
+func (p *principal) isMember(org *Org) bool {
+	return org != nil && (p.org == org || slices.Contains(p.otherOrgs, org))
+}
+
+// orgs are the organizations the caller has access to: its own first.
+func (p *principal) orgs() []*Org { return append([]*Org{p.org}, p.otherOrgs...) }
 
 // handler is an API handler that runs with the state locked and the caller known.
 type handler func(w http.ResponseWriter, r *http.Request, caller *principal) *apiError
@@ -230,9 +246,16 @@ func (s *Server) api(mediaType string, h handler) http.HandlerFunc {
 				fmt.Sprintf("IP address %s is not allowed to access this resource.", host(r.RemoteAddr)))
 			return
 		}
+		if a, ok := s.faultAnswer(r.URL.Path); ok {
+			if a.RetryAfter != "" {
+				w.Header().Set("Retry-After", a.RetryAfter)
+			}
+			writeError(w, mediaType, a.Status, a.ErrorCode, "Injected failure.")
+			return
+		}
 		buf := &bufferedResponse{header: http.Header{}, status: http.StatusOK}
 		buf.header.Set("Content-Type", mediaType)
-		if e := h(buf, r, caller); e != nil {
+		if e := h(buf, s.withMaxItems(r), caller); e != nil {
 			writeError(w, mediaType, e.status, e.code, e.detail)
 			return
 		}
@@ -284,7 +307,7 @@ func (s *Server) authenticate(r *http.Request) (*principal, string) {
 	if tok, ok := strings.CutPrefix(header, "Bearer "); ok {
 		if clientID := s.tokenClient(tok); clientID != "" {
 			if org, sa := s.findServiceAccount(clientID); sa != nil && s.hasValidSecret(sa) {
-				return &principal{org: org, kind: "serviceAccount", id: sa.ClientID, roles: sa.Roles, accessList: sa.AccessList}, ""
+				return &principal{org: org, otherOrgs: s.orgsByID(sa.OtherOrgIDs), kind: "serviceAccount", id: sa.ClientID, roles: sa.Roles, accessList: sa.AccessList}, ""
 			}
 		}
 	}
@@ -312,7 +335,18 @@ func (s *Server) checkDigest(r *http.Request, p map[string]string) *principal {
 	if key == nil || !httpdigest.Valid(p, r.Method, r.URL.RequestURI(), key.PrivateKey) {
 		return nil
 	}
-	return &principal{org: org, kind: "apiKey", id: key.ID, roles: key.Roles, accessList: key.AccessList}
+	return &principal{org: org, otherOrgs: s.orgsByID(key.OtherOrgIDs), kind: "apiKey", id: key.ID, roles: key.Roles, accessList: key.AccessList}
+}
+
+// orgsByID are the organizations of ids that exist, in that order.
+func (s *Server) orgsByID(ids []string) []*Org {
+	var orgs []*Org
+	for _, id := range ids {
+		if org := s.state.Orgs[id]; org != nil {
+			orgs = append(orgs, org)
+		}
+	}
+	return orgs
 }
 
 func (s *Server) findServiceAccount(clientID string) (*Org, *ServiceAccount) {
@@ -457,6 +491,9 @@ func page[T any](w http.ResponseWriter, r *http.Request, all []T) *apiError {
 			return fail(http.StatusBadRequest, "INVALID_QUERY_PARAMETER", "itemsPerPage must be between 1 and 500.")
 		}
 		per = n
+	}
+	if most, ok := r.Context().Value(maxItemsKey{}).(int); ok {
+		per = min(per, most)
 	}
 	start := min((num-1)*per, len(all))
 	results := all[start:min(start+per, len(all))]

@@ -115,6 +115,10 @@ type ServiceAccount struct {
 	CreatedAt   time.Time         `json:"createdAt"`
 	Secrets     []*Secret         `json:"secrets"`
 	AccessList  []AccessListEntry `json:"accessList"`
+	// OtherOrgIDs are organizations besides its own where the credential
+	// has the same roles (see listOrgs). No route sets them; a state is
+	// seeded with them (Options.Preset).
+	OtherOrgIDs []string `json:"otherOrgIds,omitempty"`
 }
 
 // Secret is one client secret; Value is kept to check the secret, and shown
@@ -134,6 +138,10 @@ type APIKey struct {
 	PrivateKey  string            `json:"privateKey"`
 	Roles       []string          `json:"roles"`
 	AccessList  []AccessListEntry `json:"accessList"`
+	// OtherOrgIDs are organizations besides its own where the credential
+	// has the same roles (see listOrgs). No route sets them; a state is
+	// seeded with them (Options.Preset).
+	OtherOrgIDs []string `json:"otherOrgIds,omitempty"`
 }
 
 // AccessListEntry is an address or block a credential may call from.
