@@ -168,19 +168,21 @@ type ChildName struct {
 // MultiOrg named component registered: which kind of child it is, of which
 // organization. False for any other resource.
 //
-// The type token decides the kind, but for the two a Stash plays and the
-// two a provider plays, where the end of the name decides. Org keys are
-// letters, digits, '-' and '_' (validate.go), so a key can hold a marker:
-// the name then fits several keys. It reads exactly, for every key, when
-// the marker ends the name (-secret, -service-account, -policies,
-// -protected, -api-access-list-required) or the part cannot hold it (an
-// access list entry's name is an address's hex digits, '.', '-' and '_',
-// which never spell -allow-: the last -allow- is the marker), and so does an organization, whose name is
-// the key whole. Otherwise (-period-<n>, -member-<email>, -team-<team key>)
-// it needs the stack's org keys to be sure: given orgKeys, only a listed
-// key fits, the longest first; with none (nil), the shortest key that fits
-// wins, which is exact for every key that holds no "-period-<digits>",
-// "-member-" or "-team-".
+// The type token decides the kind; of the two kinds a Stash plays and the
+// two a provider plays, the end of the name decides. Org keys are letters,
+// digits, '-' and '_' (orgKey in validate.go), so a key can hold a marker
+// and a name can fit several keys. Which rule makes it unambiguous:
+//   - an organization's name is its key whole, and a marker that ends the
+//     name (-secret, -service-account, -policies, -protected,
+//     -api-access-list-required) is cut from the end: exact for every key;
+//   - an access list entry's name is an address's hex digits, '.', '-' and
+//     '_', which never spell -allow-: the last -allow- is the marker, exact
+//     for every key;
+//   - -period-<n>, -member-<email> and -team-<team key>[-<email>] may sit in
+//     a key too. Given orgKeys (the stack's keys), only a listed key fits,
+//     the longest first; with none (nil), the shortest key that fits wins,
+//     which is exact for every key that holds no "-member-", no "-team-"
+//     and does not end in "-period-<digits>".
 func ParseChildName(component, typeToken, name string, orgKeys []string) (ChildName, bool) {
 	rest, ok := strings.CutPrefix(name, component+"-")
 	if !ok {
