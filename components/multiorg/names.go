@@ -176,13 +176,13 @@ type ChildName struct {
 //     name (-secret, -service-account, -policies, -protected,
 //     -api-access-list-required) is cut from the end: exact for every key;
 //   - an access list entry's name is an address's hex digits, '.', '-' and
-//     '_', which never spell -allow-: the last -allow- is the marker, exact
-//     for every key;
+//     '_', which never spell "allow": the -allow- after which no "allow"
+//     follows is the marker, exact for every key;
 //   - -period-<n>, -member-<email> and -team-<team key>[-<email>] may sit in
 //     a key too. Given orgKeys (the stack's keys), only a listed key fits,
 //     the longest first; with none (nil), the shortest key that fits wins,
-//     which is exact for every key that holds no "-member-", no "-team-"
-//     and does not end in "-period-<digits>".
+//     which is exact for every key where key+"-" holds neither "-member-"
+//     nor "-team-" and that does not end in "-period-<digits>".
 func ParseChildName(component, typeToken, name string, orgKeys []string) (ChildName, bool) {
 	rest, ok := strings.CutPrefix(name, component+"-")
 	if !ok {
@@ -243,9 +243,10 @@ func isRotationPeriod(s string) bool {
 	return err == nil
 }
 
-// isEntryName accepts an entry's name, which never holds the marker: an
-// address or CIDR block has hex digits, '.', ':' (now '_') and '/' (now '-').
-func isEntryName(s string) bool { return s != "" && !strings.Contains(s, "-allow-") }
+// isEntryName accepts an entry's name, which never spells the marker's word:
+// an address or CIDR block has hex digits, '.', ':' (now '_') and '/' (now
+// '-').
+func isEntryName(s string) bool { return s != "" && !strings.Contains(s, "allow") }
 
 func isEmail(s string) bool { return strings.Contains(s, "@") }
 

@@ -2,7 +2,10 @@ package multiorg
 
 import (
 	"maps"
+	"regexp"
 	"slices"
+	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -94,12 +97,18 @@ func TestParseChildNameAmbiguousKeys(t *testing.T) {
 			ChildName{ChildPolicies, "x-policies", ""}},
 		"an entry of a key holding -allow-": {mongodbatlas.ServiceAccountAccessListEntryType, "multiorg-a-allow-b-allow-10.0.0.1", nil,
 			ChildName{ChildAccessListEntry, "a-allow-b", "10.0.0.1"}},
+		"an entry of a key ending -allow": {mongodbatlas.AccessListApiKeyType, "multiorg-a-allow-allow-10.0.0.1", nil,
+			ChildName{ChildAccessListEntry, "a-allow", "10.0.0.1"}},
 		"a member whose email holds -member-": {mongodbatlas.CloudUserOrgAssignmentType, "multiorg-a-member-b-member-c@example.com", nil,
 			ChildName{ChildMember, "a", "b-member-c@example.com"}},
 		"a member of a key holding -member-, with the keys": {mongodbatlas.CloudUserOrgAssignmentType, "multiorg-a-member-b-member-c@example.com",
 			[]string{"a-member-b", "data"}, ChildName{ChildMember, "a-member-b", "c@example.com"}},
 		"both keys fit: the longest": {mongodbatlas.CloudUserOrgAssignmentType, "multiorg-a-member-b-member-c@example.com",
 			[]string{"a", "a-member-b"}, ChildName{ChildMember, "a-member-b", "c@example.com"}},
+		"a member of a key ending -member, with the keys": {mongodbatlas.CloudUserOrgAssignmentType, "multiorg-a-member-member-c@example.com",
+			[]string{"a", "a-member"}, ChildName{ChildMember, "a-member", "c@example.com"}},
+		"a key ending -member reads as the shorter without the keys": {mongodbatlas.CloudUserOrgAssignmentType, "multiorg-a-member-member-c@example.com",
+			nil, ChildName{ChildMember, "a", "member-c@example.com"}},
 		"a team of a key holding -team-, with the keys": {mongodbatlas.TeamType, "multiorg-a-team-b-team-x", []string{"a-team-b"},
 			ChildName{ChildTeam, "a-team-b", "x"}},
 		"a team whose key holds -team-": {mongodbatlas.TeamType, "multiorg-a-team-b-team-x", nil,
@@ -197,3 +206,39 @@ func TestEveryChildIsNamedByTheTable(t *testing.T) {
 		assert.True(t, kinds[k.kind], "a %s was registered", k.kind)
 	}
 }
+
+// FuzzChildNameRoundTrip: every kind's name, built from a valid org key and
+// a valid part, parses back to its parts given the key, and without it
+// when the key holds none of the markers the rule names.
+func FuzzChildNameRoundTrip(f *testing.F) {
+	f.Add("data", "platform", "ada@example.com", uint32(2041))
+	f.Add("a-member-b", "x-team-y", "b-member-c@example.com", uint32(5))
+	f.Add("a-period-5", "a_b", "jean-luc@example.com", uint32(0))
+	f.Add("x-allow-y-secret", "t", "a@b", uint32(7))
+	f.Add("a-member", "a-team", "member-x@example.com", uint32(1))
+	f.Add("a-allow", "allow", "allow@example.com", uint32(3))
+	f.Fuzz(func(t *testing.T, key, teamKey, email string, period uint32) {
+		if !orgKey.MatchString(key) || !orgKey.MatchString(teamKey) || !isEmail(email) || strings.ContainsAny(email, " \t\n") {
+			return
+		}
+		parts := map[ChildKind]string{
+			ChildRotatedProvider: strconv.FormatUint(uint64(period), 10), ChildAccessListEntry: "2001_db8__-48",
+			ChildMember: email, ChildTeam: teamKey, ChildTeamMember: teamKey + "-" + email,
+		}
+		markerFree := !strings.Contains(key+"-", "-member-") && !strings.Contains(key+"-", "-team-") && !periodEnd.MatchString(key)
+		for _, k := range childKinds {
+			want := ChildName{Kind: k.kind, OrgKey: key, Part: parts[k.kind]}
+			name := ChildResourceName("multiorg", k.kind, key, want.Part)
+			got, ok := ParseChildName("multiorg", k.types[0], name, []string{key})
+			assert.True(t, ok, name)
+			assert.Equal(t, want, got, "%s with its key", name)
+			if markerFree {
+				got, ok = ParseChildName("multiorg", k.types[0], name, nil)
+				assert.True(t, ok, name)
+				assert.Equal(t, want, got, "%s without the keys", name)
+			}
+		}
+	})
+}
+
+var periodEnd = regexp.MustCompile(`-period-[0-9]+$`)
