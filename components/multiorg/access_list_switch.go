@@ -13,24 +13,6 @@ import (
 	"github.com/atlas-multiorg/atlas-multiorg/internal/atlasapi"
 )
 
-// AccessListSwitchName is the resource name of the switch of a created
-// organization's apiAccessListRequired.
-func AccessListSwitchName(component, orgKey string) string {
-	return component + "-" + orgKey + accessListSwitchSuffix
-}
-
-const accessListSwitchSuffix = "-api-access-list-required"
-
-// accessListSwitchKey is the org key of the component's switch named name;
-// false when name is not one.
-func accessListSwitchKey(component, name string) (string, bool) {
-	rest, ok := strings.CutSuffix(name, accessListSwitchSuffix)
-	if !ok {
-		return "", false
-	}
-	return strings.CutPrefix(rest, component+"-")
-}
-
 // stashType is the type token of pulumi.Stash.
 const stashType = "pulumi:index:Stash"
 
@@ -155,7 +137,7 @@ func (m *MultiOrg) accessListHook() (*pulumi.ResourceHook, error) {
 	if m.switchHook != nil {
 		return m.switchHook, nil
 	}
-	hook, err := m.ctx.RegisterResourceHook(m.name+"-api-access-list-switch", m.switchAccessList, nil)
+	hook, err := m.ctx.RegisterResourceHook(switchHookName(m.name), m.switchAccessList, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -167,7 +149,8 @@ func (m *MultiOrg) accessListHook() (*pulumi.ResourceHook, error) {
 // says. A failure fails the stash's create or update, so the next run tries
 // again.
 func (m *MultiOrg) switchAccessList(args *pulumi.ResourceHookArgs) error {
-	key, _ := accessListSwitchKey(m.name, args.Name)
+	child, _ := ParseChildName(m.name, stashType, args.Name, nil)
+	key := child.OrgKey
 	sw, err := decodeSwitch(args.NewInputs)
 	if err != nil {
 		return fmt.Errorf("organization %q: %w", key, err)

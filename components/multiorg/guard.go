@@ -2,9 +2,10 @@ package multiorg
 
 import (
 	"fmt"
-	"strings"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/atlas-multiorg/atlas-multiorg/internal/mongodbatlas"
 )
 
 // replacementGuard is the before-create hook of every organization the
@@ -15,10 +16,11 @@ import (
 // anything is deleted. A create is a replacement when the stack's state
 // already holds the organization.
 func (m *MultiOrg) replacementGuard(args *pulumi.ResourceHookArgs) error {
-	key, ok := strings.CutPrefix(args.Name, m.name+"-")
+	child, ok := ParseChildName(m.name, mongodbatlas.OrganizationType, args.Name, nil)
 	if !ok {
 		return nil
 	}
+	key := child.OrgKey
 	orgID := m.managed(key)
 	if orgID == "" {
 		name, _ := args.NewInputs["name"].V.(string)
@@ -34,14 +36,8 @@ func (m *MultiOrg) replacementGuard(args *pulumi.ResourceHookArgs) error {
 // registerGuard registers the replacement guard once per component. It runs
 // in previews too, so that `pulumi preview` already fails.
 func (m *MultiOrg) registerGuard() (*pulumi.ResourceHook, error) {
-	return m.ctx.RegisterResourceHook(m.name+"-no-organization-replacement", m.replacementGuard,
+	return m.ctx.RegisterResourceHook(replacementHookName(m.name), m.replacementGuard,
 		&pulumi.ResourceHookOptions{OnDryRun: true})
-}
-
-// DestroyGuardName is the resource name of a protected organization's
-// destroy guard.
-func DestroyGuardName(component, orgKey string) string {
-	return component + "-" + orgKey + "-protected"
 }
 
 // registerDestroyGuard keeps what is inside a protected organization in the

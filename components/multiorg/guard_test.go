@@ -126,7 +126,10 @@ func TestDestroyGuard(t *testing.T) {
 			guards := mon.ByType("pulumi:index:Stash")
 			assert.ElementsMatch(t, tc.guarded, keysOf(guards))
 			for guardName, guard := range guards {
-				key := strings.TrimSuffix(strings.TrimPrefix(guardName, "orgs-"), "-protected")
+				child, ok := ParseChildName("orgs", stashType, guardName, nil)
+				require.True(t, ok, guardName)
+				assert.Equal(t, ChildDestroyGuard, child.Kind)
+				key := child.OrgKey
 				assert.Equal(t, DestroyGuardName("orgs", key), guardName)
 				assert.True(t, guard.RegisterRPC.GetProtect(), "%s is protected", guardName)
 				deps := guard.RegisterRPC.GetDependencies()

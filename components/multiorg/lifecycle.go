@@ -3,7 +3,6 @@ package multiorg
 import (
 	"fmt"
 	"os"
-	"strings"
 	"time"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -89,11 +88,10 @@ func (m *MultiOrg) previousOrg(key string) (PreviousOrg, bool) {
 // engine asks the new provider whether its configuration forces a
 // replacement, and a new secret does not.
 func (m *MultiOrg) providerName(org *Org, plan orgPlan) (string, bool) {
-	name := m.name + "-" + org.Key
 	if plan.rotateEvery == 0 || org.adopted || org.CredentialType != CredentialServiceAccount {
-		return name, false
+		return ProviderResourceName(m.name, org.Key), false
 	}
-	return fmt.Sprintf("%s-period-%d", name, rotationPeriod(m.now, plan.rotateEvery)), true
+	return RotatedProviderName(m.name, org.Key, rotationPeriod(m.now, plan.rotateEvery)), true
 }
 
 // ClockEnv names the environment variable that moves the clock of rotation
@@ -139,7 +137,7 @@ func (m *MultiOrg) registerRotation(org *Org, plan orgPlan) error {
 		return err
 	}
 	trigger := fmt.Sprintf("every-%dh-period-%d", plan.rotateEvery, rotationPeriod(m.now, plan.rotateEvery))
-	secret, err := mongodbatlas.NewServiceAccountSecret(m.ctx, m.name+"-"+org.Key+"-secret", &mongodbatlas.ServiceAccountSecretArgs{
+	secret, err := mongodbatlas.NewServiceAccountSecret(m.ctx, RotatedSecretName(m.name, org.Key), &mongodbatlas.ServiceAccountSecretArgs{
 		ClientId:                org.credential["clientId"],
 		OrgId:                   org.Resource.OrgId,
 		SecretExpiresAfterHours: pulumi.Int(*plan.serviceAccount.SecretExpiresAfterHours),
@@ -243,7 +241,7 @@ func (m *MultiOrg) registerAccessList(org *Org, entries []AccessListEntry) ([]pu
 	}
 	registered := make([]pulumi.Resource, 0, len(entries))
 	for _, e := range entries {
-		name := m.name + "-" + org.Key + "-allow-" + entryName(e)
+		name := AccessListEntryName(m.name, org.Key, e)
 		ip, cidr := optional(e.IPAddress), optional(e.CIDRBlock)
 		var res pulumi.Resource
 		switch org.CredentialType {
@@ -263,13 +261,6 @@ func (m *MultiOrg) registerAccessList(org *Org, entries []AccessListEntry) ([]pu
 		registered = append(registered, res)
 	}
 	return registered, nil
-}
-
-// entryName names an access list entry's resource after its value, so
-// reordering the list changes nothing.
-func entryName(e AccessListEntry) string {
-	v := e.IPAddress + e.CIDRBlock
-	return strings.NewReplacer("/", "-", ":", "_").Replace(v)
 }
 
 func optional(s string) pulumi.StringPtrInput {

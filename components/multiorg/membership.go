@@ -209,23 +209,6 @@ func TeamMemberImportID(orgID, teamID, email string) string {
 	return orgID + "/" + teamID + "/" + email
 }
 
-// MemberResourceName is the resource name of a member of an organization:
-// from the org key and the email, never from Atlas' IDs.
-func MemberResourceName(component, orgKey, email string) string {
-	return component + "-" + orgKey + "-member-" + email
-}
-
-// TeamResourceName is the resource name of a team: from the org key and the
-// team key, so renaming the team in config is an update.
-func TeamResourceName(component, orgKey, teamKey string) string {
-	return component + "-" + orgKey + "-team-" + teamKey
-}
-
-// TeamMemberResourceName is the resource name of a member of a team.
-func TeamMemberResourceName(component, orgKey, teamKey, email string) string {
-	return TeamResourceName(component, orgKey, teamKey) + "-" + email
-}
-
 func isMember(org OrgSpec, email string) bool {
 	_, ok := org.Members[email]
 	return ok

@@ -224,11 +224,6 @@ func NewMultiOrg(ctx *pulumi.Context, name string, args *MultiOrgArgs, opts ...p
 	return m, nil
 }
 
-// OrgResourceName is the Pulumi resource name of the organization key in the
-// MultiOrg named component. It derives from the key, never from the Atlas
-// name, so renaming an organization is an update.
-func OrgResourceName(component, key string) string { return component + "-" + key }
-
 // register registers one organization and everything that acts inside it.
 func (m *MultiOrg) register(plan orgPlan) (*Org, error) {
 	opts := []pulumi.ResourceOption{pulumi.Parent(m)}
@@ -333,7 +328,7 @@ func (m *MultiOrg) register(plan orgPlan) (*Org, error) {
 // creates it: the organization has no other credential yet.
 func (m *MultiOrg) registerServiceAccount(org *Org, plan orgPlan) error {
 	spec := plan.serviceAccount
-	sa, err := mongodbatlas.NewServiceAccount(m.ctx, m.name+"-"+org.Key+"-service-account", &mongodbatlas.ServiceAccountArgs{
+	sa, err := mongodbatlas.NewServiceAccount(m.ctx, ServiceAccountResourceName(m.name, org.Key), &mongodbatlas.ServiceAccountArgs{
 		OrgId:                   org.Resource.OrgId,
 		Name:                    pulumi.String(spec.Name),
 		Description:             pulumi.String(spec.Description),
@@ -402,12 +397,6 @@ func (m *MultiOrg) registerPolicies(org *Org, policies []policy) error {
 	}
 	org.track(res)
 	return nil
-}
-
-// PolicyResourceName is the resource name of an organization's resource
-// policy.
-func PolicyResourceName(component, orgKey string) string {
-	return component + "-" + orgKey + "-policies"
 }
 
 // inside are the options of a resource that acts inside a created

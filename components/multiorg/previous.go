@@ -54,12 +54,12 @@ func ReadPrevious(ctx *pulumi.Context, name string) (*Previous, error) {
 		case r.Type == Type && u.Name() == name:
 			component = r.Outputs
 		case r.Type == mongodbatlas.OrganizationType && strings.Contains(string(u.QualifiedType()), Type+"$"):
-			if key, ok := strings.CutPrefix(u.Name(), name+"-"); ok {
-				previous.Managed[key], _ = r.Outputs["orgId"].(string)
+			if child, ok := ParseChildName(name, r.Type, u.Name(), nil); ok {
+				previous.Managed[child.OrgKey], _ = r.Outputs["orgId"].(string)
 			}
 		case r.Type == stashType && strings.Contains(string(u.QualifiedType()), Type+"$"):
-			if key, ok := accessListSwitchKey(name, u.Name()); ok {
-				previous.AccessListSwitches[key] = true
+			if child, ok := ParseChildName(name, r.Type, u.Name(), nil); ok && child.Kind == ChildAccessListSwitch {
+				previous.AccessListSwitches[child.OrgKey] = true
 			}
 		}
 	}

@@ -16,6 +16,8 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/internals"
+
+	"github.com/atlas-multiorg/atlas-multiorg/internal/mongodbatlas"
 )
 
 // Project names the mocked program; Stack is the stack name unless a
@@ -95,7 +97,7 @@ func (m *Monitor) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) {
 	if args.Token == "pulumi:pulumi:readStackResourceOutputs" {
 		return m.stackResources(args.Args["stackName"].StringValue())
 	}
-	if args.Token != "mongodbatlas:index/getApiKeys:getApiKeys" {
+	if args.Token != mongodbatlas.GetApiKeysToken {
 		return nil, fmt.Errorf("unexpected invoke %s", args.Token)
 	}
 	orgID := args.Args["orgId"].StringValue()
@@ -152,7 +154,7 @@ func (m *Monitor) NewResource(args pulumi.MockResourceArgs) (string, resource.Pr
 	}
 	outputs := args.Inputs.Copy()
 	id := args.Name + "-id"
-	if args.TypeToken == "mongodbatlas:index/organization:Organization" {
+	if args.TypeToken == mongodbatlas.OrganizationType {
 		orgID := args.ID
 		if orgID == "" {
 			orgID = FakeID(args.Name)
@@ -161,7 +163,7 @@ func (m *Monitor) NewResource(args pulumi.MockResourceArgs) (string, resource.Pr
 		outputs["orgId"] = resource.NewProperty(orgID)
 		m.addCredential(args.Name, outputs)
 	}
-	if args.TypeToken == "mongodbatlas:index/serviceAccountSecret:ServiceAccountSecret" {
+	if args.TypeToken == mongodbatlas.ServiceAccountSecretType {
 		trigger := ""
 		if args.RegisterRPC != nil && args.RegisterRPC.GetReplacementTrigger() != nil {
 			trigger = args.RegisterRPC.GetReplacementTrigger().GetStringValue()
@@ -175,7 +177,7 @@ func (m *Monitor) NewResource(args pulumi.MockResourceArgs) (string, resource.Pr
 		outputs["createdAt"] = resource.NewProperty(RotatedAt.Format(time.RFC3339))
 		outputs["expiresAt"] = resource.NewProperty(RotatedAt.Add(time.Duration(hours) * time.Hour).Format(time.RFC3339))
 	}
-	if args.TypeToken == "mongodbatlas:index/serviceAccount:ServiceAccount" {
+	if args.TypeToken == mongodbatlas.ServiceAccountType {
 		m.addServiceAccount(args.Name, outputs)
 	}
 	if m.EngineSecrets && args.RegisterRPC != nil {

@@ -17,7 +17,9 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/atlas-multiorg/atlas-multiorg/components/multiorg"
 	"github.com/atlas-multiorg/atlas-multiorg/internal/atlasapi"
+	"github.com/atlas-multiorg/atlas-multiorg/internal/mongodbatlas"
 	"github.com/atlas-multiorg/atlas-multiorg/internal/stackconfig"
 	"github.com/atlas-multiorg/atlas-multiorg/stacks"
 )
@@ -355,7 +357,7 @@ func ParseStackExport(stack string, raw []byte) (StackState, error) {
 	}
 	s := StackState{Stack: stack, Held: map[string]bool{}, Pending: map[string]string{}}
 	for _, r := range export.Deployment.Resources {
-		if r.Type == organizationType {
+		if r.Type == mongodbatlas.OrganizationType {
 			if id := r.orgID(); id != "" {
 				s.Held[id] = true
 			}
@@ -363,19 +365,17 @@ func ParseStackExport(stack string, raw []byte) (StackState, error) {
 	}
 	for _, op := range export.Deployment.PendingOperations {
 		r := op.Resource
-		if op.Type != "creating" || r.Type != organizationType {
+		if op.Type != "creating" || r.Type != mongodbatlas.OrganizationType {
 			continue
 		}
 		name, _ := r.Inputs["name"].(string)
 		urnName := r.URN[strings.LastIndex(r.URN, "::")+2:]
-		if key, ok := strings.CutPrefix(urnName, stacks.ComponentName+"-"); ok && name != "" {
-			s.Pending[name] = key
+		if child, ok := multiorg.ParseChildName(stacks.ComponentName, r.Type, urnName, nil); ok && name != "" {
+			s.Pending[name] = child.OrgKey
 		}
 	}
 	return s, nil
 }
-
-const organizationType = "mongodbatlas:index/organization:Organization"
 
 type exportedResource struct {
 	URN     string         `json:"urn"`

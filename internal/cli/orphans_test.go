@@ -14,6 +14,7 @@ import (
 
 	"github.com/atlas-multiorg/atlas-multiorg/internal/atlasapi"
 	"github.com/atlas-multiorg/atlas-multiorg/internal/localapi/localapitest"
+	"github.com/atlas-multiorg/atlas-multiorg/internal/mongodbatlas"
 )
 
 // stackExport is a pulumi stack export of an org stack holding orgs (org
@@ -26,11 +27,11 @@ func stackExport(stack string, held map[string]string, pending map[string]string
 	var resources, ops []map[string]any
 	resources = append(resources, map[string]any{"urn": "urn:pulumi:" + stack + "::atlas-multiorg::pulumi:pulumi:Stack::atlas-multiorg-" + stack, "type": "pulumi:pulumi:Stack"})
 	for key, id := range held {
-		resources = append(resources, map[string]any{"urn": urn(key), "type": organizationType,
+		resources = append(resources, map[string]any{"urn": urn(key), "type": mongodbatlas.OrganizationType,
 			"inputs": map[string]any{"name": key}, "outputs": map[string]any{"orgId": id, "privateKey": map[string]any{"4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", "ciphertext": "v1:abc"}}})
 	}
 	for key, name := range pending {
-		ops = append(ops, map[string]any{"type": "creating", "resource": map[string]any{"urn": urn(key), "type": organizationType, "inputs": map[string]any{"name": name}}})
+		ops = append(ops, map[string]any{"type": "creating", "resource": map[string]any{"urn": urn(key), "type": mongodbatlas.OrganizationType, "inputs": map[string]any{"name": name}}})
 	}
 	raw, _ := json.Marshal(map[string]any{"version": 3, "deployment": map[string]any{"resources": resources, "pending_operations": ops}})
 	return string(raw)

@@ -62,7 +62,7 @@ func driftFindings(steps []deploy.Step, keys []string, inState map[string]bool, 
 			found = append(found, Finding{Kind: KindChanged, Resource: resource,
 				Message: fmt.Sprintf("%s: pulumi up would %s it", resource, step.Op)})
 		}
-		if org, ok := orgs[orgKeyOf(name, keys)]; ok {
+		if org, ok := orgs[orgKeyOf(step.Type, name, keys)]; ok {
 			org.Findings = append(org.Findings, found...)
 		} else {
 			rest = append(rest, found...)

@@ -3,12 +3,11 @@ package cli
 import (
 	"encoding/json"
 	"fmt"
-	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/atlas-multiorg/atlas-multiorg/components/multiorg"
 	"github.com/atlas-multiorg/atlas-multiorg/internal/atlasapi"
+	"github.com/atlas-multiorg/atlas-multiorg/internal/mongodbatlas"
 	"github.com/atlas-multiorg/atlas-multiorg/stacks"
 )
 
@@ -93,18 +92,16 @@ func readInspectedState(stack string, raw json.RawMessage) (inspectedState, erro
 }
 
 // providerKey reads an organization's own provider name: "multiorg-<key>",
-// or "multiorg-<key>-period-<n>" for a rotating one (period n).
+// or "multiorg-<key>-period-<n>" for a rotating one (period n, else -1).
 func providerKey(name string) (string, int64, bool) {
-	rest, ok := strings.CutPrefix(name, stacks.ComponentName+"-")
-	if !ok || rest == "" {
+	child, ok := multiorg.ParseChildName(stacks.ComponentName, mongodbatlas.ProviderType, name, nil)
+	if !ok {
 		return "", 0, false
 	}
-	if i := strings.LastIndex(rest, "-period-"); i > 0 {
-		if n, err := strconv.ParseInt(rest[i+len("-period-"):], 10, 64); err == nil {
-			return rest[:i], n, true
-		}
+	if period, rotated := child.RotationPeriod(); rotated {
+		return child.OrgKey, period, true
 	}
-	return rest, -1, true
+	return child.OrgKey, -1, true
 }
 
 // plainValue is a state value with its secret wrapper taken off: an export
@@ -125,27 +122,9 @@ func plainValue(v any) any {
 	return out
 }
 
-// orgKeyOf is the org key a resource of the MultiOrg belongs to, by its
-// name ("multiorg-<key>" or "multiorg-<key>-<part>..."). Keys may hold
-// dashes, so a name can fit several: the key after which one of the
-// component's own parts follows wins, the longest first. "" for a resource
-// of no organization.
-func orgKeyOf(name string, keys []string) string {
-	best, bestPart := "", false
-	for _, key := range keys {
-		prefix := multiorg.OrgResourceName(stacks.ComponentName, key)
-		rest, ok := strings.CutPrefix(name, prefix)
-		if !ok || (rest != "" && rest[0] != '-') {
-			continue
-		}
-		part := rest == "" || slices.ContainsFunc(resourceParts, func(p string) bool { return strings.HasPrefix(rest[1:], p) })
-		if (part && !bestPart) || (part == bestPart && len(key) > len(best)) {
-			best, bestPart = key, part
-		}
-	}
-	return best
+// orgKeyOf is the org key, among keys, a resource of the MultiOrg belongs
+// to, by its type and name; "" for a resource of no organization.
+func orgKeyOf(typeToken, name string, keys []string) string {
+	child, _ := multiorg.ParseChildName(stacks.ComponentName, typeToken, name, keys)
+	return child.OrgKey
 }
-
-// resourceParts are what the component names an organization's resources
-// with after its key: multiorg-<key>-member-<email>, -team-<key>, ...
-var resourceParts = []string{"member-", "team-", "allow-", "policies", "protected", "secret", "service-account", "period-"}

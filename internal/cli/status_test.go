@@ -16,8 +16,10 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/atlas-multiorg/atlas-multiorg/components/multiorg"
 	"github.com/atlas-multiorg/atlas-multiorg/internal/atlasapi"
 	"github.com/atlas-multiorg/atlas-multiorg/internal/deploy"
+	"github.com/atlas-multiorg/atlas-multiorg/internal/mongodbatlas"
 )
 
 const (
@@ -450,13 +452,16 @@ func TestDisplayValue(t *testing.T) {
 func TestOrgKeyOfAndProviderKey(t *testing.T) {
 	t.Parallel()
 	keys := []string{"a", "a-member", "data"}
-	assert.Equal(t, "a", orgKeyOf("multiorg-a", keys))
-	assert.Equal(t, "a", orgKeyOf("multiorg-a-member-ada@example.com", keys))
-	assert.Equal(t, "a-member", orgKeyOf("multiorg-a-member", keys), "a key that fits whole")
-	assert.Equal(t, "a-member", orgKeyOf("multiorg-a-member-team-x", keys), "the longest key a part follows")
-	assert.Equal(t, "data", orgKeyOf("multiorg-data-something-else", keys), "no part follows: the longest that fits")
-	assert.Equal(t, "data", orgKeyOf("multiorg-data-team-platform", keys))
-	assert.Empty(t, orgKeyOf("multiorg", keys), "the component itself")
+	assert.Equal(t, "a", orgKeyOf(mongodbatlas.OrganizationType, "multiorg-a", keys))
+	assert.Equal(t, "a", orgKeyOf(mongodbatlas.CloudUserOrgAssignmentType, "multiorg-a-member-ada@example.com", keys))
+	assert.Equal(t, "a-member", orgKeyOf(mongodbatlas.OrganizationType, "multiorg-a-member", keys), "a key that fits whole")
+	assert.Equal(t, "a-member", orgKeyOf(mongodbatlas.TeamType, "multiorg-a-member-team-x", keys), "the longest key a part follows")
+	assert.Empty(t, orgKeyOf(mongodbatlas.ProjectType, "multiorg-data-something-else", keys), "a name the component does not build")
+	assert.Equal(t, "data", orgKeyOf(mongodbatlas.TeamType, "multiorg-data-team-platform", keys))
+	assert.Equal(t, "data", orgKeyOf(mongodbatlas.ProviderType, "multiorg-data-period-2041", keys))
+	assert.Equal(t, "a", orgKeyOf("pulumi:index:Stash", "multiorg-a-api-access-list-required", keys), "the switch")
+	assert.Empty(t, orgKeyOf(mongodbatlas.OrganizationType, "multiorg-gone", keys), "a key no longer in the config")
+	assert.Empty(t, orgKeyOf(multiorg.Type, "multiorg", keys), "the component itself")
 	key, period, ok := providerKey("multiorg-data-period-2041")
 	assert.Equal(t, []any{"data", int64(2041), true}, []any{key, period, ok})
 	key, period, ok = providerKey("multiorg-data")

@@ -22,6 +22,7 @@ import (
 	"time"
 
 	"github.com/atlas-multiorg/atlas-multiorg/components/multiorg"
+	"github.com/atlas-multiorg/atlas-multiorg/internal/mongodbatlas"
 	"github.com/atlas-multiorg/atlas-multiorg/stacks"
 )
 
@@ -347,8 +348,8 @@ func ChangeSummary(changes map[string]int) string {
 // pendingURN is a create the engine reports left pending by an interrupted
 // update, in its warning "Attempting to deploy or update resources with N
 // pending operations from previous deployment".
-var pendingURN = regexp.MustCompile(`urn:pulumi:[^\s,]*\$mongodbatlas:index/organization:Organization::` +
-	regexp.QuoteMeta(stacks.ComponentName) + `-([^\s,]+), interrupted while creating`)
+var pendingURN = regexp.MustCompile(`urn:pulumi:[^\s,]*\$` + regexp.QuoteMeta(mongodbatlas.OrganizationType) +
+	`::([^\s,]+), interrupted while creating`)
 
 // pendingCreatesWarning turns the engine's warning about pending creates
 // into one that names the org keys and what resolves them: the engine's
@@ -359,7 +360,9 @@ func pendingCreatesWarning(stack string, ev Event) (Event, bool) {
 	}
 	var keys []string
 	for _, m := range pendingURN.FindAllStringSubmatch(ev.Message, -1) {
-		keys = append(keys, "orgs."+m[1])
+		if child, ok := multiorg.ParseChildName(stacks.ComponentName, mongodbatlas.OrganizationType, m[1], nil); ok {
+			keys = append(keys, "orgs."+child.OrgKey)
+		}
 	}
 	if len(keys) == 0 {
 		return Event{}, false
