@@ -265,3 +265,22 @@ func (s *Server) deleteGroupServiceAccount(w http.ResponseWriter, r *http.Reques
 	w.WriteHeader(http.StatusNoContent)
 	return nil
 }
+
+// listServiceAccountGroups is GET /orgs/{orgId}/serviceAccounts/{clientId}/groups:
+// the projects the service account is assigned to, with its roles there
+// (ServiceAccountGroup).
+func (s *Server) listServiceAccountGroups(w http.ResponseWriter, r *http.Request, caller *principal) *apiError {
+	org, sa, e := s.serviceAccount(r, caller, false)
+	if e != nil {
+		return e
+	}
+	all := []map[string]any{}
+	for _, id := range sortedKeys(s.state.Projects) {
+		if p := s.state.Projects[id]; p.OrgID == org.ID {
+			if roles, assigned := p.Assignments[sa.ClientID]; assigned {
+				all = append(all, map[string]any{"groupId": p.ID, "roles": roles})
+			}
+		}
+	}
+	return page(w, r, all)
+}

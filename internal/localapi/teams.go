@@ -287,3 +287,19 @@ func (s *Server) removeGroupTeam(w http.ResponseWriter, r *http.Request, caller 
 	w.WriteHeader(http.StatusNoContent)
 	return nil
 }
+
+// getTeamByName is GET /orgs/{orgId}/teams/byName/{teamName}: names are
+// unique in an organization, ignoring case.
+func (s *Server) getTeamByName(w http.ResponseWriter, r *http.Request, caller *principal) *apiError {
+	org, e := s.org(r, caller, false)
+	if e != nil {
+		return e
+	}
+	name := r.PathValue("teamName")
+	for _, id := range sortedKeys(org.Teams) {
+		if t := org.Teams[id]; strings.EqualFold(t.Name, name) {
+			return writeJSON(w, http.StatusOK, teamJSON(t))
+		}
+	}
+	return fail(http.StatusNotFound, "TEAM_NAME_NOT_FOUND", "No team named %s exists in organization %s.", name, org.ID)
+}
