@@ -2,7 +2,6 @@ package localapi
 
 import (
 	"bytes"
-	"crypto/subtle"
 	"encoding/json"
 	"fmt"
 	"net"
@@ -90,7 +89,8 @@ func New(opts Options) (*Server, *Seed, error) {
 		seed = s.seed()
 	}
 	registered := s.registerOwners()
-	if seed != nil || registered || state.TokenKey == "" {
+	forgotten := forgetClearSecrets(state)
+	if seed != nil || registered || forgotten || state.TokenKey == "" {
 		if state.TokenKey == "" {
 			state.TokenKey = randomHex(32)
 		}
@@ -119,11 +119,12 @@ func (s *Server) seed() *Seed {
 		Settings: Settings{GenAIFeaturesEnabled: true}, ServiceAccounts: map[string]*ServiceAccount{}, APIKeys: map[string]*APIKey{}}
 	sa := &ServiceAccount{ClientID: "mdb_sa_id_" + newID(), Name: "local-admin", Description: "seeded by atlas-local",
 		Roles: []string{"ORG_OWNER"}, CreatedAt: now}
-	secret := &Secret{ID: newID(), Value: "mdb_sa_sk_" + randomHex(24), CreatedAt: now, ExpiresAt: now.Add(8760 * time.Hour)}
+	secret := &Secret{ID: newID(), CreatedAt: now, ExpiresAt: now.Add(8760 * time.Hour)}
+	secret.set("mdb_sa_sk_" + randomHex(24))
 	sa.Secrets = []*Secret{secret}
 	org.ServiceAccounts[sa.ClientID] = sa
 	s.state.Orgs[org.ID] = org
-	return &Seed{PayingOrgID: org.ID, OwnerID: owner.ID, OwnerUsername: owner.Username, ClientID: sa.ClientID, ClientSecret: secret.Value}
+	return &Seed{PayingOrgID: org.ID, OwnerID: owner.ID, OwnerUsername: owner.Username, ClientID: sa.ClientID, ClientSecret: secret.clear}
 }
 
 // registerOwners gives every organization owner of a state saved before
@@ -309,7 +310,7 @@ func (s *Server) checkDigest(r *http.Request, p map[string]string) *principal {
 		return nil
 	}
 	org, key := s.findAPIKey(p["username"])
-	if key == nil || !httpdigest.Valid(p, r.Method, r.URL.RequestURI(), key.PrivateKey) {
+	if key == nil || p["realm"] != httpdigest.Realm || !httpdigest.ValidHA1(p, r.Method, r.URL.RequestURI(), key.HA1) {
 		return nil
 	}
 	return &principal{org: org, kind: "apiKey", id: key.ID, roles: key.Roles, accessList: key.AccessList}
@@ -383,7 +384,7 @@ func (s *Server) revoke(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) secretMatches(sa *ServiceAccount, secret string) bool {
 	for _, sec := range sa.Secrets {
-		if s.now().Before(sec.ExpiresAt) && subtle.ConstantTimeCompare([]byte(sec.Value), []byte(secret)) == 1 {
+		if s.now().Before(sec.ExpiresAt) && sec.verifies(secret) {
 			return true
 		}
 	}
