@@ -95,7 +95,9 @@ func TestStateKeepsNoSecret(t *testing.T) {
 			assert.Equal(t, http.StatusUnauthorized, again.bearer(sa.ServiceAccount.ClientID, secrets[1]+"0").status, "a wrong secret")
 			assert.Equal(t, http.StatusOK, again.digestClient(key.APIKey.PublicKey, key.APIKey.PrivateKey).do(http.MethodGet, "/api/atlas/v2/orgs/"+key.Organization.ID, orgs, nil, nil))
 			assert.Equal(t, http.StatusUnauthorized, again.digestClient(key.APIKey.PublicKey, key.APIKey.PrivateKey+"0").do(http.MethodGet, "/api/atlas/v2/orgs/"+key.Organization.ID, orgs, nil, nil))
-			var read struct{ Secrets []struct{ MaskedSecretValue string } }
+			var read struct {
+				Secrets []struct{ MaskedSecretValue string }
+			}
 			require.Equal(t, http.StatusOK, again.admin().do(http.MethodGet, "/api/atlas/v2/orgs/"+h.seed.PayingOrgID+"/serviceAccounts/"+h.seed.ClientID, sas, nil, &read))
 			assert.Equal(t, "mdb_sa_sk_..."+h.seed.ClientSecret[len(h.seed.ClientSecret)-4:], read.Secrets[0].MaskedSecretValue, "reads show it masked")
 		})
