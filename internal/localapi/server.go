@@ -2,6 +2,7 @@ package localapi
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"net"
@@ -37,6 +38,10 @@ type Options struct {
 	Faults Faults
 	// ConsoleToken signs in to the console (console.go); "" turns it off.
 	ConsoleToken string
+	// OwnerUsername is the username (an email address) of the paying
+	// organization's owner in a new state; "" is local-owner@example.com.
+	// An existing state keeps its owner.
+	OwnerUsername string
 }
 
 // Seed is the paying organization and its service account that a new state
@@ -69,6 +74,11 @@ type Server struct {
 // opts.DataDir. A new state is seeded with a paying organization and one
 // service account, returned as seed; an existing one returns a nil seed.
 func New(opts Options) (*Server, *Seed, error) {
+	if opts.OwnerUsername != "" {
+		if e := checkUsername(opts.OwnerUsername); e != nil {
+			return nil, nil, fmt.Errorf("the owner's username %q is not an email address", opts.OwnerUsername)
+		}
+	}
 	s := &Server{path: filepath.Join(opts.DataDir, "state.json"), now: opts.Now, opts: opts, nonces: map[string]time.Time{}, revoked: map[string]time.Time{}}
 	if s.now == nil {
 		s.now = time.Now
@@ -113,7 +123,7 @@ const seededOwner = "local-owner@example.com"
 
 func (s *Server) seed() *Seed {
 	now := s.now().UTC()
-	owner := &Person{ID: newID(), Username: seededOwner, CreatedAt: now.Truncate(time.Second), LastAuth: now.Truncate(time.Second)}
+	owner := &Person{ID: newID(), Username: cmp.Or(s.opts.OwnerUsername, seededOwner), CreatedAt: now.Truncate(time.Second), LastAuth: now.Truncate(time.Second)}
 	s.state.People[owner.ID] = owner
 	org := &Org{ID: newID(), Name: "local-paying-org", Paying: true, OwnerID: owner.ID, SkipDefaultAlertsSettings: true,
 		Settings: Settings{GenAIFeaturesEnabled: true}, ServiceAccounts: map[string]*ServiceAccount{}, APIKeys: map[string]*APIKey{}}
