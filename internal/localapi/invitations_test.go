@@ -31,6 +31,10 @@ func TestThePeopleRoutesTheProviderCalls(t *testing.T) {
 	var project map[string]any
 	require.Equal(t, http.StatusOK, own.do(http.MethodPost, "/api/atlas/v2/groups", orgs, map[string]any{"name": "p1", "orgId": orgID}, &project))
 	projectID := project["id"].(string)
+	for _, who := range []string{"ada@example.com", "bob@example.com"} {
+		require.Equal(t, http.StatusCreated, own.do(http.MethodPost, "/api/atlas/v2/groups/"+projectID+"/users", MediaTypeUsers,
+			map[string]any{"username": who, "roles": []string{"GROUP_READ_ONLY"}}, nil))
+	}
 	clientID := created.ServiceAccount.ClientID
 	require.Equal(t, http.StatusOK, own.do(http.MethodPost, "/api/atlas/v2/groups/"+projectID+"/serviceAccounts/"+clientID+":invite", sas,
 		map[string]any{"roles": []string{"GROUP_READ_ONLY"}}, nil))
@@ -52,7 +56,7 @@ func TestThePeopleRoutesTheProviderCalls(t *testing.T) {
 		{"a team by name needs the 2023-01-01 version", org + "/teams/byName/nobody", MediaTypeUsers, own.unchecked(), http.StatusNotAcceptable, nil},
 		{"a person who accepted, by username", "/api/atlas/v2/users/byName/ada@example.com", orgs, accounts, http.StatusOK,
 			map[string]any{"id": ada["id"], "username": "ada@example.com", "teamIds": []any{teamID},
-				"roles": []any{map[string]any{"orgId": orgID, "roleName": "ORG_MEMBER"}}}},
+				"roles": []any{map[string]any{"orgId": orgID, "roleName": "ORG_MEMBER"}, map[string]any{"groupId": projectID, "roleName": "GROUP_READ_ONLY"}}}},
 		{"the same person by ID", "/api/atlas/v2/users/" + ada["id"].(string), orgs, accounts, http.StatusOK, map[string]any{"username": "ada@example.com"}},
 		{"someone invited has no account yet", "/api/atlas/v2/users/byName/bob@example.com", orgs, own, http.StatusNotFound,
 			map[string]any{"errorCode": "USER_NOT_FOUND"}},
@@ -66,6 +70,8 @@ func TestThePeopleRoutesTheProviderCalls(t *testing.T) {
 			map[string]any{"errorCode": "INVITATION_NOT_FOUND"}},
 		{"a team at v1.0, as the provider's tests check a destroy", "/api/atlas/v1.0/orgs/" + orgID + "/teams/" + teamID, "application/json", own, http.StatusOK,
 			map[string]any{"id": teamID}},
+		{"a project's people at 2023-01-01: active ones only (its owner and ada, not bob)", "/api/atlas/v2/groups/" + projectID + "/users", orgs, accounts, http.StatusOK,
+			map[string]any{"totalCount": float64(2)}},
 		{"another organization's team is not the caller's", "/api/atlas/v2/orgs/" + h.seed.PayingOrgID + "/teams/byName/x", orgs, own, http.StatusForbidden, nil},
 	}
 	for _, tc := range cases {
@@ -133,6 +139,44 @@ func TestAnInvitationIsAPendingOrgUser(t *testing.T) {
 			assert.Equal(t, step.want, user["roles"].(map[string]any)["orgRoles"])
 			require.Len(t, list, 1)
 			assert.Equal(t, step.want, list[0]["roles"])
+		})
+	}
+}
+
+// TestTheTeamResourcesMemberRoutes: the deprecated addTeamUsers and
+// removeUserFromTeam (2023-01-01), with which the Team resource changes its
+// usernames, change the same members as :addUser and :removeUser.
+func TestTheTeamResourcesMemberRoutes(t *testing.T) {
+	h := startWithConsole(t)
+	created, own := h.createServiceAccountOrg("acme-team-members")
+	org := "/api/atlas/v2/orgs/" + created.Organization.ID
+	var team, ada map[string]any
+	require.Equal(t, http.StatusOK, own.do(http.MethodPost, org+"/teams", orgs, map[string]any{"name": "Platform"}, &team))
+	require.Equal(t, http.StatusCreated, own.do(http.MethodPost, org+"/users", MediaTypeUsers,
+		map[string]any{"username": "ada@example.com", "roles": map[string]any{"orgRoles": []string{"ORG_MEMBER"}}}, &ada))
+	require.Equal(t, http.StatusOK, h.console(http.MethodPost, "/local/console/orgs/"+created.Organization.ID+"/users/ada@example.com/accept", nil))
+	teamPath, adaID := org+"/teams/"+team["id"].(string), ada["id"].(string)
+	// CloudAppUser requires a password Atlas never returns: see TestThePeopleRoutesTheProviderCalls.
+	deprecated := own.unchecked()
+
+	steps := []struct {
+		name, method, path string
+		body               any
+		status             int
+		members            []string // the team's members at 2025-02-19 afterwards
+	}{
+		{"added", http.MethodPost, teamPath + "/users", []map[string]string{{"id": adaID}}, http.StatusOK, []string{"ada@example.com"}},
+		{"added again: no change", http.MethodPost, teamPath + "/users", []map[string]string{{"id": adaID}}, http.StatusOK, []string{"ada@example.com"}},
+		{"someone not in the organization", http.MethodPost, teamPath + "/users", []map[string]string{{"id": "0123456789abcdef01234567"}}, http.StatusBadRequest, []string{"ada@example.com"}},
+		{"removed", http.MethodDelete, teamPath + "/users/" + adaID, nil, http.StatusNoContent, []string{}},
+		{"removed again", http.MethodDelete, teamPath + "/users/" + adaID, nil, http.StatusNotFound, []string{}},
+	}
+	for _, step := range steps {
+		t.Run(step.name, func(t *testing.T) {
+			require.Equal(t, step.status, deprecated.do(step.method, step.path, orgs, step.body, nil))
+			var list userList
+			require.Equal(t, http.StatusOK, own.do(http.MethodGet, teamPath+"/users", MediaTypeUsers, nil, &list))
+			assert.Equal(t, step.members, usernames(list))
 		})
 	}
 }

@@ -384,17 +384,24 @@ func (s *Server) groupUserJSON(p *Project, u *OrgUser) map[string]any {
 	return j
 }
 
-// listGroupUsers lists the people with roles in the project, pending ones
-// among them, as the data source mongodbatlas_project reads them.
+// listGroupUsers lists the people with roles in the project: at
+// 2025-02-19, pending ones among them, as the data source mongodbatlas_project
+// reads them; at the deprecated 2023-01-01 (CloudAppUser, which
+// mongodbatlas_atlas_users reads), active ones only, as listOrgUsers does.
 func (s *Server) listGroupUsers(w http.ResponseWriter, r *http.Request, caller *principal) *apiError {
 	p, e := s.group(r, caller, false)
 	if e != nil {
 		return e
 	}
 	org := s.state.Orgs[p.OrgID]
+	deprecated := r.Header.Get("Accept") == MediaTypeOrgs
 	all := []map[string]any{}
 	for _, id := range sortedKeys(p.UserRoles) {
-		if u := s.member(org, id); u != nil {
+		switch u := s.member(org, id); {
+		case u == nil:
+		case deprecated && u.Status == statusActive:
+			all = append(all, s.cloudAppUserJSON(org, u))
+		case !deprecated:
 			all = append(all, s.groupUserJSON(p, u))
 		}
 	}

@@ -62,6 +62,10 @@ func (s *Server) routes() {
 	m.HandleFunc("GET "+v1+"/orgs/{orgId}/teams/{teamId}", s.api(v1json, s.getOrgTeam))
 	m.HandleFunc("GET "+v1+"/orgs/{orgId}/invites/{invitationId}", s.api(v1json, s.getOrgInvite))
 
+	// The deprecated member routes the Team resource adds and removes its usernames with.
+	m.HandleFunc("POST "+v2+"/orgs/{orgId}/teams/{teamId}/users", s.api(v20230101, s.addTeamUsers))
+	m.HandleFunc("DELETE "+v2+"/orgs/{orgId}/teams/{teamId}/users/{userId}", s.api(v20230101, s.removeUserFromTeam))
+
 	m.HandleFunc("GET "+v2+"/orgs/{orgId}/invoices", s.api(v20230101, s.listInvoices))
 	// Registered before {invoiceId}; Go's mux prefers the literal segment anyway.
 	m.HandleFunc("GET "+v2+"/orgs/{orgId}/invoices/pending", s.api(v20230101, s.getPendingInvoice))
@@ -104,7 +108,8 @@ func (s *Server) routes() {
 	m.HandleFunc("GET "+v2+"/groups/{groupId}/teams/{teamId}", s.api(v20230101, s.getGroupTeam))
 	m.HandleFunc("PATCH "+v2+"/groups/{groupId}/teams/{teamId}", s.api(v20230101, s.updateGroupTeam))
 	m.HandleFunc("DELETE "+v2+"/groups/{groupId}/teams/{teamId}", s.api(v20230101, s.removeGroupTeam))
-	m.HandleFunc("GET "+v2+"/groups/{groupId}/users", s.api(v20250219, s.listGroupUsers))
+	// 2023-01-01 is the data source mongodbatlas_atlas_users' version.
+	m.HandleFunc("GET "+v2+"/groups/{groupId}/users", s.versions(map[string]handler{v20250219: s.listGroupUsers, v20230101: s.listGroupUsers}))
 	m.HandleFunc("POST "+v2+"/groups/{groupId}/users", s.api(v20250219, s.addGroupUser))
 	m.HandleFunc("GET "+v2+"/groups/{groupId}/limits", s.api(v20230101, s.listGroupLimits))
 	m.HandleFunc("GET "+v2+"/groups/{groupId}/ipAddresses", s.api(v20230101, s.getGroupIpAddresses))
