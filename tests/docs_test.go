@@ -138,6 +138,7 @@ func TestEachGeneratedBlockIsInItsGuide(t *testing.T) {
 		"output-reference": "docs/component-package.md",
 		"profile-table":    "docs/environments-and-policies.md",
 		"cli-help":         "docs/command-line-tool.md",
+		"provider-calls":   "docs/local-admin-api.md",
 	}
 	require.Len(t, home, len(blocks))
 	for name, guide := range home {
