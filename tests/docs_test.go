@@ -155,6 +155,7 @@ func TestEachGeneratedBlockIsInItsGuide(t *testing.T) {
 		"profile-table":    "docs/environments-and-policies.md",
 		"cli-help":         "docs/command-line-tool.md",
 		"settings-table":   "CONTRIBUTING.md",
+		"provider-calls":   "docs/local-admin-api.md",
 	}
 	require.Len(t, home, len(blocks))
 	for name, guide := range home {

@@ -45,6 +45,7 @@ func run(args []string) error {
 	fs.DurationVar(&faults.Latency, "latency", 0, "delay every answer by this much")
 	faultMatch := fs.String("fault-match", "", "regular expression on \"METHOD path\": only matching API requests meet faults (default: all)")
 	restartDelay := fs.Duration("restart-delay", time.Second, "how long a restart after --crash-rate keeps the address closed")
+	ownerUsername := fs.String("owner-username", "", "username (an email address) of the seeded paying organization's owner, for a new state (default local-owner@example.com)")
 	logFile := fs.String("log", "", "append one line per request (time, method, path, status, and why a call failed; never a credential) to this file")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -80,7 +81,7 @@ func run(args []string) error {
 	if err != nil {
 		return err
 	}
-	srv, seed, err := localapi.New(localapi.Options{DataDir: *dataDir, Reset: *reset, Faults: faults, ConsoleToken: consoleToken})
+	srv, seed, err := localapi.New(localapi.Options{DataDir: *dataDir, Reset: *reset, Faults: faults, ConsoleToken: consoleToken, OwnerUsername: *ownerUsername})
 	if err != nil {
 		return err
 	}

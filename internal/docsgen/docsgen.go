@@ -17,6 +17,7 @@ import (
 
 	"github.com/atlas-multiorg/atlas-multiorg/components/multiorg"
 	"github.com/atlas-multiorg/atlas-multiorg/internal/cli"
+	"github.com/atlas-multiorg/atlas-multiorg/internal/localapi"
 )
 
 // A generated block is the text between a begin marker naming it and the
@@ -44,6 +45,9 @@ func Blocks() (map[string]string, error) {
 		"settings-table": multiorg.SettingsTable(),
 		// internal/cli: every subcommand's own --help.
 		"cli-help": help,
+		// internal/localapi/inventory.go: the provider's calls and which
+		// atlas-local serves.
+		"provider-calls": localapi.InventoryTable(),
 	}, nil
 }
 

@@ -37,10 +37,21 @@ func Parse(header string) (params map[string]string, ok bool) {
 // given method and request URI, signed with password. The caller checks that
 // the nonce is one it issued and looks the user up by params["username"].
 func Valid(params map[string]string, method, requestURI, password string) bool {
+	return ValidHA1(params, method, requestURI, HA1(params["username"], params["realm"], password))
+}
+
+// HA1 is digest's MD5(username:realm:password): what a server needs to keep
+// to check a digest, instead of the password.
+func HA1(username, realm, password string) string {
+	return md5hex(username + ":" + realm + ":" + password)
+}
+
+// ValidHA1 is Valid for a server that keeps HA1 instead of the password; the
+// caller checks that params["realm"] is the realm HA1 was made with.
+func ValidHA1(params map[string]string, method, requestURI, ha1 string) bool {
 	if params["uri"] != requestURI || params["qop"] != "auth" {
 		return false
 	}
-	ha1 := md5hex(params["username"] + ":" + params["realm"] + ":" + password)
 	ha2 := md5hex(method + ":" + params["uri"])
 	want := md5hex(strings.Join([]string{ha1, params["nonce"], params["nc"], params["cnonce"], params["qop"], ha2}, ":"))
 	return subtle.ConstantTimeCompare([]byte(want), []byte(params["response"])) == 1

@@ -241,18 +241,34 @@ func (s *Server) createOrgUser(w http.ResponseWriter, r *http.Request, caller *p
 	if e := decode(r, &req); e != nil {
 		return e
 	}
-	if e := checkUsername(req.Username); e != nil {
-		return e
-	}
-	roles, e := orgRolesOf(req.Roles)
+	u, e := s.inviteChecked(org, req.Username, req.Roles, req.TeamIDs, caller.id)
 	if e != nil {
 		return e
 	}
-	if s.memberNamed(org, req.Username) != nil {
-		return fail(http.StatusConflict, "USER_ALREADY_IN_ORG", "User %s is already a member of, or invited to, organization %s.", req.Username, org.ID)
-	}
-	u := s.invite(org, req.Username, roles, caller.id)
 	return writeJSON(w, http.StatusCreated, s.orgUserJSON(org, u))
+}
+
+// inviteChecked invites username to org with roles and into the teams
+// teamIDs, as both createOrgUser and the deprecated createOrgInvite do,
+// once the request is found valid.
+func (s *Server) inviteChecked(org *Org, username string, roles *orgUserRoles, teamIDs []string, inviter string) (*OrgUser, *apiError) {
+	if e := checkUsername(username); e != nil {
+		return nil, e
+	}
+	checked, e := orgRolesOf(roles)
+	if e != nil {
+		return nil, e
+	}
+	teams, e := teamsOf(org, teamIDs)
+	if e != nil {
+		return nil, e
+	}
+	if s.memberNamed(org, username) != nil {
+		return nil, fail(http.StatusConflict, "USER_ALREADY_IN_ORG", "User %s is already a member of, or invited to, organization %s.", username, org.ID)
+	}
+	u := s.invite(org, username, checked, inviter)
+	joinTeams(u, teams)
+	return u, nil
 }
 
 // listOrgUsers answers both versions the provider calls: 2025-02-19
@@ -333,17 +349,20 @@ func (s *Server) removeOrgUser(w http.ResponseWriter, r *http.Request, caller *p
 		return fail(http.StatusBadRequest, "LAST_ORG_OWNER", "User %s is the last Organization Owner of organization %s and cannot leave it.", u.Username, org.ID)
 	}
 	s.materializeOwner(org, u)
-	for _, t := range org.Teams {
-		t.UserIDs = slices.DeleteFunc(t.UserIDs, func(id string) bool { return id == u.ID })
-	}
+	s.leave(org, u)
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+// leave takes u out of org: its teams, its projects' roles, and its people.
+func (s *Server) leave(org *Org, u *OrgUser) {
+	setTeams(org, u, nil)
 	for _, p := range s.state.Projects {
 		if p.OrgID == org.ID {
 			delete(p.UserRoles, u.ID)
 		}
 	}
 	delete(org.Users, u.ID)
-	w.WriteHeader(http.StatusNoContent)
-	return nil
 }
 
 // lastOwner reports whether u is the organization's only Organization
@@ -365,17 +384,24 @@ func (s *Server) groupUserJSON(p *Project, u *OrgUser) map[string]any {
 	return j
 }
 
-// listGroupUsers lists the people with roles in the project, pending ones
-// among them, as the data source mongodbatlas_project reads them.
+// listGroupUsers lists the people with roles in the project: at
+// 2025-02-19, pending ones among them, as the data source mongodbatlas_project
+// reads them; at the deprecated 2023-01-01 (CloudAppUser, which
+// mongodbatlas_atlas_users reads), active ones only, as listOrgUsers does.
 func (s *Server) listGroupUsers(w http.ResponseWriter, r *http.Request, caller *principal) *apiError {
 	p, e := s.group(r, caller, false)
 	if e != nil {
 		return e
 	}
 	org := s.state.Orgs[p.OrgID]
+	deprecated := r.Header.Get("Accept") == MediaTypeOrgs
 	all := []map[string]any{}
 	for _, id := range sortedKeys(p.UserRoles) {
-		if u := s.member(org, id); u != nil {
+		switch u := s.member(org, id); {
+		case u == nil:
+		case deprecated && u.Status == statusActive:
+			all = append(all, s.cloudAppUserJSON(org, u))
+		case !deprecated:
 			all = append(all, s.groupUserJSON(p, u))
 		}
 	}
@@ -412,4 +438,64 @@ func (s *Server) addGroupUser(w http.ResponseWriter, r *http.Request, caller *pr
 	}
 	p.UserRoles[u.ID] = slices.Clone(req.Roles)
 	return writeJSON(w, http.StatusCreated, s.groupUserJSON(p, u))
+}
+
+// visibleUser is the account named by who (a user ID, or a username
+// ignoring case) as the caller sees it: with its roles in the caller's
+// organization and that organization's projects. Someone invited who has
+// not signed up has no account yet, so is not found, as in Atlas.
+func (s *Server) visibleUser(caller *principal, who string, byName bool) (map[string]any, *apiError) {
+	var p *Person
+	if byName {
+		p = s.personNamed(who)
+	} else {
+		p = s.state.People[who]
+	}
+	if p == nil {
+		return nil, fail(http.StatusNotFound, "USER_NOT_FOUND", "No user %s exists.", who)
+	}
+	org := caller.org
+	roles := []map[string]any{}
+	teamIDs := []string{}
+	if u := s.member(org, p.ID); u != nil && u.Status == statusActive {
+		for _, role := range u.OrgRoles {
+			roles = append(roles, map[string]any{"orgId": org.ID, "roleName": role})
+		}
+		for _, id := range sortedKeys(s.state.Projects) {
+			if project := s.state.Projects[id]; project.OrgID == org.ID {
+				for _, role := range project.UserRoles[u.ID] {
+					roles = append(roles, map[string]any{"groupId": project.ID, "roleName": role})
+				}
+			}
+		}
+		teamIDs = teamIDsOf(org, u)
+	}
+	// Atlas keeps the profile a person signed up with; atlas-local has
+	// none, so it is empty, as cloudAppUserJSON's.
+	j := map[string]any{"id": p.ID, "username": p.Username, "emailAddress": p.Username, "firstName": "", "lastName": "",
+		"country": "", "mobileNumber": "", "roles": roles, "teamIds": teamIDs, "links": []any{}, "createdAt": p.CreatedAt.Format(time.RFC3339)}
+	if !p.LastAuth.IsZero() {
+		j["lastAuth"] = p.LastAuth.Format(time.RFC3339)
+	}
+	return j, nil
+}
+
+// getUserByName is GET /users/byName/{userName} (2023-01-01), which the
+// provider calls to check a Team's usernames and an invitation's
+// acceptance.
+func (s *Server) getUserByName(w http.ResponseWriter, r *http.Request, caller *principal) *apiError {
+	j, e := s.visibleUser(caller, r.PathValue("userName"), true)
+	if e != nil {
+		return e
+	}
+	return writeJSON(w, http.StatusOK, j)
+}
+
+// getUser is GET /users/{userId} (2023-01-01), the same account by ID.
+func (s *Server) getUser(w http.ResponseWriter, r *http.Request, caller *principal) *apiError {
+	j, e := s.visibleUser(caller, r.PathValue("userId"), false)
+	if e != nil {
+		return e
+	}
+	return writeJSON(w, http.StatusOK, j)
 }

@@ -14,7 +14,9 @@ func newAPIKey(c *credentialRequest) (*APIKey, *apiError) {
 	if e := checkRoles(c.Roles); e != nil {
 		return nil, e
 	}
-	return &APIKey{ID: newID(), Description: c.Desc, PublicKey: randomHex(4), PrivateKey: strings.Join([]string{randomHex(4), randomHex(2), randomHex(2), randomHex(2), randomHex(6)}, "-"), Roles: c.Roles}, nil
+	k := &APIKey{ID: newID(), Description: c.Desc, PublicKey: randomHex(4), Roles: c.Roles}
+	k.setPrivateKey(strings.Join([]string{randomHex(4), randomHex(2), randomHex(2), randomHex(2), randomHex(6)}, "-"))
+	return k, nil
 }
 
 func apiKeyJSON(org *Org, k *APIKey, reveal bool) map[string]any {
@@ -22,9 +24,9 @@ func apiKeyJSON(org *Org, k *APIKey, reveal bool) map[string]any {
 	for _, r := range k.Roles {
 		roles = append(roles, map[string]any{"orgId": org.ID, "roleName": r})
 	}
-	private := "********-****-****-" + k.PrivateKey[len(k.PrivateKey)-12:]
+	private := "********-****-****-" + k.PrivateKeyTail
 	if reveal {
-		private = k.PrivateKey
+		private = k.clear
 	}
 	return map[string]any{"id": k.ID, "desc": k.Description, "publicKey": k.PublicKey, "privateKey": private, "roles": roles, "links": []any{}}
 }

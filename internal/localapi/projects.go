@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 )
 
 // Projects: the specification's "Projects" family (groups).
@@ -158,7 +160,13 @@ func (s *Server) updateGroup(w http.ResponseWriter, r *http.Request, caller *pri
 	return writeJSON(w, http.StatusOK, groupJSON(p))
 }
 
-// checkTags refuses tags Atlas refuses: an empty key, or a key given twice.
+// maxTagLength is Atlas' bound on a tag's key and on its value
+// (ResourceTag's maxLength).
+const maxTagLength = 255
+
+// checkTags refuses tags Atlas refuses: an empty key, a key given twice, and
+// a key or value that is too long or has a character Atlas' resource tags do
+// not allow, in Atlas' words, which the provider's tests match.
 func checkTags(tags []ResourceTag) *apiError {
 	seen := map[string]bool{}
 	for _, t := range tags {
@@ -166,8 +174,21 @@ func checkTags(tags []ResourceTag) *apiError {
 			return fail(http.StatusBadRequest, "INVALID_ATTRIBUTE", "Invalid attribute tags specified: each tag needs a key of its own.")
 		}
 		seen[t.Key] = true
+		for _, part := range []struct{ name, text string }{{"key", t.Key}, {"value", t.Value}} {
+			if utf8.RuneCountInString(part.text) > maxTagLength {
+				return fail(http.StatusBadRequest, "INVALID_ATTRIBUTE", "Tag %s %q exceeded the maximum allowed length of %d characters.", part.name, t.Key, maxTagLength)
+			}
+			if strings.IndexFunc(part.text, notTagCharacter) >= 0 {
+				return fail(http.StatusBadRequest, "INVALID_ATTRIBUTE", "Tag %s %q contains invalid characters. Allowable characters include letters, numbers, spaces, semi-colons (;), at symbols (@), underscores (_), dashes (-), periods (.), and plus signs (+).", part.name, part.text)
+			}
+		}
 	}
 	return nil
+}
+
+// notTagCharacter reports a character Atlas' resource tags do not allow.
+func notTagCharacter(r rune) bool {
+	return !unicode.IsLetter(r) && !unicode.IsDigit(r) && !strings.ContainsRune(" ;@_-.+", r)
 }
 
 func tagsJSON(tags []ResourceTag) []map[string]any {

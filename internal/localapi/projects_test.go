@@ -3,6 +3,7 @@ package localapi
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -211,6 +212,42 @@ func TestWithDefaultAlertsSettingsReadsBackAsGiven(t *testing.T) {
 			require.Equal(t, http.StatusOK, own.do(http.MethodPatch, "/api/atlas/v2/groups/"+project["id"].(string), orgs,
 				map[string]any{"withDefaultAlertsSettings": !tc.want}, &project))
 			assert.Equal(t, !tc.want, project["withDefaultAlertsSettings"], "changed by an update")
+		})
+	}
+}
+
+// TestProjectTagsAreBoundAsAtlasBindsThem: a tag's key and value are at most
+// 255 characters of letters, numbers, spaces and ;@_-.+, at creation and at
+// update alike, refused with a 400 in Atlas' words (the provider's tests
+// match them).
+func TestProjectTagsAreBoundAsAtlasBindsThem(t *testing.T) {
+	h := start(t, t.TempDir(), false)
+	created, own := h.createServiceAccountOrg("acme-tags")
+	var project map[string]any
+	require.Equal(t, http.StatusOK, own.do(http.MethodPost, "/api/atlas/v2/groups", orgs, map[string]any{"name": "tagged", "orgId": created.Organization.ID}, &project))
+	longest := strings.Repeat("a", 255)
+	tests := map[string]struct {
+		tag        map[string]string
+		status     int
+		detailLike string
+	}{
+		"the longest value":              {map[string]string{"key": "k", "value": longest}, http.StatusOK, ""},
+		"the longest key":                {map[string]string{"key": longest, "value": "v"}, http.StatusOK, ""},
+		"every allowed character":        {map[string]string{"key": "Env 1;@_-.+", "value": "prod ünï 2;@_-.+"}, http.StatusOK, ""},
+		"a value one character too long": {map[string]string{"key": "long-tag", "value": longest + "a"}, http.StatusBadRequest, "exceeded the maximum allowed length of 255 characters"},
+		"a key one character too long":   {map[string]string{"key": longest + "a", "value": "v"}, http.StatusBadRequest, "exceeded the maximum allowed length of 255 characters"},
+		"a slash in a value":             {map[string]string{"key": "k", "value": "test/test"}, http.StatusBadRequest, "contains invalid characters. Allowable characters include"},
+		"a colon in a key":               {map[string]string{"key": "a:b", "value": "v"}, http.StatusBadRequest, "contains invalid characters. Allowable characters include"},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			body := map[string]any{"tags": []map[string]string{tc.tag}}
+			var answer map[string]any
+			require.Equal(t, tc.status, own.do(http.MethodPatch, "/api/atlas/v2/groups/"+project["id"].(string), orgs, body, &answer), "update")
+			assert.Contains(t, fmt.Sprint(answer["detail"]), tc.detailLike)
+			create := map[string]any{"name": "p-" + strings.ReplaceAll(name, " ", "-"), "orgId": created.Organization.ID, "tags": []map[string]string{tc.tag}}
+			require.Equal(t, tc.status, own.do(http.MethodPost, "/api/atlas/v2/groups", orgs, create, &answer), "create")
+			assert.Contains(t, fmt.Sprint(answer["detail"]), tc.detailLike)
 		})
 	}
 }

@@ -45,6 +45,27 @@ func (s *Server) routes() {
 	m.HandleFunc("POST "+v2+"/orgs/{orgId}/teams/{teamAction}", s.api(v20250219, s.teamAction))
 	m.HandleFunc("GET "+v2+"/orgs/{orgId}/teams/{teamId}/users", s.versions(map[string]handler{v20250219: s.listTeamUsers, v20230101: s.listTeamUsers}))
 
+	// The deprecated invitations, which mongodbatlas_org_invitation calls (invitations.go).
+	m.HandleFunc("GET "+v2+"/orgs/{orgId}/invites", s.api(v20230101, s.listOrgInvites))
+	m.HandleFunc("POST "+v2+"/orgs/{orgId}/invites", s.api(v20230101, s.createOrgInvite))
+	m.HandleFunc("PATCH "+v2+"/orgs/{orgId}/invites", s.api(v20230101, s.updateOrgInvites))
+	m.HandleFunc("GET "+v2+"/orgs/{orgId}/invites/{invitationId}", s.api(v20230101, s.getOrgInvite))
+	m.HandleFunc("PATCH "+v2+"/orgs/{orgId}/invites/{invitationId}", s.api(v20230101, s.updateOrgInviteByID))
+	m.HandleFunc("DELETE "+v2+"/orgs/{orgId}/invites/{invitationId}", s.api(v20230101, s.deleteOrgInvite))
+	// MongoDB Cloud user accounts, at the deprecated 2023-01-01 the provider calls.
+	m.HandleFunc("GET "+v2+"/users/{userId}", s.api(v20230101, s.getUser))
+	m.HandleFunc("GET "+v2+"/users/byName/{userName}", s.api(v20230101, s.getUserByName))
+	m.HandleFunc("GET "+v2+"/orgs/{orgId}/serviceAccounts/{clientId}/groups", s.api(v20240805, s.listServiceAccountGroups))
+	// API v1.0, which the provider's own client (go.mongodb.org/atlas) still
+	// reads, unversioned: plain JSON. Its tests check a destroy with it.
+	const v1, v1json = "/api/atlas/v1.0", "application/json"
+	m.HandleFunc("GET "+v1+"/orgs/{orgId}/teams/{teamId}", s.api(v1json, s.getOrgTeam))
+	m.HandleFunc("GET "+v1+"/orgs/{orgId}/invites/{invitationId}", s.api(v1json, s.getOrgInvite))
+
+	// The deprecated member routes the Team resource adds and removes its usernames with.
+	m.HandleFunc("POST "+v2+"/orgs/{orgId}/teams/{teamId}/users", s.api(v20230101, s.addTeamUsers))
+	m.HandleFunc("DELETE "+v2+"/orgs/{orgId}/teams/{teamId}/users/{userId}", s.api(v20230101, s.removeUserFromTeam))
+
 	m.HandleFunc("GET "+v2+"/orgs/{orgId}/invoices", s.api(v20230101, s.listInvoices))
 	// Registered before {invoiceId}; Go's mux prefers the literal segment anyway.
 	m.HandleFunc("GET "+v2+"/orgs/{orgId}/invoices/pending", s.api(v20230101, s.getPendingInvoice))
@@ -87,7 +108,8 @@ func (s *Server) routes() {
 	m.HandleFunc("GET "+v2+"/groups/{groupId}/teams/{teamId}", s.api(v20230101, s.getGroupTeam))
 	m.HandleFunc("PATCH "+v2+"/groups/{groupId}/teams/{teamId}", s.api(v20230101, s.updateGroupTeam))
 	m.HandleFunc("DELETE "+v2+"/groups/{groupId}/teams/{teamId}", s.api(v20230101, s.removeGroupTeam))
-	m.HandleFunc("GET "+v2+"/groups/{groupId}/users", s.api(v20250219, s.listGroupUsers))
+	// 2023-01-01 is the data source mongodbatlas_atlas_users' version.
+	m.HandleFunc("GET "+v2+"/groups/{groupId}/users", s.versions(map[string]handler{v20250219: s.listGroupUsers, v20230101: s.listGroupUsers}))
 	m.HandleFunc("POST "+v2+"/groups/{groupId}/users", s.api(v20250219, s.addGroupUser))
 	m.HandleFunc("GET "+v2+"/groups/{groupId}/limits", s.api(v20230101, s.listGroupLimits))
 	m.HandleFunc("GET "+v2+"/groups/{groupId}/ipAddresses", s.api(v20230101, s.getGroupIpAddresses))
@@ -114,7 +136,16 @@ func (s *Server) routes() {
 			fmt.Sprintf("Cannot find resource %s.", r.URL.Path))
 	})
 	byName := s.api(v20230101, s.getGroupByName)
+	teamByName := s.api(v20230101, s.getTeamByName)
 	s.mux = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// GET /orgs/{orgId}/teams/byName/{teamName} likewise: the mux refuses
+		// it beside /orgs/{orgId}/teams/{teamId}/users.
+		if orgID, name, ok := teamNameOf(r, v2); ok {
+			r.SetPathValue("orgId", orgID)
+			r.SetPathValue("teamName", name)
+			teamByName(w, r)
+			return
+		}
 		// GET /groups/byName/{groupName} is served before the mux: Go's mux
 		// refuses it beside /groups/{groupId}/settings and its kin, which
 		// match /groups/byName/settings too. A project ID is hex, never
@@ -158,3 +189,17 @@ func find[V any](m map[string]V, key, code, format string) (V, *apiError) {
 }
 
 func sortedKeys[V any](m map[string]V) []string { return slices.Sorted(maps.Keys(m)) }
+
+// teamNameOf reads a GET of {prefix}/orgs/{orgId}/teams/byName/{teamName}.
+func teamNameOf(r *http.Request, prefix string) (orgID, name string, ok bool) {
+	rest, found := strings.CutPrefix(r.URL.EscapedPath(), prefix+"/orgs/")
+	if !found || r.Method != http.MethodGet {
+		return "", "", false
+	}
+	parts := strings.Split(rest, "/")
+	if len(parts) != 4 || parts[0] == "" || parts[1] != "teams" || parts[2] != "byName" || parts[3] == "" {
+		return "", "", false
+	}
+	name, err := url.PathUnescape(parts[3])
+	return parts[0], name, err == nil
+}

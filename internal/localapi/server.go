@@ -2,7 +2,7 @@ package localapi
 
 import (
 	"bytes"
-	"crypto/subtle"
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"net"
@@ -41,6 +41,10 @@ type Options struct {
 	// Preset, when set, changes a new state after its seed and before it
 	// is first saved: tests add hand-made organizations with fixed IDs.
 	Preset func(state *State)
+	// OwnerUsername is the username (an email address) of the paying
+	// organization's owner in a new state; "" is local-owner@example.com.
+	// An existing state keeps its owner.
+	OwnerUsername string
 }
 
 // Seed is the paying organization and its service account that a new state
@@ -73,6 +77,11 @@ type Server struct {
 // opts.DataDir. A new state is seeded with a paying organization and one
 // service account, returned as seed; an existing one returns a nil seed.
 func New(opts Options) (*Server, *Seed, error) {
+	if opts.OwnerUsername != "" {
+		if e := checkUsername(opts.OwnerUsername); e != nil {
+			return nil, nil, fmt.Errorf("the owner's username %q is not an email address", opts.OwnerUsername)
+		}
+	}
 	s := &Server{path: filepath.Join(opts.DataDir, "state.json"), now: opts.Now, opts: opts, nonces: map[string]time.Time{}, revoked: map[string]time.Time{}}
 	if s.now == nil {
 		s.now = time.Now
@@ -98,7 +107,8 @@ func New(opts Options) (*Server, *Seed, error) {
 		}
 	}
 	registered := s.registerOwners()
-	if seed != nil || registered || state.TokenKey == "" {
+	forgotten := forgetClearSecrets(state)
+	if seed != nil || registered || forgotten || state.TokenKey == "" {
 		if state.TokenKey == "" {
 			state.TokenKey = randomHex(32)
 		}
@@ -121,17 +131,18 @@ const seededOwner = "local-owner@example.com"
 
 func (s *Server) seed() *Seed {
 	now := s.now().UTC()
-	owner := &Person{ID: newID(), Username: seededOwner, CreatedAt: now.Truncate(time.Second), LastAuth: now.Truncate(time.Second)}
+	owner := &Person{ID: newID(), Username: cmp.Or(s.opts.OwnerUsername, seededOwner), CreatedAt: now.Truncate(time.Second), LastAuth: now.Truncate(time.Second)}
 	s.state.People[owner.ID] = owner
 	org := &Org{ID: newID(), Name: "local-paying-org", Paying: true, OwnerID: owner.ID, SkipDefaultAlertsSettings: true,
 		Settings: Settings{GenAIFeaturesEnabled: true}, ServiceAccounts: map[string]*ServiceAccount{}, APIKeys: map[string]*APIKey{}}
 	sa := &ServiceAccount{ClientID: "mdb_sa_id_" + newID(), Name: "local-admin", Description: "seeded by atlas-local",
 		Roles: []string{"ORG_OWNER"}, CreatedAt: now}
-	secret := &Secret{ID: newID(), Value: "mdb_sa_sk_" + randomHex(24), CreatedAt: now, ExpiresAt: now.Add(8760 * time.Hour)}
+	secret := &Secret{ID: newID(), CreatedAt: now, ExpiresAt: now.Add(8760 * time.Hour)}
+	secret.set("mdb_sa_sk_" + randomHex(24))
 	sa.Secrets = []*Secret{secret}
 	org.ServiceAccounts[sa.ClientID] = sa
 	s.state.Orgs[org.ID] = org
-	return &Seed{PayingOrgID: org.ID, OwnerID: owner.ID, OwnerUsername: owner.Username, ClientID: sa.ClientID, ClientSecret: secret.Value}
+	return &Seed{PayingOrgID: org.ID, OwnerID: owner.ID, OwnerUsername: owner.Username, ClientID: sa.ClientID, ClientSecret: secret.clear}
 }
 
 // registerOwners gives every organization owner of a state saved before
@@ -332,7 +343,7 @@ func (s *Server) checkDigest(r *http.Request, p map[string]string) *principal {
 		return nil
 	}
 	org, key := s.findAPIKey(p["username"])
-	if key == nil || !httpdigest.Valid(p, r.Method, r.URL.RequestURI(), key.PrivateKey) {
+	if key == nil || p["realm"] != httpdigest.Realm || !httpdigest.ValidHA1(p, r.Method, r.URL.RequestURI(), key.HA1) {
 		return nil
 	}
 	return &principal{org: org, otherOrgs: s.orgsByID(key.OtherOrgIDs), kind: "apiKey", id: key.ID, roles: key.Roles, accessList: key.AccessList}
@@ -417,7 +428,7 @@ func (s *Server) revoke(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) secretMatches(sa *ServiceAccount, secret string) bool {
 	for _, sec := range sa.Secrets {
-		if s.now().Before(sec.ExpiresAt) && subtle.ConstantTimeCompare([]byte(sec.Value), []byte(secret)) == 1 {
+		if s.now().Before(sec.ExpiresAt) && sec.verifies(secret) {
 			return true
 		}
 	}

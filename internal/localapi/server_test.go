@@ -122,6 +122,12 @@ var servedPaths = map[string]bool{
 	"/api/atlas/v2/groups/{groupId}/teams/{teamId}":                    true,
 	"/api/atlas/v2/groups/{groupId}/users":                             true,
 	"/api/atlas/v2/groups/byName/{groupName}":                          true,
+	"/api/atlas/v2/orgs/{orgId}/teams/byName/{teamName}":               true,
+	"/api/atlas/v2/users/{userId}":                                     true,
+	"/api/atlas/v2/users/byName/{userName}":                            true,
+	"/api/atlas/v2/orgs/{orgId}/invites":                               true,
+	"/api/atlas/v2/orgs/{orgId}/invites/{invitationId}":                true,
+	"/api/atlas/v2/orgs/{orgId}/serviceAccounts/{clientId}/groups":     true,
 }
 
 // lenientRegex compiles the specification's patterns; the few written with

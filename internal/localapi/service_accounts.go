@@ -31,7 +31,9 @@ func (s *Server) newServiceAccount(c *credentialRequest) (*ServiceAccount, *Secr
 
 func (s *Server) newSecret(hours int) *Secret {
 	now := s.now().UTC().Truncate(time.Second)
-	return &Secret{ID: newID(), Value: "mdb_sa_sk_" + randomHex(24), CreatedAt: now, ExpiresAt: now.Add(time.Duration(hours) * time.Hour)}
+	sec := &Secret{ID: newID(), CreatedAt: now, ExpiresAt: now.Add(time.Duration(hours) * time.Hour)}
+	sec.set("mdb_sa_sk_" + randomHex(24))
+	return sec
 }
 
 func checkRoles(roles []string) *apiError {
@@ -53,7 +55,7 @@ func checkRoles(roles []string) *apiError {
 func secretJSON(sec *Secret, reveal bool) map[string]any {
 	j := map[string]any{"id": sec.ID, "createdAt": sec.CreatedAt.Format(time.RFC3339), "expiresAt": sec.ExpiresAt.Format(time.RFC3339)}
 	if reveal {
-		j["secret"] = sec.Value
+		j["secret"] = sec.clear
 	} else {
 		j["maskedSecretValue"] = maskedSecret(sec)
 	}
@@ -62,7 +64,7 @@ func secretJSON(sec *Secret, reveal bool) map[string]any {
 
 // maskedSecret is how Atlas shows a secret after it was created: its prefix
 // and last four characters.
-func maskedSecret(sec *Secret) string { return "mdb_sa_sk_..." + sec.Value[len(sec.Value)-4:] }
+func maskedSecret(sec *Secret) string { return "mdb_sa_sk_..." + sec.Last4 }
 
 // serviceAccountJSON shows the service account; only reveal's secret value,
 // the one just created with it, is shown in full, beside its masked value:
@@ -72,7 +74,7 @@ func serviceAccountJSON(sa *ServiceAccount, reveal *Secret) map[string]any {
 	for _, sec := range sa.Secrets {
 		j := secretJSON(sec, false)
 		if sec == reveal {
-			j["secret"] = sec.Value
+			j["secret"] = sec.clear
 		}
 		secrets = append(secrets, j)
 	}
@@ -264,4 +266,23 @@ func (s *Server) deleteGroupServiceAccount(w http.ResponseWriter, r *http.Reques
 	delete(p.Assignments, sa.ClientID)
 	w.WriteHeader(http.StatusNoContent)
 	return nil
+}
+
+// listServiceAccountGroups is GET /orgs/{orgId}/serviceAccounts/{clientId}/groups:
+// the projects the service account is assigned to, with its roles there
+// (ServiceAccountGroup).
+func (s *Server) listServiceAccountGroups(w http.ResponseWriter, r *http.Request, caller *principal) *apiError {
+	org, sa, e := s.serviceAccount(r, caller, false)
+	if e != nil {
+		return e
+	}
+	all := []map[string]any{}
+	for _, id := range sortedKeys(s.state.Projects) {
+		if p := s.state.Projects[id]; p.OrgID == org.ID {
+			if roles, assigned := p.Assignments[sa.ClientID]; assigned {
+				all = append(all, map[string]any{"groupId": p.ID, "roles": roles})
+			}
+		}
+	}
+	return page(w, r, all)
 }

@@ -121,23 +121,45 @@ type ServiceAccount struct {
 	OtherOrgIDs []string `json:"otherOrgIds,omitempty"`
 }
 
-// Secret is one client secret; Value is kept to check the secret, and shown
-// only in the answer that creates it.
+// Secret is one client secret. As in Atlas, the secret itself is shown only
+// in the answer that creates it: the state keeps what verifies it (see
+// secrets.go), never the secret.
 type Secret struct {
-	ID        string    `json:"id"`
-	Value     string    `json:"value"`
+	ID string `json:"id"`
+	// Salt and Hash verify the secret: Hash is SHA-256 of Salt and the
+	// secret, in hex.
+	Salt string `json:"salt"`
+	Hash string `json:"hash"`
+	// Last4 are the secret's last four characters, which reads show masked.
+	Last4     string    `json:"last4"`
 	CreatedAt time.Time `json:"createdAt"`
 	ExpiresAt time.Time `json:"expiresAt"`
+	// Value is the secret in clear in a state saved before atlas-local kept
+	// only what verifies it; loading it replaces it (forgetClearSecrets).
+	Value string `json:"value,omitempty"`
+	// clear is the secret, in memory only, for the answer that creates it.
+	clear string
 }
 
 // APIKey is an organization API key.
 type APIKey struct {
-	ID          string            `json:"id"`
-	Description string            `json:"desc"`
-	PublicKey   string            `json:"publicKey"`
-	PrivateKey  string            `json:"privateKey"`
-	Roles       []string          `json:"roles"`
-	AccessList  []AccessListEntry `json:"accessList"`
+	ID          string `json:"id"`
+	Description string `json:"desc"`
+	PublicKey   string `json:"publicKey"`
+	// HA1 verifies the private key: HTTP digest's MD5(publicKey:realm:
+	// privateKey), which is all a digest check needs. As in Atlas, the key
+	// itself is shown only in the answer that creates it.
+	HA1 string `json:"ha1"`
+	// PrivateKeyTail are the key's last twelve characters, which reads show
+	// masked.
+	PrivateKeyTail string `json:"privateKeyTail"`
+	// PrivateKey is the key in clear in a state saved before atlas-local
+	// kept only what verifies it; loading it replaces it.
+	PrivateKey string `json:"privateKey,omitempty"`
+	// clear is the key, in memory only, for the answer that creates it.
+	clear      string
+	Roles      []string          `json:"roles"`
+	AccessList []AccessListEntry `json:"accessList"`
 	// OtherOrgIDs are organizations besides its own where the credential
 	// has the same roles (see listOrgs). No route sets them; a state is
 	// seeded with them (Options.Preset).

@@ -287,3 +287,66 @@ func (s *Server) removeGroupTeam(w http.ResponseWriter, r *http.Request, caller 
 	w.WriteHeader(http.StatusNoContent)
 	return nil
 }
+
+// getTeamByName is GET /orgs/{orgId}/teams/byName/{teamName}: names are
+// unique in an organization, ignoring case.
+func (s *Server) getTeamByName(w http.ResponseWriter, r *http.Request, caller *principal) *apiError {
+	org, e := s.org(r, caller, false)
+	if e != nil {
+		return e
+	}
+	name := r.PathValue("teamName")
+	for _, id := range sortedKeys(org.Teams) {
+		if t := org.Teams[id]; strings.EqualFold(t.Name, name) {
+			return writeJSON(w, http.StatusOK, teamJSON(t))
+		}
+	}
+	return fail(http.StatusNotFound, "TEAM_NAME_NOT_FOUND", "No team named %s exists in organization %s.", name, org.ID)
+}
+
+// addTeamUsers is the deprecated POST /orgs/{orgId}/teams/{teamId}/users
+// (2023-01-01), with which the Team resource adds its usernames: each {id}
+// must be a member of the organization; the answer is the team's active
+// members, as listTeamUsers answers at that version.
+func (s *Server) addTeamUsers(w http.ResponseWriter, r *http.Request, caller *principal) *apiError {
+	org, t, e := s.team(r, caller, true)
+	if e != nil {
+		return e
+	}
+	var req []struct {
+		ID string `json:"id"`
+	}
+	if e := decode(r, &req); e != nil {
+		return e
+	}
+	var joining []*OrgUser
+	for _, add := range req {
+		u := s.member(org, add.ID)
+		if u == nil {
+			return fail(http.StatusBadRequest, "USER_NOT_IN_ORG", "User %s is not an active or pending member of organization %s.", add.ID, org.ID)
+		}
+		joining = append(joining, u)
+	}
+	for _, u := range joining {
+		if !slices.Contains(t.UserIDs, u.ID) {
+			t.UserIDs = append(t.UserIDs, u.ID)
+		}
+	}
+	return s.listTeamUsers(w, r, caller)
+}
+
+// removeUserFromTeam is the deprecated DELETE
+// /orgs/{orgId}/teams/{teamId}/users/{userId} (2023-01-01).
+func (s *Server) removeUserFromTeam(w http.ResponseWriter, r *http.Request, caller *principal) *apiError {
+	_, t, e := s.team(r, caller, true)
+	if e != nil {
+		return e
+	}
+	id := r.PathValue("userId")
+	if !slices.Contains(t.UserIDs, id) {
+		return fail(http.StatusNotFound, "USER_NOT_IN_TEAM", "User %s is not a member of team %s.", id, t.ID)
+	}
+	t.UserIDs = slices.DeleteFunc(t.UserIDs, func(member string) bool { return member == id })
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
