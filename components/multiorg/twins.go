@@ -120,25 +120,20 @@ func AdminAPILinkedOrgs(baseURL string, creds atlasapi.Credentials, payingOrgID 
 }
 
 // DefaultLinkedOrgs lists the linked organizations with the default
-// provider's credential and Admin API, read as the provider reads them:
-// the mongodbatlas: config first, then its environment variables. Without a
-// credential (a mocked run) there is no twin check.
+// provider's credential and Admin API, resolved as the provider resolves them
+// (atlasapi.Resolve) from the stack's mongodbatlas: config and the
+// environment. Without a credential (a mocked run) there is no twin check.
 func DefaultLinkedOrgs(ctx *pulumi.Context, payingOrgID string) LinkedOrgsFunc {
-	creds := atlasapi.CredentialsFromEnv(os.Getenv)
-	var fromConfig atlasapi.Credentials
-	fromConfig.ClientID, _ = ctx.GetConfig("mongodbatlas:clientId")
-	fromConfig.ClientSecret, _ = ctx.GetConfig("mongodbatlas:clientSecret")
-	fromConfig.PublicKey, _ = ctx.GetConfig("mongodbatlas:publicKey")
-	fromConfig.PrivateKey, _ = ctx.GetConfig("mongodbatlas:privateKey")
-	if fromConfig.ClientID != "" || fromConfig.PublicKey != "" {
-		creds = fromConfig
+	config := map[string]string{}
+	for _, key := range atlasapi.ProviderConfigKeys {
+		config[key], _ = ctx.GetConfig(key)
 	}
-	if creds.ClientID == "" && creds.PublicKey == "" || payingOrgID == "" {
+	api, err := atlasapi.Resolve(atlasapi.StackProviderConfig("the stack config", config, nil), os.Getenv)
+	switch {
+	case err != nil:
+		return func(context.Context) ([]LinkedOrg, error) { return nil, err }
+	case api.Credentials == (atlasapi.Credentials{}) || payingOrgID == "":
 		return nil
 	}
-	baseURL := atlasapi.BaseURLFromEnv(os.Getenv)
-	if v, ok := ctx.GetConfig("mongodbatlas:baseUrl"); ok && v != "" {
-		baseURL = v
-	}
-	return AdminAPILinkedOrgs(baseURL, creds, payingOrgID)
+	return AdminAPILinkedOrgs(api.BaseURL, api.Credentials, payingOrgID)
 }

@@ -78,7 +78,8 @@ named, --parallel at a time, through Pulumi's Automation API and the pulumi
 CLI on PATH, with this shell's environment (PULUMI_BACKEND_URL, the secrets
 passphrase, the paying organization's credentials). Nothing is written: each
 stack gets a refresh preview (pulumi preview --refresh), never a refresh or an
-update, and the Admin API is only read.
+update, and the Admin API is only read. ` + adminAPIHelp + ` Each
+organization's people are read as its own provider reads them.
 
 Per organization (org key) it reports:
   - drift: settings changed outside the code (the field, the value in the
@@ -117,7 +118,7 @@ read, 3 an Admin API or backend failure, or a busy stack (not checked).`,
 	cmd.Flags().DurationVar(&opts.window, "window", time.Duration(multiorg.DefaultExpiryWarningHours)*time.Hour,
 		"a secret expiring within this long is a finding (check-expiry's --window)")
 	cmd.Flags().DurationVar(&opts.timeout, "timeout", 20*time.Minute, "give up on a stack after this long")
-	cmd.Flags().StringVar(&opts.baseURL, "base-url", "", "Admin API base URL (default: MONGODB_ATLAS_BASE_URL, the stacks' mongodbatlas:baseUrl, or Atlas)")
+	cmd.Flags().StringVar(&opts.baseURL, "base-url", "", baseURLFlagHelp)
 	return cmd
 }
 
@@ -348,7 +349,9 @@ type stackCheck struct {
 	state       *StackState
 	budgets     map[string]int64
 	ids         map[string]string
-	baseURL     string
+	// provider is the stack's default provider's config: the caller's
+	// credential and Admin API resolve from it.
+	provider atlasapi.ProviderConfig
 }
 
 // checkStacks checks the stacks, o.parallel at a time, in the order given.
@@ -422,7 +425,7 @@ func (o *statusOptions) checkStack(ctx context.Context, inspector stackInspector
 		return check
 	}
 	check.payingOrgID, check.state = spec.PayingOrgID, &state.orphans
-	check.baseURL = in.Config["mongodbatlas:baseUrl"]
+	check.provider = atlasapi.StackProviderConfig("the config of stack "+name, in.Config, in.Encrypted)
 	check.budgets, check.ids = map[string]int64{}, map[string]string{}
 	if err := state.orphans.readEntries(in.Config); err != nil {
 		check.status.State, check.status.Reason, check.status.usage = StackFailed, err.Error(), true
@@ -465,11 +468,15 @@ func (o *statusOptions) checkStack(ctx context.Context, inspector stackInspector
 		if org.OrgID == "" {
 			continue
 		}
-		creds := cmp.Or(state.credentials[key], state.exported[key])
+		provider := atlasapi.ProviderConfig{Where: "the provider of organization " + key,
+			BaseURL: cmp.Or(state.baseURLs[key], check.provider.BaseURL), Credentials: cmp.Or(state.credentials[key], state.exported[key])}
+		if provider.Credentials == (atlasapi.Credentials{}) {
+			provider = check.provider
+		}
 		wg.Go(func() {
 			slots <- struct{}{}
 			defer func() { <-slots }()
-			o.peopleFindings(stackCtx, spec, key, creds, cmp.Or(state.baseURLs[key], check.baseURL), org)
+			o.peopleFindings(stackCtx, spec, key, provider, org)
 		})
 	}
 	wg.Wait()
@@ -528,19 +535,22 @@ func (o *statusOptions) expiryFindings(outputsRaw json.RawMessage, orgs map[stri
 
 // peopleFindings lists the organization's people and teams in Atlas, with
 // the credential the stack's own provider for it signs in with, else the
-// one the stack exports for it (an adopted organization without a
-// credential of its own, which the caller's provider manages: the
-// caller's, from the environment), and reports those the code does not list. The
-// organization's owner (orgOwnerId) is the stack's by creation.
-func (o *statusOptions) peopleFindings(ctx context.Context, spec multiorg.Spec, key string, creds atlasapi.Credentials, baseURL string, org *OrgStatus) {
-	if creds == (atlasapi.Credentials{}) {
-		creds = atlasapi.CredentialsFromEnv(o.getenv)
-	}
+// one the stack exports for it, else (an adopted organization without a
+// credential of its own, which the caller's provider manages) the caller's,
+// each resolved as that provider resolves it; and reports those the code
+// does not list. The organization's owner (orgOwnerId) is the stack's by
+// creation.
+func (o *statusOptions) peopleFindings(ctx context.Context, spec multiorg.Spec, key string, provider atlasapi.ProviderConfig, org *OrgStatus) {
 	unchecked := func(err error) {
 		org.failure = true
 		org.Findings = append(org.Findings, Finding{Kind: KindUnchecked, Message: "its people and teams were not checked: " + err.Error()})
 	}
-	client, err := o.connect(ctx, o.adminBaseURL(baseURL), creds)
+	api, err := findAdminAPI(o.baseURL, []atlasapi.ProviderConfig{provider}, o.getenv)
+	if err != nil {
+		unchecked(err)
+		return
+	}
+	client, err := o.connect(ctx, api.baseURL, api.creds)
 	if err != nil {
 		unchecked(err)
 		return
@@ -581,12 +591,6 @@ func (o *statusOptions) peopleFindings(ctx context.Context, spec multiorg.Spec, 
 		org.Findings = append(org.Findings, Finding{Kind: KindUnmanaged, Resource: "team " + t.Name,
 			Message: fmt.Sprintf("team %q (%s) is in the organization in Atlas and not in the code: add it under orgs.%s.teams, or delete it in Atlas", t.Name, t.ID, key)})
 	}
-}
-
-// adminBaseURL is the Admin API to call: --base-url, MONGODB_ATLAS_BASE_URL,
-// the stack's (or its provider's) base URL, or Atlas.
-func (o *statusOptions) adminBaseURL(stackBaseURL string) string {
-	return cmp.Or(o.baseURL, o.getenv("MONGODB_ATLAS_BASE_URL"), stackBaseURL, atlasapi.DefaultBaseURL)
 }
 
 // assemble checks each paying organization once, and orders and counts
@@ -673,7 +677,15 @@ func (o *statusOptions) checkPayingOrg(ctx context.Context, payingOrgID string, 
 		p.Stacks = append(p.Stacks, c.status.Stack)
 		states = append(states, *c.state)
 	}
-	client, err := o.connect(ctx, o.adminBaseURL(checks[0].baseURL), atlasapi.CredentialsFromEnv(o.getenv))
+	var providers []atlasapi.ProviderConfig
+	for _, c := range checks {
+		providers = append(providers, c.provider)
+	}
+	api, err := findAdminAPI(o.baseURL, providers, o.getenv)
+	var client statusClient
+	if err == nil {
+		client, err = o.connect(ctx, api.baseURL, api.creds)
+	}
 	if err != nil {
 		p.Reason, p.usage = "orphans and budgets not checked: "+err.Error(), true
 		return p
