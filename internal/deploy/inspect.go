@@ -176,7 +176,7 @@ func (r *AutoRunner) Inspect(ctx context.Context, stack string) (Inspection, err
 	if err != nil {
 		// The first line only: an Automation API error carries the
 		// command's whole stdout, which for an export is the state.
-		return Inspection{}, fmt.Errorf("cannot export its state: %s", firstLine(autoMessage(err)))
+		return Inspection{}, fmt.Errorf("cannot export its state: %w", &autoError{err: err, firstLine: true})
 	}
 	in.Deployment, err = json.Marshal(exported)
 	if err != nil {
@@ -223,7 +223,7 @@ func (r *AutoRunner) refreshPreview(ctx context.Context, s auto.Stack) ([]Step, 
 		if firstError != "" {
 			return steps, errors.New(firstError)
 		}
-		return steps, errors.New(firstLine(autoMessage(err)))
+		return steps, &autoError{err: err, firstLine: true}
 	}
 	return steps, nil
 }
