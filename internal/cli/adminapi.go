@@ -93,7 +93,7 @@ func configAdminAPI(flag, configPath string, getenv func(string) string) (adminA
 
 // failed is an Admin API call's error, with the address it went to.
 func (a adminAPI) failed(err error) error {
-	return &exitError{code: ExitAPI, err: fmt.Errorf("%w (Admin API at %s, %s; signed in with %s)", err, a.baseURL, a.from, a.credsFrom)}
+	return &ExitError{Code: ExitAPI, Err: fmt.Errorf("%w (Admin API at %s, %s; signed in with %s)", err, a.baseURL, a.from, a.credsFrom)}
 }
 
 // signIn connects to the Admin API with the resolved credential. A missing

@@ -152,9 +152,9 @@ func TestStacksWhoseProvidersDisagreeNeedBaseURL(t *testing.T) {
 	}
 	_, err := findAdminAPI("", []atlasapi.ProviderConfig{stack("Pulumi.a.yaml", configURL), stack("Pulumi.b.yaml", envURL)}, func(string) string { return "" })
 	require.EqualError(t, err, "the stacks' providers call different Admin APIs (Pulumi.a.yaml: "+configURL+", Pulumi.b.yaml: "+envURL+"): give --base-url")
-	var exit *exitError
+	var exit *ExitError
 	require.ErrorAs(t, err, &exit)
-	assert.Equal(t, ExitUsage, exit.code)
+	assert.Equal(t, ExitUsage, exit.Code)
 
 	api, err := findAdminAPI(flagURL, []atlasapi.ProviderConfig{stack("Pulumi.a.yaml", configURL), stack("Pulumi.b.yaml", envURL)}, func(string) string { return "" })
 	require.NoError(t, err)

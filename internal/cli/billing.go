@@ -147,7 +147,7 @@ func (o *billingOptions) run(ctx context.Context, stdout io.Writer) error {
 	}
 	report, err := billing.Build(facts.payingOrgID, invoices, o.months, o.now(), facts.names)
 	if err != nil {
-		return &exitError{code: ExitAPI, err: err}
+		return &ExitError{Code: ExitAPI, Err: err}
 	}
 	if o.html != "" {
 		if err := writeHTML(o.html, report); err != nil {
@@ -164,7 +164,7 @@ func (o *billingOptions) run(ctx context.Context, stdout io.Writer) error {
 			return err
 		}
 		if failing > 0 {
-			return &exitError{code: ExitFindings, err: fmt.Errorf("%s over budget or projected to be", plural(failing, "organization"))}
+			return &ExitError{Code: ExitFindings, Err: fmt.Errorf("%s over budget or projected to be", plural(failing, "organization"))}
 		}
 		return nil
 	}

@@ -230,7 +230,7 @@ func (o *orphansOptions) run(ctx context.Context, stdout io.Writer) error {
 		return err
 	}
 	if len(orphans) > 0 {
-		return &exitError{code: ExitFindings, err: fmt.Errorf("%s linked to paying organization %s managed by none of the stacks given", plural(len(orphans), "organization"), paying[0])}
+		return &ExitError{Code: ExitFindings, Err: fmt.Errorf("%s linked to paying organization %s managed by none of the stacks given", plural(len(orphans), "organization"), paying[0])}
 	}
 	return nil
 }
@@ -291,7 +291,7 @@ func (o *orphansOptions) readStacks(ctx context.Context) ([]StackState, []string
 				return nil, nil, nil, usageError("--state-file %s: %w", src.stack, err)
 			}
 		} else if raw, err = o.export(ctx, o.dir, src.stack); err != nil {
-			return nil, nil, nil, &exitError{code: ExitAPI, err: fmt.Errorf("reading the state of stack %s: %w", src.stack, err)}
+			return nil, nil, nil, &ExitError{Code: ExitAPI, Err: fmt.Errorf("reading the state of stack %s: %w", src.stack, err)}
 		}
 		state, err := ParseStackExport(src.stack, raw)
 		if err != nil {

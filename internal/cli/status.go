@@ -182,8 +182,9 @@ type StackStatus struct {
 	Seconds float64 `json:"seconds"`
 	// Findings are those of the stack's resources that belong to no organization.
 	Findings []Finding `json:"findings,omitempty"`
-	// failure marks a backend failure (exit 3), usage a usage error (exit 2).
-	failure, usage bool
+	// failed is why it was not checked, an *ExitError of its kind: a backend
+	// failure (exit 3) or a usage error (exit 2); nil when it was.
+	failed error
 }
 
 // OrgStatus is one organization of one stack.
@@ -202,7 +203,8 @@ type OrgStatus struct {
 	Budget *BudgetStatus `json:"budget,omitempty"`
 	// Findings are worst first; empty when the organization is clean.
 	Findings []Finding `json:"findings"`
-	failure  bool
+	// failed is why a part was not checked (an *ExitError), nil when none.
+	failed error
 }
 
 // BudgetStatus is an organization held to its monthly budget, in cents.
@@ -240,9 +242,10 @@ type PayingOrgStatus struct {
 	Orphans  []Orphan  `json:"orphans"`
 	Findings []Finding `json:"findings"`
 	// Reason says why a check of it did not run.
-	Reason  string `json:"reason,omitempty"`
-	failure bool
-	usage   bool
+	Reason string `json:"reason,omitempty"`
+	// failed is the worst reason a check of it did not run (an *ExitError),
+	// nil when none.
+	failed error
 }
 
 // StatusSummary counts what was checked and found.
@@ -269,7 +272,7 @@ func (o *statusOptions) run(ctx context.Context, names []string, stdout, stderr 
 	if len(names) == 0 {
 		all, err := inspector.ProjectStacks(ctx)
 		if err != nil {
-			return &exitError{code: ExitFailure, err: fmt.Errorf("listing the stacks: %w", err)}
+			return &ExitError{Code: ExitFailure, Err: fmt.Errorf("listing the stacks: %w", err)}
 		}
 		if len(all) == 0 {
 			return usageError("the backend holds no stack of the project in %s: name the stacks, or deploy one first", o.dir)
@@ -296,7 +299,7 @@ func (o *statusOptions) run(ctx context.Context, names []string, stdout, stderr 
 		return err
 	}
 	if code := report.Summary.ExitCode; code != ExitOK {
-		return &exitError{code: code, err: errors.New(statusLine(report))}
+		return &ExitError{Code: code, Err: errors.New(statusLine(report))}
 	}
 	return nil
 }
@@ -338,6 +341,12 @@ func isTerminal(w io.Writer) bool {
 	}
 	info, err := f.Stat()
 	return err == nil && info.Mode()&os.ModeCharDevice != 0
+}
+
+// fail marks the stack as not (fully) checked: its state, and the reason,
+// of the kind code (ExitFailure or ExitUsage).
+func (s *StackStatus) fail(state string, code int, reason string) {
+	s.State, s.Reason, s.failed = state, reason, &ExitError{Code: code, Err: errors.New(reason)}
 }
 
 // stackCheck is one stack's result before the paying organizations are checked.
@@ -387,7 +396,7 @@ func (o *statusOptions) checkStack(ctx context.Context, inspector stackInspector
 	check = stackCheck{status: StackStatus{Stack: name, State: StackChecked}}
 	defer func() { check.status.Seconds = time.Since(start).Round(10 * time.Millisecond).Seconds() }()
 	if ctx.Err() != nil {
-		check.status.State, check.status.Reason, check.status.failure = StackFailed, "not checked: interrupted", true
+		check.status.fail(StackFailed, ExitFailure, "not checked: interrupted")
 		return check
 	}
 	stackCtx, cancel := context.WithTimeout(ctx, o.timeout)
@@ -398,37 +407,36 @@ func (o *statusOptions) checkStack(ctx context.Context, inspector stackInspector
 	var missing *deploy.NotFoundError
 	switch {
 	case errors.As(err, &busy):
-		check.status.State, check.status.Reason, check.status.failure = StackBusy,
-			busy.Error()+"; not checked: status does not wait for the lock and does not break it, so run it again once the update ends", true
+		check.status.fail(StackBusy, ExitFailure,
+			busy.Error()+"; not checked: status does not wait for the lock and does not break it, so run it again once the update ends")
 		return check
 	case errors.As(err, &missing):
-		check.status.State, check.status.Reason, check.status.usage = StackUnknown, missing.Error(), true
+		check.status.fail(StackUnknown, ExitUsage, missing.Error())
 		return check
 	case err != nil && in.Deployment == nil:
-		check.status.State, check.status.Reason, check.status.failure = StackFailed, o.failureReason(stackCtx, err), true
+		check.status.fail(StackFailed, ExitFailure, o.failureReason(stackCtx, err))
 		return check
 	}
 	spec, specErr := stacks.SpecFromConfig(in.Config, name)
 	if specErr != nil {
-		check.status.State, check.status.usage = StackFailed, true
-		check.status.Reason = "its config cannot be read: " + strings.ReplaceAll(specErr.Error(), "\n", "; ")
+		check.status.fail(StackFailed, ExitUsage, "its config cannot be read: "+strings.ReplaceAll(specErr.Error(), "\n", "; "))
 		return check
 	}
 	if err != nil {
 		// The state was read, the preview failed: the rest is still worth
 		// reporting (expiry, people, orphans), and the stack is a failure.
-		check.status.State, check.status.Reason, check.status.failure = StackFailed, "refresh preview failed: "+o.failureReason(stackCtx, err), true
+		check.status.fail(StackFailed, ExitFailure, "refresh preview failed: "+o.failureReason(stackCtx, err))
 	}
 	state, err := readInspectedState(name, in.Deployment)
 	if err != nil {
-		check.status.State, check.status.Reason, check.status.failure = StackFailed, err.Error(), true
+		check.status.fail(StackFailed, ExitFailure, err.Error())
 		return check
 	}
 	check.payingOrgID, check.state = spec.PayingOrgID, &state.orphans
 	check.provider = atlasapi.StackProviderConfig("the config of stack "+name, in.Config, in.Encrypted)
 	check.budgets, check.ids = map[string]int64{}, map[string]string{}
 	if err := state.orphans.readEntries(in.Config); err != nil {
-		check.status.State, check.status.Reason, check.status.usage = StackFailed, err.Error(), true
+		check.status.fail(StackFailed, ExitUsage, err.Error())
 		return check
 	}
 
@@ -542,7 +550,7 @@ func (o *statusOptions) expiryFindings(outputsRaw json.RawMessage, orgs map[stri
 // creation.
 func (o *statusOptions) peopleFindings(ctx context.Context, spec multiorg.Spec, key string, provider atlasapi.ProviderConfig, org *OrgStatus) {
 	unchecked := func(err error) {
-		org.failure = true
+		org.failed = failureError("its people and teams were not checked: %w", err)
 		org.Findings = append(org.Findings, Finding{Kind: KindUnchecked, Message: "its people and teams were not checked: " + err.Error()})
 	}
 	api, err := findAdminAPI(o.baseURL, []atlasapi.ProviderConfig{provider}, o.getenv)
@@ -623,7 +631,7 @@ func (o *statusOptions) assemble(ctx context.Context, checks []stackCheck, start
 		return cmp.Or(worst(b.Findings)-worst(a.Findings), len(b.Findings)-len(a.Findings), strings.Compare(a.Stack, b.Stack), strings.Compare(a.Key, b.Key))
 	})
 
-	failure, usage := false, false
+	var failed error
 	s := &report.Summary
 	s.Stacks = len(report.Stacks)
 	for _, st := range report.Stacks {
@@ -631,23 +639,19 @@ func (o *statusOptions) assemble(ctx context.Context, checks []stackCheck, start
 			s.StacksChecked++
 		}
 		s.Findings += len(st.Findings)
-		failure, usage = failure || st.failure, usage || st.usage
+		failed = worse(failed, st.failed)
 	}
 	for _, org := range report.Orgs {
 		s.Orgs++
 		s.Findings += len(org.Findings)
-		failure = failure || org.failure
+		failed = worse(failed, org.failed)
 	}
 	for _, p := range report.PayingOrgs {
 		s.Findings += len(p.Findings)
-		failure, usage = failure || p.failure, usage || p.usage
+		failed = worse(failed, p.failed)
 	}
-	switch {
-	case failure:
-		s.ExitCode = ExitFailure
-	case usage:
-		s.ExitCode = ExitUsage
-	case s.Findings > 0:
+	s.ExitCode = exitCode(failed)
+	if s.ExitCode == ExitOK && s.Findings > 0 {
 		s.ExitCode = ExitFindings
 	}
 	report.Seconds = o.now().Sub(start).Round(10 * time.Millisecond).Seconds()
@@ -687,12 +691,12 @@ func (o *statusOptions) checkPayingOrg(ctx context.Context, payingOrgID string, 
 		client, err = o.connect(ctx, api.baseURL, api.creds)
 	}
 	if err != nil {
-		p.Reason, p.usage = "orphans and budgets not checked: "+err.Error(), true
+		p.Reason, p.failed = "orphans and budgets not checked: "+err.Error(), usageError("orphans and budgets not checked: %w", err)
 		return p
 	}
 	linked, err := client.LinkedOrganizations(ctx, payingOrgID)
 	if err != nil {
-		p.Reason, p.failure = "orphans not checked: "+err.Error(), true
+		p.Reason, p.failed = "orphans not checked: "+err.Error(), failureError("orphans not checked: %w", err)
 	} else {
 		p.Orphans = FindOrphans(linked, states)
 		if p.Orphans == nil {
@@ -719,13 +723,15 @@ func (o *statusOptions) checkPayingOrg(ctx context.Context, payingOrgID string, 
 		if err == nil {
 			for _, c := range checks {
 				if err := o.budgetFindings(report, c); err != nil {
-					p.Reason, p.usage = strings.TrimSpace(p.Reason+" budgets of "+c.status.Stack+" not checked: "+err.Error()), true
+					p.Reason = strings.TrimSpace(p.Reason + " budgets of " + c.status.Stack + " not checked: " + err.Error())
+					p.failed = worse(p.failed, usageError("budgets of %s not checked: %w", c.status.Stack, err))
 				}
 			}
 			return p
 		}
 	}
-	p.Reason, p.failure = strings.TrimSpace(p.Reason+" budgets not checked: "+err.Error()), true
+	p.Reason = strings.TrimSpace(p.Reason + " budgets not checked: " + err.Error())
+	p.failed = worse(p.failed, failureError("budgets not checked: %w", err))
 	return p
 }
 

@@ -196,9 +196,9 @@ func runStatus(t *testing.T, opts *statusOptions, names ...string) result {
 	err := opts.run(t.Context(), names, &stdout, &stderr)
 	code := ExitOK
 	if err != nil {
-		var exit *exitError
+		var exit *ExitError
 		require.ErrorAs(t, err, &exit)
-		code = exit.code
+		code = exit.Code
 		stderr.WriteString(err.Error())
 	}
 	return result{code, stdout.String(), stderr.String()}
