@@ -124,11 +124,7 @@ func AdminAPILinkedOrgs(baseURL string, creds atlasapi.Credentials, payingOrgID 
 // (atlasapi.Resolve) from the stack's mongodbatlas: config and the
 // environment. Without a credential (a mocked run) there is no twin check.
 func DefaultLinkedOrgs(ctx *pulumi.Context, payingOrgID string) LinkedOrgsFunc {
-	config := map[string]string{}
-	for _, key := range atlasapi.ProviderConfigKeys {
-		config[key], _ = ctx.GetConfig(key)
-	}
-	api, err := atlasapi.Resolve(atlasapi.StackProviderConfig("the stack config", config, nil), os.Getenv)
+	api, err := defaultAdminAPI(func(key string) string { v, _ := ctx.GetConfig(key); return v }, os.Getenv)
 	switch {
 	case err != nil:
 		return func(context.Context) ([]LinkedOrg, error) { return nil, err }
@@ -136,4 +132,15 @@ func DefaultLinkedOrgs(ctx *pulumi.Context, payingOrgID string) LinkedOrgsFunc {
 		return nil
 	}
 	return AdminAPILinkedOrgs(api.BaseURL, api.Credentials, payingOrgID)
+}
+
+// defaultAdminAPI is the default provider's Admin API and credential, from
+// the stack's config (decrypted, as the engine hands it over) and the
+// environment.
+func defaultAdminAPI(config, getenv func(string) string) (atlasapi.Resolution, error) {
+	values := map[string]string{}
+	for _, key := range atlasapi.ProviderConfigKeys {
+		values[key] = config(key)
+	}
+	return atlasapi.Resolve(atlasapi.StackProviderConfig("the stack config", values, nil), getenv)
 }

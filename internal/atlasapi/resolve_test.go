@@ -1,6 +1,9 @@
 package atlasapi
 
 import (
+	"context"
+	"net/http"
+	"net/http/httptest"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -97,4 +100,23 @@ func TestResolveFollowsTheProvider(t *testing.T) {
 			assert.NotContains(t, got.BaseURLFrom+got.CredentialsFrom, "secret", "no secret in where they came from")
 		})
 	}
+}
+
+// TestAnAccessTokenIsSentAsABearerToken: the provider's first credential
+// kind goes before a service account, as it is, with no token request.
+func TestAnAccessTokenIsSentAsABearerToken(t *testing.T) {
+	t.Parallel()
+	var got []string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		got = append(got, r.URL.Path+" "+r.Header.Get("Authorization"))
+		w.Header().Set("Content-Type", MediaType)
+		_, _ = w.Write([]byte(`{"results": [], "totalCount": 0}`))
+	}))
+	t.Cleanup(srv.Close)
+	client, err := New(context.Background(), srv.URL, Credentials{AccessToken: "the-token", ClientID: "id", ClientSecret: "secret"})
+	require.NoError(t, err)
+	orgs, err := client.ListOrganizations(context.Background())
+	require.NoError(t, err)
+	assert.Empty(t, orgs)
+	assert.Equal(t, []string{"/api/atlas/v2/orgs Bearer the-token"}, got)
 }
