@@ -155,17 +155,19 @@ func (m *MultiOrg) switchAccessList(args *pulumi.ResourceHookArgs) error {
 	if err != nil {
 		return fmt.Errorf("organization %q: %w", key, err)
 	}
-	baseURL := sw.baseURL
-	if baseURL == "" {
-		baseURL = atlasapi.BaseURLFromEnv(os.Getenv)
-	}
 	ctx, cancel := context.WithTimeout(context.Background(), accessListSwitchTimeout)
 	defer cancel()
 	credential, err := m.credentialFor(ctx, key)
 	if err != nil {
 		return fmt.Errorf("organization %q: switching apiAccessListRequired: %w", key, err)
 	}
-	client, err := atlasapi.New(ctx, baseURL, credential)
+	// The organization's own provider holds its credential in its config, so
+	// it calls the Admin API its config names, else Atlas.
+	api, err := atlasapi.Resolve(atlasapi.ProviderConfig{Where: "the organization's provider", BaseURL: sw.baseURL, Credentials: credential}, os.Getenv)
+	if err != nil {
+		return fmt.Errorf("organization %q: switching apiAccessListRequired: %w", key, err)
+	}
+	client, err := atlasapi.New(ctx, api.BaseURL, api.Credentials)
 	if err != nil {
 		return fmt.Errorf("organization %q: switching apiAccessListRequired: %w", key, err)
 	}

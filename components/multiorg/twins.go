@@ -120,25 +120,27 @@ func AdminAPILinkedOrgs(baseURL string, creds atlasapi.Credentials, payingOrgID 
 }
 
 // DefaultLinkedOrgs lists the linked organizations with the default
-// provider's credential and Admin API, read as the provider reads them:
-// the mongodbatlas: config first, then its environment variables. Without a
-// credential (a mocked run) there is no twin check.
+// provider's credential and Admin API, resolved as the provider resolves them
+// (atlasapi.Resolve) from the stack's mongodbatlas: config and the
+// environment. Without a credential (a mocked run) there is no twin check.
 func DefaultLinkedOrgs(ctx *pulumi.Context, payingOrgID string) LinkedOrgsFunc {
-	creds := atlasapi.CredentialsFromEnv(os.Getenv)
-	var fromConfig atlasapi.Credentials
-	fromConfig.ClientID, _ = ctx.GetConfig("mongodbatlas:clientId")
-	fromConfig.ClientSecret, _ = ctx.GetConfig("mongodbatlas:clientSecret")
-	fromConfig.PublicKey, _ = ctx.GetConfig("mongodbatlas:publicKey")
-	fromConfig.PrivateKey, _ = ctx.GetConfig("mongodbatlas:privateKey")
-	if fromConfig.ClientID != "" || fromConfig.PublicKey != "" {
-		creds = fromConfig
-	}
-	if creds.ClientID == "" && creds.PublicKey == "" || payingOrgID == "" {
+	api, err := defaultAdminAPI(func(key string) string { v, _ := ctx.GetConfig(key); return v }, os.Getenv)
+	switch {
+	case err != nil:
+		return func(context.Context) ([]LinkedOrg, error) { return nil, err }
+	case api.Credentials == (atlasapi.Credentials{}) || payingOrgID == "":
 		return nil
 	}
-	baseURL := atlasapi.BaseURLFromEnv(os.Getenv)
-	if v, ok := ctx.GetConfig("mongodbatlas:baseUrl"); ok && v != "" {
-		baseURL = v
+	return AdminAPILinkedOrgs(api.BaseURL, api.Credentials, payingOrgID)
+}
+
+// defaultAdminAPI is the default provider's Admin API and credential, from
+// the stack's config (decrypted, as the engine hands it over) and the
+// environment.
+func defaultAdminAPI(config, getenv func(string) string) (atlasapi.Resolution, error) {
+	values := map[string]string{}
+	for _, key := range atlasapi.ProviderConfigKeys {
+		values[key] = config(key)
 	}
-	return AdminAPILinkedOrgs(baseURL, creds, payingOrgID)
+	return atlasapi.Resolve(atlasapi.StackProviderConfig("the stack config", values, nil), getenv)
 }

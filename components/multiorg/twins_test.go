@@ -99,3 +99,33 @@ func TestAdminAPILinkedOrgsReadsTheLocalAPI(t *testing.T) {
 	require.Error(t, err)
 	assert.NotContains(t, err.Error(), atlas.Seed.ClientSecret, "no secret in the error")
 }
+
+// TestTheTwinCheckCallsTheDefaultProvidersAdminAPI: the twin check signs in
+// where the stack's default provider does (atlasapi.Resolve): the stack
+// config's credential and baseUrl, else the environment's.
+func TestTheTwinCheckCallsTheDefaultProvidersAdminAPI(t *testing.T) {
+	t.Parallel()
+	const stackURL, envURL = "http://127.0.0.1:1/stack", "http://127.0.0.1:1/env"
+	env := map[string]string{"MONGODB_ATLAS_CLIENT_ID": "env-id", "MONGODB_ATLAS_CLIENT_SECRET": "env-secret", "MONGODB_ATLAS_BASE_URL": envURL}
+	tests := map[string]struct {
+		config  map[string]string
+		wantURL string
+		// wantCredential is the client ID or public key signed in with.
+		wantCredential string
+	}{
+		"the environment's credential, at the environment's base URL": {map[string]string{"mongodbatlas:baseUrl": stackURL}, envURL, "env-id"},
+		"the stack's credential, at the stack's base URL": {map[string]string{"mongodbatlas:baseUrl": stackURL,
+			"mongodbatlas:clientId": "stack-id", "mongodbatlas:clientSecret": "stack-secret"}, stackURL, "stack-id"},
+		"the stack's API key, at Atlas without a baseUrl": {map[string]string{"mongodbatlas:publicKey": "stack-pub",
+			"mongodbatlas:privateKey": "stack-private"}, atlasapi.DefaultBaseURL, "stack-pub"},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			got, err := defaultAdminAPI(func(k string) string { return tc.config[k] }, func(k string) string { return env[k] })
+			require.NoError(t, err)
+			assert.Equal(t, tc.wantURL, got.BaseURL)
+			assert.Equal(t, tc.wantCredential, got.Credentials.ClientID+got.Credentials.PublicKey)
+		})
+	}
+}

@@ -30,37 +30,12 @@ const MediaType = "application/vnd.atlas.2023-01-01+json"
 // DefaultBaseURL is Atlas itself.
 const DefaultBaseURL = "https://cloud.mongodb.com"
 
-// Credentials are a service account's or an API key's. Either pair is used,
-// the service account first, as the provider does.
+// Credentials are an access token's, a service account's or an API key's,
+// used in that order, as the provider does (see Resolve).
 type Credentials struct {
+	AccessToken            string
 	ClientID, ClientSecret string
 	PublicKey, PrivateKey  string
-}
-
-// CredentialsFromEnv reads the environment variables the provider reads.
-func CredentialsFromEnv(getenv func(string) string) Credentials {
-	first := func(names ...string) string {
-		for _, n := range names {
-			if v := getenv(n); v != "" {
-				return v
-			}
-		}
-		return ""
-	}
-	return Credentials{
-		ClientID:     first("MONGODB_ATLAS_CLIENT_ID"),
-		ClientSecret: first("MONGODB_ATLAS_CLIENT_SECRET"),
-		PublicKey:    first("MONGODB_ATLAS_PUBLIC_KEY", "MONGODB_ATLAS_PUBLIC_API_KEY"),
-		PrivateKey:   first("MONGODB_ATLAS_PRIVATE_KEY", "MONGODB_ATLAS_PRIVATE_API_KEY"),
-	}
-}
-
-// BaseURLFromEnv is the provider's base URL variable, or Atlas.
-func BaseURLFromEnv(getenv func(string) string) string {
-	if v := getenv("MONGODB_ATLAS_BASE_URL"); v != "" {
-		return v
-	}
-	return DefaultBaseURL
 }
 
 // Client calls the Admin API v2.
@@ -104,6 +79,9 @@ func New(ctx context.Context, baseURL string, creds Credentials, opts ...Option)
 		underlying = http.DefaultTransport
 	}
 	switch {
+	case creds.AccessToken != "":
+		ctx = context.WithValue(ctx, oauth2.HTTPClient, &http.Client{Transport: underlying, Timeout: c.http.Timeout})
+		c.http = oauth2.NewClient(ctx, oauth2.StaticTokenSource(&oauth2.Token{AccessToken: creds.AccessToken, TokenType: "Bearer"}))
 	case creds.ClientID != "" && creds.ClientSecret != "":
 		cfg := clientcredentials.Config{
 			ClientID:     creds.ClientID,

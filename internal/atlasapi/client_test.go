@@ -183,6 +183,4 @@ func TestCredentialsFromEnv(t *testing.T) {
 	env := map[string]string{"MONGODB_ATLAS_PUBLIC_API_KEY": "pub", "MONGODB_ATLAS_PRIVATE_KEY": "priv", "MONGODB_ATLAS_BASE_URL": "http://127.0.0.1:9"}
 	get := func(k string) string { return env[k] }
 	assert.Equal(t, Credentials{PublicKey: "pub", PrivateKey: "priv"}, CredentialsFromEnv(get))
-	assert.Equal(t, "http://127.0.0.1:9", BaseURLFromEnv(get))
-	assert.Equal(t, DefaultBaseURL, BaseURLFromEnv(func(string) string { return "" }))
 }

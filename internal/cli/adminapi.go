@@ -10,79 +10,96 @@ import (
 	"github.com/atlas-multiorg/atlas-multiorg/internal/stackconfig"
 )
 
-// baseURLKey is the provider's config key for the Admin API's address.
-const baseURLKey = "mongodbatlas:baseUrl"
+// adminAPIHelp says, in each command's --help, where the Admin API and the
+// credential come from; the order itself is written once, in the guide.
+const adminAPIHelp = `The Admin API and the credential are the stack's
+provider's: from the stack config's mongodbatlas: keys when they hold a
+credential, else from the MONGODB_ATLAS_ variables, the base URL always from
+the same place as the credential, else Atlas (docs/command-line-tool.md, "Which
+Admin API and credential"); --base-url replaces the base URL.`
 
-// adminAPI is the Admin API a command calls, and why that one: an error
-// names both, so that a call that went to Atlas instead of atlas-local says
-// how to point it elsewhere.
+// baseURLFlagHelp is each command's --base-url.
+const baseURLFlagHelp = "Admin API base URL (default: the stack's provider's, see --help)"
+
+// adminAPI is the Admin API a command calls and the credential it signs in
+// with, and why those: an error names the address and where it came from,
+// so that a call that went to Atlas instead of atlas-local says how to point
+// it elsewhere. It never names a secret.
 type adminAPI struct {
 	baseURL string
 	// from says why: "given by --base-url", and so on.
 	from string
+	// creds are the credential, credsFrom where it came from.
+	creds     atlasapi.Credentials
+	credsFrom string
 }
 
-// stackBaseURL is the mongodbatlas:baseUrl a stack config gives, by file.
-type stackBaseURL struct{ file, url string }
-
-// findAdminAPI picks the Admin API as the stack's own provider would:
-// --base-url, else the stack configs' mongodbatlas:baseUrl, else
-// MONGODB_ATLAS_BASE_URL, else Atlas. Stacks that name different ones need
-// --base-url.
-func findAdminAPI(flag string, stacks []stackBaseURL, getenv func(string) string) (adminAPI, error) {
-	if flag != "" {
-		return adminAPI{flag, "given by --base-url"}, nil
+// findAdminAPI resolves the Admin API and the credential as each stack's own
+// provider does (atlasapi.Resolve, documented in docs/command-line-tool.md),
+// with --base-url before the base URL it resolves. Stacks whose providers
+// would call different Admin APIs need --base-url; the credential is the
+// first stack's. No stack is the environment alone.
+func findAdminAPI(flag string, stacks []atlasapi.ProviderConfig, getenv func(string) string) (adminAPI, error) {
+	if len(stacks) == 0 {
+		stacks = []atlasapi.ProviderConfig{{Where: "the stack config"}}
 	}
-	var named []stackBaseURL
+	var resolved []atlasapi.Resolution
 	for _, s := range stacks {
-		if s.url != "" {
-			named = append(named, s)
+		r, err := atlasapi.Resolve(s, getenv)
+		if err != nil {
+			return adminAPI{}, usageError("%w", err)
 		}
+		resolved = append(resolved, r)
 	}
-	for _, s := range named[min(1, len(named)):] {
-		if s.url != named[0].url {
+	api := adminAPI{baseURL: resolved[0].BaseURL, from: resolved[0].BaseURLFrom, creds: resolved[0].Credentials, credsFrom: resolved[0].CredentialsFrom}
+	if flag != "" {
+		api.baseURL, api.from = flag, "given by --base-url"
+		return api, nil
+	}
+	for _, r := range resolved[1:] {
+		if r.BaseURL != api.baseURL {
 			var each []string
-			for _, n := range named {
-				each = append(each, filepath.Base(n.file)+": "+n.url)
+			for i, r := range resolved {
+				each = append(each, stacks[i].Where+": "+r.BaseURL)
 			}
-			return adminAPI{}, usageError("the stacks name different Admin APIs in %s (%s): give --base-url", baseURLKey, strings.Join(each, ", "))
+			return adminAPI{}, usageError("the stacks' providers call different Admin APIs (%s): give --base-url", strings.Join(each, ", "))
 		}
 	}
-	switch {
-	case len(named) > 0:
-		return adminAPI{named[0].url, "given by " + baseURLKey + " in " + filepath.Base(named[0].file)}, nil
-	case getenv("MONGODB_ATLAS_BASE_URL") != "":
-		return adminAPI{getenv("MONGODB_ATLAS_BASE_URL"), "given by MONGODB_ATLAS_BASE_URL"}, nil
+	return api, nil
+}
+
+// stackProviderConfig reads the provider's config from a stack config file.
+func stackProviderConfig(path string) (atlasapi.ProviderConfig, error) {
+	config, encrypted, err := stackconfig.ReadWithEncrypted(path)
+	if err != nil {
+		return atlasapi.ProviderConfig{}, err
 	}
-	return adminAPI{atlasapi.DefaultBaseURL, "Atlas itself: neither --base-url, " + baseURLKey + " in the stack config nor MONGODB_ATLAS_BASE_URL names another"}, nil
+	return atlasapi.StackProviderConfig(filepath.Base(path), config, encrypted), nil
 }
 
 // configAdminAPI is findAdminAPI for a command given one stack config
 // (--config, "" when none).
 func configAdminAPI(flag, configPath string, getenv func(string) string) (adminAPI, error) {
-	var stack []stackBaseURL
+	var stack []atlasapi.ProviderConfig
 	if configPath != "" {
-		config, err := stackconfig.Read(configPath)
+		config, err := stackProviderConfig(configPath)
 		if err != nil {
 			return adminAPI{}, usageError("%w", err)
 		}
-		stack = append(stack, stackBaseURL{configPath, config[baseURLKey]})
+		stack = append(stack, config)
 	}
 	return findAdminAPI(flag, stack, getenv)
 }
 
 // failed is an Admin API call's error, with the address it went to.
 func (a adminAPI) failed(err error) error {
-	return &exitError{code: ExitAPI, err: fmt.Errorf("%w (Admin API at %s, %s)", err, a.baseURL, a.from)}
+	return &ExitError{Code: ExitAPI, Err: fmt.Errorf("%w (Admin API at %s, %s; signed in with %s)", err, a.baseURL, a.from, a.credsFrom)}
 }
 
-// signIn connects to the Admin API with the credentials from the
-// environment, as the provider reads them. Missing credentials are a usage
-// error.
-func signIn[C any](ctx context.Context, api adminAPI, getenv func(string) string,
-	connect func(context.Context, string, atlasapi.Credentials) (C, error),
-) (C, error) {
-	client, err := connect(ctx, api.baseURL, atlasapi.CredentialsFromEnv(getenv))
+// signIn connects to the Admin API with the resolved credential. A missing
+// credential is a usage error.
+func signIn[C any](ctx context.Context, api adminAPI, connect func(context.Context, string, atlasapi.Credentials) (C, error)) (C, error) {
+	client, err := connect(ctx, api.baseURL, api.creds)
 	if err != nil {
 		return client, usageError("%w", err)
 	}

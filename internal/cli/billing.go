@@ -62,11 +62,8 @@ Owners), else by ID.
 as the stack validates it) and exits 1 when one is over its budget this month,
 or projected to be, with one line per budgeted organization saying by how much.
 
-Credentials are discover's: MONGODB_ATLAS_CLIENT_ID and MONGODB_ATLAS_CLIENT_SECRET,
-or MONGODB_ATLAS_PUBLIC_KEY and MONGODB_ATLAS_PRIVATE_KEY, with Organization
-Billing Viewer (ORG_BILLING_READ_ONLY), Billing Admin or Owner in the paying
-organization. The base URL is --base-url, else mongodbatlas:baseUrl in --config,
-else MONGODB_ATLAS_BASE_URL, else Atlas.
+The credential needs Organization Billing Viewer (ORG_BILLING_READ_ONLY),
+Billing Admin or Owner in the paying organization. ` + adminAPIHelp + `
 
 Exit codes: 0 reported (and, with --check, every organization within its budget),
 1 --check found an organization over its budget or projected to be, 2 bad flags,
@@ -84,7 +81,7 @@ input or missing credentials, 3 an Admin API call failed.`,
 	cmd.Flags().StringVarP(&opts.config, "config", "c", "", "the org stack config (Pulumi.<stack>.yaml): payingOrgId, and the budgets --check holds")
 	cmd.Flags().StringVar(&opts.stackOutputs, "stack-outputs", "", "`pulumi stack output --json` of the org stack: org keys and payingOrgId")
 	cmd.Flags().StringVar(&opts.payingOrgID, "paying-org-id", "", "the paying organization (default: from --stack-outputs or --config)")
-	cmd.Flags().StringVar(&opts.baseURL, "base-url", "", "Admin API base URL (default: mongodbatlas:baseUrl in --config, else MONGODB_ATLAS_BASE_URL, else Atlas)")
+	cmd.Flags().StringVar(&opts.baseURL, "base-url", "", baseURLFlagHelp)
 	cmd.Flags().StringVarP(&opts.output, "output", "o", "table", "output format: table, json or csv")
 	cmd.Flags().StringVar(&opts.html, "html", "", "also write a self-contained HTML report with charts to this file")
 	cmd.Flags().IntVar(&opts.months, "months", 6, "closed months to report, before the current one")
@@ -121,7 +118,7 @@ func (o *billingOptions) run(ctx context.Context, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	client, err := signIn(ctx, api, o.getenv, o.connect)
+	client, err := signIn(ctx, api, o.connect)
 	if err != nil {
 		return err
 	}
@@ -150,7 +147,7 @@ func (o *billingOptions) run(ctx context.Context, stdout io.Writer) error {
 	}
 	report, err := billing.Build(facts.payingOrgID, invoices, o.months, o.now(), facts.names)
 	if err != nil {
-		return &exitError{code: ExitAPI, err: err}
+		return &ExitError{Code: ExitAPI, Err: err}
 	}
 	if o.html != "" {
 		if err := writeHTML(o.html, report); err != nil {
@@ -167,7 +164,7 @@ func (o *billingOptions) run(ctx context.Context, stdout io.Writer) error {
 			return err
 		}
 		if failing > 0 {
-			return &exitError{code: ExitFindings, err: fmt.Errorf("%s over budget or projected to be", plural(failing, "organization"))}
+			return &ExitError{Code: ExitFindings, Err: fmt.Errorf("%s over budget or projected to be", plural(failing, "organization"))}
 		}
 		return nil
 	}

@@ -74,14 +74,14 @@ func (o *checkExpiryOptions) run(stdin io.Reader, stdout io.Writer) error {
 	}
 	statuses, err := ParseExpiries(in, o.now(), o.window)
 	if err != nil {
-		return &exitError{code: ExitUsage, err: err}
+		return &ExitError{Code: ExitUsage, Err: err}
 	}
 	if err := o.print(stdout, statuses); err != nil {
 		return err
 	}
 	for _, s := range statuses {
 		if s.State != "ok" {
-			return &exitError{code: ExitFindings, err: fmt.Errorf("%s expires within %s", plural(countNotOK(statuses), "secret"), o.window)}
+			return &ExitError{Code: ExitFindings, Err: fmt.Errorf("%s expires within %s", plural(countNotOK(statuses), "secret"), o.window)}
 		}
 	}
 	return nil

@@ -119,7 +119,7 @@ func (o *deployOptions) run(ctx context.Context, stacks []string, stdout, stderr
 	}
 	for _, r := range results {
 		if r.Status != deploy.Succeeded {
-			return &exitError{code: ExitFindings, err: fmt.Errorf("%s: not every stack succeeded", op)}
+			return &ExitError{Code: ExitFindings, Err: fmt.Errorf("%s: not every stack succeeded", op)}
 		}
 	}
 	return nil

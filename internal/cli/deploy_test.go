@@ -41,9 +41,9 @@ func runDeploy(t *testing.T, opts deployOptions, stacks ...string) (code int, st
 	var out, errOut bytes.Buffer
 	err := opts.run(t.Context(), stacks, &out, &errOut)
 	code = ExitOK
-	var exit *exitError
+	var exit *ExitError
 	if errors.As(err, &exit) {
-		code = exit.code
+		code = exit.Code
 		errOut.WriteString(err.Error())
 	} else if err != nil {
 		require.NoError(t, err)

@@ -85,12 +85,8 @@ that is not in the stack yet: not adopted in --config, not created by the stack
 (--stack-outputs). Adopting an organization with such an entry changes nothing
 in Atlas: its people and teams are adopted with it.
 
-Credentials come from the same environment variables the provider reads:
-MONGODB_ATLAS_CLIENT_ID and MONGODB_ATLAS_CLIENT_SECRET (a service account,
-through OAuth2), or MONGODB_ATLAS_PUBLIC_KEY and MONGODB_ATLAS_PRIVATE_KEY (an API
-key, through HTTP digest). The base URL is --base-url, else mongodbatlas:baseUrl
-in --config (where the stack's provider calls), else MONGODB_ATLAS_BASE_URL, else
-Atlas. Nothing secret is printed.
+The credential is a service account (through OAuth2), an API key (through
+HTTP digest) or an access token. ` + adminAPIHelp + ` Nothing secret is printed.
 
 Exit codes: 0 printed, 2 bad flags, input or missing credentials, 3 an Admin API
 call failed (refused credentials, access list, role, rate limit, server).`,
@@ -103,7 +99,7 @@ call failed (refused credentials, access list, role, rate limit, server).`,
 	}
 	cmd.Flags().StringVarP(&opts.config, "config", "c", "", "the org stack config whose adopted organizations to leave out")
 	cmd.Flags().StringVar(&opts.stackOutputs, "stack-outputs", "", "`pulumi stack output --json` of the org stack, whose organizations to leave out")
-	cmd.Flags().StringVar(&opts.baseURL, "base-url", "", "Admin API base URL (default: mongodbatlas:baseUrl in --config, else MONGODB_ATLAS_BASE_URL, else Atlas)")
+	cmd.Flags().StringVar(&opts.baseURL, "base-url", "", baseURLFlagHelp)
 	cmd.Flags().StringVarP(&opts.output, "output", "o", "yaml", "output format: yaml (to paste into the stack config) or json")
 	return cmd
 }
@@ -120,7 +116,7 @@ func (o *discoverOptions) run(ctx context.Context, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	client, err := signIn(ctx, api, o.getenv, o.connect)
+	client, err := signIn(ctx, api, o.connect)
 	if err != nil {
 		return err
 	}

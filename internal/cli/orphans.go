@@ -65,13 +65,10 @@ with its config from Pulumi.<stack>.yaml there; --state-file STACK=FILE reads an
 export saved before. Give every stack that creates organizations with this
 paying organization: an organization of a stack not given is reported too.
 
-Credentials are discover's: MONGODB_ATLAS_CLIENT_ID and MONGODB_ATLAS_CLIENT_SECRET,
-or MONGODB_ATLAS_PUBLIC_KEY and MONGODB_ATLAS_PRIVATE_KEY, of the paying
-organization (Organization Owner, to read the names of the organizations linked
-to it; without that, they are listed by ID); atlas-local's is in its
-credentials.json (.atlas-local/credentials.json after make up). The base URL is
---base-url, else the stacks' own mongodbatlas:baseUrl (where their provider
-calls), else MONGODB_ATLAS_BASE_URL, else Atlas.
+The credential is the paying organization's (Organization Owner, to read the
+names of the organizations linked to it; without that, they are listed by ID);
+atlas-local's is in its credentials.json (.atlas-local/credentials.json after
+make up). ` + adminAPIHelp + `
 
 After deleting or adopting each orphan: pulumi refresh --yes
 --clear-pending-creates, then pulumi up --yes, on each stack.
@@ -89,7 +86,7 @@ input or missing credentials, 3 an Admin API call or pulumi stack export failed.
 	cmd.Flags().StringArrayVar(&opts.stateFiles, "state-file", nil, "STACK=FILE: an org stack's `pulumi stack export`, saved before (repeat for each)")
 	cmd.Flags().StringVar(&opts.dir, "dir", ".", "the org stack project: Pulumi.yaml and the Pulumi.<stack>.yaml files")
 	cmd.Flags().StringVar(&opts.payingOrgID, "paying-org-id", "", "the paying organization (default: atlas-multiorg:payingOrgId of the stacks)")
-	cmd.Flags().StringVar(&opts.baseURL, "base-url", "", "Admin API base URL (default: the stacks' mongodbatlas:baseUrl, else MONGODB_ATLAS_BASE_URL, else Atlas)")
+	cmd.Flags().StringVar(&opts.baseURL, "base-url", "", baseURLFlagHelp)
 	cmd.Flags().StringVarP(&opts.output, "output", "o", "text", "output format: text or json")
 	return cmd
 }
@@ -197,7 +194,7 @@ func (o *orphansOptions) run(ctx context.Context, stdout io.Writer) error {
 	if len(o.stacks) == 0 && len(o.stateFiles) == 0 {
 		return usageError("no stacks: give every org stack that creates organizations with --stack (or --state-file STACK=FILE)")
 	}
-	states, paying, baseURLs, err := o.readStacks(ctx)
+	states, paying, providers, err := o.readStacks(ctx)
 	if err != nil {
 		return err
 	}
@@ -211,11 +208,11 @@ func (o *orphansOptions) run(ctx context.Context, stdout io.Writer) error {
 	default:
 		return usageError("the stacks name %d paying organizations (%s): give --paying-org-id", len(paying), strings.Join(paying, ", "))
 	}
-	api, err := findAdminAPI(o.baseURL, baseURLs, o.getenv)
+	api, err := findAdminAPI(o.baseURL, providers, o.getenv)
 	if err != nil {
 		return err
 	}
-	client, err := signIn(ctx, api, o.getenv, o.connect)
+	client, err := signIn(ctx, api, o.connect)
 	if err != nil {
 		return err
 	}
@@ -235,7 +232,7 @@ func (o *orphansOptions) run(ctx context.Context, stdout io.Writer) error {
 		return err
 	}
 	if len(orphans) > 0 {
-		return &exitError{code: ExitFindings, err: fmt.Errorf("%s linked to paying organization %s managed by none of the stacks given", plural(len(orphans), "organization"), paying[0])}
+		return &ExitError{Code: ExitFindings, Err: fmt.Errorf("%s linked to paying organization %s managed by none of the stacks given", plural(len(orphans), "organization"), paying[0])}
 	}
 	return nil
 }
@@ -272,7 +269,7 @@ func writeOrphans(w io.Writer, paying string, linked int, states []StackState, o
 
 // readStacks reads each stack's state and config, the paying organizations
 // their configs name, and the Admin API their providers call.
-func (o *orphansOptions) readStacks(ctx context.Context) ([]StackState, []string, []stackBaseURL, error) {
+func (o *orphansOptions) readStacks(ctx context.Context) ([]StackState, []string, []atlasapi.ProviderConfig, error) {
 	type source struct{ stack, file string }
 	var sources []source
 	for _, s := range o.stacks {
@@ -287,7 +284,7 @@ func (o *orphansOptions) readStacks(ctx context.Context) ([]StackState, []string
 	}
 	var states []StackState
 	var paying []string
-	var baseURLs []stackBaseURL
+	var providers []atlasapi.ProviderConfig
 	for _, src := range sources {
 		var raw []byte
 		var err error
@@ -296,14 +293,14 @@ func (o *orphansOptions) readStacks(ctx context.Context) ([]StackState, []string
 				return nil, nil, nil, usageError("--state-file %s: %w", src.stack, err)
 			}
 		} else if raw, err = o.export(ctx, o.dir, src.stack); err != nil {
-			return nil, nil, nil, &exitError{code: ExitAPI, err: fmt.Errorf("reading the state of stack %s: %w", src.stack, err)}
+			return nil, nil, nil, &ExitError{Code: ExitAPI, Err: fmt.Errorf("reading the state of stack %s: %w", src.stack, err)}
 		}
 		state, err := ParseStackExport(src.stack, raw)
 		if err != nil {
 			return nil, nil, nil, usageError("%w", err)
 		}
 		configFile := filepath.Join(o.dir, "Pulumi."+src.stack+".yaml")
-		config, err := stackconfig.Read(configFile)
+		config, encrypted, err := stackconfig.ReadWithEncrypted(configFile)
 		if err != nil && !errors.Is(err, os.ErrNotExist) {
 			return nil, nil, nil, usageError("%w", err)
 		}
@@ -313,10 +310,10 @@ func (o *orphansOptions) readStacks(ctx context.Context) ([]StackState, []string
 		if p := config[stacks.Namespace+":payingOrgId"]; p != "" && !slices.Contains(paying, p) {
 			paying = append(paying, p)
 		}
-		baseURLs = append(baseURLs, stackBaseURL{configFile, config[baseURLKey]})
+		providers = append(providers, atlasapi.StackProviderConfig(filepath.Base(configFile), config, encrypted))
 		states = append(states, state)
 	}
-	return states, paying, baseURLs, nil
+	return states, paying, providers, nil
 }
 
 // readEntries reads the names the stack's config gives its org keys.

@@ -161,35 +161,39 @@ func TestOrphansAgainstTheLocalAPI(t *testing.T) {
 	assert.NotContains(t, none.stdout+none.stderr, atlas.Seed.ClientSecret)
 }
 
-// TestOrphansCallsTheStacksOwnAdminAPI: with no --base-url and no
-// MONGODB_ATLAS_BASE_URL, orphans calls the Admin API the stack's
-// mongodbatlas:baseUrl names, as make up's stack sets it, and a failure
-// names that address and where it came from.
+// TestOrphansCallsTheStacksOwnAdminAPI: with no --base-url, orphans calls
+// the Admin API the stack's provider calls: the stack's mongodbatlas:baseUrl
+// when the stack config gives the credential (its secret encrypted, so read
+// from its variable), else MONGODB_ATLAS_BASE_URL; and a failure names that
+// address and where it and the credential came from.
 func TestOrphansCallsTheStacksOwnAdminAPI(t *testing.T) {
 	t.Parallel()
 	atlas := localapitest.Start(t, time.Date(2026, 11, 16, 0, 0, 0, 0, time.UTC))
 	held := atlas.Create(t, "acme-dev-a")
-	env := func(k string) string {
-		if k == "MONGODB_ATLAS_BASE_URL" {
-			return ""
-		}
-		return atlas.Env[k]
-	}
 	exportFile := filepath.Join(t.TempDir(), "local.json")
 	require.NoError(t, os.WriteFile(exportFile, []byte(stackExport("local", map[string]string{"a": held}, nil)), 0o600))
+	stackCredential := "\n  mongodbatlas:clientId: " + atlas.Env["MONGODB_ATLAS_CLIENT_ID"] + "\n  mongodbatlas:clientSecret:\n    secure: AAABAKxq"
 	for name, tc := range map[string]struct {
-		baseURL, flag string
-		code          int
-		stderr        string
+		baseURL, credential, envBaseURL, flag string
+		code                                  int
+		stderr                                string
 	}{
-		"the stack's own":         {baseURL: atlas.URL, code: ExitOK},
-		"--base-url before it":    {baseURL: "http://127.0.0.1:1", flag: atlas.URL, code: ExitOK},
-		"a failure names the URL": {baseURL: "http://127.0.0.1:1", code: ExitAPI, stderr: "(Admin API at http://127.0.0.1:1, given by mongodbatlas:baseUrl in Pulumi.local.yaml)"},
+		"the stack's own, with the stack's credential":      {baseURL: atlas.URL, credential: stackCredential, envBaseURL: "http://127.0.0.1:1", code: ExitOK},
+		"the variable's, with the environment's credential": {baseURL: "http://127.0.0.1:1", envBaseURL: atlas.URL, code: ExitOK},
+		"--base-url before it":                              {baseURL: "http://127.0.0.1:1", credential: stackCredential, flag: atlas.URL, code: ExitOK},
+		"a failure names the URL": {baseURL: "http://127.0.0.1:1", credential: stackCredential, code: ExitAPI,
+			stderr: "(Admin API at http://127.0.0.1:1, given by mongodbatlas:baseUrl in Pulumi.local.yaml; signed in with a service account given by Pulumi.local.yaml (its encrypted values from MONGODB_ATLAS_CLIENT_SECRET))"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
+			env := func(k string) string {
+				if k == "MONGODB_ATLAS_BASE_URL" {
+					return tc.envBaseURL
+				}
+				return atlas.Env[k]
+			}
 			dir := t.TempDir()
-			require.NoError(t, os.WriteFile(filepath.Join(dir, "Pulumi.local.yaml"), []byte("config:\n  mongodbatlas:baseUrl: "+tc.baseURL+
+			require.NoError(t, os.WriteFile(filepath.Join(dir, "Pulumi.local.yaml"), []byte("config:\n  mongodbatlas:baseUrl: "+tc.baseURL+tc.credential+
 				"\n  atlas-multiorg:payingOrgId: "+atlas.Seed.PayingOrgID+"\n  atlas-multiorg:orgs:\n    a:\n      name: acme-dev-a\n"), 0o600))
 			args := []string{"orphans", "--dir", dir, "--state-file", "local=" + exportFile}
 			if tc.flag != "" {

@@ -26,17 +26,51 @@ const (
 	ExitFailure = 3
 )
 
-// exitError carries an exit code out of a subcommand.
-type exitError struct {
-	code int
-	err  error
+// ExitError is a command's failure and its kind: the exit code it calls for
+// (ExitFindings, ExitUsage or ExitFailure). Execute reads the code with
+// errors.As; status keeps one for each part it could not check.
+type ExitError struct {
+	Code int
+	Err  error
 }
 
-func (e *exitError) Error() string { return e.err.Error() }
-func (e *exitError) Unwrap() error { return e.err }
+// Error is the failure's message, without its kind.
+func (e *ExitError) Error() string { return e.Err.Error() }
 
+// Unwrap is the failure's cause, for errors.Is and errors.As.
+func (e *ExitError) Unwrap() error { return e.Err }
+
+// usageError is a failure for bad flags or unreadable input (ExitUsage).
 func usageError(format string, args ...any) error {
-	return &exitError{code: ExitUsage, err: fmt.Errorf(format, args...)}
+	return &ExitError{Code: ExitUsage, Err: fmt.Errorf(format, args...)}
+}
+
+// failureError is a failure of an Admin API call or of the state backend
+// (ExitFailure).
+func failureError(format string, args ...any) error {
+	return &ExitError{Code: ExitFailure, Err: fmt.Errorf(format, args...)}
+}
+
+// exitCode is the exit code err calls for: ExitOK for none, an ExitError's
+// code, else ExitUsage (cobra's own errors are flag and argument errors).
+func exitCode(err error) int {
+	var exit *ExitError
+	switch {
+	case err == nil:
+		return ExitOK
+	case errors.As(err, &exit):
+		return exit.Code
+	}
+	return ExitUsage
+}
+
+// worse is the failure of a and b that calls for the higher exit code:
+// a failure (3) before a usage error (2) before findings (1).
+func worse(a, b error) error {
+	if exitCode(b) > exitCode(a) {
+		return b
+	}
+	return a
 }
 
 // NewRootCommand builds the atlas-multiorg command with every subcommand.
@@ -77,10 +111,5 @@ func execute(args []string, stdin io.Reader, stdout, stderr io.Writer, now func(
 		return ExitOK
 	}
 	_, _ = fmt.Fprintln(stderr, "atlas-multiorg:", err) // nothing is left to tell if stderr fails
-	var exit *exitError
-	if errors.As(err, &exit) {
-		return exit.code
-	}
-	// Cobra's own errors are flag and argument errors.
-	return ExitUsage
+	return exitCode(err)
 }

@@ -78,7 +78,8 @@ named, --parallel at a time, through Pulumi's Automation API and the pulumi
 CLI on PATH, with this shell's environment (PULUMI_BACKEND_URL, the secrets
 passphrase, the paying organization's credentials). Nothing is written: each
 stack gets a refresh preview (pulumi preview --refresh), never a refresh or an
-update, and the Admin API is only read.
+update, and the Admin API is only read. ` + adminAPIHelp + ` Each
+organization's people are read as its own provider reads them.
 
 Per organization (org key) it reports:
   - drift: settings changed outside the code (the field, the value in the
@@ -117,7 +118,7 @@ read, 3 an Admin API or backend failure, or a busy stack (not checked).`,
 	cmd.Flags().DurationVar(&opts.window, "window", time.Duration(multiorg.DefaultExpiryWarningHours)*time.Hour,
 		"a secret expiring within this long is a finding (check-expiry's --window)")
 	cmd.Flags().DurationVar(&opts.timeout, "timeout", 20*time.Minute, "give up on a stack after this long")
-	cmd.Flags().StringVar(&opts.baseURL, "base-url", "", "Admin API base URL (default: MONGODB_ATLAS_BASE_URL, the stacks' mongodbatlas:baseUrl, or Atlas)")
+	cmd.Flags().StringVar(&opts.baseURL, "base-url", "", baseURLFlagHelp)
 	return cmd
 }
 
@@ -181,8 +182,9 @@ type StackStatus struct {
 	Seconds float64 `json:"seconds"`
 	// Findings are those of the stack's resources that belong to no organization.
 	Findings []Finding `json:"findings,omitempty"`
-	// failure marks a backend failure (exit 3), usage a usage error (exit 2).
-	failure, usage bool
+	// failed is why it was not checked, an *ExitError of its kind: a backend
+	// failure (exit 3) or a usage error (exit 2); nil when it was.
+	failed error
 }
 
 // OrgStatus is one organization of one stack.
@@ -201,7 +203,8 @@ type OrgStatus struct {
 	Budget *BudgetStatus `json:"budget,omitempty"`
 	// Findings are worst first; empty when the organization is clean.
 	Findings []Finding `json:"findings"`
-	failure  bool
+	// failed is why a part was not checked (an *ExitError), nil when none.
+	failed error
 }
 
 // BudgetStatus is an organization held to its monthly budget, in cents.
@@ -239,9 +242,10 @@ type PayingOrgStatus struct {
 	Orphans  []Orphan  `json:"orphans"`
 	Findings []Finding `json:"findings"`
 	// Reason says why a check of it did not run.
-	Reason  string `json:"reason,omitempty"`
-	failure bool
-	usage   bool
+	Reason string `json:"reason,omitempty"`
+	// failed is the worst reason a check of it did not run (an *ExitError),
+	// nil when none.
+	failed error
 }
 
 // StatusSummary counts what was checked and found.
@@ -268,7 +272,7 @@ func (o *statusOptions) run(ctx context.Context, names []string, stdout, stderr 
 	if len(names) == 0 {
 		all, err := inspector.ProjectStacks(ctx)
 		if err != nil {
-			return &exitError{code: ExitFailure, err: fmt.Errorf("listing the stacks: %w", err)}
+			return &ExitError{Code: ExitFailure, Err: fmt.Errorf("listing the stacks: %w", err)}
 		}
 		if len(all) == 0 {
 			return usageError("the backend holds no stack of the project in %s: name the stacks, or deploy one first", o.dir)
@@ -295,7 +299,7 @@ func (o *statusOptions) run(ctx context.Context, names []string, stdout, stderr 
 		return err
 	}
 	if code := report.Summary.ExitCode; code != ExitOK {
-		return &exitError{code: code, err: errors.New(statusLine(report))}
+		return &ExitError{Code: code, Err: errors.New(statusLine(report))}
 	}
 	return nil
 }
@@ -339,6 +343,12 @@ func isTerminal(w io.Writer) bool {
 	return err == nil && info.Mode()&os.ModeCharDevice != 0
 }
 
+// fail marks the stack as not (fully) checked: its state, and the reason,
+// of the kind code (ExitFailure or ExitUsage).
+func (s *StackStatus) fail(state string, code int, reason string) {
+	s.State, s.Reason, s.failed = state, reason, &ExitError{Code: code, Err: errors.New(reason)}
+}
+
 // stackCheck is one stack's result before the paying organizations are checked.
 type stackCheck struct {
 	status StackStatus
@@ -348,7 +358,9 @@ type stackCheck struct {
 	state       *StackState
 	budgets     map[string]int64
 	ids         map[string]string
-	baseURL     string
+	// provider is the stack's default provider's config: the caller's
+	// credential and Admin API resolve from it.
+	provider atlasapi.ProviderConfig
 }
 
 // checkStacks checks the stacks, o.parallel at a time, in the order given.
@@ -384,7 +396,7 @@ func (o *statusOptions) checkStack(ctx context.Context, inspector stackInspector
 	check = stackCheck{status: StackStatus{Stack: name, State: StackChecked}}
 	defer func() { check.status.Seconds = time.Since(start).Round(10 * time.Millisecond).Seconds() }()
 	if ctx.Err() != nil {
-		check.status.State, check.status.Reason, check.status.failure = StackFailed, "not checked: interrupted", true
+		check.status.fail(StackFailed, ExitFailure, "not checked: interrupted")
 		return check
 	}
 	stackCtx, cancel := context.WithTimeout(ctx, o.timeout)
@@ -395,37 +407,36 @@ func (o *statusOptions) checkStack(ctx context.Context, inspector stackInspector
 	var missing *deploy.NotFoundError
 	switch {
 	case errors.As(err, &busy):
-		check.status.State, check.status.Reason, check.status.failure = StackBusy,
-			busy.Error()+"; not checked: status does not wait for the lock and does not break it, so run it again once the update ends", true
+		check.status.fail(StackBusy, ExitFailure,
+			busy.Error()+"; not checked: status does not wait for the lock and does not break it, so run it again once the update ends")
 		return check
 	case errors.As(err, &missing):
-		check.status.State, check.status.Reason, check.status.usage = StackUnknown, missing.Error(), true
+		check.status.fail(StackUnknown, ExitUsage, missing.Error())
 		return check
 	case err != nil && in.Deployment == nil:
-		check.status.State, check.status.Reason, check.status.failure = StackFailed, o.failureReason(stackCtx, err), true
+		check.status.fail(StackFailed, ExitFailure, o.failureReason(stackCtx, err))
 		return check
 	}
 	spec, specErr := stacks.SpecFromConfig(in.Config, name)
 	if specErr != nil {
-		check.status.State, check.status.usage = StackFailed, true
-		check.status.Reason = "its config cannot be read: " + strings.ReplaceAll(specErr.Error(), "\n", "; ")
+		check.status.fail(StackFailed, ExitUsage, "its config cannot be read: "+strings.ReplaceAll(specErr.Error(), "\n", "; "))
 		return check
 	}
 	if err != nil {
 		// The state was read, the preview failed: the rest is still worth
 		// reporting (expiry, people, orphans), and the stack is a failure.
-		check.status.State, check.status.Reason, check.status.failure = StackFailed, "refresh preview failed: "+o.failureReason(stackCtx, err), true
+		check.status.fail(StackFailed, ExitFailure, "refresh preview failed: "+o.failureReason(stackCtx, err))
 	}
 	state, err := readInspectedState(name, in.Deployment)
 	if err != nil {
-		check.status.State, check.status.Reason, check.status.failure = StackFailed, err.Error(), true
+		check.status.fail(StackFailed, ExitFailure, err.Error())
 		return check
 	}
 	check.payingOrgID, check.state = spec.PayingOrgID, &state.orphans
-	check.baseURL = in.Config["mongodbatlas:baseUrl"]
+	check.provider = atlasapi.StackProviderConfig("the config of stack "+name, in.Config, in.Encrypted)
 	check.budgets, check.ids = map[string]int64{}, map[string]string{}
 	if err := state.orphans.readEntries(in.Config); err != nil {
-		check.status.State, check.status.Reason, check.status.usage = StackFailed, err.Error(), true
+		check.status.fail(StackFailed, ExitUsage, err.Error())
 		return check
 	}
 
@@ -465,11 +476,15 @@ func (o *statusOptions) checkStack(ctx context.Context, inspector stackInspector
 		if org.OrgID == "" {
 			continue
 		}
-		creds := cmp.Or(state.credentials[key], state.exported[key])
+		provider := atlasapi.ProviderConfig{Where: "the provider of organization " + key,
+			BaseURL: cmp.Or(state.baseURLs[key], check.provider.BaseURL), Credentials: cmp.Or(state.credentials[key], state.exported[key])}
+		if provider.Credentials == (atlasapi.Credentials{}) {
+			provider = check.provider
+		}
 		wg.Go(func() {
 			slots <- struct{}{}
 			defer func() { <-slots }()
-			o.peopleFindings(stackCtx, spec, key, creds, cmp.Or(state.baseURLs[key], check.baseURL), org)
+			o.peopleFindings(stackCtx, spec, key, provider, org)
 		})
 	}
 	wg.Wait()
@@ -528,19 +543,22 @@ func (o *statusOptions) expiryFindings(outputsRaw json.RawMessage, orgs map[stri
 
 // peopleFindings lists the organization's people and teams in Atlas, with
 // the credential the stack's own provider for it signs in with, else the
-// one the stack exports for it (an adopted organization without a
-// credential of its own, which the caller's provider manages: the
-// caller's, from the environment), and reports those the code does not list. The
-// organization's owner (orgOwnerId) is the stack's by creation.
-func (o *statusOptions) peopleFindings(ctx context.Context, spec multiorg.Spec, key string, creds atlasapi.Credentials, baseURL string, org *OrgStatus) {
-	if creds == (atlasapi.Credentials{}) {
-		creds = atlasapi.CredentialsFromEnv(o.getenv)
-	}
+// one the stack exports for it, else (an adopted organization without a
+// credential of its own, which the caller's provider manages) the caller's,
+// each resolved as that provider resolves it; and reports those the code
+// does not list. The organization's owner (orgOwnerId) is the stack's by
+// creation.
+func (o *statusOptions) peopleFindings(ctx context.Context, spec multiorg.Spec, key string, provider atlasapi.ProviderConfig, org *OrgStatus) {
 	unchecked := func(err error) {
-		org.failure = true
+		org.failed = failureError("its people and teams were not checked: %w", err)
 		org.Findings = append(org.Findings, Finding{Kind: KindUnchecked, Message: "its people and teams were not checked: " + err.Error()})
 	}
-	client, err := o.connect(ctx, o.adminBaseURL(baseURL), creds)
+	api, err := findAdminAPI(o.baseURL, []atlasapi.ProviderConfig{provider}, o.getenv)
+	if err != nil {
+		unchecked(err)
+		return
+	}
+	client, err := o.connect(ctx, api.baseURL, api.creds)
 	if err != nil {
 		unchecked(err)
 		return
@@ -583,12 +601,6 @@ func (o *statusOptions) peopleFindings(ctx context.Context, spec multiorg.Spec, 
 	}
 }
 
-// adminBaseURL is the Admin API to call: --base-url, MONGODB_ATLAS_BASE_URL,
-// the stack's (or its provider's) base URL, or Atlas.
-func (o *statusOptions) adminBaseURL(stackBaseURL string) string {
-	return cmp.Or(o.baseURL, o.getenv("MONGODB_ATLAS_BASE_URL"), stackBaseURL, atlasapi.DefaultBaseURL)
-}
-
 // assemble checks each paying organization once, and orders and counts
 // everything.
 func (o *statusOptions) assemble(ctx context.Context, checks []stackCheck, start time.Time) StatusReport {
@@ -619,7 +631,7 @@ func (o *statusOptions) assemble(ctx context.Context, checks []stackCheck, start
 		return cmp.Or(worst(b.Findings)-worst(a.Findings), len(b.Findings)-len(a.Findings), strings.Compare(a.Stack, b.Stack), strings.Compare(a.Key, b.Key))
 	})
 
-	failure, usage := false, false
+	var failed error
 	s := &report.Summary
 	s.Stacks = len(report.Stacks)
 	for _, st := range report.Stacks {
@@ -627,23 +639,19 @@ func (o *statusOptions) assemble(ctx context.Context, checks []stackCheck, start
 			s.StacksChecked++
 		}
 		s.Findings += len(st.Findings)
-		failure, usage = failure || st.failure, usage || st.usage
+		failed = worse(failed, st.failed)
 	}
 	for _, org := range report.Orgs {
 		s.Orgs++
 		s.Findings += len(org.Findings)
-		failure = failure || org.failure
+		failed = worse(failed, org.failed)
 	}
 	for _, p := range report.PayingOrgs {
 		s.Findings += len(p.Findings)
-		failure, usage = failure || p.failure, usage || p.usage
+		failed = worse(failed, p.failed)
 	}
-	switch {
-	case failure:
-		s.ExitCode = ExitFailure
-	case usage:
-		s.ExitCode = ExitUsage
-	case s.Findings > 0:
+	s.ExitCode = exitCode(failed)
+	if s.ExitCode == ExitOK && s.Findings > 0 {
 		s.ExitCode = ExitFindings
 	}
 	report.Seconds = o.now().Sub(start).Round(10 * time.Millisecond).Seconds()
@@ -673,14 +681,22 @@ func (o *statusOptions) checkPayingOrg(ctx context.Context, payingOrgID string, 
 		p.Stacks = append(p.Stacks, c.status.Stack)
 		states = append(states, *c.state)
 	}
-	client, err := o.connect(ctx, o.adminBaseURL(checks[0].baseURL), atlasapi.CredentialsFromEnv(o.getenv))
+	var providers []atlasapi.ProviderConfig
+	for _, c := range checks {
+		providers = append(providers, c.provider)
+	}
+	api, err := findAdminAPI(o.baseURL, providers, o.getenv)
+	var client statusClient
+	if err == nil {
+		client, err = o.connect(ctx, api.baseURL, api.creds)
+	}
 	if err != nil {
-		p.Reason, p.usage = "orphans and budgets not checked: "+err.Error(), true
+		p.Reason, p.failed = "orphans and budgets not checked: "+err.Error(), usageError("orphans and budgets not checked: %w", err)
 		return p
 	}
 	linked, err := client.LinkedOrganizations(ctx, payingOrgID)
 	if err != nil {
-		p.Reason, p.failure = "orphans not checked: "+err.Error(), true
+		p.Reason, p.failed = "orphans not checked: "+err.Error(), failureError("orphans not checked: %w", err)
 	} else {
 		p.Orphans = FindOrphans(linked, states)
 		if p.Orphans == nil {
@@ -707,13 +723,15 @@ func (o *statusOptions) checkPayingOrg(ctx context.Context, payingOrgID string, 
 		if err == nil {
 			for _, c := range checks {
 				if err := o.budgetFindings(report, c); err != nil {
-					p.Reason, p.usage = strings.TrimSpace(p.Reason+" budgets of "+c.status.Stack+" not checked: "+err.Error()), true
+					p.Reason = strings.TrimSpace(p.Reason + " budgets of " + c.status.Stack + " not checked: " + err.Error())
+					p.failed = worse(p.failed, usageError("budgets of %s not checked: %w", c.status.Stack, err))
 				}
 			}
 			return p
 		}
 	}
-	p.Reason, p.failure = strings.TrimSpace(p.Reason+" budgets not checked: "+err.Error()), true
+	p.Reason = strings.TrimSpace(p.Reason + " budgets not checked: " + err.Error())
+	p.failed = worse(p.failed, failureError("budgets not checked: %w", err))
 	return p
 }
 

@@ -198,9 +198,9 @@ func runStatus(t *testing.T, opts *statusOptions, names ...string) result {
 	err := opts.run(t.Context(), names, &stdout, &stderr)
 	code := ExitOK
 	if err != nil {
-		var exit *exitError
+		var exit *ExitError
 		require.ErrorAs(t, err, &exit)
-		code = exit.code
+		code = exit.Code
 		stderr.WriteString(err.Error())
 	}
 	return result{code, stdout.String(), stderr.String()}
@@ -250,7 +250,8 @@ func TestStatusReportsEachFindingUnderItsOrgKey(t *testing.T) {
 	assert.Empty(t, strings.TrimSuffix(got.stderr, statusLineOf(got.stdout)), "no progress line in a CI log")
 	assert.Contains(t, atlas.signIns, "mdb_sa_id_a@http://atlas.example", "a's people are read as a's own provider reads them")
 	assert.Contains(t, atlas.signIns, "pubkeyb@http://atlas.example", "b's with its API key")
-	assert.Contains(t, atlas.signIns, "paying-id@http://atlas.example", "orphans with the caller's credential")
+	assert.Contains(t, atlas.signIns, "paying-id@"+atlasapi.DefaultBaseURL,
+		"orphans with the caller's credential, from the environment, and so the environment's base URL, as the stack's provider: not mongodbatlas:baseUrl")
 
 	html, err := os.ReadFile(opts.html)
 	require.NoError(t, err)

@@ -3,7 +3,6 @@ package deploy
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"maps"
 	"os"
@@ -93,7 +92,7 @@ func (r *AutoRunner) openAndList(ctx context.Context) error {
 	}
 	list, err := ws.ListStacks(ctx)
 	if err != nil {
-		return fmt.Errorf("cannot list the stacks of the project in %s: %s", r.WorkDir, firstLine(autoMessage(err)))
+		return fmt.Errorf("cannot list the stacks of the project in %s: %w", r.WorkDir, &autoError{err: err, firstLine: true})
 	}
 	r.existing, r.inProgress = map[string]bool{}, map[string]bool{}
 	for _, s := range list {
@@ -118,8 +117,8 @@ func (r *AutoRunner) stack(ctx context.Context, name string) (auto.Stack, error)
 	}
 	s, err := auto.SelectStack(ctx, name, r.workspace)
 	if err != nil {
-		return auto.Stack{}, fmt.Errorf("cannot select it in %s (create it first with pulumi stack init %s): %s",
-			r.WorkDir, name, firstLine(autoMessage(err)))
+		return auto.Stack{}, fmt.Errorf("cannot select it in %s (create it first with pulumi stack init %s): %w",
+			r.WorkDir, name, &autoError{err: err, firstLine: true})
 	}
 	r.selected[name] = s
 	return s, nil
@@ -147,7 +146,7 @@ func (r *AutoRunner) openWorkspace(ctx context.Context) (auto.Workspace, error) 
 	}
 	ws, err := auto.NewLocalWorkspace(ctx, opts...)
 	if err != nil {
-		return nil, fmt.Errorf("cannot open the project in %s: %s", r.WorkDir, firstLine(autoMessage(err)))
+		return nil, fmt.Errorf("cannot open the project in %s: %w", r.WorkDir, &autoError{err: err, firstLine: true})
 	}
 	if r.Program != nil {
 		project, err := ws.ProjectSettings(ctx)
@@ -275,7 +274,7 @@ func (r *AutoRunner) Run(ctx context.Context, op Operation, stack string, progre
 	}
 	<-drained
 	if err != nil {
-		return outcome, errors.New(autoMessage(err))
+		return outcome, &autoError{err: err}
 	}
 	return outcome, nil
 }
@@ -305,6 +304,24 @@ func toEvent(e events.EngineEvent) (Event, bool) {
 var colorTag = regexp.MustCompile(`<\{%[^%]*%\}>`)
 
 func stripColor(s string) string { return colorTag.ReplaceAllString(s, "") }
+
+// autoError is an Automation API error as it is said: autoMessage, or its
+// first line. Its own message carries the command's whole stdout (for an
+// export, the state and its secrets), so only this is printed; Unwrap keeps
+// the chain for errors.Is and errors.As.
+type autoError struct {
+	err       error
+	firstLine bool
+}
+
+func (e *autoError) Error() string {
+	if e.firstLine {
+		return firstLine(autoMessage(e.err))
+	}
+	return autoMessage(e.err)
+}
+
+func (e *autoError) Unwrap() error { return e.err }
 
 // autoMessage is an Automation API error without the whole stdout it
 // carries: the engine's own error lines when it has them.

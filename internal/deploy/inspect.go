@@ -33,6 +33,9 @@ type Inspection struct {
 	// Config holds the stack's plain config values by full key
 	// ("atlas-multiorg:orgs"); secure values are left out, undecrypted.
 	Config map[string]string
+	// Encrypted are the keys of its secure values, sorted: set, though
+	// left out of Config.
+	Encrypted []string
 	// Deployment is the stack's state as `pulumi stack export --show-secrets`
 	// prints it: it holds every secret in clear text, so it is read and
 	// never printed.
@@ -161,17 +164,19 @@ func (r *AutoRunner) Inspect(ctx context.Context, stack string) (Inspection, err
 	}
 	for key, v := range settings.Config {
 		if v.Secure() {
+			in.Encrypted = append(in.Encrypted, key.String())
 			continue
 		}
 		if raw, err := v.Value(config.NopDecrypter); err == nil {
 			in.Config[key.String()] = raw
 		}
 	}
+	slices.Sort(in.Encrypted)
 	exported, err := ws.ExportStack(ctx, stack)
 	if err != nil {
 		// The first line only: an Automation API error carries the
 		// command's whole stdout, which for an export is the state.
-		return Inspection{}, fmt.Errorf("cannot export its state: %s", firstLine(autoMessage(err)))
+		return Inspection{}, fmt.Errorf("cannot export its state: %w", &autoError{err: err, firstLine: true})
 	}
 	in.Deployment, err = json.Marshal(exported)
 	if err != nil {
@@ -218,7 +223,7 @@ func (r *AutoRunner) refreshPreview(ctx context.Context, s auto.Stack) ([]Step, 
 		if firstError != "" {
 			return steps, errors.New(firstError)
 		}
-		return steps, errors.New(firstLine(autoMessage(err)))
+		return steps, &autoError{err: err, firstLine: true}
 	}
 	return steps, nil
 }

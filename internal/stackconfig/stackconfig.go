@@ -19,44 +19,58 @@ import (
 // are left out: only the engine can decrypt them, and the tools take
 // credentials from the environment, never from a stack file.
 func Read(path string) (map[string]string, error) {
+	config, _, err := ReadWithEncrypted(path)
+	return config, err
+}
+
+// ReadWithEncrypted is Read, and the keys whose values are encrypted, sorted:
+// they are set, though only the engine can read them.
+func ReadWithEncrypted(path string) (config map[string]string, encrypted []string, err error) {
 	raw, err := os.ReadFile(path) //nolint:gosec // G304: the path is the user's own stack file
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	config, err := Parse(raw)
+	config, encrypted, err = parse(raw)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
+		return nil, nil, fmt.Errorf("%s: %w", path, err)
 	}
-	return config, nil
+	return config, encrypted, nil
 }
 
 // Parse reads the content of a Pulumi.<stack>.yaml file, as Read does.
 func Parse(raw []byte) (map[string]string, error) {
+	config, _, err := parse(raw)
+	return config, err
+}
+
+func parse(raw []byte) (config map[string]string, encrypted []string, err error) {
 	var file struct {
 		Config map[string]any `yaml:"config"`
 	}
 	if err := yaml.Unmarshal(raw, &file); err != nil {
-		return nil, fmt.Errorf("parsing: %w", err)
+		return nil, nil, fmt.Errorf("parsing: %w", err)
 	}
-	config := make(map[string]string, len(file.Config))
+	config = make(map[string]string, len(file.Config))
 	for key, value := range file.Config {
 		switch v := value.(type) {
 		case string:
 			config[key] = v
 		case map[string]any, []any:
 			if isEncrypted(v) {
+				encrypted = append(encrypted, key)
 				continue
 			}
 			encoded, err := json.Marshal(v)
 			if err != nil {
-				return nil, fmt.Errorf("encoding %s: %w", key, err)
+				return nil, nil, fmt.Errorf("encoding %s: %w", key, err)
 			}
 			config[key] = string(encoded)
 		default:
 			config[key] = fmt.Sprint(v)
 		}
 	}
-	return config, nil
+	sort.Strings(encrypted)
+	return config, encrypted, nil
 }
 
 // isEncrypted reports whether a config value is the file form of a secret,
