@@ -19,7 +19,9 @@ import (
 // the next preview and a refresh show no changes, a renamed team and a
 // changed role are updates, a removed person is deleted, and destroy
 // leaves nothing. The consumer stack grants the team a project, with no
-// changes after a refresh.
+// changes after a refresh. One member accepts her invitation after the
+// first `up` and the other does not: neither is drift, and the accepted
+// member's changes converge in one `up`.
 func TestMembersAndTeams(t *testing.T) {
 	requireRealTools(t)
 	w := newBuiltWorkspace(t)
@@ -87,6 +89,15 @@ func TestMembersAndTeams(t *testing.T) {
 	pulumi("preview", "--expect-no-changes")
 	pulumi("refresh", "--yes", "--expect-no-changes", "--skip-preview")
 
+	// Grace accepts her invitation, Ada does not: an accepted person is
+	// ACTIVE in Atlas, and must not look like drift to a preview or a
+	// refresh. Grace's later changes then apply to an accepted member.
+	w.runEnv(nil, "bin/atlas-local", "console", "--data-dir", dir, "--url", baseURL, "accept", orgIDNamed(t, w, dir, "acme-dev-data"), "grace@example.com")
+	assert.Equal(t, map[string]string{"ada@example.com": "PENDING", "grace@example.com": "ACTIVE"}, memberStatuses(t, w, dir))
+	pulumi("preview", "--expect-no-changes")
+	pulumi("refresh", "--yes", "--expect-no-changes", "--skip-preview")
+	pulumi("preview", "--expect-no-changes")
+
 	// The consumer stack grants the team a project, through the stack
 	// reference. A refresh reads the team into the project's own teams
 	// block; the next preview must still show no changes.
@@ -133,4 +144,40 @@ func TestMembersAndTeams(t *testing.T) {
 
 	pulumi("destroy", "--yes", "--skip-preview")
 	assert.Equal(t, []string{"local-paying-org"}, w.atlasOrgsIn(dir), "destroy leaves only the paying organization")
+}
+
+// orgIDNamed is the ID of the organization named name in atlas-local's
+// state in dir.
+func orgIDNamed(t *testing.T, w *workspace, dir, name string) string {
+	t.Helper()
+	var state struct {
+		Orgs map[string]struct{ Name string } `json:"orgs"`
+	}
+	w.readJSON(filepath.Join(dir, "state.json"), &state)
+	for id, o := range state.Orgs {
+		if o.Name == name {
+			return id
+		}
+	}
+	require.Failf(t, "no such organization", "atlas-local has no organization named %s", name)
+	return ""
+}
+
+// memberStatuses is each organization member's invitation status
+// (PENDING or ACTIVE) in atlas-local's state in dir, by username.
+func memberStatuses(t *testing.T, w *workspace, dir string) map[string]string {
+	t.Helper()
+	var state struct {
+		Orgs map[string]struct {
+			Users map[string]struct{ Username, Status string }
+		} `json:"orgs"`
+	}
+	w.readJSON(filepath.Join(dir, "state.json"), &state)
+	statuses := map[string]string{}
+	for _, o := range state.Orgs {
+		for _, u := range o.Users {
+			statuses[u.Username] = u.Status
+		}
+	}
+	return statuses
 }
