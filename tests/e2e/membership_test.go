@@ -22,6 +22,7 @@ import (
 // changes after a refresh.
 func TestMembersAndTeams(t *testing.T) {
 	requireRealTools(t)
+	t.Parallel()
 	w := newBuiltWorkspace(t)
 	dir, baseURL, seed := w.seededLocalAPI(t)
 	const stack = "people"
