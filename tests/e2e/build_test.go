@@ -8,15 +8,16 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 )
 
 // theBuild is the run's one `make build` of the working tree, made by the
 // first test that needs it: each built workspace copies its bin/ instead of
-// building again (about 22 s on 2 cores each time, as the copies' different
-// folders defeat the Go build cache for every package built without
-// -trimpath).
+// building again (about 22 s on 2 cores each time: without -trimpath, the Go
+// build cache keys each package of the module on its folder, which is new
+// in every copy).
 var theBuild struct {
 	once    sync.Once
 	scratch string // the build's copy of the tree; TestMain removes it
@@ -43,6 +44,15 @@ func sharedBin(t testing.TB) string {
 	return filepath.Join(theBuild.scratch, "atlas-multiorg", "bin")
 }
 
+// trimpath is GOFLAGS with -trimpath, for the builds make runs without it:
+// without -trimpath the Go build cache keys each package of the module on
+// its folder, new in every scratch copy, so every package compiles again;
+// with it, what did not change since the last run comes from the cache.
+// The binaries behave the same either way.
+func trimpath() string {
+	return "GOFLAGS=" + strings.TrimSpace(os.Getenv("GOFLAGS")+" -trimpath")
+}
+
 // buildOnce runs make build in a copy of the working tree, in a scratch
 // folder of its own, and returns that folder.
 func buildOnce(root string) (string, error) {
@@ -56,7 +66,7 @@ func buildOnce(root string) (string, error) {
 		return scratch, err
 	}
 	build := exec.CommandContext(ctx, "make", "build")
-	build.Dir, build.Env = repo, scratchEnv(filepath.Join(scratch, "pulumi-home"))
+	build.Dir, build.Env = repo, append(scratchEnv(filepath.Join(scratch, "pulumi-home")), trimpath())
 	if out, err := build.CombinedOutput(); err != nil {
 		return scratch, fmt.Errorf("make build: %w\n%s", err, out)
 	}

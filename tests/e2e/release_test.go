@@ -111,7 +111,7 @@ func (w *workspace) makeRelease(t testing.TB, version string) aRelease {
 		defer mu.Unlock()
 		return slices.Clone(fetched)
 	}}
-	w.run("", "make", "release", "VERSION="+version, "RELEASE_TARGETS=linux/amd64")
+	w.runEnv([]string{trimpath()}, "make", "release", "VERSION="+version, "RELEASE_TARGETS=linux/amd64")
 	for _, file := range []string{r.archive(w), w.distFile("schema.json"), w.distFile("atlas-multiorg-atlas-multiorg-" + version + ".tgz"),
 		w.distFile("atlas_multiorg-" + version + "-py3-none-any.whl"), w.distFile("atlas_multiorg-" + version + ".tar.gz")} {
 		_, err := os.Stat(file)

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/atlas-multiorg/atlas-multiorg/components/multiorg"
@@ -46,19 +47,20 @@ func TestAStackOfTheOldCodePreviewsNoChanges(t *testing.T) {
 			old := old.with(t)
 			old.writeStackConfig(t, stack, old.shippedConfig(t, environment, seed, baseURL))
 			old.runEnv(env, "pulumi", "stack", "init", stack, "--non-interactive")
-			old.runEnv(env, "pulumi", "up", "--yes", "--skip-preview", "--stack", stack, "--non-interactive")
+			assert.Regexp(t, `\d+ created`, old.runEnv(env, "pulumi", "up", "--yes", "--skip-preview", "--stack", stack, "--non-interactive"))
 
 			// The user's stack file stays as it was; the code around it is new.
 			stackFile := "Pulumi." + stack + ".yaml"
 			require.NoError(t, copyFile(filepath.Join(old.repo, stackFile), filepath.Join(w.repo, stackFile), 0o600))
-			w.with(t).runEnv(env, "pulumi", "preview", "--expect-no-changes", "--stack", stack, "--non-interactive")
+			preview := w.with(t).runEnv(env, "pulumi", "preview", "--expect-no-changes", "--stack", stack, "--non-interactive")
+			assert.Regexp(t, `\d+ unchanged`, preview, "the old tree's resources, read from the state")
 		})
 	}
 
 	t.Run("the YAML example, through the plugin", func(t *testing.T) {
 		old := old.with(t)
 		old.requireLanguage(t, "yaml")
-		old.run("", "make", "bin/pulumi-resource-atlas-multiorg")
+		old.runEnv([]string{trimpath()}, "make", "bin/pulumi-resource-atlas-multiorg")
 		dir := filepath.Join(old.repo, "examples", "yaml")
 		in := func(args ...string) string {
 			return old.runIn(dir, env, "pulumi", append(args, "--stack", "upgrade", "--non-interactive")...)
@@ -67,13 +69,13 @@ func TestAStackOfTheOldCodePreviewsNoChanges(t *testing.T) {
 		in("config", "set", "payingOrgId", seed["payingOrgId"])
 		in("config", "set", "orgOwnerId", seed["orgOwnerId"])
 		in("config", "set", "mongodbatlas:baseUrl", baseURL)
-		in("up", "--yes", "--skip-preview")
+		assert.Regexp(t, `\d+ created`, in("up", "--yes", "--skip-preview"))
 
 		// The same YAML program, with the current plugin in the folder its
 		// packages: entry names.
 		require.NoError(t, copyFile(filepath.Join(w.repo, "bin", "pulumi-resource-atlas-multiorg"),
 			filepath.Join(old.repo, "bin", "pulumi-resource-atlas-multiorg"), 0o755))
-		in("preview", "--expect-no-changes")
+		assert.Regexp(t, `\d+ unchanged`, in("preview", "--expect-no-changes"), "the old plugin's resources, read from the state")
 	})
 }
 
@@ -87,7 +89,7 @@ func (w *workspace) oldTree(t *testing.T, root string) *workspace {
 	archive, err := exec.CommandContext(t.Context(), "git", "-C", root, "archive", upgradeBase).Output() //nolint:gosec // G204: the repository's own root
 	require.NoError(t, err, "git archive %s", upgradeBase)
 	old := &workspace{t: t, repo: dir, env: slices.Clone(w.env)}
-	untar := exec.CommandContext(t.Context(), "tar", "-x", "-C", dir)
+	untar := exec.CommandContext(t.Context(), "tar", "-x", "-C", dir) //nolint:gosec // G204: the test's own scratch folder
 	untar.Stdin = bytes.NewReader(archive)
 	out, err := untar.CombinedOutput()
 	require.NoError(t, err, "%s", out)
