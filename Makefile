@@ -68,7 +68,7 @@ FUZZ_TARGETS     := \
 	FuzzParseStackOutputOrgs:./internal/cli \
 	FuzzResponses:./internal/atlasapi
 
-.PHONY: all build sdk docs docs-check example-yaml example-typescript example-python example-down release up down local-api up-atlas up-projects preview state-db state-db-down test unit race e2e bench-e2e bench-languages lint fuzz vuln vet fmt-check bench clean
+.PHONY: all build sdk docs docs-check example-yaml example-typescript example-python example-down release up down local-api up-atlas up-projects preview state-db state-db-down test unit race e2e bench-e2e bench-languages bench-status lint fuzz vuln vet fmt-check bench clean
 
 all: test
 
@@ -316,9 +316,18 @@ preview: $(PROGRAM)
 test: fmt-check vet docs-check lint race fuzz e2e
 
 # The workflows of README.md and docs/ end to end with the real Pulumi CLI and
-# provider plugin against atlas-local, in a scratch copy (tests/e2e).
+# provider plugin against atlas-local, in a scratch copy (tests/e2e). The run
+# builds the tree once; E2E_PARALLEL tests run at a time, each in its own
+# copy with its own atlas-local, PULUMI_HOME and backend (2 suits 2 cores:
+# while one test waits on a process start or atlas-local, the other runs).
+E2E_PARALLEL ?= 2
 e2e:
-	$(GO) test -tags e2e -count=1 -v -timeout 30m ./tests/e2e/
+	$(GO) test -tags e2e -count=1 -v -parallel $(E2E_PARALLEL) -timeout 30m ./tests/e2e/
+
+# The e2e benchmarks are Benchmark functions, each run once (-benchtime 1x):
+# they take their rounds from BENCH_ROUNDS and give medians. Each prints
+# its table and appends it to the report file named.
+E2E_BENCH = $(GO) test -tags e2e -count=1 -v -run '^$$' -benchtime 1x
 
 # The scale benchmark with the real tools (tests/e2e/scale_test.go): BENCH_ORGS
 # organizations created and destroyed by one org stack, by BENCH_SHARDS shards
@@ -340,7 +349,7 @@ bench-e2e:
 	BENCH_E2E_ORGS=$(BENCH_ORGS) BENCH_E2E_SHARDS=$(BENCH_SHARDS) BENCH_E2E_LATENCY=$(BENCH_LATENCY) BENCH_E2E_ROUNDS=$(BENCH_ROUNDS) \
 	BENCH_E2E_PROD_ORGS=$(BENCH_PROD_ORGS) BENCH_E2E_PROD_SHARDED=$(BENCH_PROD_SHARDED) \
 	BENCH_E2E_REPORT=$(CURDIR)/bench-e2e.md \
-	  $(GO) test -tags e2e -count=1 -v -timeout 3h -run '^(TestScaleBenchmark|TestProdScaleBenchmark)$$' ./tests/e2e/
+	  $(E2E_BENCH) -timeout 3h -bench '^(BenchmarkScale|BenchmarkProdScale)$$' ./tests/e2e/
 
 # One `pulumi up` of the same 3 dev organizations from Go, YAML, TypeScript and
 # Python (tests/e2e/languages_bench_test.go), the package languages from a
@@ -349,8 +358,16 @@ bench-e2e:
 # to bench-languages.md.
 bench-languages:
 	rm -f $(CURDIR)/bench-languages.md
-	BENCH_LANGUAGES=1 BENCH_E2E_ROUNDS=$(BENCH_ROUNDS) BENCH_E2E_LATENCY=$(BENCH_LATENCY) BENCH_E2E_REPORT=$(CURDIR)/bench-languages.md \
-	  $(GO) test -tags e2e -count=1 -v -timeout 30m -run '^TestLanguagesBenchmark$$' ./tests/e2e/
+	BENCH_E2E_ROUNDS=$(BENCH_ROUNDS) BENCH_E2E_LATENCY=$(BENCH_LATENCY) BENCH_E2E_REPORT=$(CURDIR)/bench-languages.md \
+	  $(E2E_BENCH) -timeout 30m -bench '^BenchmarkLanguages$$' ./tests/e2e/
+
+# atlas-multiorg status over BENCH_STATUS_STACKS stacks of BENCH_STATUS_ORGS
+# organizations at each --parallel of BENCH_STATUS_PARALLEL, against one
+# pulumi preview --refresh after another (tests/e2e/status_bench_test.go),
+# also written to bench-status.md. Its knobs are read from the environment.
+bench-status:
+	rm -f $(CURDIR)/bench-status.md
+	BENCH_E2E_REPORT=$(CURDIR)/bench-status.md $(E2E_BENCH) -timeout 1h -bench '^BenchmarkStatus$$' ./tests/e2e/
 
 # The tests alone, without the race detector's slower build.
 unit:

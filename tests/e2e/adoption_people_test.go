@@ -27,6 +27,7 @@ import (
 // stack made for itself: the organization and its people stay.
 func TestAdoptingAnOrganizationWithItsPeople(t *testing.T) {
 	requireRealTools(t)
+	t.Parallel()
 	w := newBuiltWorkspace(t)
 	dir, baseURL, seed := w.seededLocalAPI(t)
 	org := seed["payingOrgId"]
@@ -179,12 +180,12 @@ func TestAdoptingAnOrganizationWithItsPeople(t *testing.T) {
 // adminClient calls atlas-local's Admin API as the paying organization's
 // service account, as a person would through the Atlas UI.
 type adminClient struct {
-	t       *testing.T
+	t       testing.TB
 	baseURL string
 	token   string
 }
 
-func newAdminClient(t *testing.T, baseURL string, seed localSeed) *adminClient {
+func newAdminClient(t testing.TB, baseURL string, seed localSeed) *adminClient {
 	req, err := http.NewRequestWithContext(t.Context(), http.MethodPost, baseURL+"/api/oauth/token",
 		strings.NewReader(url.Values{"grant_type": {"client_credentials"}}.Encode()))
 	require.NoError(t, err)

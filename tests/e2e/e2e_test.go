@@ -38,13 +38,14 @@ const (
 
 // workspace is the scratch copy and the environment every command runs in.
 type workspace struct {
-	t    *testing.T
+	t    testing.TB
 	repo string
 	env  []string
 }
 
 func TestReadmeWorkflows(t *testing.T) {
 	requireRealTools(t)
+	t.Parallel()
 	w := newWorkspace(t)
 	before := w.localState(repoRoot(t))
 	t.Cleanup(func() {
@@ -322,7 +323,7 @@ func TestReadmeWorkflows(t *testing.T) {
 // example, checks what it made, that its validation is the Go program's,
 // and that the replacement guard and the import-once state work across the
 // language boundary, then destroys it.
-func (w *workspace) exampleWorkflow(t *testing.T, example string) {
+func (w *workspace) exampleWorkflow(t testing.TB, example string) {
 	dir := filepath.Join(w.repo, "examples", example)
 	in := func(args ...string) string {
 		return w.runIn(dir, w.backend(), "pulumi", append(args, "--stack", stack, "--non-interactive")...)
@@ -403,7 +404,7 @@ func (w *workspace) exampleWorkflow(t *testing.T, example string) {
 // typesCatchMistakes type-checks programs of a user's own against the
 // installed SDK: the schema's enums turn a typo into a compile error, and a
 // serviceAccount block may leave out what has a default.
-func (w *workspace) typesCatchMistakes(t *testing.T, dir string) {
+func (w *workspace) typesCatchMistakes(t testing.TB, dir string) {
 	program := func(file, orgs string) []string {
 		source := `import { MultiOrg } from "@atlas-multiorg/atlas-multiorg";
 new MultiOrg("mine", {
@@ -431,7 +432,7 @@ new MultiOrg("mine", {
 // and on programs of a user's own against the SDK installed in its
 // virtualenv: a program type-checks with the right values, and not with a
 // typo in either closed set.
-func (w *workspace) pythonTypesCatchMistakes(t *testing.T, dir string) {
+func (w *workspace) pythonTypesCatchMistakes(t testing.TB, dir string) {
 	w.runIn(dir, nil, "venv/bin/pip", "install", "--quiet", "mypy==2.4.1")
 	w.runIn(dir, nil, "venv/bin/mypy", "--strict", "__main__.py")
 	check := func(environment, role string) (string, int) {
@@ -458,7 +459,7 @@ MultiOrg("mine", paying_org_id="5f1a2b3c4d5e6f7a8b9c0d1e", environment=` + envir
 // edit, then the setting off and the list gone in another. Rotation depends
 // on what the component's last deployment left in the state, read by the
 // plugin through the real engine; the switch runs as a hook in the plugin.
-func (w *workspace) lifecycleAcrossTheBoundary(t *testing.T, dir string, in func(...string) string, firstSecret string) {
+func (w *workspace) lifecycleAcrossTheBoundary(t testing.TB, dir string, in func(...string) string, firstSecret string) {
 	program := filepath.Join(dir, "Pulumi.yaml")
 	edit := func(old, replacement string) {
 		text := w.read(program)
@@ -522,7 +523,7 @@ type stateResource struct {
 }
 
 // stateResources are the resources of a `pulumi stack export`.
-func stateResources(t *testing.T, export string) []stateResource {
+func stateResources(t testing.TB, export string) []stateResource {
 	t.Helper()
 	var exported struct {
 		Deployment struct {
@@ -538,7 +539,7 @@ var realTools = []string{"pulumi", "pulumi-language-go", "pulumi-resource-mongod
 
 // requireRealTools skips the test, with the one-line reason, where the real
 // tools and the extra ones named are not on PATH.
-func requireRealTools(t *testing.T, extra ...string) {
+func requireRealTools(t testing.TB, extra ...string) {
 	t.Helper()
 	for _, tool := range append(slices.Clone(realTools), extra...) {
 		if _, err := exec.LookPath(tool); err != nil {
@@ -547,17 +548,19 @@ func requireRealTools(t *testing.T, extra ...string) {
 	}
 }
 
-// newBuiltWorkspace is a scratch copy of the repository, built, with a file
-// backend folder.
-func newBuiltWorkspace(t *testing.T) *workspace {
+// newBuiltWorkspace is a scratch copy of the repository with the run's one
+// build of bin/ (sharedBin) copied in after the sources, so that make finds
+// every binary up to date, and a file backend folder.
+func newBuiltWorkspace(t testing.TB) *workspace {
 	t.Helper()
+	bin := sharedBin(t)
 	w := newWorkspace(t)
-	w.run("", "make", "build")
+	require.NoError(t, copyFiles(bin, filepath.Join(w.repo, "bin")))
 	require.NoError(t, os.MkdirAll(filepath.Join(w.repo, ".pulumi"), 0o750))
 	return w
 }
 
-func repoRoot(t *testing.T) string {
+func repoRoot(t testing.TB) string {
 	t.Helper()
 	root, err := filepath.Abs(filepath.Join("..", ".."))
 	require.NoError(t, err)
@@ -567,38 +570,12 @@ func repoRoot(t *testing.T) string {
 // newWorkspace copies the working tree as a fresh clone would have it (tracked
 // and untracked files, nothing git ignores) and gives it a PULUMI_HOME of its
 // own. The Go build cache is kept: it is a cache, not the user's state.
-func newWorkspace(t *testing.T) *workspace {
+func newWorkspace(t testing.TB) *workspace {
 	t.Helper()
-	root := repoRoot(t)
 	scratch := t.TempDir()
 	repo := filepath.Join(scratch, "atlas-multiorg")
-	require.NoError(t, os.MkdirAll(repo, 0o750))
-	files, err := exec.CommandContext(t.Context(), "git", "-C", root, "ls-files", "-z", "--cached", "--others", "--exclude-standard").Output() //nolint:gosec // G204: the repository's own root
-	require.NoError(t, err)
-	for _, name := range strings.Split(strings.TrimRight(string(files), "\x00"), "\x00") {
-		src := filepath.Join(root, name)
-		info, err := os.Stat(src)
-		if errors.Is(err, os.ErrNotExist) {
-			continue // deleted in the working tree
-		}
-		require.NoError(t, err)
-		raw, err := os.ReadFile(src)
-		require.NoError(t, err)
-		dst := filepath.Join(repo, name)
-		require.NoError(t, os.MkdirAll(filepath.Dir(dst), 0o750))
-		require.NoError(t, os.WriteFile(dst, raw, info.Mode().Perm())) //nolint:gosec // G703: git's own file list, inside the scratch copy
-	}
-	env := []string{"PULUMI_HOME=" + filepath.Join(scratch, "pulumi-home"), "PULUMI_SKIP_UPDATE_CHECK=true"}
-	for _, kv := range os.Environ() {
-		name, _, _ := strings.Cut(kv, "=")
-		switch name {
-		case "PULUMI_HOME", "PULUMI_BACKEND_URL", "PULUMI_ACCESS_TOKEN", "PULUMI_CONFIG_PASSPHRASE", "PULUMI_CONFIG_PASSPHRASE_FILE",
-			"MONGODB_ATLAS_CLIENT_ID", "MONGODB_ATLAS_CLIENT_SECRET", "MONGODB_ATLAS_PUBLIC_KEY", "MONGODB_ATLAS_PRIVATE_KEY", "MONGODB_ATLAS_BASE_URL":
-			continue
-		}
-		env = append(env, kv)
-	}
-	w := &workspace{t: t, repo: repo, env: env}
+	require.NoError(t, copyWorkingTree(t.Context(), repoRoot(t), repo))
+	w := &workspace{t: t, repo: repo, env: scratchEnv(filepath.Join(scratch, "pulumi-home"))}
 	t.Cleanup(func() {
 		// atlas-local outlives a failed test otherwise.
 		if pid, err := os.ReadFile(filepath.Join(repo, ".atlas-local", "pid")); err == nil {
@@ -608,8 +585,82 @@ func newWorkspace(t *testing.T) *workspace {
 	return w
 }
 
+// copyWorkingTree copies root's files as a fresh clone would have them
+// (tracked and untracked, nothing git ignores) into repo.
+func copyWorkingTree(ctx context.Context, root, repo string) error {
+	files, err := exec.CommandContext(ctx, "git", "-C", root, "ls-files", "-z", "--cached", "--others", "--exclude-standard").Output() //nolint:gosec // G204: the repository's own root
+	if err != nil {
+		return fmt.Errorf("listing the files of %s: %w", root, err)
+	}
+	for _, name := range strings.Split(strings.TrimRight(string(files), "\x00"), "\x00") {
+		src := filepath.Join(root, name)
+		info, err := os.Stat(src)
+		if errors.Is(err, os.ErrNotExist) {
+			continue // deleted in the working tree
+		}
+		if err != nil {
+			return fmt.Errorf("copying %s: %w", name, err)
+		}
+		if err := copyFile(src, filepath.Join(repo, name), info.Mode().Perm()); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// copyFiles copies the files of the folder src into dst, each with its mode
+// and a fresh modification time.
+func copyFiles(src, dst string) error {
+	entries, err := os.ReadDir(src)
+	if err != nil {
+		return fmt.Errorf("reading %s: %w", src, err)
+	}
+	for _, e := range entries {
+		info, err := e.Info()
+		if err != nil {
+			return fmt.Errorf("copying %s: %w", e.Name(), err)
+		}
+		if info.Mode().IsRegular() {
+			if err := copyFile(filepath.Join(src, e.Name()), filepath.Join(dst, e.Name()), info.Mode().Perm()); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func copyFile(src, dst string, mode os.FileMode) error {
+	raw, err := os.ReadFile(src) //nolint:gosec // G304: the repository's own files, or the run's build
+	if err != nil {
+		return fmt.Errorf("copying %s: %w", src, err)
+	}
+	if err := os.MkdirAll(filepath.Dir(dst), 0o750); err != nil {
+		return fmt.Errorf("copying %s: %w", src, err)
+	}
+	if err := os.WriteFile(dst, raw, mode); err != nil { //nolint:gosec // G703: inside the scratch copy
+		return fmt.Errorf("copying %s: %w", src, err)
+	}
+	return nil
+}
+
+// scratchEnv is this process's environment without the user's Pulumi login,
+// backend, passphrase and Atlas credentials, with the PULUMI_HOME given.
+func scratchEnv(pulumiHome string) []string {
+	env := []string{"PULUMI_HOME=" + pulumiHome, "PULUMI_SKIP_UPDATE_CHECK=true"}
+	for _, kv := range os.Environ() {
+		name, _, _ := strings.Cut(kv, "=")
+		switch name {
+		case "PULUMI_HOME", "PULUMI_BACKEND_URL", "PULUMI_ACCESS_TOKEN", "PULUMI_CONFIG_PASSPHRASE", "PULUMI_CONFIG_PASSPHRASE_FILE",
+			"MONGODB_ATLAS_CLIENT_ID", "MONGODB_ATLAS_CLIENT_SECRET", "MONGODB_ATLAS_PUBLIC_KEY", "MONGODB_ATLAS_PRIVATE_KEY", "MONGODB_ATLAS_BASE_URL":
+			continue
+		}
+		env = append(env, kv)
+	}
+	return env
+}
+
 // with is the workspace for the (sub)test t, so that a failed check stops t.
-func (w *workspace) with(t *testing.T) *workspace {
+func (w *workspace) with(t testing.TB) *workspace {
 	c := *w
 	c.t = t
 	return &c

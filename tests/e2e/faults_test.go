@@ -54,6 +54,7 @@ type faultRow struct {
 // in; the next preview shows no changes; orphans finds none.
 func TestFaultsLoseNothing(t *testing.T) {
 	requireRealTools(t)
+	t.Parallel()
 	w := newBuiltWorkspace(t)
 	var rows []faultRow
 	t.Cleanup(func() { t.Log(faultTable(rows)) })
@@ -90,7 +91,7 @@ func TestFaultsLoseNothing(t *testing.T) {
 // faultRound is one row: a fresh atlas-local with the fault, an n-org shard
 // deployed under it (killed after *killAt org creates when killAt is set),
 // the guide's recovery with the fault gone, and the checks.
-func (w *workspace) faultRound(t *testing.T, fault string, seed uint64, n int, flags []string, killAt *int) faultRow {
+func (w *workspace) faultRound(t testing.TB, fault string, seed uint64, n int, flags []string, killAt *int) faultRow {
 	row := faultRow{fault: fault, seed: seed}
 	dir := filepath.Join(t.TempDir(), "atlas-local")
 	faultFlags := append([]string{"--fault-seed", strconv.FormatUint(seed, 10), "--log", filepath.Join(dir, "access.log")}, flags...)
@@ -224,7 +225,7 @@ func (w *workspace) faultRound(t *testing.T, fault string, seed uint64, n int, f
 
 // seededLocalAPI starts an atlas-local of its own, with its flags, and
 // returns its data folder, its base URL and what it seeded.
-func (w *workspace) seededLocalAPI(t *testing.T, flags ...string) (dir, baseURL string, seed localSeed) {
+func (w *workspace) seededLocalAPI(t testing.TB, flags ...string) (dir, baseURL string, seed localSeed) {
 	dir = filepath.Join(t.TempDir(), "atlas-local")
 	baseURL, _ = w.localAPI(t, dir, flags...)
 	w.readJSON(filepath.Join(dir, "credentials.json"), &seed)
@@ -233,7 +234,7 @@ func (w *workspace) seededLocalAPI(t *testing.T, flags ...string) (dir, baseURL 
 
 // localAPI starts an atlas-local in dir, and returns its base URL and what
 // stops it (also called when the test ends).
-func (w *workspace) localAPI(t *testing.T, dir string, flags ...string) (string, func()) {
+func (w *workspace) localAPI(t testing.TB, dir string, flags ...string) (string, func()) {
 	urlFile := filepath.Join(dir, "url")
 	_ = os.Remove(urlFile)
 	args := append([]string{"--data-dir", dir, "--url-file", urlFile}, flags...)
@@ -259,7 +260,7 @@ func (w *workspace) localAPI(t *testing.T, dir string, flags ...string) (string,
 // upKilledAfter starts pulumi up in a session of its own, as
 // docs/interrupted-deployments.md says to start unattended runs, and kills
 // it once atlas-local has answered `creates` organization creates.
-func (w *workspace) upKilledAfter(t *testing.T, env []string, stack, accessLog string, creates int) bool {
+func (w *workspace) upKilledAfter(t testing.TB, env []string, stack, accessLog string, creates int) bool {
 	return w.killedAfter(t, env, accessLog, creates, "pulumi", "up", "--yes", "--skip-preview", "--stack", stack, "--non-interactive")
 }
 
@@ -269,7 +270,7 @@ func (w *workspace) upKilledAfter(t *testing.T, env []string, stack, accessLog s
 // their own and outlive that; the guide's next step, a kill of the session,
 // must end every one of them. It reports whether it killed the command (it
 // may end first).
-func (w *workspace) killedAfter(t *testing.T, env []string, accessLog string, creates int, name string, args ...string) bool {
+func (w *workspace) killedAfter(t testing.TB, env []string, accessLog string, creates int, name string, args ...string) bool {
 	up := exec.CommandContext(context.Background(), name, args...) //nolint:gosec // G204: the test's own command
 	up.Dir, up.Env = w.repo, append(append([]string{}, w.env...), env...)
 	up.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
@@ -364,7 +365,7 @@ type orphan struct {
 }
 
 // orphans runs atlas-multiorg orphans on the stack.
-func (w *workspace) orphans(t *testing.T, env []string, stack string) []orphan {
+func (w *workspace) orphans(t testing.TB, env []string, stack string) []orphan {
 	out, code := w.command(env, "", "bin/atlas-multiorg", "orphans", "--stack", stack, "-o", "json")
 	require.Contains(t, []int{0, 1}, code, out)
 	var found []orphan
@@ -406,7 +407,7 @@ func (w *workspace) accessListRequired(name string) bool {
 
 // heldOrgs are the organization IDs in the stack's state, read as orphans
 // reads them.
-func (w *workspace) heldOrgs(t *testing.T, env []string, stack string) map[string]bool {
+func (w *workspace) heldOrgs(t testing.TB, env []string, stack string) map[string]bool {
 	state, err := cli.ParseStackExport(stack, []byte(w.runEnv(env, "pulumi", "stack", "export", "--stack", stack, "--non-interactive")))
 	require.NoError(t, err)
 	return state.Held
@@ -414,7 +415,7 @@ func (w *workspace) heldOrgs(t *testing.T, env []string, stack string) map[strin
 
 // credentialsSignIn checks that each of the n exported service-account
 // credentials gets an access token (an API key has none to get).
-func (w *workspace) credentialsSignIn(t *testing.T, env []string, stack, baseURL string, n int) {
+func (w *workspace) credentialsSignIn(t testing.TB, env []string, stack, baseURL string, n int) {
 	var creds map[string]struct {
 		ClientID     string `json:"clientId"`
 		ClientSecret string `json:"clientSecret"`

@@ -25,7 +25,8 @@ import (
 // none.
 func TestInterruptedRunGuide(t *testing.T) {
 	requireRealTools(t)
-	w := newWorkspace(t)
+	t.Parallel()
+	w := newBuiltWorkspace(t)
 	const orgs = 20
 	config := "config:\n  atlas-multiorg:payingOrgId: 5f1a2b3c4d5e6f7a8b9c0d1e\n  atlas-multiorg:orgOwnerId: 6a1b2c3d4e5f6a7b8c9d0e1f\n  atlas-multiorg:orgs:\n"
 	var want []string
@@ -72,7 +73,7 @@ func TestInterruptedRunGuide(t *testing.T) {
 
 // guideCommands are the command lines of the guide's "What to do, in order":
 // its sh blocks, in order, without blank lines and comments.
-func guideCommands(t *testing.T, guide string) []string {
+func guideCommands(t testing.TB, guide string) []string {
 	t.Helper()
 	_, section, found := strings.Cut(guide, "\n## What to do, in order\n")
 	require.True(t, found, "the guide has its steps")

@@ -17,38 +17,35 @@ import (
 	"gopkg.in/yaml.v3"
 )
 
-// TestLanguagesBenchmark times one `pulumi up --yes` of the same three dev
+// BenchmarkLanguages times one `pulumi up --yes` of the same three dev
 // organizations from every language the package claims, against one
 // atlas-local that delays every answer by BENCH_E2E_LATENCY: Go (the org
 // stack program, MultiOrg in-process, with the YAML example's organizations
 // as its config) and the YAML, TypeScript and Python examples as users of a
 // release have them (plugin installed from the archive, SDKs from dist/).
 // BENCH_E2E_ROUNDS interleaved rounds of up, then an untimed destroy; it
-// prints the medians and appends them to BENCH_E2E_REPORT.
-// BENCH_LANGUAGES=1 runs it; make e2e skips it.
-func TestLanguagesBenchmark(t *testing.T) {
-	if os.Getenv("BENCH_LANGUAGES") == "" {
-		t.Skip("a benchmark: BENCH_LANGUAGES=1 (make bench-languages) runs it")
-	}
-	requireRealTools(t)
+// prints the medians and appends them to BENCH_E2E_REPORT. make
+// bench-languages runs it.
+func BenchmarkLanguages(b *testing.B) {
+	requireRealTools(b)
 	rounds, err := strconv.Atoi(envOr("BENCH_E2E_ROUNDS", "3"))
-	require.NoError(t, err, "BENCH_E2E_ROUNDS")
+	require.NoError(b, err, "BENCH_E2E_ROUNDS")
 	latency := envOr("BENCH_E2E_LATENCY", "100ms")
-	w := newBuiltWorkspace(t)
-	dir, baseURL, seed := w.seededLocalAPI(t, "--latency", latency)
-	env := append(w.installedRelease(t, w.makeRelease(t, releaseVersion)), credentialEnv(seed, baseURL)...)
+	w := newBuiltWorkspace(b)
+	dir, baseURL, seed := w.seededLocalAPI(b, "--latency", latency)
+	env := append(w.installedRelease(b, w.makeRelease(b, releaseVersion)), credentialEnv(seed, baseURL)...)
 
 	type program struct {
 		language string
 		install  time.Duration
 		in       func(args ...string) string
 	}
-	programs := []program{{language: "go", in: w.goStackOf(t, "examples/yaml/Pulumi.yaml", env, baseURL, seed)}}
+	programs := []program{{language: "go", in: w.goStackOf(b, "examples/yaml/Pulumi.yaml", env, baseURL, seed)}}
 	for _, language := range exampleLanguages {
-		w.requireLanguage(t, language)
+		w.requireLanguage(b, language)
 		start := time.Now()
-		project := w.releasedProject(t, language, releaseVersion)
-		programs = append(programs, program{language, time.Since(start), w.releasedStack(t, project, env, seed, baseURL)})
+		project := w.releasedProject(b, language, releaseVersion)
+		programs = append(programs, program{language, time.Since(start), w.releasedStack(b, project, env, seed, baseURL)})
 	}
 
 	before := w.atlasOrgsIn(dir)
@@ -59,8 +56,8 @@ func TestLanguagesBenchmark(t *testing.T) {
 			p.in("up", "--yes")
 			took := time.Since(start)
 			runs[p.language] = append(runs[p.language], took)
-			assert.Len(t, w.atlasOrgsIn(dir), len(before)+3, "%s, round %d: three organizations", p.language, round+1)
-			t.Logf("%s, round %d: pulumi up %.1f s", p.language, round+1, took.Seconds())
+			assert.Len(b, w.atlasOrgsIn(dir), len(before)+3, "%s, round %d: three organizations", p.language, round+1)
+			b.Logf("%s, round %d: pulumi up %.1f s", p.language, round+1, took.Seconds())
 			p.in("destroy", "--yes")
 		}
 	}
@@ -76,16 +73,16 @@ func TestLanguagesBenchmark(t *testing.T) {
 		fmt.Fprintf(&table, "| %s | %.1f | %.1f | %.1f | %s |\n", p.language, median(runs[p.language]).Seconds(),
 			slices.Min(runs[p.language]).Seconds(), slices.Max(runs[p.language]).Seconds(), install)
 	}
-	t.Log(table.String())
+	b.Log(table.String())
 	if report := os.Getenv("BENCH_E2E_REPORT"); report != "" {
-		appendReport(t, report, table.String())
+		appendReport(b, report, table.String())
 	}
 }
 
 // goStackOf makes a stack "go" of the org stack program whose
 // organizations are those of a component package example (its dev
 // component's orgs, renamed acme-go-*), and returns what runs the CLI on it.
-func (w *workspace) goStackOf(t *testing.T, example string, env []string, baseURL string, seed localSeed) func(args ...string) string {
+func (w *workspace) goStackOf(t testing.TB, example string, env []string, baseURL string, seed localSeed) func(args ...string) string {
 	var program struct {
 		Resources map[string]struct {
 			Properties struct {

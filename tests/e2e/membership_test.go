@@ -24,6 +24,7 @@ import (
 // member's changes converge in one `up`.
 func TestMembersAndTeams(t *testing.T) {
 	requireRealTools(t)
+	t.Parallel()
 	w := newBuiltWorkspace(t)
 	dir, baseURL, seed := w.seededLocalAPI(t)
 	const stack = "people"

@@ -21,6 +21,7 @@ import (
 // atlas-local), and adopting it again works the same way.
 func TestThePackageAdoptsAndReleases(t *testing.T) {
 	requireRealTools(t)
+	t.Parallel()
 	if _, err := exec.LookPath("pulumi-language-yaml"); err != nil {
 		t.Skip("pulumi-language-yaml is not on PATH")
 	}

@@ -20,25 +20,25 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// TestProdScaleBenchmark is make bench-e2e's prod rows: one stack of N
+// BenchmarkProdScale is make bench-e2e's prod rows: one stack of N
 // copies of the shipped Pulumi.prod.yaml analytics entry (rotation,
 // resource policies, the prod profile), then BENCH_E2E_PROD_SHARDED
 // organizations in shards through deploy, each `up` timed with the peak of
 // its process tree's memory, and the no-change preview after it. A
-// measurement: it runs only when BENCH_E2E_PROD_ORGS is set.
+// measurement; make bench-e2e sets its knobs:
 //
-//	BENCH_E2E_PROD_ORGS     one-stack sizes, comma-separated (50,100,200)
+//	BENCH_E2E_PROD_ORGS     one-stack sizes, comma-separated (50,100,200); unset or empty leaves it out
 //	BENCH_E2E_PROD_SHARDED  organizations/shards through deploy (500/10; "" for none)
 //	BENCH_E2E_LATENCY       atlas-local --latency (100ms)
-func TestProdScaleBenchmark(t *testing.T) {
+func BenchmarkProdScale(b *testing.B) {
 	counts := os.Getenv("BENCH_E2E_PROD_ORGS")
 	if counts == "" {
-		t.Skip("a benchmark: make bench-e2e runs it (BENCH_E2E_PROD_ORGS=50,100,200)")
+		b.Skip("BENCH_E2E_PROD_ORGS is empty: no stack size to measure (make bench-e2e gives 50,100,200)")
 	}
-	requireRealTools(t)
+	requireRealTools(b)
 	latency := envOr("BENCH_E2E_LATENCY", "100ms")
-	w := newBuiltWorkspace(t)
-	_, baseURL, seed := w.seededLocalAPI(t, "--latency", latency)
+	w := newBuiltWorkspace(b)
+	_, baseURL, seed := w.seededLocalAPI(b, "--latency", latency)
 	env := w.shardEnv(seed, baseURL)
 
 	var report strings.Builder
@@ -48,50 +48,50 @@ func TestProdScaleBenchmark(t *testing.T) {
 	row := func(n int, how string, up timedRun, preview time.Duration, stateBytes int) {
 		fmt.Fprintf(&report, "| %d | %s | %.1f | %.1f | %d (%d) | %d | %.1f | %.1f |\n", n, how, up.wall.Seconds(), up.cpu.Seconds(),
 			up.peakRSS/1024, up.peakPrivate/1024, up.peakProcs, preview.Seconds(), float64(stateBytes)/1024/float64(n))
-		t.Log(report.String())
+		b.Log(report.String())
 	}
 	for _, field := range strings.Split(counts, ",") {
 		n, err := strconv.Atoi(strings.TrimSpace(field))
-		require.NoError(t, err, "BENCH_E2E_PROD_ORGS")
+		require.NoError(b, err, "BENCH_E2E_PROD_ORGS")
 		stack := fmt.Sprintf("prod-one-%d", n)
-		w.writeProdStack(t, stack, 0, n, seed, baseURL)
-		up := w.timedInSession(t, env, "pulumi", "up", "--yes", "--skip-preview", "--stack", stack, "--non-interactive")
+		w.writeProdStack(b, stack, 0, n, seed, baseURL)
+		up := w.timedInSession(b, env, "pulumi", "up", "--yes", "--skip-preview", "--stack", stack, "--non-interactive")
 		start := time.Now()
 		w.runEnv(env, "pulumi", "preview", "--expect-no-changes", "--stack", stack, "--non-interactive")
-		row(n, "one stack", up, time.Since(start), w.stateBytes(t, stack))
-		w.tearDownProd(t, env, stack)
+		row(n, "one stack", up, time.Since(start), w.stateBytes(b, stack))
+		w.tearDownProd(b, env, stack)
 	}
 	if sharded := envOr("BENCH_E2E_PROD_SHARDED", ""); sharded != "" {
 		total, shards := 0, 0
 		_, err := fmt.Sscanf(sharded, "%d/%d", &total, &shards)
-		require.NoError(t, err, "BENCH_E2E_PROD_SHARDED is organizations/shards, like 500/10")
+		require.NoError(b, err, "BENCH_E2E_PROD_SHARDED is organizations/shards, like 500/10")
 		names := make([]string, shards)
 		for i := range shards {
 			names[i] = fmt.Sprintf("prod-shard-%d", i)
-			w.writeProdStack(t, names[i], i*total/shards, (i+1)*total/shards, seed, baseURL)
+			w.writeProdStack(b, names[i], i*total/shards, (i+1)*total/shards, seed, baseURL)
 		}
-		up := w.timedInSession(t, env, append([]string{"bin/atlas-multiorg", "deploy", "--parallel", strconv.Itoa(shards)}, names...)...)
+		up := w.timedInSession(b, env, append([]string{"bin/atlas-multiorg", "deploy", "--parallel", strconv.Itoa(shards)}, names...)...)
 		start := time.Now()
 		for _, name := range names {
 			w.runEnv(env, "pulumi", "preview", "--expect-no-changes", "--stack", name, "--non-interactive")
 		}
 		state := 0
 		for _, name := range names {
-			state += w.stateBytes(t, name)
+			state += w.stateBytes(b, name)
 		}
 		row(total, fmt.Sprintf("%d shards, deploy --max-memory auto", shards), up, time.Since(start), state)
 		for _, name := range names {
-			w.tearDownProd(t, env, name)
+			w.tearDownProd(b, env, name)
 		}
 	}
 	if out := os.Getenv("BENCH_E2E_REPORT"); out != "" {
-		appendReport(t, out, report.String())
+		appendReport(b, out, report.String())
 	}
 }
 
 // writeProdStack writes and initialises a prod stack of copies from..to of
 // the shipped Pulumi.prod.yaml analytics entry.
-func (w *workspace) writeProdStack(t *testing.T, stack string, from, to int, seed localSeed, baseURL string) {
+func (w *workspace) writeProdStack(t testing.TB, stack string, from, to int, seed localSeed, baseURL string) {
 	config := w.shippedConfig(t, "prod", seed, baseURL)
 	entry := config["atlas-multiorg:orgs"].(map[string]any)["analytics"].(map[string]any)
 	orgs := map[string]any{}
@@ -109,7 +109,7 @@ func (w *workspace) writeProdStack(t *testing.T, stack string, from, to int, see
 }
 
 // tearDownProd is docs/environments-and-policies.md's tear-down of a prod stack.
-func (w *workspace) tearDownProd(t *testing.T, env []string, stack string) {
+func (w *workspace) tearDownProd(t testing.TB, env []string, stack string) {
 	t.Helper()
 	w.runEnv(env, "pulumi", "state", "unprotect", "--all", "--yes", "--stack", stack, "--non-interactive")
 	w.runEnv(env, "pulumi", "destroy", "--yes", "--skip-preview", "--stack", stack, "--non-interactive")
@@ -117,7 +117,7 @@ func (w *workspace) tearDownProd(t *testing.T, env []string, stack string) {
 }
 
 // stateBytes is the size of the stack's checkpoint file.
-func (w *workspace) stateBytes(t *testing.T, stack string) int {
+func (w *workspace) stateBytes(t testing.TB, stack string) int {
 	info, err := os.Stat(filepath.Join(w.repo, ".pulumi", ".pulumi", "stacks", "atlas-multiorg", stack+".json"))
 	require.NoError(t, err)
 	return int(info.Size())
@@ -136,7 +136,7 @@ type timedRun struct {
 
 // timedInSession runs a command in a session of its own, sampling every
 // 100 ms the summed VmRSS and RssAnon of the session's live processes.
-func (w *workspace) timedInSession(t *testing.T, env []string, args ...string) timedRun {
+func (w *workspace) timedInSession(t testing.TB, env []string, args ...string) timedRun {
 	cmd := exec.CommandContext(context.Background(), args[0], args[1:]...) //nolint:gosec // G204: the benchmark's own commands
 	cmd.Dir, cmd.Env = w.repo, append(append([]string{}, w.env...), env...)
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}

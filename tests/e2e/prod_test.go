@@ -31,6 +31,7 @@ import (
 // tear-down for prod in docs/environments-and-policies.md then removes everything.
 func TestProdConvergesAndARefusedDestroyKeepsTheState(t *testing.T) {
 	requireRealTools(t)
+	t.Parallel()
 	w := newBuiltWorkspace(t)
 	dir, baseURL, seed := w.seededLocalAPI(t)
 	const stack = "prod-0"
@@ -132,6 +133,7 @@ func TestProdConvergesAndARefusedDestroyKeepsTheState(t *testing.T) {
 // account, so it is left out here; the adoption tests cover that path.
 func TestStagingConvergesInOneUp(t *testing.T) {
 	requireRealTools(t)
+	t.Parallel()
 	w := newBuiltWorkspace(t)
 	dir, baseURL, seed := w.seededLocalAPI(t)
 	const stack = "staging-0"
@@ -153,7 +155,7 @@ func TestStagingConvergesInOneUp(t *testing.T) {
 // shippedConfig is the config of the shipped Pulumi.<environment>.yaml,
 // pointed at atlas-local and its paying organization, with the entries that
 // adopt an organization of the placeholder account left out.
-func (w *workspace) shippedConfig(t *testing.T, environment string, seed localSeed, baseURL string) map[string]any {
+func (w *workspace) shippedConfig(t testing.TB, environment string, seed localSeed, baseURL string) map[string]any {
 	var shipped map[string]map[string]any
 	require.NoError(t, yaml.Unmarshal([]byte(w.read(filepath.Join(w.repo, "Pulumi."+environment+".yaml"))), &shipped))
 	config := shipped["config"]
@@ -171,7 +173,7 @@ func (w *workspace) shippedConfig(t *testing.T, environment string, seed localSe
 }
 
 // writeStackConfig writes Pulumi.<stack>.yaml.
-func (w *workspace) writeStackConfig(t *testing.T, stack string, config map[string]any) {
+func (w *workspace) writeStackConfig(t testing.TB, stack string, config map[string]any) {
 	raw, err := yaml.Marshal(map[string]any{"config": config})
 	require.NoError(t, err)
 	require.NoError(t, os.WriteFile(filepath.Join(w.repo, "Pulumi."+stack+".yaml"), raw, 0o600))
@@ -202,6 +204,7 @@ func (w *workspace) atlasPolicies(dir string) []string {
 // plugin process of the run left alive in its session.
 func TestAnInterruptedDeployEndsItsPlugins(t *testing.T) {
 	requireRealTools(t)
+	t.Parallel()
 	w := newBuiltWorkspace(t)
 	_, baseURL, seed := w.seededLocalAPI(t, "--latency", "300ms")
 	orgs := map[string]string{}

@@ -40,6 +40,7 @@ var exampleLanguages = []string{"yaml", "typescript", "python"}
 // dist/ instead of GitHub.
 func TestAReleaseInstallsLikeAPulumiPackage(t *testing.T) {
 	requireRealTools(t)
+	t.Parallel()
 	w := newBuiltWorkspace(t)
 	dir, baseURL, seed := w.seededLocalAPI(t)
 	r := w.makeRelease(t, releaseVersion)
@@ -94,7 +95,7 @@ type aRelease struct {
 
 // makeRelease runs make release for linux/amd64, checks that it wrote
 // every file a release holds, and serves dist/ over HTTP.
-func (w *workspace) makeRelease(t *testing.T, version string) aRelease {
+func (w *workspace) makeRelease(t testing.TB, version string) aRelease {
 	var mu sync.Mutex
 	var fetched []string
 	files := http.FileServer(http.Dir(filepath.Join(w.repo, "dist")))
@@ -110,7 +111,7 @@ func (w *workspace) makeRelease(t *testing.T, version string) aRelease {
 		defer mu.Unlock()
 		return slices.Clone(fetched)
 	}}
-	w.run("", "make", "release", "VERSION="+version, "RELEASE_TARGETS=linux/amd64")
+	w.runEnv([]string{trimpath()}, "make", "release", "VERSION="+version, "RELEASE_TARGETS=linux/amd64")
 	for _, file := range []string{r.archive(w), w.distFile("schema.json"), w.distFile("atlas-multiorg-atlas-multiorg-" + version + ".tgz"),
 		w.distFile("atlas_multiorg-" + version + "-py3-none-any.whl"), w.distFile("atlas_multiorg-" + version + ".tar.gz")} {
 		_, err := os.Stat(file)
@@ -126,7 +127,7 @@ func (r aRelease) archive(w *workspace) string {
 // installedRelease installs the release's plugin archive into a
 // PULUMI_HOME of its own with `pulumi plugin install --file`, and returns
 // the environment that uses that home and the copy's file backend.
-func (w *workspace) installedRelease(t *testing.T, r aRelease) []string {
+func (w *workspace) installedRelease(t testing.TB, r aRelease) []string {
 	env := append(slices.Clone(w.backend()), "PULUMI_HOME="+filepath.Join(t.TempDir(), "pulumi-home"))
 	w.runEnv(env, "pulumi", "plugin", "install", "resource", "atlas-multiorg", r.version, "--file", r.archive(w))
 	require.Contains(t, w.runEnv(env, "pulumi", "plugin", "ls"), r.version, "the released plugin is installed")
@@ -139,7 +140,7 @@ func (w *workspace) distFile(name string) string {
 
 // requireLanguage skips the test, with the one-line reason, where the
 // language host of an example, or what installs its SDK, is missing.
-func (w *workspace) requireLanguage(t *testing.T, language string) {
+func (w *workspace) requireLanguage(t testing.TB, language string) {
 	needs := map[string][]string{
 		"yaml":       {"pulumi-language-yaml"},
 		"typescript": {"pulumi-language-nodejs", "npm", "node"},
@@ -161,7 +162,7 @@ func (w *workspace) requireLanguage(t *testing.T, language string) {
 // a user of the release writes it: no packages: entry, and for TypeScript
 // and Python the SDK installed from the packed file in dist/ (npm install
 // of the .tgz, pip install of the wheel), never from sdk/.
-func (w *workspace) releasedProject(t *testing.T, language, version string) string {
+func (w *workspace) releasedProject(t testing.TB, language, version string) string {
 	from := filepath.Join(w.repo, "examples", language)
 	project := filepath.Join(t.TempDir(), language)
 	require.NoError(t, os.MkdirAll(project, 0o750))
@@ -219,7 +220,7 @@ func withoutPackages(program string) string {
 // releasedStack creates the stack "release" of a released project, set up
 // as make example-* sets up an example's stack, and returns what runs the
 // CLI on it.
-func (w *workspace) releasedStack(t *testing.T, project string, env []string, seed localSeed, baseURL string) func(args ...string) string {
+func (w *workspace) releasedStack(t testing.TB, project string, env []string, seed localSeed, baseURL string) func(args ...string) string {
 	in := func(args ...string) string {
 		t.Helper()
 		return w.runIn(project, env, "pulumi", append(args, "--stack", "release", "--non-interactive")...)
@@ -233,7 +234,7 @@ func (w *workspace) releasedStack(t *testing.T, project string, env []string, se
 
 // packageProviderVersion is the plugin version the stack's atlas-multiorg
 // provider ran with, as the state records it.
-func (w *workspace) packageProviderVersion(t *testing.T, in func(args ...string) string) string {
+func (w *workspace) packageProviderVersion(t testing.TB, in func(args ...string) string) string {
 	for _, r := range stateResources(t, in("stack", "export")) {
 		if r.Type == "pulumi:providers:atlas-multiorg" {
 			version, _ := r.Inputs["version"].(string)

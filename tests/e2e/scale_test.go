@@ -15,38 +15,36 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// TestScaleBenchmark is make bench-e2e: N organizations created and
+// BenchmarkScale is make bench-e2e: N organizations created and
 // destroyed by one org stack, by K shards through atlas-multiorg deploy, and
 // by Terraform with the same provider (terraform-provider-mongodbatlas
 // 2.16.0, which pulumi-resource-mongodbatlas 4.14.0 wraps), one after the
 // other against one atlas-local that delays every answer. It is a
-// measurement, not a check: it runs only when BENCH_E2E_ORGS is set, and
-// fails only when a run fails or leaves an organization behind.
+// measurement, not a check: it fails only when a run fails or leaves an
+// organization behind. make bench-e2e sets its knobs:
 //
-//	BENCH_E2E_ORGS     organization counts, comma-separated (50,500)
+//	BENCH_E2E_ORGS     organization counts, comma-separated (50,500); unset or empty leaves it out
 //	BENCH_E2E_SHARDS   shards for the sharded runs (5)
 //	BENCH_E2E_LATENCY  atlas-local --latency (100ms)
 //	BENCH_E2E_ROUNDS   rounds per count, interleaved; the table gives medians (3)
-func TestScaleBenchmark(t *testing.T) {
+func BenchmarkScale(b *testing.B) {
 	counts := os.Getenv("BENCH_E2E_ORGS")
 	if counts == "" {
-		t.Skip("a benchmark: make bench-e2e runs it (BENCH_E2E_ORGS=50,500)")
+		b.Skip("BENCH_E2E_ORGS is empty: no organization count to measure (make bench-e2e gives 50,500)")
 	}
-	requireRealTools(t, "terraform")
+	requireRealTools(b, "terraform")
 	tfPlugins := os.Getenv("REAL_TOOLS_TF_PLUGIN_DIR")
 	if tfPlugins == "" {
-		t.Skip("REAL_TOOLS_TF_PLUGIN_DIR is not set (../shared/tools/activate sets it to the Terraform provider's plugin folder)")
+		b.Skip("REAL_TOOLS_TF_PLUGIN_DIR is not set (../shared/tools/activate sets it to the Terraform provider's plugin folder)")
 	}
 	shards, err := strconv.Atoi(envOr("BENCH_E2E_SHARDS", "5"))
-	require.NoError(t, err, "BENCH_E2E_SHARDS")
+	require.NoError(b, err, "BENCH_E2E_SHARDS")
 	latency := envOr("BENCH_E2E_LATENCY", "100ms")
 	rounds, err := strconv.Atoi(envOr("BENCH_E2E_ROUNDS", "3"))
-	require.NoError(t, err, "BENCH_E2E_ROUNDS")
-	require.Positive(t, rounds, "BENCH_E2E_ROUNDS")
+	require.NoError(b, err, "BENCH_E2E_ROUNDS")
+	require.Positive(b, rounds, "BENCH_E2E_ROUNDS")
 
-	w := newWorkspace(t)
-	w.run("", "make", "build")
-	require.NoError(t, os.MkdirAll(filepath.Join(w.repo, ".pulumi"), 0o750)) // the file backend, as make up makes it
+	w := newBuiltWorkspace(b)
 	var report strings.Builder
 	fmt.Fprintf(&report, "\n%d shards, atlas-local --latency %s, medians of %d interleaved rounds, %s\n\n",
 		shards, latency, rounds, time.Now().UTC().Format(time.RFC3339))
@@ -54,24 +52,24 @@ func TestScaleBenchmark(t *testing.T) {
 	fmt.Fprintln(&report, "|---|---|---|---|---|---|---|")
 	for _, field := range strings.Split(counts, ",") {
 		n, err := strconv.Atoi(strings.TrimSpace(field))
-		require.NoError(t, err, "BENCH_E2E_ORGS")
-		runs := w.scaleRounds(t, n, shards, rounds, latency, tfPlugins)
+		require.NoError(b, err, "BENCH_E2E_ORGS")
+		runs := w.scaleRounds(b, n, shards, rounds, latency, tfPlugins)
 		for _, op := range []string{"create", "destroy"} {
 			one, sharded, tf := median(runs["one-"+op]), median(runs["shards-"+op]), median(runs["tf-"+op])
 			fmt.Fprintf(&report, "| %d | %s | %.2f s | %.2f s | %.2f s | %.2f× | %.2f× |\n", n, op,
 				one.Seconds(), sharded.Seconds(), tf.Seconds(), one.Seconds()/tf.Seconds(), sharded.Seconds()/tf.Seconds())
 		}
 	}
-	t.Log(report.String())
+	b.Log(report.String())
 	if out := os.Getenv("BENCH_E2E_REPORT"); out != "" {
-		appendReport(t, out, report.String())
+		appendReport(b, out, report.String())
 	}
 }
 
 // scaleRounds measures one organization count against a fresh atlas-local:
 // each round runs the one stack, the shards and Terraform in turn, so a
 // slow spell of the machine does not fall on one side only.
-func (w *workspace) scaleRounds(t *testing.T, n, shards, rounds int, latency, tfPlugins string) map[string][]time.Duration {
+func (w *workspace) scaleRounds(t testing.TB, n, shards, rounds int, latency, tfPlugins string) map[string][]time.Duration {
 	dir, baseURL, seed := w.seededLocalAPI(t, "--latency", latency)
 	env := w.shardEnv(seed, baseURL)
 	timed := map[string][]time.Duration{}
@@ -177,7 +175,7 @@ func envOr(name, fallback string) string {
 
 // appendReport adds a benchmark's table to the report file make bench-e2e
 // gives (it removes the file first).
-func appendReport(t *testing.T, path, table string) {
+func appendReport(t testing.TB, path, table string) {
 	f, err := os.OpenFile(path, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o600) //nolint:gosec // G304: the path make bench-e2e gives
 	require.NoError(t, err)
 	_, err = f.WriteString(table)

@@ -24,6 +24,7 @@ func TestStatusOnPostgreSQL(t *testing.T) {
 		t.Skip("STATUS_E2E_POSTGRES=1 runs it (it needs PostgreSQL, as make state-db does)")
 	}
 	requireRealTools(t, "pg_config")
+	t.Parallel()
 	w := newBuiltWorkspace(t)
 	_, baseURL, seed := w.seededLocalAPI(t)
 	backendURL := w.startStateDB(t)

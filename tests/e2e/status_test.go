@@ -32,6 +32,7 @@ import (
 // stack, the orphan deleted and the member removed, it exits 0 again.
 func TestStatusFindsWhatChangedOutsideTheCode(t *testing.T) {
 	requireRealTools(t)
+	t.Parallel()
 	w := newBuiltWorkspace(t)
 	dir, baseURL, seed := w.seededLocalAPI(t)
 	env := w.shardEnv(seed, baseURL)
@@ -189,7 +190,7 @@ func jsonBool(b bool) string {
 
 // upHoldingTheFileLock starts pulumi up of the stack and returns once the
 // update holds the stack's lock in the file backend.
-func (w *workspace) upHoldingTheFileLock(t *testing.T, env []string, stack string) (*exec.Cmd, *strings.Builder) {
+func (w *workspace) upHoldingTheFileLock(t testing.TB, env []string, stack string) (*exec.Cmd, *strings.Builder) {
 	cmd := exec.CommandContext(context.Background(), "pulumi", "up", "--yes", "--skip-preview", "--refresh", "--stack", stack, "--non-interactive") //nolint:gosec // G204: the test's own command
 	cmd.Dir, cmd.Env = w.repo, append(append([]string{}, w.env...), env...)
 	out := &strings.Builder{}

@@ -34,12 +34,10 @@ func (w *workspace) teamWorkflow(t *testing.T, seed localSeed) {
 	// hangs once the project has four stacks on two cores.
 	shared := []string{"PULUMI_BACKEND_URL=" + backendURL, "PULUMI_CONFIG_PASSPHRASE=" + passphrase, "PULUMI_DIY_BACKEND_PARALLEL=1"}
 
-	other := newWorkspace(t).with(t) // the second runner: its own clone, its own PULUMI_HOME
-	other.run("", "make", "bin/atlas-multiorg")
+	other := newBuiltWorkspace(t).with(t) // the second runner: its own clone, its own PULUMI_HOME
 	baseURL := strings.TrimSpace(w.read(filepath.Join(w.repo, ".atlas-local", "url")))
 	env := append(credentialEnv(seed, baseURL), shared...)
 	runners := map[*workspace][]string{w: {"team-0", "team-1"}, other: {"team-2", "team-3"}}
-	other.runEnv(nil, "make", "bin/projects") // the consumer stack's program
 	for runner, shards := range runners {
 		for _, name := range shards {
 			runner.writeShardIn(shard{name, "dev", map[string]string{"a": name + "-a", "b": name + "-b"}}, seed, baseURL, shared)
@@ -177,7 +175,7 @@ func (w *workspace) teamWorkflow(t *testing.T, seed localSeed) {
 
 // startStateDB runs make state-db for the copy, stopped when t ends, and
 // returns its backend URL.
-func (w *workspace) startStateDB(t *testing.T) string {
+func (w *workspace) startStateDB(t testing.TB) string {
 	// The database runs as the postgres user, which must reach the copy.
 	for dir := w.repo; dir != "/" && dir != os.TempDir(); dir = filepath.Dir(dir) {
 		require.NoError(t, os.Chmod(dir, 0o755)) //nolint:gosec // G302: searchable for the postgres user; the files keep their modes
@@ -193,7 +191,7 @@ func (w *workspace) startStateDB(t *testing.T) string {
 
 // upHoldingTheLock starts pulumi up on the stack in its own process group
 // and returns once the update holds the stack's lock in the state table.
-func (w *workspace) upHoldingTheLock(t *testing.T, env []string, backendURL, stack string, flags ...string) (*exec.Cmd, *strings.Builder) {
+func (w *workspace) upHoldingTheLock(t testing.TB, env []string, backendURL, stack string, flags ...string) (*exec.Cmd, *strings.Builder) {
 	up := exec.CommandContext(context.Background(), "pulumi", append([]string{"up", "--yes", "--stack", stack, "--non-interactive"}, flags...)...) //nolint:gosec // G204: the test's own command
 	up.Dir, up.Env = w.repo, append(append([]string{}, w.env...), env...)
 	up.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
