@@ -22,7 +22,6 @@ import (
 	"github.com/atlas-multiorg/atlas-multiorg/internal/atlasapi"
 	"github.com/atlas-multiorg/atlas-multiorg/internal/billing"
 	"github.com/atlas-multiorg/atlas-multiorg/internal/deploy"
-	"github.com/atlas-multiorg/atlas-multiorg/stacks"
 )
 
 // StatusSchemaVersion is the version of `status -o json`'s schema
@@ -405,7 +404,7 @@ func (o *statusOptions) checkStack(ctx context.Context, inspector stackInspector
 		check.status.State, check.status.Reason, check.status.failure = StackFailed, o.failureReason(stackCtx, err), true
 		return check
 	}
-	spec, specErr := stacks.SpecFromConfig(in.Config, name)
+	spec, specErr := multiorg.SpecFromConfig(in.Config, name)
 	if specErr != nil {
 		check.status.State, check.status.usage = StackFailed, true
 		check.status.Reason = "its config cannot be read: " + strings.ReplaceAll(specErr.Error(), "\n", "; ")
