@@ -32,17 +32,7 @@ func deploy(ctx *pulumi.Context) (*multiorg.MultiOrg, error) {
 	if err != nil {
 		return nil, err
 	}
-	previous, err := multiorg.ReadPrevious(ctx, ComponentName)
-	if err != nil {
-		return nil, err
-	}
-	args := &multiorg.MultiOrgArgs{Spec: spec, Previous: previous}
-	// Per-org providers must talk to the same Admin API as the default provider.
-	if baseURL, ok := ctx.GetConfig("mongodbatlas:baseUrl"); ok && baseURL != "" {
-		args.BaseURL = pulumi.String(baseURL)
-	}
-	args.LinkedOrgs = multiorg.DefaultLinkedOrgs(ctx, spec.PayingOrgID)
-	m, err := multiorg.NewMultiOrg(ctx, ComponentName, args)
+	m, err := multiorg.NewFromSpec(ctx, ComponentName, spec)
 	if err != nil {
 		return nil, err
 	}

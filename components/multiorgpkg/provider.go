@@ -87,16 +87,7 @@ func (s *server) Construct(ctx context.Context, req *pulumirpc.ConstructRequest)
 	return provider.Construct(ctx, req, s.engine, func(ctx *pulumi.Context, _, name string, _ provider.ConstructInputs,
 		options pulumi.ResourceOption,
 	) (*provider.ConstructResult, error) {
-		previous, err := multiorg.ReadPrevious(ctx, name)
-		if err != nil {
-			return nil, err
-		}
-		args := &multiorg.MultiOrgArgs{Spec: spec, Previous: previous, LinkedOrgs: multiorg.DefaultLinkedOrgs(ctx, spec.PayingOrgID)}
-		// Per-org providers must talk to the same Admin API as the caller's.
-		if baseURL, ok := ctx.GetConfig("mongodbatlas:baseUrl"); ok && baseURL != "" {
-			args.BaseURL = pulumi.String(baseURL)
-		}
-		m, err := multiorg.NewMultiOrg(ctx, name, args, options)
+		m, err := multiorg.NewFromSpec(ctx, name, spec, options)
 		if err != nil {
 			return nil, err
 		}
