@@ -36,32 +36,6 @@ func deploy(ctx *pulumi.Context) (*multiorg.MultiOrg, error) {
 	if err != nil {
 		return nil, err
 	}
-	Export(ctx, m)
+	multiorg.ExportStack(ctx, m)
 	return m, nil
-}
-
-// Export exports the outputs consumer stacks read: "orgs" (per org key:
-// orgId, name, credentialType, secretExpiresAt, payingOrgId; nothing secret),
-// "credentials" (per org key, a secret) and "payingOrgId".
-func Export(ctx *pulumi.Context, m *multiorg.MultiOrg) {
-	orgs := pulumi.Map{}
-	for _, key := range m.Keys() {
-		org, _ := m.Org(key)
-		orgs[key] = pulumi.Map{
-			"orgId":             org.Resource.OrgId,
-			"name":              org.Resource.Name,
-			"credentialType":    pulumi.String(string(org.CredentialType)),
-			"secretExpiresAt":   org.SecretExpiresAt,
-			"payingOrgId":       pulumi.String(org.PayingOrgID),
-			"accessListEntries": pulumi.Int(org.AccessListEntries),
-		}
-		if len(org.TeamIDs) > 0 {
-			// Only where there are teams, so that stacks without any
-			// export exactly what they did before teams existed.
-			orgs[key].(pulumi.Map)["teams"] = org.TeamIDs
-		}
-	}
-	ctx.Export("orgs", orgs)
-	ctx.Export("credentials", m.Credentials)
-	ctx.Export("payingOrgId", m.PayingOrgID)
 }

@@ -163,6 +163,12 @@ func TestProgramExports(t *testing.T) {
 			},
 		}, orgs.Value)
 
+		decoded, err := multiorg.StackOutputsFromValues(map[string]any{"orgs": orgs.Value, "payingOrgId": exports["payingOrgId"].Value})
+		require.NoError(t, err, "the component's reader reads what its writer exported")
+		assert.Equal(t, multiorg.OrgOutput{OrgID: atlasmock.FakeID("multiorg-billing"), Name: "acme-billing",
+			CredentialType: multiorg.CredentialAPIKey, PayingOrgID: payingOrg}, decoded.Orgs["billing"])
+		assert.Equal(t, payingOrg, decoded.PayingOrgID)
+
 		creds := exports["credentials"]
 		assert.True(t, creds.Secret, "credentials export is secret (engine secrets %v)", engineSecrets)
 		assert.Equal(t, map[string]map[string]string{

@@ -1,8 +1,9 @@
 // Package multiorgpkg serves the MultiOrg component as a Pulumi component
 // package: a provider plugin whose Construct builds atlas-multiorg:index:MultiOrg
-// with multiorg.NewMultiOrg, and the schema every language's SDK is generated
-// from. Its inputs are the org stack's config keys, decoded and validated by
-// the same code as the Go stack program's (multiorg.SpecFromConfig).
+// with multiorg.NewFromSpec, as the Go stack program builds it, and the schema
+// every language's SDK is generated from. Its inputs are the org stack's
+// config keys, decoded and validated by the component's own codec
+// (multiorg.SpecFromValues), the Go stack program's too.
 package multiorgpkg
 
 import (

@@ -1,10 +1,8 @@
 package cli
 
 import (
-	"bytes"
 	"cmp"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -423,10 +421,7 @@ func (o *statusOptions) checkStack(ctx context.Context, inspector stackInspector
 	check.payingOrgID, check.state = spec.PayingOrgID, &state.orphans
 	check.baseURL = in.Config["mongodbatlas:baseUrl"]
 	check.budgets, check.ids = map[string]int64{}, map[string]string{}
-	if err := state.orphans.readEntries(in.Config); err != nil {
-		check.status.State, check.status.Reason, check.status.usage = StackFailed, err.Error(), true
-		return check
-	}
+	state.orphans.Entries = orgKeysByName(spec.Orgs, func(org multiorg.OrgSpec) string { return org.Name })
 
 	keys := slices.Collect(maps.Keys(spec.Orgs))
 	for key := range state.outputs {
@@ -454,7 +449,7 @@ func (o *statusOptions) checkStack(ctx context.Context, inspector stackInspector
 	}
 	stackFindings := driftFindings(in.Steps, keys, state.urns, orgs)
 	check.status.Findings = append(check.status.Findings, stackFindings...)
-	o.expiryFindings(state.outputsRaw, orgs)
+	o.expiryFindings(state.outputs, orgs)
 	// Each organization is its own sign-in and two listings: at Atlas'
 	// latency they take longer one after another than the preview does.
 	slots := make(chan struct{}, peopleReaders)
@@ -494,12 +489,12 @@ func (o *statusOptions) failureReason(ctx context.Context, err error) string {
 
 // expiryFindings reads each organization's secret expiry from the "orgs"
 // output, by check-expiry's rules.
-func (o *statusOptions) expiryFindings(outputsRaw json.RawMessage, orgs map[string]*OrgStatus) {
-	if outputsRaw == nil {
+func (o *statusOptions) expiryFindings(outputs map[string]multiorg.OrgOutput, orgs map[string]*OrgStatus) {
+	if outputs == nil {
 		return
 	}
 	now := o.now()
-	statuses, err := ParseExpiries(bytes.NewReader(append(append([]byte(`{"orgs":`), outputsRaw...), '}')), now, o.window)
+	statuses, err := expiryStatuses(outputs, now, o.window)
 	if err != nil {
 		for _, org := range orgs {
 			org.Findings = append(org.Findings, Finding{Kind: KindUnchecked, Message: "its secret's expiry cannot be read: " + err.Error()})
