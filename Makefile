@@ -60,7 +60,7 @@ GOVULNCHECK      := golang.org/x/vuln/cmd/govulncheck@v1.1.4
 FUZZTIME         ?= 50000x
 FUZZ_TARGETS     := \
 	FuzzValidateAndPlan:./components/multiorg \
-	FuzzSpecFromConfig:./stacks \
+	FuzzSpecFromConfig:./components/multiorg \
 	FuzzSpecFromInputs:./components/multiorgpkg \
 	FuzzConfigFromMap:./stacks/projects \
 	FuzzParse:./internal/stackconfig \

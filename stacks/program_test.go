@@ -13,7 +13,6 @@ import (
 
 	"github.com/atlas-multiorg/atlas-multiorg/components/multiorg"
 	"github.com/atlas-multiorg/atlas-multiorg/internal/atlasmock"
-	"github.com/atlas-multiorg/atlas-multiorg/internal/configjson"
 	"github.com/atlas-multiorg/atlas-multiorg/internal/mongodbatlas"
 )
 
@@ -164,6 +163,12 @@ func TestProgramExports(t *testing.T) {
 			},
 		}, orgs.Value)
 
+		decoded, err := multiorg.StackOutputsFromValues(map[string]any{"orgs": orgs.Value, "payingOrgId": exports["payingOrgId"].Value})
+		require.NoError(t, err, "the component's reader reads what its writer exported")
+		assert.Equal(t, multiorg.OrgOutput{OrgID: atlasmock.FakeID("multiorg-billing"), Name: "acme-billing",
+			CredentialType: multiorg.CredentialAPIKey, PayingOrgID: payingOrg}, decoded.Orgs["billing"])
+		assert.Equal(t, payingOrg, decoded.PayingOrgID)
+
 		creds := exports["credentials"]
 		assert.True(t, creds.Secret, "credentials export is secret (engine secrets %v)", engineSecrets)
 		assert.Equal(t, map[string]map[string]string{
@@ -190,12 +195,6 @@ func TestBaseURLReachesPerOrgProviders(t *testing.T) {
 	require.NoError(t, err)
 	p := mon.ByType(mongodbatlas.ProviderType)["multiorg-analytics"]
 	assert.Equal(t, resource.NewProperty("http://127.0.0.1:18080/"), p.Inputs["baseUrl"])
-}
-
-func TestSuggestFallsBackToTheKnownList(t *testing.T) {
-	got := configjson.Suggest("zzzzzzzz", map[string]int{"name": 0, "apiKey": 0})
-	assert.Equal(t, "; known fields are apiKey, name", got)
-	assert.True(t, strings.HasPrefix(configjson.Suggest("nam", map[string]int{"name": 0}), `; did you mean "name"`))
 }
 
 // TestSecondRunReadsTheFirstRunsOutputs deploys a rotating org twice: the

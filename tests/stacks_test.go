@@ -116,7 +116,7 @@ func decodedSpec(t *testing.T, stack string, config map[string]string) multiorg.
 	var spec multiorg.Spec
 	err := atlasmock.Run(t, &atlasmock.Monitor{Stack: stack}, config, func(ctx *pulumi.Context) error {
 		var err error
-		spec, err = stacks.LoadSpec(ctx)
+		spec, err = multiorg.LoadSpec(ctx)
 		return err
 	})
 	require.NoError(t, err)

@@ -101,11 +101,12 @@ func ReadPrevious(ctx *pulumi.Context, name string) (*Previous, error) {
 // exports: "orgs" (per org key: credentialType, secretExpiresAt,
 // accessListEntries) and "credentials".
 func legacyOutputs(exports map[string]any) map[string]any {
-	orgs, _ := exports["orgs"].(map[string]any)
+	// A stack never deployed has no "orgs" export: nothing to rebuild.
+	outputs, _ := StackOutputsFromValues(map[string]any{"orgs": exports["orgs"]})
 	types, expiries, entries := map[string]any{}, map[string]any{}, map[string]any{}
-	for key, raw := range orgs {
-		entry, _ := raw.(map[string]any)
-		types[key], expiries[key], entries[key] = entry["credentialType"], entry["secretExpiresAt"], entry["accessListEntries"]
+	for key, org := range outputs.Orgs {
+		// As the component's own outputs arrive from the state.
+		types[key], expiries[key], entries[key] = string(org.CredentialType), org.SecretExpiresAt, float64(org.AccessListEntries)
 	}
 	return map[string]any{
 		"credentialTypes": types, "secretExpiresAt": expiries, "accessListEntries": entries,

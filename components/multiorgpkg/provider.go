@@ -1,18 +1,17 @@
 // Package multiorgpkg serves the MultiOrg component as a Pulumi component
 // package: a provider plugin whose Construct builds atlas-multiorg:index:MultiOrg
-// with multiorg.NewMultiOrg, and the schema every language's SDK is generated
-// from. Its inputs are the org stack's config keys, decoded and validated by
-// the same code as the Go stack program's (stacks.SpecFromConfig).
+// with multiorg.NewFromSpec, as the Go stack program builds it, and the schema
+// every language's SDK is generated from. Its inputs are the org stack's
+// config keys, decoded and validated by the component's own codec
+// (multiorg.SpecFromValues), the Go stack program's too.
 package multiorgpkg
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"maps"
 	"slices"
-	"strconv"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource/plugin"
@@ -25,7 +24,6 @@ import (
 	"google.golang.org/protobuf/types/known/emptypb"
 
 	"github.com/atlas-multiorg/atlas-multiorg/components/multiorg"
-	"github.com/atlas-multiorg/atlas-multiorg/stacks"
 )
 
 // Main runs the plugin: the CLI starts it, and it serves until told to stop.
@@ -90,16 +88,7 @@ func (s *server) Construct(ctx context.Context, req *pulumirpc.ConstructRequest)
 	return provider.Construct(ctx, req, s.engine, func(ctx *pulumi.Context, _, name string, _ provider.ConstructInputs,
 		options pulumi.ResourceOption,
 	) (*provider.ConstructResult, error) {
-		previous, err := multiorg.ReadPrevious(ctx, name)
-		if err != nil {
-			return nil, err
-		}
-		args := &multiorg.MultiOrgArgs{Spec: spec, Previous: previous, LinkedOrgs: multiorg.DefaultLinkedOrgs(ctx, spec.PayingOrgID)}
-		// Per-org providers must talk to the same Admin API as the caller's.
-		if baseURL, ok := ctx.GetConfig("mongodbatlas:baseUrl"); ok && baseURL != "" {
-			args.BaseURL = pulumi.String(baseURL)
-		}
-		m, err := multiorg.NewMultiOrg(ctx, name, args, options)
+		m, err := multiorg.NewFromSpec(ctx, name, spec, options)
 		if err != nil {
 			return nil, err
 		}
@@ -107,12 +96,12 @@ func (s *server) Construct(ctx context.Context, req *pulumirpc.ConstructRequest)
 	})
 }
 
-// SpecFromInputs decodes and validates the component's inputs. They have
-// the org stack's config keys, so they are handed to the stack's own decoder
-// as that config: one decoding and one validation, and the same messages and
-// paths as a Go program's. stack is the default environment.
+// SpecFromInputs decodes and validates the component's inputs. They are the
+// org stack's config keys, decoded by the component's own codec
+// (multiorg.SpecFromValues): one decoding and one validation, and the same
+// messages and paths as a Go program's. stack is the default environment.
 func SpecFromInputs(inputs resource.PropertyMap, stack string) (multiorg.Spec, error) {
-	config := map[string]string{}
+	values := map[string]any{}
 	var unknown []multiorg.Problem
 	for _, key := range slices.Sorted(maps.Keys(inputs)) {
 		value := inputs[key]
@@ -121,25 +110,11 @@ func SpecFromInputs(inputs resource.PropertyMap, stack string) (multiorg.Spec, e
 				"the organizations are validated as a whole before anything is registered, so it cannot be another resource's output"})
 			continue
 		}
-		plain := unwrap(value)
-		var text string
-		switch {
-		case plain.IsNull():
-			continue
-		case plain.IsString():
-			text = plain.StringValue()
-		case plain.IsNumber():
-			text = strconv.FormatFloat(plain.NumberValue(), 'f', -1, 64)
-		default:
-			raw, err := json.Marshal(plain.Mappable())
-			if err != nil {
-				return multiorg.Spec{}, fmt.Errorf("reading input %s: %w", key, err)
-			}
-			text = string(raw)
+		if plain := unwrap(value); !plain.IsNull() {
+			values[string(key)] = plain.Mappable()
 		}
-		config[stacks.Namespace+":"+string(key)] = text
 	}
-	spec, err := stacks.SpecFromConfig(config, stack)
+	spec, err := multiorg.SpecFromValues(values, stack)
 	if len(unknown) == 0 {
 		return spec, err
 	}

@@ -15,7 +15,6 @@ import (
 	"github.com/atlas-multiorg/atlas-multiorg/components/multiorg"
 	"github.com/atlas-multiorg/atlas-multiorg/internal/atlasmock"
 	"github.com/atlas-multiorg/atlas-multiorg/internal/mongodbatlas"
-	"github.com/atlas-multiorg/atlas-multiorg/stacks"
 )
 
 const (
@@ -120,7 +119,7 @@ func TestConstructRejectsBadInputsLikeTheGoProgram(t *testing.T) {
 		"orgs":        resource.NewPropertyValue(decoded),
 	})
 	require.Error(t, err)
-	_, goErr := stacks.SpecFromConfig(map[string]string{
+	_, goErr := multiorg.SpecFromConfig(map[string]string{
 		"atlas-multiorg:payingOrgId": "acme", "atlas-multiorg:environment": "qa", "atlas-multiorg:orgs": orgs,
 	}, atlasmock.Stack)
 	require.Error(t, goErr)

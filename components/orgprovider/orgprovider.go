@@ -10,7 +10,8 @@ package orgprovider
 import (
 	"errors"
 	"fmt"
-	"sort"
+	"maps"
+	"slices"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/internals"
@@ -65,14 +66,18 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 		return nil, fmt.Errorf("orgprovider %q: Stack and OrgKey are required", name)
 	}
 	stackName := label(ctx, args.Stack)
-	entry, teams, err := orgEntry(args.Stack, stackName, args.OrgKey)
+	entry, err := orgEntry(args.Stack, stackName, args.OrgKey)
 	if err != nil {
 		return nil, err
 	}
+	teams := entry.Teams
+	if teams == nil {
+		teams = map[string]string{}
+	}
 	org := &Org{
 		Key:            args.OrgKey,
-		OrgID:          pulumi.String(entry["orgId"]).ToStringOutput(),
-		CredentialType: multiorg.CredentialType(entry["credentialType"]),
+		OrgID:          pulumi.String(entry.OrgID).ToStringOutput(),
+		CredentialType: entry.CredentialType,
 		ClientID:       pulumi.String("").ToStringOutput(),
 		PublicKey:      pulumi.String("").ToStringOutput(),
 		TeamIDs:        teams,
@@ -104,41 +109,26 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 }
 
 // orgEntry returns the organization's entry of the stack's "orgs" export.
-func orgEntry(stack *pulumi.StackReference, stackName, key string) (map[string]string, map[string]string, error) {
+func orgEntry(stack *pulumi.StackReference, stackName, key string) (multiorg.OrgOutput, error) {
 	details, err := stack.GetOutputDetails("orgs")
 	if err != nil {
-		return nil, nil, fmt.Errorf("reading the \"orgs\" output of stack %s: %w", stackName, err)
+		return multiorg.OrgOutput{}, fmt.Errorf("reading the \"orgs\" output of stack %s: %w", stackName, err)
 	}
-	orgs, ok := details.Value.(map[string]any)
+	if _, ok := details.Value.(map[string]any); !ok {
+		return multiorg.OrgOutput{}, fmt.Errorf("stack %s has no \"orgs\" output: is it an atlas-multiorg org stack, deployed with pulumi up?", stackName)
+	}
+	outputs, err := multiorg.StackOutputsFromValues(map[string]any{"orgs": details.Value})
+	if err != nil {
+		return multiorg.OrgOutput{}, fmt.Errorf("reading the \"orgs\" output of stack %s: %w", stackName, err)
+	}
+	entry, ok := outputs.Orgs[key]
 	if !ok {
-		return nil, nil, fmt.Errorf("stack %s has no \"orgs\" output: is it an atlas-multiorg org stack, deployed with pulumi up?", stackName)
+		return multiorg.OrgOutput{}, fmt.Errorf("stack %s has no organization %q; its org keys are %v", stackName, key, slices.Sorted(maps.Keys(outputs.Orgs)))
 	}
-	raw, ok := orgs[key].(map[string]any)
-	if !ok {
-		keys := make([]string, 0, len(orgs))
-		for k := range orgs {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
-		return nil, nil, fmt.Errorf("stack %s has no organization %q; its org keys are %v", stackName, key, keys)
+	if entry.OrgID == "" {
+		return multiorg.OrgOutput{}, fmt.Errorf("organization %q of stack %s has no orgId yet", key, stackName)
 	}
-	entry, teams := map[string]string{}, map[string]string{}
-	for k, v := range raw {
-		if s, ok := v.(string); ok {
-			entry[k] = s
-		}
-	}
-	if t, ok := raw["teams"].(map[string]any); ok {
-		for k, v := range t {
-			if id, ok := v.(string); ok {
-				teams[k] = id
-			}
-		}
-	}
-	if entry["orgId"] == "" {
-		return nil, nil, fmt.Errorf("organization %q of stack %s has no orgId yet", key, stackName)
-	}
-	return entry, teams, nil
+	return entry, nil
 }
 
 // label is the referenced stack's name, for messages. The name is the

@@ -13,7 +13,6 @@ import (
 	"github.com/atlas-multiorg/atlas-multiorg/internal/atlasapi"
 	"github.com/atlas-multiorg/atlas-multiorg/internal/billing"
 	"github.com/atlas-multiorg/atlas-multiorg/internal/stackconfig"
-	"github.com/atlas-multiorg/atlas-multiorg/stacks"
 )
 
 // invoiceReader is what billing needs of the Admin API.
@@ -222,7 +221,7 @@ func (o *billingOptions) readStack() (stackFacts, error) {
 		if err != nil {
 			return facts, usageError("%w", err)
 		}
-		spec, err := stacks.SpecFromConfig(config, stackconfig.StackName(o.config))
+		spec, err := multiorg.SpecFromConfig(config, stackconfig.StackName(o.config))
 		if err != nil {
 			return facts, usageError("%s: %w", o.config, err)
 		}

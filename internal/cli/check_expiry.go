@@ -1,7 +1,7 @@
 package cli
 
 import (
-	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -110,27 +110,26 @@ func (o *checkExpiryOptions) print(w io.Writer, statuses []ExpiryStatus) error {
 // ParseExpiries reads `pulumi stack output --json` and returns the expiry of
 // every organization's service account secret, soonest first.
 func ParseExpiries(r io.Reader, now time.Time, window time.Duration) ([]ExpiryStatus, error) {
-	var outputs map[string]json.RawMessage
-	dec := json.NewDecoder(r)
-	if err := dec.Decode(&outputs); err != nil {
-		return nil, fmt.Errorf("stack outputs are not a JSON object (pipe in `pulumi stack output --json`): %w", err)
+	raw, err := io.ReadAll(r)
+	if err != nil {
+		return nil, fmt.Errorf("reading stack outputs: %w", err)
 	}
-	raw, ok := outputs["orgs"]
-	if !ok {
-		return nil, fmt.Errorf(`stack outputs have no "orgs" output: is this an atlas-multiorg org stack?`)
+	outputs, err := multiorg.DecodeStackOutputs(raw)
+	if errors.Is(err, multiorg.ErrNoOrgsOutput) {
+		return nil, fmt.Errorf("%w: is this an atlas-multiorg org stack?", err)
 	}
-	var orgs map[string]map[string]json.RawMessage
-	if err := json.Unmarshal(raw, &orgs); err != nil {
-		return nil, fmt.Errorf(`the "orgs" output is not an object of organizations: %w`, err)
+	if err != nil {
+		return nil, err
 	}
+	return expiryStatuses(outputs.Orgs, now, window)
+}
+
+// expiryStatuses are the expiries of the organizations' service account
+// secrets, soonest first.
+func expiryStatuses(orgs map[string]multiorg.OrgOutput, now time.Time, window time.Duration) ([]ExpiryStatus, error) {
 	var statuses []ExpiryStatus
 	for key, org := range orgs {
-		var at string
-		if v, ok := org["secretExpiresAt"]; ok {
-			if err := json.Unmarshal(v, &at); err != nil {
-				return nil, fmt.Errorf("orgs.%s.secretExpiresAt is not a string", key)
-			}
-		}
+		at := org.SecretExpiresAt
 		if at == "" {
 			continue // an API key or an adopted organization: nothing expires
 		}

@@ -15,6 +15,7 @@ import (
 	"github.com/spf13/cobra"
 	"gopkg.in/yaml.v3"
 
+	"github.com/atlas-multiorg/atlas-multiorg/components/multiorg"
 	"github.com/atlas-multiorg/atlas-multiorg/internal/atlasapi"
 	"github.com/atlas-multiorg/atlas-multiorg/internal/stackconfig"
 	"github.com/atlas-multiorg/atlas-multiorg/stacks"
@@ -299,21 +300,11 @@ func WriteYAML(w io.Writer, found []DiscoveredOrg) error {
 	return nil
 }
 
-// StackOutputs is what the tools read of an org stack's exports.
-type StackOutputs struct {
-	PayingOrgID string `json:"payingOrgId"`
-	// Orgs are the "orgs" export, by org key.
-	Orgs map[string]struct {
-		OrgID string `json:"orgId"`
-		Name  string `json:"name"`
-	} `json:"orgs"`
-}
-
 // ParseStackOutputs reads `pulumi stack output --json` of an org stack.
-func ParseStackOutputs(raw []byte) (StackOutputs, error) {
-	var outputs StackOutputs
-	if err := json.Unmarshal(raw, &outputs); err != nil || outputs.Orgs == nil {
-		return StackOutputs{}, fmt.Errorf("not `pulumi stack output --json` of an org stack (no \"orgs\" output)")
+func ParseStackOutputs(raw []byte) (multiorg.StackOutputs, error) {
+	outputs, err := multiorg.DecodeStackOutputs(raw)
+	if err != nil {
+		return multiorg.StackOutputs{}, fmt.Errorf("not `pulumi stack output --json` of an org stack (no \"orgs\" output): %w", err)
 	}
 	return outputs, nil
 }

@@ -11,9 +11,9 @@ import (
 	"github.com/stretchr/testify/require"
 	"gopkg.in/yaml.v3"
 
+	"github.com/atlas-multiorg/atlas-multiorg/components/multiorg"
 	"github.com/atlas-multiorg/atlas-multiorg/internal/localapi"
 	"github.com/atlas-multiorg/atlas-multiorg/internal/localapi/localapitest"
-	"github.com/atlas-multiorg/atlas-multiorg/stacks"
 )
 
 // handMade are five organizations made by hand: one already adopted in the
@@ -84,7 +84,7 @@ func TestDiscoverPrintsEntriesThatAdoptWithoutChanges(t *testing.T) {
 				orgs[key] = entry
 			}
 			raw, _ := json.Marshal(orgs)
-			spec, err := stacks.SpecFromConfig(map[string]string{
+			spec, err := multiorg.SpecFromConfig(map[string]string{
 				"atlas-multiorg:payingOrgId": "5f1a2b3c4d5e6f7a8b9c0d1e",
 				"atlas-multiorg:orgs":        string(raw),
 			}, "dev")

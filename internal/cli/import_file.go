@@ -75,7 +75,7 @@ func (o *importFileOptions) run(stdout, stderr io.Writer) error {
 	if stack == "" {
 		stack = stackconfig.StackName(o.config)
 	}
-	spec, err := stacks.SpecFromConfig(config, stack)
+	spec, err := multiorg.SpecFromConfig(config, stack)
 	if err != nil {
 		return usageError("%s: %w", o.config, err)
 	}

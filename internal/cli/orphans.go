@@ -316,42 +316,73 @@ func (o *orphansOptions) readStacks(ctx context.Context) ([]StackState, []string
 	return states, paying, providers, nil
 }
 
-// readEntries reads the names the stack's config gives its org keys.
+// readEntries reads the names the stack's config gives its org keys. It
+// reads only the names, so that orphans works on a config the program would
+// refuse; status, which decodes the whole config, takes them from the spec.
 func (s *StackState) readEntries(config map[string]string) error {
 	s.Entries = map[string]string{}
 	raw, ok := config[stacks.Namespace+":orgs"]
 	if !ok {
 		return nil
 	}
-	var entries map[string]struct {
-		Name string `json:"name"`
-	}
+	var entries map[string]namedEntry
 	if err := json.Unmarshal([]byte(raw), &entries); err != nil {
 		return fmt.Errorf("%s:orgs: %w", stacks.Namespace, err)
 	}
+	s.Entries = orgKeysByName(entries, func(e namedEntry) string { return e.Name })
+	return nil
+}
+
+// namedEntry is the one field of an orgs.<key> entry orphans reads.
+type namedEntry struct {
+	Name string `json:"name"`
+}
+
+// orgKeysByName maps the name each org entry gives its organization to the
+// entry's org key; entries without a name are left out.
+func orgKeysByName[E any](entries map[string]E, name func(E) string) map[string]string {
+	byName := map[string]string{}
 	for key, e := range entries {
-		if e.Name != "" {
-			s.Entries[e.Name] = key
+		if n := name(e); n != "" {
+			byName[n] = key
 		}
 	}
-	return nil
+	return byName
 }
 
 // ParseStackExport reads what orphans needs of `pulumi stack export`: the
 // organizations in the state, and the org creates left pending.
 func ParseStackExport(stack string, raw []byte) (StackState, error) {
-	var export struct {
-		Deployment struct {
-			Resources         []exportedResource `json:"resources"`
-			PendingOperations []struct {
-				Resource exportedResource `json:"resource"`
-				Type     string           `json:"type"`
-			} `json:"pending_operations"`
-		} `json:"deployment"`
+	export, err := parseStackExport(stack, raw)
+	if err != nil {
+		return StackState{}, err
 	}
+	return export.orphans(stack), nil
+}
+
+// parsedExport is what the tools read of `pulumi stack export`.
+type parsedExport struct {
+	Deployment struct {
+		Resources         []exportedResource `json:"resources"`
+		PendingOperations []struct {
+			Resource exportedResource `json:"resource"`
+			Type     string           `json:"type"`
+		} `json:"pending_operations"`
+	} `json:"deployment"`
+}
+
+// parseStackExport parses `pulumi stack export` of stack, once for every
+// reader of it.
+func parseStackExport(stack string, raw []byte) (parsedExport, error) {
+	var export parsedExport
 	if err := json.Unmarshal(raw, &export); err != nil {
-		return StackState{}, fmt.Errorf("the state of stack %s is not a pulumi stack export: %w", stack, err)
+		return parsedExport{}, fmt.Errorf("the state of stack %s is not a pulumi stack export: %w", stack, err)
 	}
+	return export, nil
+}
+
+// orphans is what orphans needs of the export.
+func (export parsedExport) orphans(stack string) StackState {
 	s := StackState{Stack: stack, Held: map[string]bool{}, Pending: map[string]string{}}
 	for _, r := range export.Deployment.Resources {
 		if r.Type == mongodbatlas.OrganizationType {
@@ -371,7 +402,7 @@ func ParseStackExport(stack string, raw []byte) (StackState, error) {
 			s.Pending[name] = child.OrgKey
 		}
 	}
-	return s, nil
+	return s
 }
 
 type exportedResource struct {

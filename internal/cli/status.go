@@ -1,10 +1,8 @@
 package cli
 
 import (
-	"bytes"
 	"cmp"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -22,7 +20,6 @@ import (
 	"github.com/atlas-multiorg/atlas-multiorg/internal/atlasapi"
 	"github.com/atlas-multiorg/atlas-multiorg/internal/billing"
 	"github.com/atlas-multiorg/atlas-multiorg/internal/deploy"
-	"github.com/atlas-multiorg/atlas-multiorg/stacks"
 )
 
 // StatusSchemaVersion is the version of `status -o json`'s schema
@@ -417,7 +414,7 @@ func (o *statusOptions) checkStack(ctx context.Context, inspector stackInspector
 		check.status.fail(StackFailed, ExitFailure, o.failureReason(stackCtx, err))
 		return check
 	}
-	spec, specErr := stacks.SpecFromConfig(in.Config, name)
+	spec, specErr := multiorg.SpecFromConfig(in.Config, name)
 	if specErr != nil {
 		check.status.fail(StackFailed, ExitUsage, "its config cannot be read: "+strings.ReplaceAll(specErr.Error(), "\n", "; "))
 		return check
@@ -435,10 +432,7 @@ func (o *statusOptions) checkStack(ctx context.Context, inspector stackInspector
 	check.payingOrgID, check.state = spec.PayingOrgID, &state.orphans
 	check.provider = atlasapi.StackProviderConfig("the config of stack "+name, in.Config, in.Encrypted)
 	check.budgets, check.ids = map[string]int64{}, map[string]string{}
-	if err := state.orphans.readEntries(in.Config); err != nil {
-		check.status.fail(StackFailed, ExitUsage, err.Error())
-		return check
-	}
+	state.orphans.Entries = orgKeysByName(spec.Orgs, func(org multiorg.OrgSpec) string { return org.Name })
 
 	keys := slices.Collect(maps.Keys(spec.Orgs))
 	for key := range state.outputs {
@@ -466,7 +460,7 @@ func (o *statusOptions) checkStack(ctx context.Context, inspector stackInspector
 	}
 	stackFindings := driftFindings(in.Steps, keys, state.urns, orgs)
 	check.status.Findings = append(check.status.Findings, stackFindings...)
-	o.expiryFindings(state.outputsRaw, orgs)
+	o.expiryFindings(state.outputs, orgs)
 	// Each organization is its own sign-in and two listings: at Atlas'
 	// latency they take longer one after another than the preview does.
 	slots := make(chan struct{}, peopleReaders)
@@ -510,12 +504,12 @@ func (o *statusOptions) failureReason(ctx context.Context, err error) string {
 
 // expiryFindings reads each organization's secret expiry from the "orgs"
 // output, by check-expiry's rules.
-func (o *statusOptions) expiryFindings(outputsRaw json.RawMessage, orgs map[string]*OrgStatus) {
-	if outputsRaw == nil {
+func (o *statusOptions) expiryFindings(outputs map[string]multiorg.OrgOutput, orgs map[string]*OrgStatus) {
+	if outputs == nil {
 		return
 	}
 	now := o.now()
-	statuses, err := ParseExpiries(bytes.NewReader(append(append([]byte(`{"orgs":`), outputsRaw...), '}')), now, o.window)
+	statuses, err := expiryStatuses(outputs, now, o.window)
 	if err != nil {
 		for _, org := range orgs {
 			org.Findings = append(org.Findings, Finding{Kind: KindUnchecked, Message: "its secret's expiry cannot be read: " + err.Error()})

@@ -14,9 +14,8 @@ import (
 // inspectedState is what status reads of a stack's exported state.
 type inspectedState struct {
 	orphans StackState
-	// outputs are the "orgs" output by org key, outputsRaw the output itself.
-	outputs    map[string]orgOutput
-	outputsRaw json.RawMessage
+	// outputs are the "orgs" output by org key; nil when the stack has none.
+	outputs map[string]multiorg.OrgOutput
 	// credentials are what each organization's own provider signs in with,
 	// by org key, and baseURLs its base URL; exported are the stack's
 	// "credentials" output. In memory only.
@@ -26,31 +25,18 @@ type inspectedState struct {
 	urns map[string]bool
 }
 
-type orgOutput struct {
-	OrgID string `json:"orgId"`
-	Name  string `json:"name"`
-}
-
 // wrappedSig is the key that marks a secret value in Pulumi's state.
 const wrappedSig = "4dabf18193072939515e22adb298388d"
 
 // readInspectedState reads the export of a stack: what orphans reads, the
 // "orgs" output, and each organization's provider credential.
 func readInspectedState(stack string, raw json.RawMessage) (inspectedState, error) {
-	orphanState, err := ParseStackExport(stack, raw)
+	export, err := parseStackExport(stack, raw)
 	if err != nil {
 		return inspectedState{}, err
 	}
-	s := inspectedState{orphans: orphanState, outputs: map[string]orgOutput{}, credentials: map[string]atlasapi.Credentials{},
+	s := inspectedState{orphans: export.orphans(stack), credentials: map[string]atlasapi.Credentials{},
 		exported: map[string]atlasapi.Credentials{}, baseURLs: map[string]string{}, urns: map[string]bool{}}
-	var export struct {
-		Deployment struct {
-			Resources []exportedResource `json:"resources"`
-		} `json:"deployment"`
-	}
-	if err := json.Unmarshal(raw, &export); err != nil {
-		return inspectedState{}, fmt.Errorf("the state of stack %s is not a pulumi stack export: %w", stack, err)
-	}
 	providers := map[string]int64{} // org key -> the rotation period of the provider kept
 	for _, r := range export.Deployment.Resources {
 		s.urns[r.URN] = true
@@ -68,13 +54,11 @@ func readInspectedState(stack string, raw json.RawMessage) (inspectedState, erro
 				}
 			}
 			if orgs, ok := plainValue(r.Outputs["orgs"]).(map[string]any); ok {
-				s.outputsRaw, _ = json.Marshal(orgs)
-				for key, v := range orgs {
-					entry, _ := v.(map[string]any)
-					id, _ := entry["orgId"].(string)
-					orgName, _ := entry["name"].(string)
-					s.outputs[key] = orgOutput{OrgID: id, Name: orgName}
+				outputs, err := multiorg.StackOutputsFromValues(map[string]any{"orgs": orgs})
+				if err != nil {
+					return inspectedState{}, fmt.Errorf("the state of stack %s: %w", stack, err)
 				}
+				s.outputs = outputs.Orgs
 			}
 		case "pulumi:providers:mongodbatlas":
 			key, period, ok := providerKey(name)

@@ -21,6 +21,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource/config"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/atlas-multiorg/atlas-multiorg/components/multiorg"
 	"github.com/atlas-multiorg/atlas-multiorg/stacks"
 )
 
@@ -187,7 +188,7 @@ func (r *AutoRunner) Environment(ctx context.Context, stack string) (string, err
 		}
 		values[environmentKey.String()] = env
 	}
-	return stacks.Environment(values, stack), nil
+	return multiorg.Environment(values, stack), nil
 }
 
 // Orgs counts the organizations the stack's settings file declares

@@ -16,7 +16,6 @@ import (
 
 	"github.com/atlas-multiorg/atlas-multiorg/components/multiorg"
 	"github.com/atlas-multiorg/atlas-multiorg/components/orgprovider"
-	"github.com/atlas-multiorg/atlas-multiorg/internal/configjson"
 	"github.com/atlas-multiorg/atlas-multiorg/internal/mongodbatlas"
 )
 
@@ -183,13 +182,13 @@ func createProject(ctx *pulumi.Context, key string, spec ProjectSpec, org *orgpr
 // LoadConfig reads and validates the consumer stack's config; the error
 // lists every problem with its config path.
 func LoadConfig(ctx *pulumi.Context) (Config, error) {
-	return ConfigFromMap(configjson.FromContext(ctx, Namespace, configKeys))
+	return ConfigFromMap(multiorg.ReadConfig(ctx, Namespace, configKeys))
 }
 
 // ConfigFromMap validates the consumer stack's config given as Pulumi hands
 // it to the program (full keys, objects as JSON).
 func ConfigFromMap(config map[string]string) (Config, error) {
-	var d configjson.Decoder
+	var d multiorg.ConfigDecoder
 	cfg := Config{OrgStack: config[Namespace+":orgStack"]}
 	switch {
 	case cfg.OrgStack == "":
@@ -201,19 +200,9 @@ func ConfigFromMap(config map[string]string) (Config, error) {
 	if !ok {
 		d.Add("projects", "required: declare at least one project, keyed by a stable name (projects.<key>.org: ...)")
 	} else {
-		entries := d.Entries("projects", raw, "project key (projects.<key>.name: ...)")
-		cfg.Projects = make(map[string]ProjectSpec, len(entries))
-		for key, value := range entries {
-			var p ProjectSpec
-			d.Object("projects."+key, value, &p)
-			cfg.Projects[key] = p
-		}
+		cfg.Projects = multiorg.DecodeEntries[ProjectSpec](&d, "projects", raw, "project key (projects.<key>.name: ...)")
 	}
-	for full := range config {
-		if key, ok := strings.CutPrefix(full, Namespace+":"); ok && !slices.Contains(configKeys, key) {
-			d.Add(Namespace+":"+key, "unknown config key%s", configjson.Suggest(key, configjson.Set(configKeys)))
-		}
-	}
+	d.UnknownKeys(config, Namespace+":", Namespace, configKeys)
 	names := map[string]string{}
 	for _, key := range slices.Sorted(maps.Keys(cfg.Projects)) {
 		p, path := cfg.Projects[key], "projects."+key
@@ -245,7 +234,7 @@ func ConfigFromMap(config map[string]string) (Config, error) {
 
 // checkProjectRoles requires at least one project role, each known and
 // listed once; whom says who gets them.
-func checkProjectRoles(d *configjson.Decoder, path string, roles []string, whom string) {
+func checkProjectRoles(d *multiorg.ConfigDecoder, path string, roles []string, whom string) {
 	if len(roles) == 0 {
 		d.Add(path, "required: the project roles to grant %s", whom)
 	}

@@ -28,7 +28,7 @@ import (
 	"github.com/stretchr/testify/require"
 	"gopkg.in/yaml.v3"
 
-	"github.com/atlas-multiorg/atlas-multiorg/stacks"
+	"github.com/atlas-multiorg/atlas-multiorg/components/multiorg"
 )
 
 const (
@@ -382,7 +382,7 @@ func (w *workspace) exampleWorkflow(t testing.TB, example string) {
 	in("config", "set", "orgOwnerId", "nobody")
 	broken, code := w.command(w.backend(), "", "sh", "-c", "cd "+dir+" && pulumi preview --non-interactive --stack "+stack)
 	assert.NotEqual(t, 0, code)
-	_, goErr := stacks.SpecFromConfig(map[string]string{
+	_, goErr := multiorg.SpecFromConfig(map[string]string{
 		"atlas-multiorg:payingOrgId": "acme", "atlas-multiorg:orgOwnerId": "nobody", "atlas-multiorg:environment": "dev",
 		"atlas-multiorg:orgs": `{"analytics": {"name": "acme-dev-analytics"}}`,
 	}, stack)

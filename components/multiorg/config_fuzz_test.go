@@ -1,4 +1,4 @@
-package stacks
+package multiorg
 
 import (
 	"errors"
@@ -6,31 +6,30 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/atlas-multiorg/atlas-multiorg/components/multiorg"
 	"github.com/atlas-multiorg/atlas-multiorg/internal/stackconfig"
 )
 
 // configRoots are the config paths a problem can be at.
-var configRoots = []string{"orgs", "payingOrgId", "orgOwnerId", "environment", "expiryWarningHours", Namespace + ":"}
+var configRoots = []string{"orgs", "payingOrgId", "orgOwnerId", "environment", "expiryWarningHours", ConfigNamespace + ":"}
 
 // FuzzSpecFromConfig: whatever the config, decoding never panics, and it
 // returns either a spec that validates or problems that each name a path.
 func FuzzSpecFromConfig(f *testing.F) {
-	files, _ := stackconfig.Files(filepath.Join("..", "."))
+	files, _ := stackconfig.Files(filepath.Join("..", ".."))
 	for _, file := range files {
 		config, err := stackconfig.Read(file)
 		if err == nil {
-			f.Add(config[Namespace+":orgs"], config[Namespace+":payingOrgId"], config[Namespace+":orgOwnerId"], "", "", stackconfig.StackName(file))
+			f.Add(config[ConfigNamespace+":orgs"], config[ConfigNamespace+":payingOrgId"], config[ConfigNamespace+":orgOwnerId"], "", "", stackconfig.StackName(file))
 		}
 	}
 	f.Add(`{"a":{"name":"x","apiKey":{"roles":["ORG_OWNER"],"accessList":[{"cidrBlock":"10.0.0.0/8"}]}}}`, "nope", "", "prod", "-5", "dev")
 	f.Fuzz(func(t *testing.T, orgs, paying, owner, env, expiry, stack string) {
-		config := map[string]string{Namespace + ":orgs": orgs, Namespace + ":payingOrgId": paying, Namespace + ":orgOwnerId": owner}
+		config := map[string]string{ConfigNamespace + ":orgs": orgs, ConfigNamespace + ":payingOrgId": paying, ConfigNamespace + ":orgOwnerId": owner}
 		if env != "" {
-			config[Namespace+":environment"] = env
+			config[ConfigNamespace+":environment"] = env
 		}
 		if expiry != "" {
-			config[Namespace+":expiryWarningHours"] = expiry
+			config[ConfigNamespace+":expiryWarningHours"] = expiry
 		}
 		spec, err := SpecFromConfig(config, stack)
 		if err == nil {
@@ -45,7 +44,7 @@ func FuzzSpecFromConfig(f *testing.F) {
 
 func requireProblemsWithPaths(t *testing.T, err error) {
 	t.Helper()
-	var verr *multiorg.ValidationError
+	var verr *ValidationError
 	if !errors.As(err, &verr) || len(verr.Problems) == 0 {
 		t.Fatalf("an error that lists no problems: %v", err)
 	}

@@ -1,8 +1,4 @@
-// Package configjson decodes Pulumi stack config (objects arrive as JSON)
-// strictly: an unknown field or a value of the wrong type is a problem at its
-// config path, never ignored, and decoding goes on so that every problem is
-// reported at once.
-package configjson
+package multiorg
 
 import (
 	"bytes"
@@ -12,28 +8,30 @@ import (
 	"reflect"
 	"slices"
 	"strings"
-
-	"github.com/atlas-multiorg/atlas-multiorg/components/multiorg"
 )
 
-// Decoder collects the problems of everything it decodes.
-type Decoder struct {
+// ConfigDecoder decodes Pulumi stack config (objects arrive as JSON), or a
+// component's inputs, strictly: an unknown field or a value of the wrong type
+// is a problem at its config path, never ignored, and decoding goes on so
+// that every problem is reported at once. Both programs' config (the org
+// stack's and the consumer stack's) is decoded with it.
+type ConfigDecoder struct {
 	// Problems are the problems found so far.
-	Problems []multiorg.Problem
+	Problems []Problem
 	// badValues are the paths whose value could not be decoded; a later
 	// "required" complaint about them would only repeat the problem.
 	badValues map[string]bool
 }
 
 // Add records a problem at path.
-func (d *Decoder) Add(path, format string, args ...any) {
-	d.Problems = append(d.Problems, multiorg.Problem{Path: path, Message: fmt.Sprintf(format, args...)})
+func (d *ConfigDecoder) Add(path, format string, args ...any) {
+	d.Problems = append(d.Problems, Problem{Path: path, Message: fmt.Sprintf(format, args...)})
 }
 
 // Object decodes a JSON object into the struct dst points to, by `json` tags,
 // with embedded structs' fields inlined as encoding/json does. Nested
 // struct pointers are decoded as objects the same way.
-func (d *Decoder) Object(path string, raw json.RawMessage, dst any) {
+func (d *ConfigDecoder) Object(path string, raw json.RawMessage, dst any) {
 	var fields map[string]json.RawMessage
 	if err := json.Unmarshal(raw, &fields); err != nil || fields == nil {
 		d.Invalid(path, "must be an object of fields")
@@ -68,7 +66,7 @@ func (d *Decoder) Object(path string, raw json.RawMessage, dst any) {
 
 // objects decodes an object keyed by the user's own keys (emails, team
 // keys) whose values are objects, each as strictly as Object decodes one.
-func (d *Decoder) objects(path string, raw json.RawMessage, field reflect.Value) {
+func (d *ConfigDecoder) objects(path string, raw json.RawMessage, field reflect.Value) {
 	var entries map[string]json.RawMessage
 	if err := json.Unmarshal(raw, &entries); err != nil || entries == nil {
 		d.Invalid(path, "must be an object of entries")
@@ -83,19 +81,26 @@ func (d *Decoder) objects(path string, raw json.RawMessage, field reflect.Value)
 	field.Set(m)
 }
 
-// Entries decodes an object keyed by the user's own keys (such as org keys)
-// into one raw value per key; what says how such an entry looks.
-func (d *Decoder) Entries(path, raw, what string) map[string]json.RawMessage {
+// DecodeEntries decodes an object keyed by the user's own keys (such as org
+// keys) whose values are objects, each into a T as strictly as Object decodes
+// one; what says how such an entry looks. An undecodable whole is a problem
+// at path and gives no entries.
+func DecodeEntries[T any](d *ConfigDecoder, path, raw, what string) map[string]T {
 	var entries map[string]json.RawMessage
 	if err := json.Unmarshal([]byte(raw), &entries); err != nil || entries == nil {
 		d.Invalid(path, "must be an object keyed by %s", what)
-		return nil
 	}
-	return entries
+	decoded := make(map[string]T, len(entries))
+	for key, value := range entries {
+		var entry T
+		d.Object(path+"."+key, value, &entry)
+		decoded[key] = entry
+	}
+	return decoded
 }
 
 // Invalid records a value that could not be decoded at path.
-func (d *Decoder) Invalid(path, format string, args ...any) {
+func (d *ConfigDecoder) Invalid(path, format string, args ...any) {
 	d.Add(path, format, args...)
 	if d.badValues == nil {
 		d.badValues = map[string]bool{}
@@ -104,7 +109,7 @@ func (d *Decoder) Invalid(path, format string, args ...any) {
 }
 
 // Covers reports whether problem p merely repeats a value that failed to decode.
-func (d *Decoder) Covers(p multiorg.Problem) bool {
+func (d *ConfigDecoder) Covers(p Problem) bool {
 	for bad := range d.badValues {
 		if p.Path == bad || strings.HasPrefix(p.Path, bad+".") {
 			return true
@@ -188,4 +193,16 @@ func editDistance(a, b string) int {
 		prev = cur
 	}
 	return prev[len(b)]
+}
+
+// UnknownKeys records a problem, at namespace:key, for each key of config
+// that starts with prefix and is not one of known once prefix is cut:
+// config's keys are full keys (prefix "namespace:", as ReadConfig returns
+// them) or bare ones (prefix "").
+func (d *ConfigDecoder) UnknownKeys(config map[string]string, prefix, namespace string, known []string) {
+	for _, full := range slices.Sorted(maps.Keys(config)) {
+		if key, ok := strings.CutPrefix(full, prefix); ok && !slices.Contains(known, key) {
+			d.Add(namespace+":"+key, "unknown config key%s", Suggest(key, keySet(known)))
+		}
+	}
 }

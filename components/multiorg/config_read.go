@@ -1,4 +1,4 @@
-package configjson
+package multiorg
 
 import (
 	"encoding/json"
@@ -9,15 +9,15 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
-// UnknownKeys lists the keys of namespace that are not in known, sorted.
+// unknownConfigKeys lists the keys of namespace that are not in known, sorted.
 // Pulumi offers no way to list config, but it hands the program all of it in
 // PULUMI_CONFIG; a typo in a key must not be silently ignored.
-func UnknownKeys(namespace string, known []string) []string {
+func unknownConfigKeys(namespace string, known []string) []string {
 	var all map[string]string
 	if err := json.Unmarshal([]byte(os.Getenv(pulumi.EnvConfig)), &all); err != nil {
 		return nil
 	}
-	isKnown := Set(known)
+	isKnown := keySet(known)
 	var unknown []string
 	for full := range all {
 		key, ok := strings.CutPrefix(full, namespace+":")
@@ -29,8 +29,8 @@ func UnknownKeys(namespace string, known []string) []string {
 	return unknown
 }
 
-// Set returns the names as a set, for Suggest.
-func Set(names []string) map[string]struct{} {
+// keySet returns the names as a set, for Suggest.
+func keySet(names []string) map[string]struct{} {
 	set := make(map[string]struct{}, len(names))
 	for _, n := range names {
 		set[n] = struct{}{}
@@ -38,17 +38,17 @@ func Set(names []string) map[string]struct{} {
 	return set
 }
 
-// FromContext returns the namespace's config as Pulumi hands it to the
+// ReadConfig returns the namespace's config as Pulumi hands it to the
 // program: the known keys' values, plus every unknown key of the namespace
 // (with an empty value) so that decoding can report it.
-func FromContext(ctx *pulumi.Context, namespace string, known []string) map[string]string {
+func ReadConfig(ctx *pulumi.Context, namespace string, known []string) map[string]string {
 	config := map[string]string{}
 	for _, key := range known {
 		if v, ok := ctx.GetConfig(namespace + ":" + key); ok {
 			config[namespace+":"+key] = v
 		}
 	}
-	for _, key := range UnknownKeys(namespace, known) {
+	for _, key := range unknownConfigKeys(namespace, known) {
 		config[namespace+":"+key] = ""
 	}
 	return config

@@ -1,0 +1,57 @@
+package tests
+
+import (
+	"go/build"
+	"io/fs"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+const module = "github.com/atlas-multiorg/atlas-multiorg"
+
+// TestNoImportRunsUpTheLayout: the component, the plugin and the provider
+// binding never import the stack program, directly or through another
+// package of the module; the program builds on them, not the other way.
+func TestNoImportRunsUpTheLayout(t *testing.T) {
+	for _, root := range []string{"components", "internal/mongodbatlas"} {
+		err := filepath.WalkDir(filepath.Join("..", root), func(path string, d fs.DirEntry, err error) error {
+			if err != nil || !d.IsDir() {
+				return err
+			}
+			pkg, err := build.ImportDir(path, 0)
+			if _, none := err.(*build.NoGoError); none {
+				return nil
+			}
+			require.NoError(t, err, path)
+			rel, _ := filepath.Rel("..", path)
+			for _, imported := range moduleImports(t, pkg.Imports, map[string]bool{}) {
+				assert.False(t, imported == module+"/stacks" || strings.HasPrefix(imported, module+"/stacks/"),
+					"%s imports %s", rel, imported)
+			}
+			return nil
+		})
+		require.NoError(t, err)
+	}
+}
+
+// moduleImports are the module's packages among imports, and theirs in turn.
+func moduleImports(t *testing.T, imports []string, seen map[string]bool) []string {
+	t.Helper()
+	var all []string
+	for _, imported := range imports {
+		rest, ok := strings.CutPrefix(imported, module+"/")
+		if !ok || seen[imported] {
+			continue
+		}
+		seen[imported] = true
+		all = append(all, imported)
+		pkg, err := build.ImportDir(filepath.Join("..", rest), 0)
+		require.NoError(t, err, imported)
+		all = append(all, moduleImports(t, pkg.Imports, seen)...)
+	}
+	return all
+}
