@@ -14,7 +14,7 @@ const Namespace = multiorg.ConfigNamespace
 
 // ComponentName is the MultiOrg's resource name; the organizations are named
 // "<ComponentName>-<org key>".
-const ComponentName = "multiorg"
+const ComponentName = multiorg.StackComponentName
 
 // Program is the org stack: it reads atlas-multiorg:payingOrgId,
 // atlas-multiorg:orgOwnerId, atlas-multiorg:orgs and atlas-multiorg:environment

@@ -4,6 +4,7 @@ import (
 	"go/build"
 	"io/fs"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -36,6 +37,34 @@ func TestNoImportRunsUpTheLayout(t *testing.T) {
 		})
 		require.NoError(t, err)
 	}
+}
+
+// TestOnlyTheToolsImportTheStackProgram: below cmd/, only the command-line
+// tool imports the org stack program, to run it inline (deploy and status,
+// --inline); every other package reaches the wire contract through
+// components/multiorg.
+func TestOnlyTheToolsImportTheStackProgram(t *testing.T) {
+	allowed := []string{"internal/cli"}
+	err := filepath.WalkDir(filepath.Join("..", "internal"), func(path string, d fs.DirEntry, err error) error {
+		if err != nil || !d.IsDir() {
+			return err
+		}
+		pkg, err := build.ImportDir(path, 0)
+		if _, none := err.(*build.NoGoError); none {
+			return nil
+		}
+		require.NoError(t, err, path)
+		rel, _ := filepath.Rel("..", path)
+		if slices.Contains(allowed, rel) {
+			return nil
+		}
+		for _, imported := range pkg.Imports {
+			assert.False(t, imported == module+"/stacks" || strings.HasPrefix(imported, module+"/stacks/"),
+				"%s imports %s; use components/multiorg's ConfigNamespace, StackComponentName or codec instead", rel, imported)
+		}
+		return nil
+	})
+	require.NoError(t, err)
 }
 
 // moduleImports are the module's packages among imports, and theirs in turn.

@@ -17,6 +17,11 @@ import (
 // from stack config or from the component's inputs.
 const ConfigNamespace = "atlas-multiorg"
 
+// StackComponentName is the MultiOrg's resource name in the org stack; its
+// children are named "<StackComponentName>-<org key>..." (names.go), which
+// the command-line tool reads back from the stack's state.
+const StackComponentName = "multiorg"
+
 // ConfigKeys are the org stack's config keys, which are also the component
 // package's top-level inputs: the paths of StackConfigFields, sorted.
 func ConfigKeys() []string {

@@ -18,7 +18,6 @@ import (
 	"github.com/atlas-multiorg/atlas-multiorg/components/multiorg"
 	"github.com/atlas-multiorg/atlas-multiorg/internal/atlasapi"
 	"github.com/atlas-multiorg/atlas-multiorg/internal/stackconfig"
-	"github.com/atlas-multiorg/atlas-multiorg/stacks"
 )
 
 // ExitAPI is the exit code when an Admin API call fails: ExitFailure.
@@ -145,9 +144,9 @@ func (o *discoverOptions) managed() (map[string]bool, map[string]bool, error) {
 		var orgs map[string]struct {
 			ImportID string `json:"importId"`
 		}
-		if raw, ok := config[stacks.Namespace+":orgs"]; ok {
+		if raw, ok := config[multiorg.ConfigNamespace+":orgs"]; ok {
 			if err := json.Unmarshal([]byte(raw), &orgs); err != nil {
-				return nil, nil, usageError("%s: %s:orgs is not an object of organizations", o.config, stacks.Namespace)
+				return nil, nil, usageError("%s: %s:orgs is not an object of organizations", o.config, multiorg.ConfigNamespace)
 			}
 		}
 		for key, org := range orgs {

@@ -13,7 +13,6 @@ import (
 	"github.com/atlas-multiorg/atlas-multiorg/components/multiorg"
 	"github.com/atlas-multiorg/atlas-multiorg/internal/mongodbatlas"
 	"github.com/atlas-multiorg/atlas-multiorg/internal/stackconfig"
-	"github.com/atlas-multiorg/atlas-multiorg/stacks"
 )
 
 // ImportFile is the JSON `pulumi import --file` reads.
@@ -129,10 +128,10 @@ func writeJSON(path string, stdout io.Writer, v any) error {
 // referenced by its URN instead of created.
 func BuildImportFile(spec multiorg.Spec, stack string, existingComponent bool) ImportFile {
 	file := ImportFile{}
-	component := stacks.ComponentName
+	component := multiorg.StackComponentName
 	if existingComponent {
 		file.NameTable = map[string]string{
-			component: fmt.Sprintf("urn:pulumi:%s::%s::%s::%s", stack, stacks.Namespace, multiorg.Type, component),
+			component: fmt.Sprintf("urn:pulumi:%s::%s::%s::%s", stack, multiorg.ConfigNamespace, multiorg.Type, component),
 		}
 	} else {
 		file.Resources = append(file.Resources, ImportResource{Type: multiorg.Type, Name: component, Component: true})

@@ -21,7 +21,6 @@ import (
 	"github.com/atlas-multiorg/atlas-multiorg/internal/atlasapi"
 	"github.com/atlas-multiorg/atlas-multiorg/internal/mongodbatlas"
 	"github.com/atlas-multiorg/atlas-multiorg/internal/stackconfig"
-	"github.com/atlas-multiorg/atlas-multiorg/stacks"
 )
 
 // linkedReader lists the organizations linked to a paying organization.
@@ -307,7 +306,7 @@ func (o *orphansOptions) readStacks(ctx context.Context) ([]StackState, []string
 		if err := state.readEntries(config); err != nil {
 			return nil, nil, nil, usageError("Pulumi.%s.yaml: %w", src.stack, err)
 		}
-		if p := config[stacks.Namespace+":payingOrgId"]; p != "" && !slices.Contains(paying, p) {
+		if p := config[multiorg.ConfigNamespace+":payingOrgId"]; p != "" && !slices.Contains(paying, p) {
 			paying = append(paying, p)
 		}
 		providers = append(providers, atlasapi.StackProviderConfig(filepath.Base(configFile), config, encrypted))
@@ -321,13 +320,13 @@ func (o *orphansOptions) readStacks(ctx context.Context) ([]StackState, []string
 // refuse; status, which decodes the whole config, takes them from the spec.
 func (s *StackState) readEntries(config map[string]string) error {
 	s.Entries = map[string]string{}
-	raw, ok := config[stacks.Namespace+":orgs"]
+	raw, ok := config[multiorg.ConfigNamespace+":orgs"]
 	if !ok {
 		return nil
 	}
 	var entries map[string]namedEntry
 	if err := json.Unmarshal([]byte(raw), &entries); err != nil {
-		return fmt.Errorf("%s:orgs: %w", stacks.Namespace, err)
+		return fmt.Errorf("%s:orgs: %w", multiorg.ConfigNamespace, err)
 	}
 	s.Entries = orgKeysByName(entries, func(e namedEntry) string { return e.Name })
 	return nil
@@ -398,7 +397,7 @@ func (export parsedExport) orphans(stack string) StackState {
 		}
 		name, _ := r.Inputs["name"].(string)
 		urnName := r.URN[strings.LastIndex(r.URN, "::")+2:]
-		if child, ok := multiorg.ParseChildName(stacks.ComponentName, r.Type, urnName, nil); ok && name != "" {
+		if child, ok := multiorg.ParseChildName(multiorg.StackComponentName, r.Type, urnName, nil); ok && name != "" {
 			s.Pending[name] = child.OrgKey
 		}
 	}

@@ -8,7 +8,6 @@ import (
 	"github.com/atlas-multiorg/atlas-multiorg/components/multiorg"
 	"github.com/atlas-multiorg/atlas-multiorg/internal/atlasapi"
 	"github.com/atlas-multiorg/atlas-multiorg/internal/mongodbatlas"
-	"github.com/atlas-multiorg/atlas-multiorg/stacks"
 )
 
 // inspectedState is what status reads of a stack's exported state.
@@ -78,7 +77,7 @@ func readInspectedState(stack string, raw json.RawMessage) (inspectedState, erro
 // providerKey reads an organization's own provider name: "multiorg-<key>",
 // or "multiorg-<key>-period-<n>" for a rotating one (period n, else -1).
 func providerKey(name string) (string, int64, bool) {
-	child, ok := multiorg.ParseChildName(stacks.ComponentName, mongodbatlas.ProviderType, name, nil)
+	child, ok := multiorg.ParseChildName(multiorg.StackComponentName, mongodbatlas.ProviderType, name, nil)
 	if !ok {
 		return "", 0, false
 	}
@@ -109,6 +108,6 @@ func plainValue(v any) any {
 // orgKeyOf is the org key, among keys, a resource of the MultiOrg belongs
 // to, by its type and name; "" for a resource of no organization.
 func orgKeyOf(typeToken, name string, keys []string) string {
-	child, _ := multiorg.ParseChildName(stacks.ComponentName, typeToken, name, keys)
+	child, _ := multiorg.ParseChildName(multiorg.StackComponentName, typeToken, name, keys)
 	return child.OrgKey
 }

@@ -22,14 +22,13 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/atlas-multiorg/atlas-multiorg/components/multiorg"
-	"github.com/atlas-multiorg/atlas-multiorg/stacks"
 )
 
 // The org stack's config keys deploy reads: its environment profile and its
 // organizations.
 var (
-	environmentKey = config.MustMakeKey(stacks.Namespace, "environment")
-	orgsKey        = config.MustMakeKey(stacks.Namespace, "orgs")
+	environmentKey = config.MustMakeKey(multiorg.ConfigNamespace, "environment")
+	orgsKey        = config.MustMakeKey(multiorg.ConfigNamespace, "orgs")
 )
 
 // AutoRunner runs stacks with Pulumi's Automation API: the pulumi CLI on

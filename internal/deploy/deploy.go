@@ -23,7 +23,6 @@ import (
 
 	"github.com/atlas-multiorg/atlas-multiorg/components/multiorg"
 	"github.com/atlas-multiorg/atlas-multiorg/internal/mongodbatlas"
-	"github.com/atlas-multiorg/atlas-multiorg/stacks"
 )
 
 // Operation is what a deployment does to each stack.
@@ -360,7 +359,7 @@ func pendingCreatesWarning(stack string, ev Event) (Event, bool) {
 	}
 	var keys []string
 	for _, m := range pendingURN.FindAllStringSubmatch(ev.Message, -1) {
-		if child, ok := multiorg.ParseChildName(stacks.ComponentName, mongodbatlas.OrganizationType, m[1], nil); ok {
+		if child, ok := multiorg.ParseChildName(multiorg.StackComponentName, mongodbatlas.OrganizationType, m[1], nil); ok {
 			keys = append(keys, "orgs."+child.OrgKey)
 		}
 	}
