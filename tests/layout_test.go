@@ -1,6 +1,7 @@
 package tests
 
 import (
+	"errors"
 	"go/build"
 	"io/fs"
 	"path/filepath"
@@ -24,7 +25,7 @@ func TestNoImportRunsUpTheLayout(t *testing.T) {
 				return err
 			}
 			pkg, err := build.ImportDir(path, 0)
-			if _, none := err.(*build.NoGoError); none {
+			if _, none := errors.AsType[*build.NoGoError](err); none {
 				return nil
 			}
 			require.NoError(t, err, path)
@@ -50,7 +51,7 @@ func TestOnlyTheToolsImportTheStackProgram(t *testing.T) {
 			return err
 		}
 		pkg, err := build.ImportDir(path, 0)
-		if _, none := err.(*build.NoGoError); none {
+		if _, none := errors.AsType[*build.NoGoError](err); none {
 			return nil
 		}
 		require.NoError(t, err, path)

@@ -37,9 +37,9 @@ type ProviderConfig struct {
 // Provider config keys, as a stack spells them.
 const (
 	ConfigBaseURL      = "mongodbatlas:baseUrl"
-	ConfigAccessToken  = "mongodbatlas:accessToken"
+	ConfigAccessToken  = "mongodbatlas:accessToken" //nolint:gosec // G101: a config key's name, not a credential
 	ConfigClientID     = "mongodbatlas:clientId"
-	ConfigClientSecret = "mongodbatlas:clientSecret"
+	ConfigClientSecret = "mongodbatlas:clientSecret" //nolint:gosec // G101: a config key's name, not a credential
 	ConfigPublicKey    = "mongodbatlas:publicKey"
 	ConfigPrivateKey   = "mongodbatlas:privateKey"
 )
@@ -124,7 +124,7 @@ func Resolve(config ProviderConfig, getenv func(string) string) (Resolution, err
 }
 
 func resolveEnv(config ProviderConfig, getenv func(string) string) (Resolution, error) {
-	r := Resolution{Credentials: CredentialsFromEnv(getenv), CredentialsFrom: "none: neither the stack config nor the environment gives one"}
+	r := Resolution{Credentials: CredentialsFromEnv(getenv), CredentialsFrom: "none: neither the stack config nor the environment gives one"} //nolint:gosec // G101: where a credential came from, not one
 	if r.Credentials.present() {
 		r.CredentialsFrom = r.Credentials.Kind() + " given by the environment"
 	}

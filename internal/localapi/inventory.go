@@ -1,6 +1,7 @@
 package localapi
 
 import (
+	"context"
 	_ "embed"
 	"fmt"
 	"net/http"
@@ -60,7 +61,7 @@ var ProviderPackages = map[string][]string{
 
 // notServedBecause says why atlas-local does not serve a call, by
 // "METHOD path".
-var notServedBecause = map[string]string{
+var notServedBecause = map[string]string{ //nolint:gosec // G101: routes and reasons, no credential
 	"PATCH /api/atlas/v2/groups/{groupId}/limits/{limitName}":       whyLimits,
 	"DELETE /api/atlas/v2/groups/{groupId}/limits/{limitName}":      whyLimits,
 	"POST /api/atlas/v2/groups/{groupId}/apiKeys":                   "ProjectApiKey creates an organization key from a project; atlas-multiorg binds organization keys and ApiKeyProjectAssignment",
@@ -122,7 +123,7 @@ func Serves(method, path, mediaType string) bool {
 			return "0123456789abcdef01234567"
 		}
 	})
-	req := httptest.NewRequest(method, concrete, nil)
+	req := httptest.NewRequestWithContext(context.Background(), method, concrete, nil)
 	req.Header.Set("Accept", mediaType)
 	w := httptest.NewRecorder()
 	probe.mux.ServeHTTP(w, req)
