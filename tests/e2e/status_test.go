@@ -27,9 +27,10 @@ import (
 // (exit 0); then, through atlas-local's Admin API and not through Pulumi,
 // one organization's setting changed, one service account secret deleted,
 // one unmanaged member invited and one orphan organization created; a
-// team renamed and a member taken out of it; a second secret added to a
-// service account, expiring first; an API key's description changed and an
-// address added to its access list. Status reports exactly those nine,
+// team renamed, and a member taken out of it and given other roles; a
+// second secret added to a service account, expiring first; an API key's
+// description changed and an address added to its access list. Status
+// reports exactly those ten,
 // under the right keys (the renamed team changed, never unmanaged; nothing
 // of what Atlas computes, such as the member's lastAuth and teamIds), with
 // the hand-made secret in the expiry column, and exits 1, with no secret in
@@ -123,7 +124,8 @@ func TestStatusFindsWhatChangedOutsideTheCode(t *testing.T) {
 	eve := people.call(http.MethodPost, "/orgs/"+orgIDs["people"]+"/users", "2025-02-19", map[string]any{
 		"username": "eve@example.com", "roles": map[string]any{"orgRoles": []string{"ORG_MEMBER"}}})["id"].(string)
 	// A second secret on an organization's service account, expiring
-	// before the stack's; the people's team renamed and ada taken out of it;
+	// before the stack's; the people's team renamed, ada taken out of it
+	// and made a member instead of an owner;
 	// the API key's description changed and an address added to its
 	// access list.
 	handSecret := settings.call(http.MethodPost, "/orgs/"+orgIDs["settings"]+"/serviceAccounts/"+credentials["settings"]["clientId"]+"/secrets", "2024-08-05",
@@ -137,6 +139,7 @@ func TestStatusFindsWhatChangedOutsideTheCode(t *testing.T) {
 	}
 	require.NotEmpty(t, ada)
 	people.call(http.MethodDelete, "/orgs/"+orgIDs["people"]+"/teams/"+teamIDs["people.platform"]+"/users/"+ada, "2023-01-01", nil)
+	people.call(http.MethodPatch, "/orgs/"+orgIDs["people"]+"/users/"+ada, "2025-02-19", map[string]any{"roles": map[string]any{"orgRoles": []string{"ORG_MEMBER"}}})
 	keyed := newDigestClient(t, baseURL, credentials["keyed"])
 	keyID := apiKeyID(keyed, orgIDs["keyed"], credentials["keyed"]["publicKey"])
 	keyed.call(http.MethodPatch, "/orgs/"+orgIDs["keyed"]+"/apiKeys/"+keyID, "2023-01-01", map[string]any{"desc": "changed by hand"})
@@ -170,9 +173,12 @@ func TestStatusFindsWhatChangedOutsideTheCode(t *testing.T) {
 		{"drift-b", "people", "unmanaged", "person eve@example.com", ""},
 		{"", "", "orphan", "organization " + orphan, ""},
 		// A renamed team is changed, never unmanaged; ada out of it is
-		// gone, and her computed lastAuth and teamIds are no finding.
+		// gone; her roles changed, and her lastAuth and teamIds, which
+		// Atlas computes and the refresh preview diffs with them, are no
+		// finding.
 		{"drift-b", "people", "changed", "Team multiorg-people-team-platform", "name"},
 		{"drift-b", "people", "gone", "CloudUserTeamAssignment multiorg-people-team-platform-ada@example.com", ""},
+		{"drift-b", "people", "changed", "CloudUserOrgAssignment multiorg-people-member-ada@example.com", "roles"},
 		// What the provider does not read back, status reads itself.
 		{"drift-a", "settings", "unmanaged", "secret " + handSecret + " of service account " + credentials["settings"]["clientId"], ""},
 		{"drift-b", "keyed", "changed", "Organization multiorg-keyed", "description"},
@@ -205,7 +211,7 @@ func TestStatusFindsWhatChangedOutsideTheCode(t *testing.T) {
 	assert.Equal(t, 1, code)
 	t.Log(table)
 	assert.Regexp(t, `(?m)^drift-a +rotating +gone +`, table, "one line per organization, the worst finding first")
-	assert.Regexp(t, `checked 2 of 2 stacks and 4 organizations in [0-9.]+s: 9 findings`, table)
+	assert.Regexp(t, `checked 2 of 2 stacks and 4 organizations in [0-9.]+s: 10 findings`, table)
 	assert.Regexp(t, `(?m)^drift-a +settings +changed +1 day left \(secret `+handSecret+`, made outside the code\) `, table)
 
 	t.Run("a busy stack, an unknown one and one of another project are one line each; the other stack is still checked", func(t *testing.T) {
