@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/mongodb-forks/digest"
 	"github.com/stretchr/testify/assert"
@@ -127,8 +128,8 @@ func (c *atlasCaller) call(method, path, version string, body any) map[string]an
 // them (a with a service account and a team, b with an API key and an
 // access-list entry), a state that holds them, then changes by hand: the
 // team renamed, a second secret and an access-list entry on a's service
-// account, b's key's description changed, an entry on its access list and a
-// second API key. Status reports the rename as changed (the refresh preview
+// account, b's key's description and roles changed, an entry on its access
+// list and a second API key. Status reports the rename as changed (the refresh preview
 // says so) and never the renamed team as unmanaged, and finds the rest by
 // reading Atlas with each organization's own credential.
 func TestStatusFindsWhatAtlasHoldsOnTheStacksCredentials(t *testing.T) {
@@ -192,7 +193,7 @@ func TestStatusFindsWhatAtlasHoldsOnTheStacksCredentials(t *testing.T) {
 	asA.call(http.MethodPatch, "/orgs/"+a.OrgID+"/teams/"+team, "2023-01-01", map[string]any{"name": "Platform (old)"})
 	hand := asA.call(http.MethodPost, "/orgs/"+a.OrgID+"/serviceAccounts/"+a.ClientID+"/secrets", "2024-08-05", map[string]any{"secretExpiresAfterHours": 48})["id"].(string)
 	asA.call(http.MethodPost, "/orgs/"+a.OrgID+"/serviceAccounts/"+a.ClientID+"/accessList", "2024-08-05", []map[string]string{{"ipAddress": "10.0.0.9"}})
-	asB.call(http.MethodPatch, "/orgs/"+b+"/apiKeys/"+keyID, "2023-01-01", map[string]any{"desc": "changed by hand"})
+	asB.call(http.MethodPatch, "/orgs/"+b+"/apiKeys/"+keyID, "2023-01-01", map[string]any{"desc": "changed by hand", "roles": []string{"ORG_OWNER", "ORG_BILLING_ADMIN"}})
 	asB.call(http.MethodPost, "/orgs/"+b+"/apiKeys/"+keyID+"/accessList", "2023-01-01", []map[string]string{{"cidrBlock": "10.1.0.0/16"}})
 	extra := asB.call(http.MethodPost, "/orgs/"+b+"/apiKeys", "2023-01-01", map[string]any{"desc": "hand", "roles": []string{"ORG_READ_ONLY"}})["publicKey"].(string)
 	in.Steps = []deploy.Step{{Op: "update", URN: urnPrefix + mongodbatlas.TeamType + "::multiorg-a-team-platform", Type: mongodbatlas.TeamType,
@@ -220,6 +221,7 @@ func TestStatusFindsWhatAtlasHoldsOnTheStacksCredentials(t *testing.T) {
 		{"a", KindUnmanaged, "secret " + hand + " of service account " + a.ClientID, "", "", ""},
 		{"a", KindUnmanaged, "access-list entry 10.0.0.9/32 of service account " + a.ClientID, "", "", ""},
 		{"b", KindChanged, "Organization multiorg-b", "description", `"ci"`, `"changed by hand"`},
+		{"b", KindChanged, "Organization multiorg-b", "roleNames", `["ORG_OWNER"]`, `["ORG_BILLING_ADMIN","ORG_OWNER"]`},
 		{"b", KindUnmanaged, "access-list entry 10.1.0.0/16 of API key " + publicKey, "", "", ""},
 		{"b", KindUnmanaged, "API key " + extra, "", "", ""},
 	}, findings, got.stdout)
@@ -233,4 +235,51 @@ func TestStatusFindsWhatAtlasHoldsOnTheStacksCredentials(t *testing.T) {
 	opts.output = "table"
 	got = runStatus(t, opts, "dev-0")
 	assert.Regexp(t, `(?m)^dev-0 +a +changed +1 day left \(secret `+hand+`, made outside the code\) `, got.stdout)
+}
+
+func TestSecretsTheStackDidNotMake(t *testing.T) {
+	t.Parallel()
+	at := func(hours int) time.Time { return now.Add(time.Duration(hours) * time.Hour) }
+	secret := func(id string, created, expires int) atlasapi.ServiceAccountSecret {
+		return atlasapi.ServiceAccountSecret{ID: id, CreatedAt: at(created), ExpiresAt: at(expires)}
+	}
+	stacks := at(720)
+	tests := map[string]struct {
+		held       heldObjects
+		secrets    []atlasapi.ServiceAccountSecret
+		hand       []string
+		first      string
+		origin     string
+		expiryDays int
+	}{
+		"only the stack's": {heldObjects{secretIDs: map[string]bool{"s1": true}, newestSecret: at(0)},
+			[]atlasapi.ServiceAccountSecret{secret("s1", 0, 720)}, nil, "s1", SecretOfTheStack, 30},
+		"a hand-made one, expiring first": {heldObjects{secretIDs: map[string]bool{"s1": true}, newestSecret: at(0)},
+			[]atlasapi.ServiceAccountSecret{secret("s1", 0, 720), secret("h1", 1, 49)}, []string{"h1"}, "h1", SecretOutsideTheCode, 2},
+		"a hand-made one, expiring last: the stack's first": {heldObjects{secretIDs: map[string]bool{"s1": true}, newestSecret: at(0)},
+			[]atlasapi.ServiceAccountSecret{secret("s1", 0, 720), secret("h1", 1, 2000)}, []string{"h1"}, "s1", SecretOfTheStack, 30},
+		"rotating: what earlier rotations left is not hand-made": {heldObjects{rotating: true, secretIDs: map[string]bool{"s0": true, "s3": true}, newestSecret: at(-1)},
+			[]atlasapi.ServiceAccountSecret{secret("s0", -500, 220), secret("s2", -250, 470), secret("s3", -1, 719)}, nil, "s0", SecretOfARotation, 9},
+		"rotating: one made after the newest is hand-made": {heldObjects{rotating: true, secretIDs: map[string]bool{"s3": true}, newestSecret: at(-1)},
+			[]atlasapi.ServiceAccountSecret{secret("s3", -1, 719), secret("h1", 0, 700)}, []string{"h1"}, "h1", SecretOutsideTheCode, 29},
+		"an expired one is not what expires first": {heldObjects{secretIDs: map[string]bool{"s1": true}, newestSecret: at(0)},
+			[]atlasapi.ServiceAccountSecret{secret("s1", 0, 720), secret("h1", -100, -1)}, []string{"h1"}, "s1", SecretOfTheStack, 30},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			opts := &statusOptions{now: func() time.Time { return now }}
+			org := &OrgStatus{SecretExpiresAt: &stacks}
+			found := opts.secretFindings(atlasapi.ServiceAccount{ClientID: "mdb_sa_id_x", Secrets: tc.secrets}, &tc.held, org)
+			var hand []string
+			for _, f := range found {
+				assert.Equal(t, KindUnmanaged, f.Kind)
+				hand = append(hand, strings.TrimSuffix(strings.TrimPrefix(f.Resource, "secret "), " of service account mdb_sa_id_x"))
+			}
+			assert.Equal(t, tc.hand, hand)
+			assert.Equal(t, []string{tc.first, tc.origin}, []string{org.SecretID, org.SecretOrigin})
+			require.NotNil(t, org.DaysLeft)
+			assert.Equal(t, tc.expiryDays, *org.DaysLeft)
+		})
+	}
 }
