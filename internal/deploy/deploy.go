@@ -15,6 +15,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"os"
 	"regexp"
 	"slices"
 	"strings"
@@ -302,15 +303,16 @@ func runOne(ctx context.Context, runner Runner, op Operation, stack, env string,
 
 // reasonOf is the line of an error diagnostic that says what went wrong:
 // the first that does not lead in to others ("program failed:", "1 error
-// occurred:", "* invalid configuration (2 problems):").
+// occurred:", "* invalid configuration (2 problems):"), with every secret
+// taken out.
 func reasonOf(message string) string {
 	for _, line := range strings.Split(message, "\n") {
 		line = strings.TrimLeft(strings.TrimSpace(line), "*- ")
 		if line != "" && !strings.HasSuffix(line, ":") {
-			return line
+			return redact(line, os.Getenv)
 		}
 	}
-	return firstLine(message)
+	return redact(firstLine(message), os.Getenv)
 }
 
 func firstLine(s string) string {
