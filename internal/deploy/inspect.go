@@ -43,6 +43,23 @@ type Inspection struct {
 	// Steps are the refresh preview's steps that would change something:
 	// what the code says against what Atlas holds now.
 	Steps []Step
+	// LeftOut are the providers whose resources the preview left out
+	// because their refresh failed, so that the rest of the stack was still
+	// compared; empty when nothing was.
+	LeftOut []LeftOut
+}
+
+// LeftOut is one provider whose refresh failed in the preview (Atlas
+// refused its credential, say): every resource of the state it reads was
+// left out of the next preview (pulumi preview --refresh --exclude), which
+// compared the stack's other resources.
+type LeftOut struct {
+	// Provider is the provider's URN; Resources the URNs left out.
+	Provider  string
+	Resources []string
+	// Failed is the resource whose refresh failed first, and Reason the
+	// engine's line of why, with no secret in it.
+	Failed, Reason string
 }
 
 // Step is one resource the refresh preview would change.
@@ -122,7 +139,10 @@ func otherProject(others []string, project, stack string) string {
 // Inspect reads the stack for status: its plain config, its state, and a
 // refresh preview of it. A stack another update holds is a *BusyError, found
 // before the preview starts, so status neither waits for it nor touches its
-// lock; a stack the backend does not hold is a *NotFoundError.
+// lock; a stack the backend does not hold is a *NotFoundError. Where the
+// preview fails because a provider's refresh fails, the stack is previewed
+// again without that provider's resources (LeftOut), once per provider, so
+// that one organization's refused credential hides nothing of the others.
 func (r *AutoRunner) Inspect(ctx context.Context, stack string) (Inspection, error) {
 	r.mu.Lock()
 	err := r.open(ctx)
@@ -186,22 +206,106 @@ func (r *AutoRunner) Inspect(ctx context.Context, stack string) (Inspection, err
 	if err != nil {
 		return Inspection{}, err
 	}
-	in.Steps, err = r.refreshPreview(ctx, s)
-	if err != nil {
+	providers := providersOf(exported.Deployment)
+	var excluded []string
+	for {
+		var failed []failedResource
+		in.Steps, failed, err = r.refreshPreview(ctx, s, excluded)
+		if err == nil {
+			return in, nil
+		}
 		if busy := lockRefusal(err.Error()); busy != nil {
 			return Inspection{}, busy
 		}
-		return in, err
+		more := providers.leaveOut(failed, &in.LeftOut)
+		if len(more) == 0 || ctx.Err() != nil {
+			return in, err
+		}
+		excluded = append(excluded, more...)
 	}
-	return in, nil
 }
 
-// refreshPreview runs pulumi preview --refresh and keeps the steps that
-// would change something.
-func (r *AutoRunner) refreshPreview(ctx context.Context, s auto.Stack) ([]Step, error) {
+// failedResource is a resource whose step failed in a preview, and the
+// engine's line of why.
+type failedResource struct {
+	URN, Reason string
+}
+
+// stateProviders are the resources of a stack's state by the provider that
+// reads them (its URN and ID, as the state refers to it), and each
+// resource's provider.
+type stateProviders struct {
+	byProvider map[string][]string
+	providerOf map[string]string
+}
+
+// providersOf reads which provider reads each resource of an exported
+// state; a state that cannot be read has none, and nothing is left out.
+func providersOf(raw json.RawMessage) stateProviders {
+	var deployment struct {
+		Resources []struct {
+			URN      string `json:"urn"`
+			ID       string `json:"id"`
+			Type     string `json:"type"`
+			Provider string `json:"provider"`
+		} `json:"resources"`
+	}
+	p := stateProviders{byProvider: map[string][]string{}, providerOf: map[string]string{}}
+	if json.Unmarshal(raw, &deployment) != nil {
+		return p
+	}
+	for _, r := range deployment.Resources {
+		if strings.HasPrefix(r.Type, "pulumi:providers:") {
+			// A provider's own failure (its configuration) is its resources'.
+			p.providerOf[r.URN] = r.URN + "::" + r.ID
+			continue
+		}
+		if r.Provider != "" {
+			p.byProvider[r.Provider] = append(p.byProvider[r.Provider], r.URN)
+			p.providerOf[r.URN] = r.Provider
+		}
+	}
+	return p
+}
+
+// leaveOut adds to leftOut the providers of the failed resources that are
+// not left out yet, and returns the URNs of their resources: what the next
+// preview excludes. A failure the state cannot place on a provider (the
+// program's, a resource not in the state) leaves nothing out: the preview
+// has failed, and leftOut stays as it was.
+func (p stateProviders) leaveOut(failed []failedResource, leftOut *[]LeftOut) []string {
+	var more []LeftOut
+	var urns []string
+	for _, f := range failed {
+		ref, ok := p.providerOf[f.URN]
+		end := strings.LastIndex(ref, "::") // a reference is the provider's URN::ID
+		if !ok || end < 0 {
+			return nil
+		}
+		provider := ref[:end]
+		isIt := func(l LeftOut) bool { return l.Provider == provider }
+		if slices.ContainsFunc(*leftOut, isIt) || slices.ContainsFunc(more, isIt) {
+			continue
+		}
+		resources := p.byProvider[ref]
+		if len(resources) == 0 {
+			return nil
+		}
+		more = append(more, LeftOut{Provider: provider, Resources: resources, Failed: f.URN, Reason: f.Reason})
+		urns = append(urns, resources...)
+	}
+	*leftOut = append(*leftOut, more...)
+	return urns
+}
+
+// refreshPreview runs pulumi preview --refresh, without the resources
+// excluded, and keeps the steps that would change something; failed are
+// the resources whose step failed, in the engine's order.
+func (r *AutoRunner) refreshPreview(ctx context.Context, s auto.Stack, excluded []string) ([]Step, []failedResource, error) {
 	stream := make(chan events.EngineEvent)
 	drained := make(chan struct{})
 	var steps []Step
+	var failed []failedResource
 	var firstError string
 	go func() {
 		defer close(drained)
@@ -211,21 +315,31 @@ func (r *AutoRunner) refreshPreview(ctx context.Context, s auto.Stack) ([]Step, 
 				if step, ok := stepOf(e.ResourcePreEvent.Metadata); ok {
 					steps = append(steps, step)
 				}
-			case e.DiagnosticEvent != nil && e.DiagnosticEvent.Severity == "error" && firstError == "":
-				firstError = reasonOf(stripColor(e.DiagnosticEvent.Message))
+			case e.DiagnosticEvent != nil && e.DiagnosticEvent.Severity == "error":
+				reason := reasonOf(stripColor(e.DiagnosticEvent.Message))
+				if firstError == "" {
+					firstError = reason
+				}
+				if urn := e.DiagnosticEvent.URN; urn != "" && !slices.ContainsFunc(failed, func(f failedResource) bool { return f.URN == urn }) {
+					failed = append(failed, failedResource{URN: urn, Reason: reason})
+				}
 			}
 		}
 	}()
-	_, err := s.Preview(ctx, optpreview.Refresh(), optpreview.EventStreams(stream), optpreview.Parallel(r.Parallel),
-		optpreview.Color("never"), optpreview.SuppressOutputs())
+	opts := []optpreview.Option{optpreview.Refresh(), optpreview.EventStreams(stream), optpreview.Parallel(r.Parallel),
+		optpreview.Color("never"), optpreview.SuppressOutputs()}
+	if len(excluded) > 0 {
+		opts = append(opts, optpreview.Exclude(excluded))
+	}
+	_, err := s.Preview(ctx, opts...)
 	<-drained
 	if err != nil {
 		if firstError != "" {
-			return steps, errors.New(firstError)
+			return steps, failed, errors.New(firstError)
 		}
-		return steps, &autoError{err: err, firstLine: true}
+		return steps, failed, &autoError{err: err, firstLine: true}
 	}
-	return steps, nil
+	return steps, nil, nil
 }
 
 // stepOf keeps a step that changes something. Refresh steps are left out:
