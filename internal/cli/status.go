@@ -97,11 +97,11 @@ another project and a stack that cannot be read are each one line, with the
 reason Pulumi, the backend or the database gave (no password, no
 passphrase); the other stacks are still checked.
 
-Each organization is checked on its own: where a provider's refresh fails
-(Atlas refuses an organization's own service account, say), the stack is
-previewed again without that provider's resources, and the organizations
-they belong to are unchecked, with whose credential it was and why; the
-others are still compared.
+Each organization is checked on its own: where a refresh fails (Atlas
+refuses an organization's own service account, say), the stack is previewed
+again without what that provider reads for that organization (at most three
+times), and the organization is unchecked, with whose credential it was and
+why; the others are still compared.
 
 Output: one line per organization, the worst finding first, then every
 finding (-o json: the schema of docs/status.md, schemaVersion 1; --html: one

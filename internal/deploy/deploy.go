@@ -309,11 +309,16 @@ func reasonOf(message string) string {
 	for _, line := range strings.Split(message, "\n") {
 		line = strings.TrimLeft(strings.TrimSpace(line), "*- ")
 		if line != "" && !strings.HasSuffix(line, ":") {
-			return redact(line, os.Getenv)
+			return redact(strings.TrimSpace(providerNoise.ReplaceAllString(line, "")), os.Getenv)
 		}
 	}
 	return redact(firstLine(message), os.Getenv)
 }
+
+// providerNoise is what the provider's messages carry that tells a person
+// nothing: the Go file and SDK layer an error came through, an empty list
+// of parameters, the plugin's name and version.
+var providerNoise = regexp.MustCompile(`\S+\.go:\d+: sdk\.helper_schema: | ?Params: \[\], BadRequestDetail: :?|\s*provider=\S+@\S+$`)
 
 func firstLine(s string) string {
 	line, _, _ := strings.Cut(strings.TrimSpace(s), "\n")

@@ -22,6 +22,8 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/optpreview"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/apitype"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource/config"
+
+	"github.com/atlas-multiorg/atlas-multiorg/components/multiorg"
 )
 
 // Inspection is what atlas-multiorg status reads of one stack. Reading it
@@ -49,10 +51,12 @@ type Inspection struct {
 	LeftOut []LeftOut
 }
 
-// LeftOut is one provider whose refresh failed in the preview (Atlas
-// refused its credential, say): every resource of the state it reads was
-// left out of the next preview (pulumi preview --refresh --exclude), which
-// compared the stack's other resources.
+// LeftOut is a provider whose refresh failed in the preview (Atlas refused
+// its credential, say): the resources of the state it reads for the
+// organization that failed were left out of the next preview (pulumi
+// preview --refresh --exclude), which compared the stack's other
+// resources. A provider that fails for several organizations (the
+// caller's, refused) is left out whole.
 type LeftOut struct {
 	// Provider is the provider's URN; Resources the URNs left out.
 	Provider  string
@@ -60,6 +64,10 @@ type LeftOut struct {
 	// Failed is the resource whose refresh failed first, and Reason the
 	// engine's line of why, with no secret in it.
 	Failed, Reason string
+	// org is the org key whose resources were left out ("" for those of no
+	// organization); whole, that every resource of the provider was.
+	org   string
+	whole bool
 }
 
 // Step is one resource the refresh preview would change.
@@ -206,9 +214,9 @@ func (r *AutoRunner) Inspect(ctx context.Context, stack string) (Inspection, err
 	if err != nil {
 		return Inspection{}, err
 	}
-	providers := providersOf(exported.Deployment)
+	providers := providersOf(exported.Deployment, orgKeysOf(in.Config[orgsKey.String()]))
 	var excluded []string
-	for {
+	for previews := 1; ; previews++ {
 		var failed []failedResource
 		in.Steps, failed, err = r.refreshPreview(ctx, s, excluded)
 		if err == nil {
@@ -217,12 +225,36 @@ func (r *AutoRunner) Inspect(ctx context.Context, stack string) (Inspection, err
 		if busy := lockRefusal(err.Error()); busy != nil {
 			return Inspection{}, busy
 		}
+		if previews > maxLeaveOuts || ctx.Err() != nil {
+			return in, err
+		}
 		more := providers.leaveOut(failed, &in.LeftOut)
-		if len(more) == 0 || ctx.Err() != nil {
+		if len(more) == 0 {
 			return in, err
 		}
 		excluded = append(excluded, more...)
 	}
+}
+
+// maxLeaveOuts bounds the previews again that leave out a failing
+// provider's resources, so that a stack whose every provider fails (Atlas
+// out of reach) costs a few previews, not one per organization.
+const maxLeaveOuts = 3
+
+// orgsAloneBeforeWhole is how many organizations a shared provider (the
+// stack's default one, the caller's) is left out for one at a time: a
+// provider that fails for more is left out whole, as its credential, not
+// theirs, is the likely cause.
+const orgsAloneBeforeWhole = 2
+
+// orgKeysOf are the org keys of the stack's atlas-multiorg:orgs, or none
+// where it cannot be read.
+func orgKeysOf(raw string) []string {
+	var orgs map[string]json.RawMessage
+	if json.Unmarshal([]byte(raw), &orgs) != nil {
+		return nil
+	}
+	return slices.Sorted(maps.Keys(orgs))
 }
 
 // failedResource is a resource whose step failed in a preview, and the
@@ -231,17 +263,24 @@ type failedResource struct {
 	URN, Reason string
 }
 
-// stateProviders are the resources of a stack's state by the provider that
-// reads them (its URN and ID, as the state refers to it), and each
-// resource's provider.
+// stateResource is a resource of a stack's state that a provider reads:
+// its provider's reference (its URN and ID) and its organization.
+type stateResource struct {
+	URN, Provider, Org string
+}
+
+// stateProviders are the resources of a stack's state that providers
+// read, and each one's provider and organization, a provider's own too.
 type stateProviders struct {
-	byProvider map[string][]string
+	resources  []stateResource
 	providerOf map[string]string
+	orgOf      map[string]string
 }
 
 // providersOf reads which provider reads each resource of an exported
-// state; a state that cannot be read has none, and nothing is left out.
-func providersOf(raw json.RawMessage) stateProviders {
+// state, and which organization of keys each belongs to; a state that
+// cannot be read has none, and nothing is left out.
+func providersOf(raw json.RawMessage, keys []string) stateProviders {
 	var deployment struct {
 		Resources []struct {
 			URN      string `json:"urn"`
@@ -250,51 +289,69 @@ func providersOf(raw json.RawMessage) stateProviders {
 			Provider string `json:"provider"`
 		} `json:"resources"`
 	}
-	p := stateProviders{byProvider: map[string][]string{}, providerOf: map[string]string{}}
+	p := stateProviders{providerOf: map[string]string{}, orgOf: map[string]string{}}
 	if json.Unmarshal(raw, &deployment) != nil {
 		return p
 	}
 	for _, r := range deployment.Resources {
-		if strings.HasPrefix(r.Type, "pulumi:providers:") {
+		name := r.URN[strings.LastIndex(r.URN, "::")+2:]
+		child, _ := multiorg.ParseChildName(multiorg.StackComponentName, r.Type, name, keys)
+		p.orgOf[r.URN] = child.OrgKey
+		switch {
+		case strings.HasPrefix(r.Type, "pulumi:providers:"):
 			// A provider's own failure (its configuration) is its resources'.
 			p.providerOf[r.URN] = r.URN + "::" + r.ID
-			continue
-		}
-		if r.Provider != "" {
-			p.byProvider[r.Provider] = append(p.byProvider[r.Provider], r.URN)
+		case r.Provider != "":
+			p.resources = append(p.resources, stateResource{URN: r.URN, Provider: r.Provider, Org: child.OrgKey})
 			p.providerOf[r.URN] = r.Provider
 		}
 	}
 	return p
 }
 
-// leaveOut adds to leftOut the providers of the failed resources that are
-// not left out yet, and returns the URNs of their resources: what the next
-// preview excludes. A failure the state cannot place on a provider (the
-// program's, a resource not in the state) leaves nothing out: the preview
-// has failed, and leftOut stays as it was.
+// leaveOut adds to leftOut the failed resources' providers, each for the
+// failed resource's organization (whole, past orgsAloneBeforeWhole), where
+// those are not left out yet, and returns the URNs of their resources: what
+// the next preview excludes. A failure the state cannot place on a
+// provider (the program's, a resource not in the state) leaves nothing
+// out: the preview has failed, and leftOut stays as it was.
 func (p stateProviders) leaveOut(failed []failedResource, leftOut *[]LeftOut) []string {
-	var more []LeftOut
-	var urns []string
+	all := slices.Clone(*leftOut)
+	added := len(all)
 	for _, f := range failed {
 		ref, ok := p.providerOf[f.URN]
 		end := strings.LastIndex(ref, "::") // a reference is the provider's URN::ID
 		if !ok || end < 0 {
 			return nil
 		}
-		provider := ref[:end]
-		isIt := func(l LeftOut) bool { return l.Provider == provider }
-		if slices.ContainsFunc(*leftOut, isIt) || slices.ContainsFunc(more, isIt) {
+		provider, org := ref[:end], p.orgOf[f.URN]
+		alone := map[string]bool{}
+		covered := false
+		for _, l := range all {
+			if l.Provider == provider {
+				covered = covered || l.whole || l.org == org
+				alone[l.org] = true
+			}
+		}
+		if covered {
 			continue
 		}
-		resources := p.byProvider[ref]
-		if len(resources) == 0 {
+		l := LeftOut{Provider: provider, Failed: f.URN, Reason: f.Reason, org: org, whole: len(alone) >= orgsAloneBeforeWhole}
+		for _, r := range p.resources {
+			if r.Provider == ref && (l.whole && !alone[r.Org] || r.Org == org) {
+				l.Resources = append(l.Resources, r.URN)
+			}
+		}
+		if len(l.Resources) == 0 {
 			return nil
 		}
-		more = append(more, LeftOut{Provider: provider, Resources: resources, Failed: f.URN, Reason: f.Reason})
-		urns = append(urns, resources...)
+		all = append(all, l)
 	}
-	*leftOut = append(*leftOut, more...)
+	var urns []string
+	for _, l := range all[added:] {
+		urns = append(urns, l.Resources...)
+	}
+	*leftOut = all
 	return urns
 }
 
