@@ -5,6 +5,8 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -118,16 +120,22 @@ func TestStatusChecksEachOrganizationOnItsOwn(t *testing.T) {
 }
 
 // TestStatusSaysEachPartOnce: a run with nothing to tabulate prints no
-// table header and no blank line before its answer; the summary line ends
-// the table and is not said again on stderr, where -o json still says it
-// for a CI log.
+// table header and no blank line before its answer, and its HTML report no
+// empty table; the summary line ends the table and is not said again on
+// stderr, where -o json still says it for a CI log.
 func TestStatusSaysEachPartOnce(t *testing.T) {
 	t.Parallel()
 	opts := statusWith(&fakeInspector{}, cleanAtlas(), false)
+	opts.html = filepath.Join(t.TempDir(), "status.html")
 	var stdout, stderr bytes.Buffer
 	err := opts.run(t.Context(), []string{"dev-typo"}, &stdout, &stderr)
 	require.Error(t, err)
 	assert.Equal(t, ExitUsage, finish(err, &stderr))
+	html, err := os.ReadFile(opts.html)
+	require.NoError(t, err)
+	assert.Contains(t, string(html), "<p>No organization was checked: the stacks below say why.</p>")
+	assert.NotContains(t, string(html), "<th>Org key</th>", "no table of no organization")
+	assert.NotContains(t, string(html), "Paying organizations", "no paying organization was read")
 	assert.Regexp(t, `^Stacks:\n  dev-typo: unknown: no such stack in the backend \(pulumi stack ls lists the project's stacks\)\n\n`+
 		`checked 0 of 1 stack and 0 organizations in [0-9.]+m?s: 0 findings, 1 stack not checked\n$`, stdout.String())
 	assert.Empty(t, stderr.String(), "the summary line is said once, at the end of the table")

@@ -125,20 +125,20 @@ th{background:#f3f3f3}
 <h1>atlas-multiorg status</h1>
 <p>{{line .}}; checked at {{.CheckedAt.Format "2006-01-02 15:04:05 UTC"}} (schema version {{.SchemaVersion}}).</p>
 <h2>Organizations</h2>
-<table><tr><th>Stack</th><th>Org key</th><th>Org ID</th><th>Name</th><th>Secret</th><th>Budget</th><th>Findings</th></tr>
+{{if .Orgs}}<table><tr><th>Stack</th><th>Org key</th><th>Org ID</th><th>Name</th><th>Secret</th><th>Budget</th><th>Findings</th></tr>
 {{range .Orgs}}<tr><td>{{.Stack}}</td><td>{{.Key}}</td><td>{{.OrgID}}</td><td>{{.Name}}</td><td>{{secret .}}</td><td>{{budget .}}</td>
 <td>{{if .Findings}}<ul>{{range .Findings}}<li><span class="bad">{{.Kind}}</span> {{.Message}}</li>{{end}}</ul>{{else}}<span class="ok">ok</span>{{end}}</td></tr>
-{{end}}</table>
+{{end}}</table>{{else}}<p>No organization was checked: the stacks below say why.</p>{{end}}
 <h2>Stacks</h2>
 <table><tr><th>Stack</th><th>Environment</th><th>State</th><th>Seconds</th><th>Notes</th></tr>
 {{range .Stacks}}<tr><td>{{.Stack}}</td><td>{{.Environment}}</td><td>{{if eq .State "checked"}}<span class="ok">checked</span>{{else}}<span class="bad">{{.State}}</span>{{end}}</td><td>{{printf "%.1f" .Seconds}}</td>
 <td>{{.Reason}}{{range .Findings}}<div><span class="bad">{{.Kind}}</span> {{.Message}}</div>{{end}}</td></tr>
 {{end}}</table>
-<h2>Paying organizations</h2>
+{{if .PayingOrgs}}<h2>Paying organizations</h2>
 <table><tr><th>Paying org</th><th>Stacks</th><th>Orphans</th></tr>
 {{range .PayingOrgs}}<tr><td>{{.OrgID}}</td><td>{{range $i, $s := .Stacks}}{{if $i}}, {{end}}{{$s}}{{end}}</td>
 <td>{{.Reason}}{{range .Findings}}<div><span class="bad">{{.Kind}}</span> {{.Message}}</div>{{else}}{{if not .Reason}}<span class="ok">none</span>{{end}}{{end}}</td></tr>
-{{end}}</table>
+{{end}}</table>{{end}}
 </body></html>
 `))
 
