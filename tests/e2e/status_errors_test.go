@@ -36,7 +36,10 @@ func TestStatusChecksEachOrganizationOnItsOwn(t *testing.T) {
 	requireRealTools(t)
 	t.Parallel()
 	w := newBuiltWorkspace(t)
-	_, baseURL, seed := w.seededLocalAPI(t)
+	dir := filepath.Join(t.TempDir(), "atlas-local")
+	baseURL, stop := w.localAPI(t, dir)
+	var seed localSeed
+	w.readJSON(filepath.Join(dir, "credentials.json"), &seed)
 	env := w.shardEnv(seed, baseURL)
 	const stack = "each"
 	raw, err := yaml.Marshal(map[string]any{"config": map[string]any{
@@ -56,6 +59,12 @@ func TestStatusChecksEachOrganizationOnItsOwn(t *testing.T) {
 	require.NoError(t, os.WriteFile(filepath.Join(w.repo, "Pulumi."+stack+".yaml"), raw, 0o600))
 	w.runEnv(w.backend(), "pulumi", "stack", "init", stack, "--non-interactive")
 	w.runEnv(env, "bin/atlas-multiorg", "deploy", stack)
+	if latency := os.Getenv("STATUS_E2E_LATENCY"); latency != "" {
+		// Atlas' latency, for what each preview again costs there
+		// (docs/status.md): STATUS_E2E_LATENCY=100ms.
+		stop()
+		w.localAPI(t, dir, "--addr", strings.TrimPrefix(baseURL, "http://"), "--latency", latency)
+	}
 
 	status := func(t *testing.T) (cli.StatusReport, string, int, time.Duration) {
 		t.Helper()
