@@ -67,8 +67,10 @@ func (e *APIError) Error() string {
 	}
 	switch {
 	case e.token:
+		// No variable is named: the credential may be an organization's
+		// own, from a stack's state; the caller says where it came from.
 		return fmt.Sprintf("Atlas refused the service account's client ID and secret (token request: %d%s); "+
-			"check MONGODB_ATLAS_CLIENT_ID and MONGODB_ATLAS_CLIENT_SECRET, and that the secret has not expired", e.Status, code)
+			"check that service account and its secret, which may have expired or been deleted", e.Status, code)
 	case e.Status == http.StatusUnauthorized:
 		return fmt.Sprintf("Atlas refused the credentials (401%s%s); check the API key pair or the service account, "+
 			"and that a service account secret has not expired", code, detail)

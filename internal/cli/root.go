@@ -32,6 +32,10 @@ const (
 type ExitError struct {
 	Code int
 	Err  error
+	// Said is a failure the command's output already says (status's
+	// summary line, at the end of its table): Execute does not print it
+	// again.
+	Said bool
 }
 
 // Error is the failure's message, without its kind.
@@ -106,10 +110,17 @@ func Execute(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 func execute(args []string, stdin io.Reader, stdout, stderr io.Writer, now func() time.Time, getenv func(string) string) int {
 	root := newRootCommand(stdin, stdout, stderr, now, getenv)
 	root.SetArgs(args)
-	err := root.Execute()
+	return finish(root.Execute(), stderr)
+}
+
+// finish prints a command's failure on stderr, unless its output said it
+// already, and returns its exit code.
+func finish(err error, stderr io.Writer) int {
 	if err == nil {
 		return ExitOK
 	}
-	_, _ = fmt.Fprintln(stderr, "atlas-multiorg:", err) // nothing is left to tell if stderr fails
+	if exit, ok := errors.AsType[*ExitError](err); !ok || !exit.Said {
+		_, _ = fmt.Fprintln(stderr, "atlas-multiorg:", err) // nothing is left to tell if stderr fails
+	}
 	return exitCode(err)
 }

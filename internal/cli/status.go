@@ -95,8 +95,15 @@ named without its values.
 
 A stack that another update holds is reported as busy, at once: status does
 not wait for the lock and never breaks it. An unknown stack, a stack of
-another project and a stack that cannot be read are each one line; the other
-stacks are still checked.
+another project and a stack that cannot be read are each one line, with the
+reason Pulumi, the backend or the database gave (no password, no
+passphrase); the other stacks are still checked.
+
+Each organization is checked on its own: where a refresh fails (Atlas
+refuses an organization's own service account, say), the stack is previewed
+again without what that provider reads for that organization (at most three
+times), and the organization is unchecked, with whose credential it was and
+why; the others are still compared.
 
 Output: one line per organization, the worst finding first, then every
 finding (-o json: the schema of docs/status.md, schemaVersion 1; --html: one
@@ -104,8 +111,9 @@ self-contained file). On a terminal a progress line counts the stacks done;
 in a CI log nothing is printed until the end.
 
 Exit codes: 0 every stack checked and nothing found, 1 findings, 2 bad flags,
-an unknown stack or a stack of another project, or a config that cannot be
-read, 3 an Admin API or backend failure, or a busy stack (not checked).`,
+a folder that is not the org stack's project, an unknown stack or a stack of
+another project, or a config that cannot be read, 3 an Admin API or backend
+failure, an organization not checked, or a busy stack (not checked).`,
 		Example: `  atlas-multiorg status                       # every stack of the project
   atlas-multiorg status prod-eu prod-us -o json > status.json
   atlas-multiorg status --parallel 8 --html status.html`,
@@ -276,11 +284,17 @@ func (o *statusOptions) run(ctx context.Context, names []string, stdout, stderr 
 	}
 	start := o.now()
 	inspector := o.newInspector(o)
+	// The project is opened and its stacks listed once, before any stack:
+	// a folder that is not the org stack's project, or a backend that
+	// cannot be read, is one line, not one per stack.
+	all, err := inspector.ProjectStacks(ctx)
+	if _, notProject := errors.AsType[*deploy.ProjectError](err); notProject {
+		return usageError("%w", err)
+	}
+	if err != nil {
+		return &ExitError{Code: ExitFailure, Err: fmt.Errorf("listing the stacks: %w", err)}
+	}
 	if len(names) == 0 {
-		all, err := inspector.ProjectStacks(ctx)
-		if err != nil {
-			return &ExitError{Code: ExitFailure, Err: fmt.Errorf("listing the stacks: %w", err)}
-		}
 		if len(all) == 0 {
 			return usageError("the backend holds no stack of the project in %s: name the stacks, or deploy one first", o.dir)
 		}
@@ -296,7 +310,6 @@ func (o *statusOptions) run(ctx context.Context, names []string, stdout, stderr 
 			return err
 		}
 	}
-	var err error
 	if o.output == "json" {
 		err = writeJSON("-", stdout, report)
 	} else {
@@ -306,7 +319,9 @@ func (o *statusOptions) run(ctx context.Context, names []string, stdout, stderr 
 		return err
 	}
 	if code := report.Summary.ExitCode; code != ExitOK {
-		return &ExitError{Code: code, Err: errors.New(statusLine(report))}
+		// The table ends with the summary line; JSON says it for scripts,
+		// so a CI log still gets it once, on stderr.
+		return &ExitError{Code: code, Err: errors.New(statusLine(report)), Said: o.output == "table"}
 	}
 	return nil
 }
@@ -470,6 +485,10 @@ func (o *statusOptions) checkStack(ctx context.Context, inspector stackInspector
 	}
 	stackFindings := driftFindings(in.Steps, keys, state.urns, orgs)
 	check.status.Findings = append(check.status.Findings, stackFindings...)
+	if unchecked := o.leftOutFindings(in.LeftOut, keys, state, check.provider, orgs); len(unchecked) > 0 {
+		check.status.Findings = append(check.status.Findings, unchecked...)
+		check.status.failed = worse(check.status.failed, failureError("%s", unchecked[0].Message))
+	}
 	o.expiryFindings(state.outputs, orgs)
 	// Each organization is its own sign-in and two listings: at Atlas'
 	// latency they take longer one after another than the preview does.
@@ -481,8 +500,11 @@ func (o *statusOptions) checkStack(ctx context.Context, inspector stackInspector
 		if org.OrgID == "" {
 			continue
 		}
-		provider := atlasapi.ProviderConfig{Where: "the provider of organization " + key,
-			BaseURL: cmp.Or(state.baseURLs[key], check.provider.BaseURL), Credentials: cmp.Or(state.credentials[key], state.exported[key])}
+		provider := atlasapi.ProviderConfig{Where: "the own provider of organization " + key + " in the stack's state",
+			BaseURL: cmp.Or(state.baseURLs[key], check.provider.BaseURL), Credentials: state.credentials[key]}
+		if provider.Credentials == (atlasapi.Credentials{}) {
+			provider.Where, provider.Credentials = "the stack's credentials output for organization "+key, state.exported[key]
+		}
 		if provider.Credentials == (atlasapi.Credentials{}) {
 			provider = check.provider
 		}
@@ -562,15 +584,20 @@ func (o *statusOptions) expiryFindings(outputs map[string]multiorg.OrgOutput, or
 // known by its name, the one thing the code has of it; a person is known by
 // their username too, which is their key in the code.
 func (o *statusOptions) peopleFindings(ctx context.Context, spec multiorg.Spec, key string, provider atlasapi.ProviderConfig, held *heldObjects, org *OrgStatus) {
+	var signedIn string
 	unchecked := func(err error) {
-		org.failed = failureError("its people and teams were not checked: %w", err)
-		org.Findings = append(org.Findings, Finding{Kind: KindUnchecked, Message: "its people and teams were not checked: " + err.Error()})
+		failed := failureError("its people and teams were not checked: %w%s", err, signedIn)
+		org.failed = worse(org.failed, failed)
+		org.Findings = append(org.Findings, Finding{Kind: KindUnchecked, Message: failed.Error()})
 	}
 	api, err := findAdminAPI(o.baseURL, []atlasapi.ProviderConfig{provider}, o.getenv)
 	if err != nil {
 		unchecked(err)
 		return
 	}
+	// Whose credential Atlas refused, when it does: the organization's
+	// own, the one the stack exports, or the caller's.
+	signedIn = " (signed in with " + api.credsFrom + ")"
 	client, err := o.connect(ctx, api.baseURL, api.creds)
 	if err != nil {
 		unchecked(err)

@@ -12,26 +12,31 @@ import (
 
 // writeStatusTable writes status for people: one line per organization,
 // worst first, then every finding, the stacks not checked, the paying
-// organizations' checks, and the summary line.
+// organizations' checks, and the summary line, each part once and only
+// when it has something to say (no table header without a row), with a
+// blank line between parts.
 func writeStatusTable(w io.Writer, r StatusReport) error {
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	_, _ = fmt.Fprintln(tw, "STACK\tORG\tSTATE\tSECRET\tBUDGET\tWORST FINDING") // a write error comes back from Flush
-	for _, org := range r.Orgs {
-		state, worstFinding := "ok", "-"
-		if len(org.Findings) > 0 {
-			state, worstFinding = org.Findings[0].Kind, org.Findings[0].Message
-			if more := len(org.Findings) - 1; more > 0 {
-				worstFinding += fmt.Sprintf(" (+%d more)", more)
+	var parts []string
+	if len(r.Orgs) > 0 {
+		var table strings.Builder
+		tw := tabwriter.NewWriter(&table, 0, 0, 2, ' ', 0)
+		_, _ = fmt.Fprintln(tw, "STACK\tORG\tSTATE\tSECRET\tBUDGET\tWORST FINDING") // a strings.Builder takes every write
+		for _, org := range r.Orgs {
+			state, worstFinding := "ok", "-"
+			if len(org.Findings) > 0 {
+				state, worstFinding = org.Findings[0].Kind, org.Findings[0].Message
+				if more := len(org.Findings) - 1; more > 0 {
+					worstFinding += fmt.Sprintf(" (+%d more)", more)
+				}
 			}
+			_, _ = fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", org.Stack, org.Key, state, secretColumn(org), budgetColumn(org), worstFinding)
 		}
-		_, _ = fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", org.Stack, org.Key, state, secretColumn(org), budgetColumn(org), worstFinding)
+		_ = tw.Flush()
+		parts = append(parts, table.String())
 	}
-	if err := tw.Flush(); err != nil {
-		return err
-	}
-	var b strings.Builder
 	if r.Summary.Findings > 0 {
-		b.WriteString("\nFindings:\n")
+		var b strings.Builder
+		b.WriteString("Findings:\n")
 		for _, org := range r.Orgs {
 			for _, f := range org.Findings {
 				fmt.Fprintf(&b, "  %s orgs.%s  %-12s %s\n", org.Stack, org.Key, f.Kind, f.Message)
@@ -47,29 +52,27 @@ func writeStatusTable(w io.Writer, r StatusReport) error {
 				fmt.Fprintf(&b, "  paying org %s  %-12s %s\n", p.OrgID, f.Kind, f.Message)
 			}
 		}
+		parts = append(parts, b.String())
 	}
-	var notChecked []StackStatus
+	var notChecked strings.Builder
 	for _, st := range r.Stacks {
 		if st.State != StackChecked || st.Reason != "" {
-			notChecked = append(notChecked, st)
+			fmt.Fprintf(&notChecked, "  %s: %s: %s\n", st.Stack, st.State, st.Reason)
 		}
 	}
-	if len(notChecked) > 0 {
-		b.WriteString("\nStacks:\n")
-		for _, st := range notChecked {
-			fmt.Fprintf(&b, "  %s: %s: %s\n", st.Stack, st.State, st.Reason)
-		}
+	if notChecked.Len() > 0 {
+		parts = append(parts, "Stacks:\n"+notChecked.String())
 	}
 	for _, p := range r.PayingOrgs {
 		switch {
 		case p.Reason != "":
-			fmt.Fprintf(&b, "\nPaying organization %s (%s): %s\n", p.OrgID, strings.Join(p.Stacks, ", "), p.Reason)
+			parts = append(parts, fmt.Sprintf("Paying organization %s (%s): %s\n", p.OrgID, strings.Join(p.Stacks, ", "), p.Reason))
 		case len(p.Orphans) == 0:
-			fmt.Fprintf(&b, "\nPaying organization %s: no orphans; every organization linked to it is held by one of %s\n", p.OrgID, strings.Join(p.Stacks, ", "))
+			parts = append(parts, fmt.Sprintf("Paying organization %s: no orphans; every organization linked to it is held by one of %s\n", p.OrgID, strings.Join(p.Stacks, ", ")))
 		}
 	}
-	b.WriteString("\n" + statusLine(r) + "\n")
-	_, err := io.WriteString(w, b.String())
+	parts = append(parts, statusLine(r)+"\n")
+	_, err := io.WriteString(w, strings.Join(parts, "\n"))
 	return err
 }
 
@@ -131,20 +134,20 @@ th{background:#f3f3f3}
 <h1>atlas-multiorg status</h1>
 <p>{{line .}}; checked at {{.CheckedAt.Format "2006-01-02 15:04:05 UTC"}} (schema version {{.SchemaVersion}}).</p>
 <h2>Organizations</h2>
-<table><tr><th>Stack</th><th>Org key</th><th>Org ID</th><th>Name</th><th>Secret</th><th>Budget</th><th>Findings</th></tr>
+{{if .Orgs}}<table><tr><th>Stack</th><th>Org key</th><th>Org ID</th><th>Name</th><th>Secret</th><th>Budget</th><th>Findings</th></tr>
 {{range .Orgs}}<tr><td>{{.Stack}}</td><td>{{.Key}}</td><td>{{.OrgID}}</td><td>{{.Name}}</td><td>{{secret .}}</td><td>{{budget .}}</td>
 <td>{{if .Findings}}<ul>{{range .Findings}}<li><span class="bad">{{.Kind}}</span> {{.Message}}</li>{{end}}</ul>{{else}}<span class="ok">ok</span>{{end}}</td></tr>
-{{end}}</table>
+{{end}}</table>{{else}}<p>No organization was checked: the stacks below say why.</p>{{end}}
 <h2>Stacks</h2>
 <table><tr><th>Stack</th><th>Environment</th><th>State</th><th>Seconds</th><th>Notes</th></tr>
 {{range .Stacks}}<tr><td>{{.Stack}}</td><td>{{.Environment}}</td><td>{{if eq .State "checked"}}<span class="ok">checked</span>{{else}}<span class="bad">{{.State}}</span>{{end}}</td><td>{{printf "%.1f" .Seconds}}</td>
 <td>{{.Reason}}{{range .Findings}}<div><span class="bad">{{.Kind}}</span> {{.Message}}</div>{{end}}</td></tr>
 {{end}}</table>
-<h2>Paying organizations</h2>
+{{if .PayingOrgs}}<h2>Paying organizations</h2>
 <table><tr><th>Paying org</th><th>Stacks</th><th>Orphans</th></tr>
 {{range .PayingOrgs}}<tr><td>{{.OrgID}}</td><td>{{range $i, $s := .Stacks}}{{if $i}}, {{end}}{{$s}}{{end}}</td>
 <td>{{.Reason}}{{range .Findings}}<div><span class="bad">{{.Kind}}</span> {{.Message}}</div>{{else}}{{if not .Reason}}<span class="ok">none</span>{{end}}{{end}}</td></tr>
-{{end}}</table>
+{{end}}</table>{{end}}
 </body></html>
 `))
 

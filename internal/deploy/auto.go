@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"maps"
 	"os"
+	"path/filepath"
 	"regexp"
 	"runtime"
 	"strconv"
@@ -140,6 +141,9 @@ func backendEnv(lookup func(string) (string, bool)) map[string]string {
 // openWorkspace opens the project in WorkDir: its Pulumi.yaml and stack
 // files are read where they are, never rewritten.
 func (r *AutoRunner) openWorkspace(ctx context.Context) (auto.Workspace, error) {
+	if !holdsProject(r.WorkDir) {
+		return nil, &ProjectError{Dir: r.WorkDir, Want: r.Project}
+	}
 	opts := []auto.LocalWorkspaceOption{auto.WorkDir(r.WorkDir), auto.EnvVars(backendEnv(os.LookupEnv))}
 	if r.Program != nil {
 		opts = append(opts, auto.Program(r.Program))
@@ -154,11 +158,22 @@ func (r *AutoRunner) openWorkspace(ctx context.Context) (auto.Workspace, error) 
 			return nil, fmt.Errorf("cannot read %s/Pulumi.yaml: %w", r.WorkDir, err)
 		}
 		if string(project.Name) != r.Project {
-			return nil, fmt.Errorf("the project in %s is %q, not %q, whose program this command runs inline; run its own program with --inline=false",
-				r.WorkDir, project.Name, r.Project)
+			return nil, &ProjectError{Dir: r.WorkDir, Project: string(project.Name), Want: r.Project}
 		}
 	}
 	return ws, nil
+}
+
+// holdsProject reports whether dir holds a project file, under one of the
+// names the pulumi CLI reads. The CLI would look in the folders above too,
+// and so run another project's stacks than the ones --dir names.
+func holdsProject(dir string) bool {
+	for _, name := range []string{"Pulumi.yaml", "Pulumi.yml", "Pulumi.json"} {
+		if info, err := os.Stat(filepath.Join(dir, name)); err == nil && !info.IsDir() {
+			return true
+		}
+	}
+	return false
 }
 
 // Environment reads atlas-multiorg:environment from the stack's settings
@@ -304,34 +319,3 @@ func toEvent(e events.EngineEvent) (Event, bool) {
 var colorTag = regexp.MustCompile(`<\{%[^%]*%\}>`)
 
 func stripColor(s string) string { return colorTag.ReplaceAllString(s, "") }
-
-// autoError is an Automation API error as it is said: autoMessage, or its
-// first line. Its own message carries the command's whole stdout (for an
-// export, the state and its secrets), so only this is printed; Unwrap keeps
-// the chain for errors.Is and errors.As.
-type autoError struct {
-	err       error
-	firstLine bool
-}
-
-func (e *autoError) Error() string {
-	if e.firstLine {
-		return firstLine(autoMessage(e.err))
-	}
-	return autoMessage(e.err)
-}
-
-func (e *autoError) Unwrap() error { return e.err }
-
-// autoMessage is an Automation API error without the whole stdout it
-// carries: the engine's own error lines when it has them.
-func autoMessage(err error) string {
-	msg := err.Error()
-	if m := engineError.FindStringSubmatch(msg); m != nil {
-		return m[1]
-	}
-	return msg
-}
-
-// engineError is the line the CLI prints when an update fails.
-var engineError = regexp.MustCompile(`(?m)^error: (.+)$`)

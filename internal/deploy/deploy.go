@@ -15,6 +15,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"os"
 	"regexp"
 	"slices"
 	"strings"
@@ -302,16 +303,22 @@ func runOne(ctx context.Context, runner Runner, op Operation, stack, env string,
 
 // reasonOf is the line of an error diagnostic that says what went wrong:
 // the first that does not lead in to others ("program failed:", "1 error
-// occurred:", "* invalid configuration (2 problems):").
+// occurred:", "* invalid configuration (2 problems):"), with every secret
+// taken out.
 func reasonOf(message string) string {
 	for _, line := range strings.Split(message, "\n") {
 		line = strings.TrimLeft(strings.TrimSpace(line), "*- ")
 		if line != "" && !strings.HasSuffix(line, ":") {
-			return line
+			return redact(strings.TrimSpace(providerNoise.ReplaceAllString(line, "")), os.Getenv)
 		}
 	}
-	return firstLine(message)
+	return redact(firstLine(message), os.Getenv)
 }
+
+// providerNoise is what the provider's messages carry that tells a person
+// nothing: the Go file and SDK layer an error came through, an empty list
+// of parameters, the plugin's name and version.
+var providerNoise = regexp.MustCompile(`\S+\.go:\d+: sdk\.helper_schema: | ?Params: \[\], BadRequestDetail: :?|\s*provider=\S+@\S+$`)
 
 func firstLine(s string) string {
 	line, _, _ := strings.Cut(strings.TrimSpace(s), "\n")

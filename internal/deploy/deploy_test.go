@@ -209,6 +209,13 @@ func TestReasonOfAnErrorDiagnostic(t *testing.T) {
 		"the provider's one line": {"[ERROR] Post \"https://cloud.mongodb.com/api/oauth/token\": no such host: Error initializing provider",
 			"[ERROR] Post \"https://cloud.mongodb.com/api/oauth/token\": no such host: Error initializing provider"},
 		"only lead-ins": {"update failed:\n", "update failed:"},
+		// A refresh refused, as the provider 4.14.0 said it (2026-12-07).
+		"the provider's noise left out": {"sdk-v2/provider2.go:571: sdk.helper_schema: error reading organization settings: " +
+			"http://127.0.0.1:37531/api/atlas/v2/orgs/e16d/settings GET: HTTP 403 Forbidden (Error code: \"USER_UNAUTHORIZED\") Detail: The credential needs " +
+			"the Organization Owner role in organization e16d for this call. Reason: Forbidden. Params: [], BadRequestDetail: : provider=mongodbatlas@4.14.0",
+			"error reading organization settings: http://127.0.0.1:37531/api/atlas/v2/orgs/e16d/settings GET: HTTP 403 Forbidden (Error code: \"USER_UNAUTHORIZED\") " +
+				"Detail: The credential needs the Organization Owner role in organization e16d for this call. Reason: Forbidden."},
+		"a backend URL's password": {"error: dial postgres://pulumi:hunter22@db:5432/state: refused", "error: dial postgres://pulumi:xxxxx@db:5432/state: refused"},
 	}
 	for name, tt := range tests {
 		t.Run(name, func(t *testing.T) {

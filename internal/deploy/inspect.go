@@ -22,6 +22,8 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/optpreview"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/apitype"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource/config"
+
+	"github.com/atlas-multiorg/atlas-multiorg/components/multiorg"
 )
 
 // Inspection is what atlas-multiorg status reads of one stack. Reading it
@@ -43,6 +45,29 @@ type Inspection struct {
 	// Steps are the refresh preview's steps that would change something:
 	// what the code says against what Atlas holds now.
 	Steps []Step
+	// LeftOut are the providers whose resources the preview left out
+	// because their refresh failed, so that the rest of the stack was still
+	// compared; empty when nothing was.
+	LeftOut []LeftOut
+}
+
+// LeftOut is a provider whose refresh failed in the preview (Atlas refused
+// its credential, say): the resources of the state it reads for the
+// organization that failed were left out of the next preview (pulumi
+// preview --refresh --exclude), which compared the stack's other
+// resources. A provider that fails for several organizations (the
+// caller's, refused) is left out whole.
+type LeftOut struct {
+	// Provider is the provider's URN; Resources the URNs left out.
+	Provider  string
+	Resources []string
+	// Failed is the resource whose refresh failed first, and Reason the
+	// engine's line of why, with no secret in it.
+	Failed, Reason string
+	// org is the org key whose resources were left out ("" for those of no
+	// organization); whole, that every resource of the provider was.
+	org   string
+	whole bool
 }
 
 // Step is one resource the refresh preview would change.
@@ -122,7 +147,10 @@ func otherProject(others []string, project, stack string) string {
 // Inspect reads the stack for status: its plain config, its state, and a
 // refresh preview of it. A stack another update holds is a *BusyError, found
 // before the preview starts, so status neither waits for it nor touches its
-// lock; a stack the backend does not hold is a *NotFoundError.
+// lock; a stack the backend does not hold is a *NotFoundError. Where the
+// preview fails because a provider's refresh fails, the stack is previewed
+// again without that provider's resources (LeftOut), once per provider, so
+// that one organization's refused credential hides nothing of the others.
 func (r *AutoRunner) Inspect(ctx context.Context, stack string) (Inspection, error) {
 	r.mu.Lock()
 	err := r.open(ctx)
@@ -186,22 +214,155 @@ func (r *AutoRunner) Inspect(ctx context.Context, stack string) (Inspection, err
 	if err != nil {
 		return Inspection{}, err
 	}
-	in.Steps, err = r.refreshPreview(ctx, s)
-	if err != nil {
+	providers := providersOf(exported.Deployment, orgKeysOf(in.Config[orgsKey.String()]))
+	var excluded []string
+	for previews := 1; ; previews++ {
+		var failed []failedResource
+		in.Steps, failed, err = r.refreshPreview(ctx, s, excluded)
+		if err == nil {
+			return in, nil
+		}
 		if busy := lockRefusal(err.Error()); busy != nil {
 			return Inspection{}, busy
 		}
-		return in, err
+		if previews > maxLeaveOuts || ctx.Err() != nil {
+			return in, err
+		}
+		more := providers.leaveOut(failed, &in.LeftOut)
+		if len(more) == 0 {
+			return in, err
+		}
+		excluded = append(excluded, more...)
 	}
-	return in, nil
 }
 
-// refreshPreview runs pulumi preview --refresh and keeps the steps that
-// would change something.
-func (r *AutoRunner) refreshPreview(ctx context.Context, s auto.Stack) ([]Step, error) {
+// maxLeaveOuts bounds the previews again that leave out a failing
+// provider's resources, so that a stack whose every provider fails (Atlas
+// out of reach) costs a few previews, not one per organization.
+const maxLeaveOuts = 3
+
+// orgsAloneBeforeWhole is how many organizations a shared provider (the
+// stack's default one, the caller's) is left out for one at a time: a
+// provider that fails for more is left out whole, as its credential, not
+// theirs, is the likely cause.
+const orgsAloneBeforeWhole = 2
+
+// orgKeysOf are the org keys of the stack's atlas-multiorg:orgs, or none
+// where it cannot be read.
+func orgKeysOf(raw string) []string {
+	var orgs map[string]json.RawMessage
+	if json.Unmarshal([]byte(raw), &orgs) != nil {
+		return nil
+	}
+	return slices.Sorted(maps.Keys(orgs))
+}
+
+// failedResource is a resource whose step failed in a preview, and the
+// engine's line of why.
+type failedResource struct {
+	URN, Reason string
+}
+
+// stateResource is a resource of a stack's state that a provider reads:
+// its provider's reference (its URN and ID) and its organization.
+type stateResource struct {
+	URN, Provider, Org string
+}
+
+// stateProviders are the resources of a stack's state that providers
+// read, and each one's provider and organization, a provider's own too.
+type stateProviders struct {
+	resources  []stateResource
+	providerOf map[string]string
+	orgOf      map[string]string
+}
+
+// providersOf reads which provider reads each resource of an exported
+// state, and which organization of keys each belongs to; a state that
+// cannot be read has none, and nothing is left out.
+func providersOf(raw json.RawMessage, keys []string) stateProviders {
+	var deployment struct {
+		Resources []struct {
+			URN      string `json:"urn"`
+			ID       string `json:"id"`
+			Type     string `json:"type"`
+			Provider string `json:"provider"`
+		} `json:"resources"`
+	}
+	p := stateProviders{providerOf: map[string]string{}, orgOf: map[string]string{}}
+	if json.Unmarshal(raw, &deployment) != nil {
+		return p
+	}
+	for _, r := range deployment.Resources {
+		name := r.URN[strings.LastIndex(r.URN, "::")+2:]
+		child, _ := multiorg.ParseChildName(multiorg.StackComponentName, r.Type, name, keys)
+		p.orgOf[r.URN] = child.OrgKey
+		switch {
+		case strings.HasPrefix(r.Type, "pulumi:providers:"):
+			// A provider's own failure (its configuration) is its resources'.
+			p.providerOf[r.URN] = r.URN + "::" + r.ID
+		case r.Provider != "":
+			p.resources = append(p.resources, stateResource{URN: r.URN, Provider: r.Provider, Org: child.OrgKey})
+			p.providerOf[r.URN] = r.Provider
+		}
+	}
+	return p
+}
+
+// leaveOut adds to leftOut the failed resources' providers, each for the
+// failed resource's organization (whole, past orgsAloneBeforeWhole), where
+// those are not left out yet, and returns the URNs of their resources: what
+// the next preview excludes. A failure the state cannot place on a
+// provider (the program's, a resource not in the state) leaves nothing
+// out: the preview has failed, and leftOut stays as it was.
+func (p stateProviders) leaveOut(failed []failedResource, leftOut *[]LeftOut) []string {
+	all := slices.Clone(*leftOut)
+	added := len(all)
+	for _, f := range failed {
+		ref, ok := p.providerOf[f.URN]
+		end := strings.LastIndex(ref, "::") // a reference is the provider's URN::ID
+		if !ok || end < 0 {
+			return nil
+		}
+		provider, org := ref[:end], p.orgOf[f.URN]
+		alone := map[string]bool{}
+		covered := false
+		for _, l := range all {
+			if l.Provider == provider {
+				covered = covered || l.whole || l.org == org
+				alone[l.org] = true
+			}
+		}
+		if covered {
+			continue
+		}
+		l := LeftOut{Provider: provider, Failed: f.URN, Reason: f.Reason, org: org, whole: len(alone) >= orgsAloneBeforeWhole}
+		for _, r := range p.resources {
+			if r.Provider == ref && (l.whole && !alone[r.Org] || r.Org == org) {
+				l.Resources = append(l.Resources, r.URN)
+			}
+		}
+		if len(l.Resources) == 0 {
+			return nil
+		}
+		all = append(all, l)
+	}
+	var urns []string
+	for _, l := range all[added:] {
+		urns = append(urns, l.Resources...)
+	}
+	*leftOut = all
+	return urns
+}
+
+// refreshPreview runs pulumi preview --refresh, without the resources
+// excluded, and keeps the steps that would change something; failed are
+// the resources whose step failed, in the engine's order.
+func (r *AutoRunner) refreshPreview(ctx context.Context, s auto.Stack, excluded []string) ([]Step, []failedResource, error) {
 	stream := make(chan events.EngineEvent)
 	drained := make(chan struct{})
 	var steps []Step
+	var failed []failedResource
 	var firstError string
 	go func() {
 		defer close(drained)
@@ -211,21 +372,31 @@ func (r *AutoRunner) refreshPreview(ctx context.Context, s auto.Stack) ([]Step, 
 				if step, ok := stepOf(e.ResourcePreEvent.Metadata); ok {
 					steps = append(steps, step)
 				}
-			case e.DiagnosticEvent != nil && e.DiagnosticEvent.Severity == "error" && firstError == "":
-				firstError = reasonOf(stripColor(e.DiagnosticEvent.Message))
+			case e.DiagnosticEvent != nil && e.DiagnosticEvent.Severity == "error":
+				reason := reasonOf(stripColor(e.DiagnosticEvent.Message))
+				if firstError == "" {
+					firstError = reason
+				}
+				if urn := e.DiagnosticEvent.URN; urn != "" && !slices.ContainsFunc(failed, func(f failedResource) bool { return f.URN == urn }) {
+					failed = append(failed, failedResource{URN: urn, Reason: reason})
+				}
 			}
 		}
 	}()
-	_, err := s.Preview(ctx, optpreview.Refresh(), optpreview.EventStreams(stream), optpreview.Parallel(r.Parallel),
-		optpreview.Color("never"), optpreview.SuppressOutputs())
+	opts := []optpreview.Option{optpreview.Refresh(), optpreview.EventStreams(stream), optpreview.Parallel(r.Parallel),
+		optpreview.Color("never"), optpreview.SuppressOutputs()}
+	if len(excluded) > 0 {
+		opts = append(opts, optpreview.Exclude(excluded))
+	}
+	_, err := s.Preview(ctx, opts...)
 	<-drained
 	if err != nil {
 		if firstError != "" {
-			return steps, errors.New(firstError)
+			return steps, failed, errors.New(firstError)
 		}
-		return steps, &autoError{err: err, firstLine: true}
+		return steps, failed, &autoError{err: err, firstLine: true}
 	}
-	return steps, nil
+	return steps, nil, nil
 }
 
 // stepOf keeps a step that changes something. Refresh steps are left out:

@@ -1,8 +1,10 @@
 package deploy
 
 import (
+	"encoding/json"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/apitype"
@@ -118,4 +120,79 @@ func TestHolderOf(t *testing.T) {
 	assert.Equal(t, "locked by ci@runner-1, pid 7, since 2026-12-04T18:00:00Z",
 		holderOf([]byte(`{"pid": 7, "username": "ci", "hostname": "runner-1", "timestamp": "2026-12-04T18:00:00Z"}`)))
 	assert.Empty(t, holderOf([]byte("not json")), "locked, by whom unknown")
+}
+
+// TestProviderFailuresLeaveOutTheirResources: a resource whose refresh
+// failed leaves out the resources its provider reads for its organization,
+// and only those, once; a provider's own failure is its resources'; a
+// shared provider that fails for a third organization is left out whole; a
+// failure the state cannot place (the program's, a resource not in the
+// state) leaves nothing out, so the preview has failed.
+func TestProviderFailuresLeaveOutTheirResources(t *testing.T) {
+	t.Parallel()
+	const (
+		stackURN   = "urn:pulumi:dev::atlas-multiorg::pulumi:pulumi:Stack::atlas-multiorg-dev"
+		prefix     = "urn:pulumi:dev::atlas-multiorg::atlas-multiorg:index:MultiOrg$"
+		defaultURN = "urn:pulumi:dev::atlas-multiorg::pulumi:providers:mongodbatlas::default_4_14_0"
+		providerA  = prefix + "pulumi:providers:mongodbatlas::multiorg-a"
+		providerB  = prefix + "pulumi:providers:mongodbatlas::multiorg-b"
+		orgA       = prefix + "mongodbatlas:index/organization:Organization::multiorg-a"
+		orgB       = prefix + "mongodbatlas:index/organization:Organization::multiorg-b"
+		orgC       = prefix + "mongodbatlas:index/organization:Organization::multiorg-c"
+		teamA      = prefix + "mongodbatlas:index/team:Team::multiorg-a-team-x"
+		memberA    = prefix + "mongodbatlas:index/cloudUserOrgAssignment:CloudUserOrgAssignment::multiorg-a-member-ada@example.com"
+		teamB      = prefix + "mongodbatlas:index/team:Team::multiorg-b-team-y"
+	)
+	raw, err := json.Marshal(map[string]any{"resources": []map[string]any{
+		{"urn": stackURN, "type": "pulumi:pulumi:Stack"},
+		{"urn": defaultURN, "id": "d-1", "type": "pulumi:providers:mongodbatlas"},
+		{"urn": providerA, "id": "a-1", "type": "pulumi:providers:mongodbatlas"},
+		{"urn": providerB, "id": "b-1", "type": "pulumi:providers:mongodbatlas"},
+		{"urn": orgA, "type": "mongodbatlas:index/organization:Organization", "provider": defaultURN + "::d-1"},
+		{"urn": orgB, "type": "mongodbatlas:index/organization:Organization", "provider": defaultURN + "::d-1"},
+		{"urn": orgC, "type": "mongodbatlas:index/organization:Organization", "provider": defaultURN + "::d-1"},
+		{"urn": teamA, "type": "mongodbatlas:index/team:Team", "provider": providerA + "::a-1"},
+		{"urn": memberA, "type": "mongodbatlas:index/cloudUserOrgAssignment:CloudUserOrgAssignment", "provider": providerA + "::a-1"},
+		{"urn": teamB, "type": "mongodbatlas:index/team:Team", "provider": providerB + "::b-1"},
+	}})
+	require.NoError(t, err)
+	providers := providersOf(raw, []string{"a", "b", "c"})
+	refused := "Atlas refused the credential (403 IP_ADDRESS_NOT_ON_ACCESS_LIST)"
+	defaultForA := LeftOut{Provider: defaultURN, Resources: []string{orgA}, Failed: orgA, Reason: refused, org: "a"}
+	defaultForB := LeftOut{Provider: defaultURN, Resources: []string{orgB}, Failed: orgB, Reason: refused, org: "b"}
+
+	tests := map[string]struct {
+		already []LeftOut
+		failed  []failedResource
+		urns    []string
+		leftOut []LeftOut
+	}{
+		"one organization's provider": {nil, []failedResource{{teamA, refused}}, []string{teamA, memberA},
+			[]LeftOut{{Provider: providerA, Resources: []string{teamA, memberA}, Failed: teamA, Reason: refused, org: "a"}}},
+		"twice the same provider, left out once": {nil, []failedResource{{memberA, refused}, {teamA, "again"}}, []string{teamA, memberA},
+			[]LeftOut{{Provider: providerA, Resources: []string{teamA, memberA}, Failed: memberA, Reason: refused, org: "a"}}},
+		"the provider's own failure": {nil, []failedResource{{providerB, "cannot configure"}}, []string{teamB},
+			[]LeftOut{{Provider: providerB, Resources: []string{teamB}, Failed: providerB, Reason: "cannot configure", org: "b"}}},
+		"the default provider, for one organization only": {nil, []failedResource{{orgB, refused}}, []string{orgB}, []LeftOut{defaultForB}},
+		"the default provider, for a second organization": {[]LeftOut{defaultForB}, []failedResource{{orgA, refused}}, []string{orgA},
+			[]LeftOut{defaultForB, defaultForA}},
+		"the default provider, for a third: whole": {[]LeftOut{defaultForB, defaultForA}, []failedResource{{orgC, refused}}, []string{orgC},
+			[]LeftOut{defaultForB, defaultForA, {Provider: defaultURN, Resources: []string{orgC}, Failed: orgC, Reason: refused, org: "c", whole: true}}},
+		"a provider left out already fails no more": {[]LeftOut{{Provider: providerA, org: "a"}}, []failedResource{{teamA, refused}}, nil,
+			[]LeftOut{{Provider: providerA, org: "a"}}},
+		"the program's failure, with another": {nil, []failedResource{{teamA, refused}, {stackURN, "program failed"}}, nil, nil},
+		"a resource not in the state":         {nil, []failedResource{{prefix + "mongodbatlas:index/team:Team::multiorg-a-team-new", refused}}, nil, nil},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			leftOut := slices.Clone(tc.already)
+			assert.Equal(t, tc.urns, providers.leaveOut(tc.failed, &leftOut))
+			assert.Equal(t, tc.leftOut, leftOut)
+		})
+	}
+	assert.Empty(t, providersOf(json.RawMessage(`not a state`), nil).leaveOut([]failedResource{{teamA, refused}}, new([]LeftOut)),
+		"a state that cannot be read leaves nothing out")
+	assert.Equal(t, []string{"a", "b"}, orgKeysOf(`{"b": {"name": "x"}, "a": {}}`))
+	assert.Empty(t, orgKeysOf(`not JSON`))
 }
