@@ -111,3 +111,27 @@ func orgKeyOf(typeToken, name string, keys []string) string {
 	child, _ := multiorg.ParseChildName(multiorg.StackComponentName, typeToken, name, keys)
 	return child.OrgKey
 }
+
+// heldMembers are the people the state holds a membership of, by org key
+// and lower-case email: the stack manages them, so a person the code no
+// longer lists is not-in-code (its update removes them), never unmanaged.
+func heldMembers(urns map[string]bool, keys []string) map[string]map[string]bool {
+	held := map[string]map[string]bool{}
+	for urn := range urns {
+		parts := strings.Split(urn, "::")
+		if len(parts) < 2 {
+			continue
+		}
+		typ := parts[len(parts)-2]
+		typ = typ[strings.LastIndex(typ, "$")+1:]
+		child, ok := multiorg.ParseChildName(multiorg.StackComponentName, typ, parts[len(parts)-1], keys)
+		if !ok || child.Kind != multiorg.ChildMember {
+			continue
+		}
+		if held[child.OrgKey] == nil {
+			held[child.OrgKey] = map[string]bool{}
+		}
+		held[child.OrgKey][strings.ToLower(child.Part)] = true
+	}
+	return held
+}
