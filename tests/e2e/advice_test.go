@@ -5,6 +5,7 @@ package e2e
 import (
 	"encoding/json"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"slices"
@@ -43,35 +44,18 @@ func TestEveryFixStatusAdvisesWorks(t *testing.T) {
 
 	const stack = "advice"
 	member := map[string]any{"roles": []string{"ORG_MEMBER"}}
-	raw, err := yaml.Marshal(map[string]any{"config": map[string]any{
-		"mongodbatlas:baseUrl":       baseURL,
-		"atlas-multiorg:payingOrgId": seed["payingOrgId"],
-		"atlas-multiorg:orgOwnerId":  seed["orgOwnerId"],
-		"atlas-multiorg:environment": "dev",
-		"atlas-multiorg:orgs": map[string]any{"main": map[string]any{
-			"name": "advice-main",
-			"members": map[string]any{"owner@example.com": map[string]any{"roles": []string{"ORG_OWNER"}},
-				"ada@example.com": member, "bob@example.com": member, "dan@example.com": member},
-			"teams": map[string]any{
-				"platform": map[string]any{"name": "platform", "members": []string{"ada@example.com", "bob@example.com"}},
-				"ops":      map[string]any{"name": "ops", "members": []string{"ada@example.com"}},
-			},
-		}},
+	w.devStack(t, stack, seed, baseURL, map[string]any{"main": map[string]any{
+		"name": "advice-main",
+		"members": map[string]any{"owner@example.com": map[string]any{"roles": []string{"ORG_OWNER"}},
+			"ada@example.com": member, "bob@example.com": member, "dan@example.com": member},
+		"teams": map[string]any{
+			"platform": map[string]any{"name": "platform", "members": []string{"ada@example.com", "bob@example.com"}},
+			"ops":      map[string]any{"name": "ops", "members": []string{"ada@example.com"}},
+		},
 	}})
-	require.NoError(t, err)
-	require.NoError(t, os.WriteFile(filepath.Join(w.repo, "Pulumi."+stack+".yaml"), raw, 0o600))
-	w.runEnv(w.backend(), "pulumi", "stack", "init", stack, "--non-interactive")
 	w.runEnv(env, "bin/atlas-multiorg", "deploy", stack)
 
-	status := func(t *testing.T) (cli.StatusReport, string, int) {
-		t.Helper()
-		start := time.Now()
-		out, code := w.command(env, "", "bin/atlas-multiorg", "status", "-o", "json", stack)
-		t.Logf("status: exit %d in %.1f s", code, time.Since(start).Seconds())
-		var report cli.StatusReport
-		require.NoError(t, json.Unmarshal([]byte(out[strings.Index(out, "{"):strings.LastIndex(out, "}")+1]), &report), out)
-		return report, out, code
-	}
+	status := func(t *testing.T) (cli.StatusReport, string, int) { return w.statusJSON(t, env, stack) }
 	report, out, code := status(t)
 	require.Equal(t, 0, code, "clean after deploy: %s", out)
 
@@ -180,4 +164,81 @@ func TestEveryFixStatusAdvisesWorks(t *testing.T) {
 	report, out, code = status(t)
 	assert.Equal(t, 0, code, "clean once the fixes ran: %s", out)
 	assert.Zero(t, report.Summary.Findings, out)
+}
+
+// TestTheExpiringFixRotatesTheSecret: a rotating service account whose
+// stack last ran 25 days ago (atlas-local's clock and the component's set
+// back by as much) has a secret that expires within status's window. Status
+// says so with its fix; the fix, run as printed, issues the next secret, and
+// the next status is clean.
+func TestTheExpiringFixRotatesTheSecret(t *testing.T) {
+	requireRealTools(t)
+	t.Parallel()
+	w := newBuiltWorkspace(t)
+	dataDir := filepath.Join(w.repo, ".atlas-local")
+	const back = 600 * time.Hour
+	baseURL, stop := w.localAPI(t, dataDir, "--clock-offset", "-"+back.String())
+	var seed localSeed
+	w.readJSON(filepath.Join(dataDir, "credentials.json"), &seed)
+	env := w.shardEnv(seed, baseURL)
+	const stack = "expiring"
+	w.devStack(t, stack, seed, baseURL, map[string]any{"rotating": map[string]any{"name": "expiring-rotating", "serviceAccount": map[string]any{
+		"name": "ci", "description": "the stack's credential", "roles": []string{"ORG_OWNER"},
+		"secretExpiresAfterHours": 720, "rotateEveryHours": 240}}})
+	w.runEnv(append(env, "ATLAS_MULTIORG_NOW="+time.Now().Add(-back).UTC().Format(time.RFC3339)), "bin/atlas-multiorg", "deploy", stack)
+	// 25 days later: atlas-local on the time, at the same address.
+	stop()
+	u, err := url.Parse(baseURL)
+	require.NoError(t, err)
+	restarted, _ := w.localAPI(t, dataDir, "--addr", u.Host)
+	require.Equal(t, baseURL, restarted)
+
+	status := func(t *testing.T) (cli.StatusReport, string, int) { return w.statusJSON(t, env, stack) }
+	report, out, code := status(t)
+	assert.Equal(t, 1, code, out)
+	require.Len(t, report.Orgs, 1, out)
+	// The due rotation is drift too: the rotated secret to replace, the
+	// period's provider to make, the last period's to drop; one fix for all.
+	i := slices.IndexFunc(report.Orgs[0].Findings, func(f cli.Finding) bool { return f.Kind == cli.KindExpiring })
+	require.GreaterOrEqual(t, i, 0, out)
+	expiring := report.Orgs[0].Findings[i]
+	require.Equal(t, "pulumi up --refresh --stack "+stack, expiring.Fix, out)
+	for _, f := range report.Orgs[0].Findings {
+		assert.Equal(t, expiring.Fix, f.Fix, "%s %s", f.Kind, f.Resource)
+	}
+
+	fixOut, fixCode := w.command(append(env, "PULUMI_SKIP_CONFIRMATIONS=true"), "", "sh", "-c", expiring.Fix)
+	require.Equal(t, 0, fixCode, tail(fixOut))
+	report, out, code = status(t)
+	assert.Equal(t, 0, code, "clean once the next secret is issued: %s", out)
+	require.Len(t, report.Orgs, 1, out)
+	require.NotNil(t, report.Orgs[0].DaysLeft, out)
+	assert.GreaterOrEqual(t, *report.Orgs[0].DaysLeft, 29, "the new secret's 30 days: %s", out)
+}
+
+// devStack writes Pulumi.<stack>.yaml, a dev org stack of orgs against
+// atlas-local, and creates the stack.
+func (w *workspace) devStack(t *testing.T, stack string, seed localSeed, baseURL string, orgs map[string]any) {
+	t.Helper()
+	raw, err := yaml.Marshal(map[string]any{"config": map[string]any{
+		"mongodbatlas:baseUrl":       baseURL,
+		"atlas-multiorg:payingOrgId": seed["payingOrgId"],
+		"atlas-multiorg:orgOwnerId":  seed["orgOwnerId"],
+		"atlas-multiorg:environment": "dev",
+		"atlas-multiorg:orgs":        orgs,
+	}})
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(filepath.Join(w.repo, "Pulumi."+stack+".yaml"), raw, 0o600))
+	w.runEnv(w.backend(), "pulumi", "stack", "init", stack, "--non-interactive")
+}
+
+// statusJSON runs status -o json of the stack and reads its report.
+func (w *workspace) statusJSON(t *testing.T, env []string, stack string) (cli.StatusReport, string, int) {
+	t.Helper()
+	start := time.Now()
+	out, code := w.command(env, "", "bin/atlas-multiorg", "status", "-o", "json", stack)
+	t.Logf("status: exit %d in %.1f s", code, time.Since(start).Seconds())
+	var report cli.StatusReport
+	require.NoError(t, json.Unmarshal([]byte(out[strings.Index(out, "{"):strings.LastIndex(out, "}")+1]), &report), out)
+	return report, out, code
 }
