@@ -42,6 +42,9 @@ type findingAdvice struct {
 	// inTheMessage says the finding's own message says what to do, so
 	// byHand is for the documentation only.
 	inTheMessage bool
+	// applies says which findings of the kind the row advises; nil: all.
+	// The others' own message says what to do.
+	applies func(f Finding) bool
 }
 
 // adviceSubject is what a finding's fix names.
@@ -70,10 +73,14 @@ var statusAdvice = []findingAdvice{
 	{kind: KindGone, means: "a resource of the stack is gone from Atlas: a deleted secret, a removed member, a deleted team",
 		does: "to create it again", commands: []string{upRefresh}, fix: upRefreshFix},
 	{kind: KindChanged, means: "a setting differs from the code: the field, the value in the code and the value in Atlas",
-		does: "to set it back as the code says (or change the code to Atlas' value)", commands: []string{upRefresh}, fix: upRefreshFix},
+		does: "to set it back as the code says (or change the code to Atlas' value)", commands: []string{upRefresh}, fix: upRefreshFix,
+		byHand: "except a field the provider sets only when it creates the organization (its credential's description or roles): no update sets it back, and the message says what does"},
 	{kind: KindNotInCode, means: "the stack holds a resource the code no longer declares",
 		does: "to delete it from Atlas as the code says (or put it back in the code)", commands: []string{upRefresh}, fix: upRefreshFix},
-	{kind: KindUnmanaged, means: "a person or team in Atlas that the code does not list",
+	{kind: KindUnmanaged, means: "a person or team in Atlas that the code does not list; on the organization's own credential, a secret or an access-list entry the stack did not make; in an organization the stack created, another API key or service account (for these three, the message says what to do)",
+		applies: func(f Finding) bool {
+			return strings.HasPrefix(f.Resource, "person ") || strings.HasPrefix(f.Resource, "team ")
+		},
 		does:     "to remove it, as its Organization Owner would in the Atlas UI (Access Manager), with atlas-local's console in their place",
 		commands: []string{"bin/atlas-local console remove-user <orgId> <username>", "bin/atlas-local console delete-team <orgId> <team name>"},
 		fix:      unmanagedFix,
@@ -209,7 +216,7 @@ func (o *statusOptions) advise(report *StatusReport, checks []stackCheck) {
 // came with one, and ends its message with it.
 func adviseFinding(f *Finding, s adviceSubject) {
 	a, ok := adviceOf(f.Kind)
-	if !ok {
+	if !ok || f.byHand || (a.applies != nil && !a.applies(*f)) {
 		return
 	}
 	s.finding = *f

@@ -60,11 +60,13 @@ func TestEachFindingGetsTheExactCommandThatFixesIt(t *testing.T) {
 			"m; to issue the next secret (the first update of a rotation period issues one), run: pulumi up --refresh --stack dev-0"},
 		"expiring, not rotating": {Finding{Kind: KindExpiring, Message: "m"}, adviceSubject{stack: "dev-0", orgKey: "a"}, "",
 			"m; without rotateEveryHours, give orgs.a.serviceAccount a rotateEveryHours (a third of secretExpiresAfterHours at most), then pulumi up --refresh --stack dev-0"},
-		"expired":      {Finding{Kind: KindExpired, Message: "m"}, adviceSubject{stack: "dev-0", rotates: true}, "", ""},
-		"over-budget":  {Finding{Kind: KindOverBudget, Message: "m"}, adviceSubject{stack: "dev-0"}, "", "m"},
-		"unchecked":    {Finding{Kind: KindUnchecked, Message: "m"}, adviceSubject{stack: "dev-0"}, "", "m"},
-		"its own fix":  {Finding{Kind: KindGone, Message: "m", Fix: "bin/atlas-local console something"}, adviceSubject{stack: "dev-0"}, "bin/atlas-local console something", ""},
-		"unknown kind": {Finding{Kind: "other", Message: "m"}, adviceSubject{stack: "dev-0"}, "", "m"},
+		"expired":                                {Finding{Kind: KindExpired, Message: "m"}, adviceSubject{stack: "dev-0", rotates: true}, "", ""},
+		"over-budget":                            {Finding{Kind: KindOverBudget, Message: "m"}, adviceSubject{stack: "dev-0"}, "", "m"},
+		"unchecked":                              {Finding{Kind: KindUnchecked, Message: "m"}, adviceSubject{stack: "dev-0"}, "", "m"},
+		"its own fix":                            {Finding{Kind: KindGone, Message: "m", Fix: "bin/atlas-local console something"}, adviceSubject{stack: "dev-0"}, "bin/atlas-local console something", ""},
+		"changed, where no command sets it back": {Finding{Kind: KindChanged, Message: "m: set it back in Atlas", byHand: true}, adviceSubject{stack: "dev-0"}, "", "m: set it back in Atlas"},
+		"an unmanaged secret":                    {Finding{Kind: KindUnmanaged, Resource: "secret s1 of service account c1", Message: "m"}, adviceSubject{stack: "dev-0", orgID: orgB, atlasLocal: true}, "", "m"},
+		"unknown kind":                           {Finding{Kind: "other", Message: "m"}, adviceSubject{stack: "dev-0"}, "", "m"},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
@@ -99,20 +101,4 @@ func TestShellWord(t *testing.T) {
 	for in, want := range map[string]string{"dev-0": "dev-0", "eve@example.com": "eve@example.com", "a b": "'a b'", "it's": `'it'\''s'`, "": "''"} {
 		require.Equal(t, want, shellWord(in), in)
 	}
-}
-
-// TestAPersonTheStackHoldsIsNotUnmanaged: a person the code no longer lists
-// and the state still holds is not-in-code, whose fix (pulumi up --refresh)
-// removes them; advising their removal by hand too would leave a fix that
-// fails once the other has run.
-func TestAPersonTheStackHoldsIsNotUnmanaged(t *testing.T) {
-	prefix := "urn:pulumi:dev-0::atlas-multiorg::atlas-multiorg:index:MultiOrg$"
-	urns := map[string]bool{
-		prefix + "mongodbatlas:index/cloudUserOrgAssignment:CloudUserOrgAssignment::multiorg-a-member-Dan@example.com":          true,
-		prefix + "mongodbatlas:index/cloudUserTeamAssignment:CloudUserTeamAssignment::multiorg-a-team-platform-bob@example.com": true,
-		prefix + "mongodbatlas:index/organization:Organization::multiorg-b":                                                     true,
-		"urn:pulumi:dev-0::atlas-multiorg::pulumi:pulumi:Stack::atlas-multiorg-dev-0":                                           true,
-		prefix + "mongodbatlas:index/cloudUserOrgAssignment:CloudUserOrgAssignment::multiorg-b-member-eve@example.com":          true,
-	}
-	assert.Equal(t, map[string]map[string]bool{"a": {"dan@example.com": true}, "b": {"eve@example.com": true}}, heldMembers(urns, []string{"a", "b"}))
 }

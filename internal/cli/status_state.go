@@ -22,6 +22,9 @@ type inspectedState struct {
 	baseURLs              map[string]string
 	// urns are the resources in the state.
 	urns map[string]bool
+	// resources are the state's resources, read for the Atlas objects each
+	// organization holds (heldByOrg) once its keys are known.
+	resources []exportedResource
 }
 
 // wrappedSig is the key that marks a secret value in Pulumi's state.
@@ -35,7 +38,7 @@ func readInspectedState(stack string, raw json.RawMessage) (inspectedState, erro
 		return inspectedState{}, err
 	}
 	s := inspectedState{orphans: export.orphans(stack), credentials: map[string]atlasapi.Credentials{},
-		exported: map[string]atlasapi.Credentials{}, baseURLs: map[string]string{}, urns: map[string]bool{}}
+		exported: map[string]atlasapi.Credentials{}, baseURLs: map[string]string{}, urns: map[string]bool{}, resources: export.Deployment.Resources}
 	providers := map[string]int64{} // org key -> the rotation period of the provider kept
 	for _, r := range export.Deployment.Resources {
 		s.urns[r.URN] = true
@@ -110,28 +113,4 @@ func plainValue(v any) any {
 func orgKeyOf(typeToken, name string, keys []string) string {
 	child, _ := multiorg.ParseChildName(multiorg.StackComponentName, typeToken, name, keys)
 	return child.OrgKey
-}
-
-// heldMembers are the people the state holds a membership of, by org key
-// and lower-case email: the stack manages them, so a person the code no
-// longer lists is not-in-code (its update removes them), never unmanaged.
-func heldMembers(urns map[string]bool, keys []string) map[string]map[string]bool {
-	held := map[string]map[string]bool{}
-	for urn := range urns {
-		parts := strings.Split(urn, "::")
-		if len(parts) < 2 {
-			continue
-		}
-		typ := parts[len(parts)-2]
-		typ = typ[strings.LastIndex(typ, "$")+1:]
-		child, ok := multiorg.ParseChildName(multiorg.StackComponentName, typ, parts[len(parts)-1], keys)
-		if !ok || child.Kind != multiorg.ChildMember {
-			continue
-		}
-		if held[child.OrgKey] == nil {
-			held[child.OrgKey] = map[string]bool{}
-		}
-		held[child.OrgKey][strings.ToLower(child.Part)] = true
-	}
-	return held
 }
