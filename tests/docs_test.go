@@ -156,6 +156,7 @@ func TestEachGeneratedBlockIsInItsGuide(t *testing.T) {
 		"cli-help":         "docs/command-line-tool.md",
 		"settings-table":   "CONTRIBUTING.md",
 		"provider-calls":   "docs/local-admin-api.md",
+		"status-findings":  "docs/status.md",
 	}
 	require.Len(t, home, len(blocks))
 	for name, guide := range home {

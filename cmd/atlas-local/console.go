@@ -25,6 +25,10 @@ Owner, against the running atlas-local of DIR:
 
   orgs             list every organization: ID, name, the paying organization it is linked to
   delete-org ID    delete an organization (not a paying one, not one with projects)
+  remove-user ORG USER
+                   remove USER (their username or user ID) from organization ORG
+  delete-team ORG TEAM
+                   delete team TEAM (its ID or name) of organization ORG
   accept ORG USER  accept USER's invitation to organization ORG, as the invited
                    person would (USER: their username or user ID); the member
                    becomes ACTIVE
@@ -107,6 +111,18 @@ func console(args []string, out io.Writer) error {
 			return err
 		}
 		_, _ = fmt.Fprintln(out, "deleted organization", fs.Arg(1))
+		return nil
+	case cmd == "remove-user" && fs.NArg() == 3:
+		if err := call(http.MethodDelete, "/local/console/orgs/"+url.PathEscape(fs.Arg(1))+"/users/"+url.PathEscape(fs.Arg(2)), nil); err != nil {
+			return err
+		}
+		_, _ = fmt.Fprintf(out, "removed %s from organization %s\n", fs.Arg(2), fs.Arg(1))
+		return nil
+	case cmd == "delete-team" && fs.NArg() == 3:
+		if err := call(http.MethodDelete, "/local/console/orgs/"+url.PathEscape(fs.Arg(1))+"/teams/"+url.PathEscape(fs.Arg(2)), nil); err != nil {
+			return err
+		}
+		_, _ = fmt.Fprintf(out, "deleted team %s of organization %s\n", fs.Arg(2), fs.Arg(1))
 		return nil
 	case cmd == "accept" && fs.NArg() == 3:
 		var member struct{ Username, OrgMembershipStatus string }

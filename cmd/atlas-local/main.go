@@ -52,6 +52,7 @@ func run(args []string) error {
 	faultMatch := fs.String("fault-match", "", "regular expression on \"METHOD path\": only matching API requests meet faults (default: all)")
 	restartDelay := fs.Duration("restart-delay", time.Second, "how long a restart after --crash-rate keeps the address closed")
 	ownerUsername := fs.String("owner-username", os.Getenv(ownerUsernameEnv), "username (an email address) of the seeded paying organization's owner, for a new state (default $"+ownerUsernameEnv+", else local-owner@example.com)")
+	clockOffset := fs.Duration("clock-offset", 0, "run atlas-local's clock this far from the time (-600h: 25 days ago), so that a secret it issues expires that much sooner; for rehearsing an expiry")
 	logFile := fs.String("log", "", "append one line per request (time, method, path, status, and why a call failed; never a credential) to this file")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -87,7 +88,11 @@ func run(args []string) error {
 	if err != nil {
 		return err
 	}
-	srv, seed, err := localapi.New(localapi.Options{DataDir: *dataDir, Reset: *reset, Faults: faults, ConsoleToken: consoleToken, OwnerUsername: *ownerUsername})
+	var now func() time.Time
+	if *clockOffset != 0 {
+		now = func() time.Time { return time.Now().Add(*clockOffset) }
+	}
+	srv, seed, err := localapi.New(localapi.Options{DataDir: *dataDir, Reset: *reset, Faults: faults, ConsoleToken: consoleToken, OwnerUsername: *ownerUsername, Now: now})
 	if err != nil {
 		return err
 	}
@@ -139,7 +144,7 @@ func run(args []string) error {
 		_ = server.Close()
 		fmt.Println("atlas-local: crashed on purpose (--crash-rate); restarting from the saved state in", *restartDelay)
 		time.Sleep(*restartDelay)
-		if srv, _, err = localapi.New(localapi.Options{DataDir: *dataDir, Faults: faults, ConsoleToken: consoleToken}); err != nil {
+		if srv, _, err = localapi.New(localapi.Options{DataDir: *dataDir, Faults: faults, ConsoleToken: consoleToken, Now: now}); err != nil {
 			return err
 		}
 		if ln, err = (&net.ListenConfig{}).Listen(context.Background(), "tcp", ln.Addr().String()); err != nil {

@@ -93,6 +93,10 @@ it that none of the stacks holds; check every stack for this to be right).
 No secret is printed, not even masked: a changed field that holds one is
 named without its values.
 
+Each finding ends with what fixes it, as a command to copy where one does
+(-o json: fix): for drift, pulumi up --refresh --stack STACK, since a plain
+pulumi up compares the code with the state, not with Atlas.
+
 A stack that another update holds is reported as busy, at once: status does
 not wait for the lock and never breaks it. An unknown stack, a stack of
 another project and a stack that cannot be read are each one line, with the
@@ -220,6 +224,11 @@ type OrgStatus struct {
 	Findings []Finding `json:"findings"`
 	// failed is why a part was not checked (an *ExitError), nil when none.
 	failed error
+	// rotates says its service account rotates its secret (rotateEveryHours),
+	// so that an update issues the next one.
+	rotates bool
+	// adminAPI is the base URL its people were read from; "" when they were not.
+	adminAPI string
 }
 
 // BudgetStatus is an organization held to its monthly budget, in cents.
@@ -244,8 +253,15 @@ type Finding struct {
 	Code     string `json:"code,omitempty"`
 	Atlas    string `json:"atlas,omitempty"`
 	Withheld bool   `json:"withheld,omitempty"`
-	// Message says it in words, with what to do.
+	// Message says it in words, ending with what fixes it.
 	Message string `json:"message"`
+	// Fix is the exact command that fixes it, for a shell in the folder
+	// status ran in; absent where none does (the message says what to do
+	// by hand). statusAdvice (status_advice.go) gives it.
+	Fix string `json:"fix,omitempty"`
+	// byHand says no command fixes it, and its message says what does;
+	// statusAdvice then leaves it as it is.
+	byHand bool
 }
 
 // PayingOrgStatus is one paying organization's orphans check.
@@ -478,6 +494,9 @@ func (o *statusOptions) checkStack(ctx context.Context, inspector stackInspector
 		if id := cmp.Or(org.OrgID, spec.Orgs[key].ImportID); id != "" {
 			check.ids[key] = id
 		}
+		if sa := spec.Orgs[key].ServiceAccount; sa != nil && sa.RotateEveryHours != nil && *sa.RotateEveryHours > 0 {
+			org.rotates = true
+		}
 		if budget := spec.Orgs[key].MonthlyBudgetUSD; budget != "" {
 			check.budgets[key], _ = multiorg.ParseUSD(budget) // validated by SpecFromConfig
 		}
@@ -560,10 +579,10 @@ func (o *statusOptions) expiryFindings(outputs map[string]multiorg.OrgOutput, or
 		switch s.State {
 		case "expired":
 			org.Findings = append(org.Findings, Finding{Kind: KindExpired,
-				Message: fmt.Sprintf("its service account secret expired at %s: consumers holding it are refused; rotate it (rotateEveryHours) and pulumi up", at.Format(time.RFC3339))})
+				Message: fmt.Sprintf("its service account secret expired at %s: consumers holding it are refused", at.Format(time.RFC3339))})
 		case "expiring":
 			org.Findings = append(org.Findings, Finding{Kind: KindExpiring,
-				Message: fmt.Sprintf("its service account secret expires at %s, in %s (within --window %s): rotate it (rotateEveryHours) and pulumi up", at.Format(time.RFC3339), s.Left, o.window)})
+				Message: fmt.Sprintf("its service account secret expires at %s, in %s (within --window %s)", at.Format(time.RFC3339), s.Left, o.window)})
 		}
 	}
 }
@@ -598,6 +617,7 @@ func (o *statusOptions) peopleFindings(ctx context.Context, spec multiorg.Spec, 
 	// Whose credential Atlas refused, when it does: the organization's
 	// own, the one the stack exports, or the caller's.
 	signedIn = " (signed in with " + api.credsFrom + ")"
+	org.adminAPI = api.baseURL
 	client, err := o.connect(ctx, api.baseURL, api.creds)
 	if err != nil {
 		unchecked(err)
@@ -632,7 +652,7 @@ func (o *statusOptions) peopleFindings(ctx context.Context, spec multiorg.Spec, 
 		}
 		roles := strings.Join(u.Roles.OrgRoles, ", ")
 		org.Findings = append(org.Findings, Finding{Kind: KindUnmanaged, Resource: "person " + u.Username,
-			Message: fmt.Sprintf("%s (%s, %s) is in the organization in Atlas and not in the code: add them under orgs.%s.members, or remove them in Atlas",
+			Message: fmt.Sprintf("%s (%s, %s) is in the organization in Atlas and not in the code (orgs.%s.members)",
 				u.Username, cmp.Or(roles, "no role"), cmp.Or(u.OrgMembershipStatus, "ACTIVE"), key)})
 	}
 	teamNames := map[string]bool{} // the code's teams the state does not hold yet
@@ -646,7 +666,7 @@ func (o *statusOptions) peopleFindings(ctx context.Context, spec multiorg.Spec, 
 			continue
 		}
 		org.Findings = append(org.Findings, Finding{Kind: KindUnmanaged, Resource: "team " + t.Name,
-			Message: fmt.Sprintf("team %q (%s) is in the organization in Atlas and not in the code: add it under orgs.%s.teams, or delete it in Atlas", t.Name, t.ID, key)})
+			Message: fmt.Sprintf("team %q (%s) is in the organization in Atlas and not in the code (orgs.%s.teams)", t.Name, t.ID, key)})
 	}
 	o.credentialFindings(ctx, client, entry, key, held, org)
 }
@@ -677,6 +697,7 @@ func (o *statusOptions) assemble(ctx context.Context, checks []stackCheck, start
 			report.Orgs = append(report.Orgs, org)
 		}
 	}
+	o.advise(&report, checks)
 	slices.SortStableFunc(report.Orgs, func(a, b OrgStatus) int {
 		return cmp.Or(worst(b.Findings)-worst(a.Findings), len(b.Findings)-len(a.Findings), strings.Compare(a.Stack, b.Stack), strings.Compare(a.Key, b.Key))
 	})
@@ -755,8 +776,8 @@ func (o *statusOptions) checkPayingOrg(ctx context.Context, payingOrgID string, 
 		for _, orphan := range p.Orphans {
 			name := cmp.Or(orphan.Name, "(name unreadable)")
 			p.Findings = append(p.Findings, Finding{Kind: KindOrphan, Resource: "organization " + orphan.OrgID,
-				Message: fmt.Sprintf("organization %s %s is linked to paying organization %s and held by none of the stacks: %s. Delete: %s. Adopt: %s",
-					orphan.OrgID, name, payingOrgID, orphan.Probably, orphan.Delete, orphan.Adopt)})
+				Message: fmt.Sprintf("organization %s %s is linked to paying organization %s and held by none of the stacks: %s. Adopt it instead: %s",
+					orphan.OrgID, name, payingOrgID, orphan.Probably, orphan.Adopt)})
 		}
 	}
 	budgeted := false

@@ -139,7 +139,7 @@ func creationOnlyFindings(resource, key, block string, fields []creationOnlyFiel
 		if codeErr != nil || atlasErr != nil || string(code) == string(atlas) {
 			continue
 		}
-		found = append(found, Finding{Kind: KindChanged, Resource: resource, Field: f.path, Code: string(code), Atlas: string(atlas),
+		found = append(found, Finding{Kind: KindChanged, Resource: resource, Field: f.path, Code: string(code), Atlas: string(atlas), byHand: true,
 			Message: fmt.Sprintf("%s: %s is %s in Atlas, %s in the code (changed outside the code): the provider sets it only when it creates the organization, "+
 				"so pulumi up does not set it back; set it back in Atlas, or change orgs.%s.%s.%s", resource, f.path, atlas, code, key, block, f.config)})
 	}

@@ -36,14 +36,14 @@ func driftFindings(steps []deploy.Step, keys []string, inState map[string]bool, 
 		switch step.Op {
 		case "replace", "create-replacement":
 			found = append(found, Finding{Kind: KindChanged, Resource: resource,
-				Message: fmt.Sprintf("%s differs from the code in a way that replaces it (%s): pulumi up would replace it", resource, diffPaths(step))})
+				Message: fmt.Sprintf("%s differs from the code in a way that replaces it (%s)", resource, diffPaths(step))})
 		case "create":
 			if inState[urn] {
 				found = append(found, Finding{Kind: KindGone, Resource: resource,
-					Message: fmt.Sprintf("%s is gone from Atlas (deleted outside the code): pulumi up creates it again", resource)})
+					Message: fmt.Sprintf("%s is gone from Atlas (deleted outside the code)", resource)})
 			} else {
 				found = append(found, Finding{Kind: KindNotDeployed, Resource: resource,
-					Message: fmt.Sprintf("%s is in the code and not deployed yet: pulumi up creates it", resource)})
+					Message: fmt.Sprintf("%s is in the code and not deployed yet", resource)})
 			}
 		case "update":
 			drifted := driftedProperties(step)
@@ -52,17 +52,17 @@ func driftFindings(steps []deploy.Step, keys []string, inState map[string]bool, 
 			}
 			if len(step.Diffs) == 0 {
 				found = append(found, Finding{Kind: KindChanged, Resource: resource,
-					Message: fmt.Sprintf("%s differs from the code: pulumi up updates it", resource)})
+					Message: fmt.Sprintf("%s differs from the code", resource)})
 			}
 		case "import", "import-replacement":
 			found = append(found, Finding{Kind: KindNotDeployed, Resource: resource,
-				Message: fmt.Sprintf("%s is adopted in the code and not imported yet: pulumi up imports it", resource)})
+				Message: fmt.Sprintf("%s is adopted in the code and not imported yet", resource)})
 		case "delete", "delete-replaced":
 			found = append(found, Finding{Kind: KindNotInCode, Resource: resource,
-				Message: fmt.Sprintf("%s is held by the stack and no longer in the code: pulumi up deletes it", resource)})
+				Message: fmt.Sprintf("%s is held by the stack and no longer in the code", resource)})
 		default:
 			found = append(found, Finding{Kind: KindChanged, Resource: resource,
-				Message: fmt.Sprintf("%s: pulumi up would %s it", resource, step.Op)})
+				Message: fmt.Sprintf("%s differs from the code (the update would %s it)", resource, step.Op)})
 		}
 		if org, ok := orgs[orgKeyOf(step.Type, name, keys)]; ok {
 			org.Findings = append(org.Findings, found...)
@@ -131,11 +131,11 @@ func changedFinding(resource string, d deploy.PropertyDiff) Finding {
 	atlas, atlasOK := displayValue(d.Path, d.Atlas)
 	if !codeOK || !atlasOK {
 		f.Withheld = true
-		f.Message = fmt.Sprintf("%s: %s differs from the code; it holds a secret, so neither value is shown: pulumi up sets it as the code says", resource, d.Path)
+		f.Message = fmt.Sprintf("%s: %s differs from the code; it holds a secret, so neither value is shown", resource, d.Path)
 		return f
 	}
 	f.Code, f.Atlas = code, atlas
-	f.Message = fmt.Sprintf("%s: %s is %s in Atlas, %s in the code (changed outside the code): pulumi up sets it back", resource, d.Path, atlas, code)
+	f.Message = fmt.Sprintf("%s: %s is %s in Atlas, %s in the code (changed outside the code)", resource, d.Path, atlas, code)
 	return f
 }
 

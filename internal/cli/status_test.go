@@ -256,7 +256,10 @@ func TestStatusReportsEachFindingUnderItsOrgKey(t *testing.T) {
 	assert.Regexp(t, `(?m)^dev-0 +b +unmanaged +- +- +eve@example.com \(ORG_MEMBER, ACTIVE\) is in the organization`, got.stdout)
 	assert.Contains(t, got.stdout, "Organization multiorg-a: multiFactorAuthRequired is false in Atlas, true in the code")
 	assert.Contains(t, got.stdout, "mongodbatlas multiorg-a-period-8: clientSecret differs from the code; it holds a secret, so neither value is shown")
-	assert.Contains(t, got.stdout, `team "Shadow IT" (t2) is in the organization in Atlas and not in the code: add it under orgs.b.teams`)
+	assert.Contains(t, got.stdout, `team "Shadow IT" (t2) is in the organization in Atlas and not in the code (orgs.b.teams); to remove it, `)
+	assert.Contains(t, got.stdout, "run: bin/atlas-local console delete-team "+orgB+" 'Shadow IT'\n",
+		"b's people are read from http://atlas.example, not Atlas: atlas-local's console stands in for its owner")
+	assert.Contains(t, got.stdout, "multiFactorAuthRequired is false in Atlas, true in the code (changed outside the code); to set it back as the code says (or change the code to Atlas' value), run: pulumi up --refresh --stack dev-0\n")
 	assert.Contains(t, got.stdout, "paying org "+payingOrg+"  orphan       organization "+orphanOrg+" hand-made is linked")
 	assert.Contains(t, got.stdout, "checked 1 of 1 stack and 2 organizations in ")
 	assert.Contains(t, got.stdout, ": 6 findings")
@@ -292,7 +295,7 @@ func TestStatusReportsEachFindingUnderItsOrgKey(t *testing.T) {
 	assert.Equal(t, orphanOrg, report.PayingOrgs[0].Orphans[0].OrgID)
 	changed := report.Orgs[0].Findings[1]
 	assert.Equal(t, Finding{Kind: KindChanged, Resource: "Organization multiorg-a", Field: "multiFactorAuthRequired", Code: "true", Atlas: "false",
-		Message: changed.Message}, changed)
+		Message: changed.Message, Fix: "pulumi up --refresh --stack dev-0"}, changed)
 	assert.True(t, report.Orgs[0].Findings[2].Withheld)
 	assert.Equal(t, StatusSummary{Stacks: 1, StacksChecked: 1, Orgs: 2, Findings: 6, ExitCode: ExitFindings}, report.Summary)
 

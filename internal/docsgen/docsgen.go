@@ -43,6 +43,8 @@ func Blocks() (map[string]string, error) {
 		"profile-table": multiorg.ProfileTable(),
 		// components/multiorg/settings.go: orgSettings.
 		"settings-table": multiorg.SettingsTable(),
+		// internal/cli/status_advice.go: statusAdvice.
+		"status-findings": cli.FindingsTable(),
 		// internal/cli: every subcommand's own --help.
 		"cli-help": help,
 		// internal/localapi/inventory.go: the provider's calls and which

@@ -3,12 +3,15 @@ package localapi
 import (
 	"crypto/subtle"
 	"net/http"
+	"slices"
 	"strings"
 )
 
 // The console stands in for what a person does in the Atlas UI, signed in
 // as an organization's Organization Owner: see every organization, and
-// delete one; and for what an invited person does: accept the invitation. Atlas' Admin API cannot do that for an organization whose
+// delete one, remove a person from one, delete a team of one; and for what
+// an invited person does: accept the invitation. Atlas' Admin API cannot do
+// the first for an organization whose
 // only credential was lost with the answer that created it (the paying
 // organization's credential is not a member of it), so recovering from a
 // lost answer needs a person. Its routes are outside /api/atlas, and its
@@ -69,19 +72,9 @@ func (s *Server) consoleDeleteOrg(w http.ResponseWriter, r *http.Request) {
 // deprecated 2023-01-01 listings show them. {user} is the user ID or the
 // username.
 func (s *Server) consoleAccept(w http.ResponseWriter, r *http.Request) {
-	org := s.state.Orgs[r.PathValue("orgId")]
-	if org == nil {
-		writeError(w, "application/json", http.StatusNotFound, "ORG_NOT_FOUND", "No organization with ID "+r.PathValue("orgId")+" exists.")
-		return
-	}
-	who := r.PathValue("user")
-	u := s.member(org, who)
-	if u == nil {
-		u = s.memberNamed(org, who)
-	}
+	org, u := s.consoleMember(w, r)
 	switch {
 	case u == nil:
-		writeError(w, "application/json", http.StatusNotFound, "USER_NOT_FOUND", "No one with ID or username "+who+" is invited to organization "+org.ID+".")
 		return
 	case u.Status == statusPending && !s.now().Before(u.InvitationExpiresAt):
 		writeError(w, "application/json", http.StatusBadRequest, "INVITATION_EXPIRED", "The invitation of "+u.Username+" to organization "+org.ID+" has expired; invite them again.")
@@ -90,4 +83,79 @@ func (s *Server) consoleAccept(w http.ResponseWriter, r *http.Request) {
 		s.accept(u)
 	}
 	_ = writeJSON(w, http.StatusOK, s.orgUserJSON(org, u))
+}
+
+// consoleRemoveUser removes a person from an organization as its
+// Organization Owner does in the UI (Access Manager, Users), under Atlas'
+// rule that its last Organization Owner stays. {user} is the user ID or the
+// username. status advises it for a person the code does not list.
+func (s *Server) consoleRemoveUser(w http.ResponseWriter, r *http.Request) {
+	org, u := s.consoleMember(w, r)
+	switch {
+	case u == nil:
+		return
+	case slices.Contains(u.OrgRoles, "ORG_OWNER") && s.lastOwner(org, u):
+		writeError(w, "application/json", http.StatusBadRequest, "LAST_ORG_OWNER", "User "+u.Username+" is the last Organization Owner of organization "+org.ID+" and cannot leave it.")
+		return
+	}
+	s.leave(org, s.materializeOwner(org, u))
+	w.WriteHeader(http.StatusNoContent)
+}
+
+// consoleDeleteTeam deletes a team as its organization's Organization Owner
+// does in the UI (Access Manager, Teams), under Atlas' rule that a team with
+// access to a project stays. {team} is the team ID or its name. status
+// advises it for a team the code does not list.
+func (s *Server) consoleDeleteTeam(w http.ResponseWriter, r *http.Request) {
+	org := s.consoleOrg(w, r)
+	if org == nil {
+		return
+	}
+	which := r.PathValue("team")
+	t := org.Teams[which]
+	for _, other := range org.Teams {
+		if t == nil && strings.EqualFold(other.Name, which) {
+			t = other
+		}
+	}
+	if t == nil {
+		writeError(w, "application/json", http.StatusNotFound, "TEAM_NOT_FOUND", "No team with ID or name "+which+" exists in organization "+org.ID+".")
+		return
+	}
+	for _, p := range s.state.Projects {
+		if _, assigned := p.Teams[t.ID]; assigned && p.OrgID == org.ID {
+			writeError(w, "application/json", http.StatusConflict, "CANNOT_DELETE_TEAM_ASSIGNED_TO_PROJECT", "Team "+t.ID+" still has access to project "+p.ID+"; remove it first.")
+			return
+		}
+	}
+	delete(org.Teams, t.ID)
+	w.WriteHeader(http.StatusNoContent)
+}
+
+// consoleOrg is the organization {orgId}; nil, answered 404, when there is none.
+func (s *Server) consoleOrg(w http.ResponseWriter, r *http.Request) *Org {
+	org := s.state.Orgs[r.PathValue("orgId")]
+	if org == nil {
+		writeError(w, "application/json", http.StatusNotFound, "ORG_NOT_FOUND", "No organization with ID "+r.PathValue("orgId")+" exists.")
+	}
+	return org
+}
+
+// consoleMember is the person {user} (user ID or username) of the
+// organization {orgId}, invited or active; a nil person, answered 404, when
+// there is none.
+func (s *Server) consoleMember(w http.ResponseWriter, r *http.Request) (*Org, *OrgUser) {
+	org := s.consoleOrg(w, r)
+	if org == nil {
+		return nil, nil
+	}
+	who := r.PathValue("user")
+	u := s.member(org, who)
+	if u == nil {
+		u = s.memberNamed(org, who)
+	}
+	if u == nil {
+		writeError(w, "application/json", http.StatusNotFound, "USER_NOT_FOUND", "No one with ID or username "+who+" is in, or invited to, organization "+org.ID+".")
+	}
+	return org, u
 }

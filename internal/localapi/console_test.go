@@ -62,3 +62,40 @@ func TestThePayingOrganizationReadsTheOrganizationsLinkedToIt(t *testing.T) {
 	assert.Equal(t, http.StatusForbidden, otherOwn.do(http.MethodGet, "/api/atlas/v2/orgs/"+id, orgs, nil, nil), "a sibling reads nothing")
 	assert.Equal(t, http.StatusOK, own.do(http.MethodGet, "/api/atlas/v2/orgs/"+id, orgs, nil, nil))
 }
+
+// TestConsoleRemovesAPersonAndDeletesATeam as the organization's
+// Organization Owner does in the UI: by username or ID, by team name or ID,
+// never the last owner; what status advises for a person or team the code
+// does not list.
+func TestConsoleRemovesAPersonAndDeletesATeam(t *testing.T) {
+	h := startWithConsole(t)
+	created, own := h.createServiceAccountOrg("acme-console")
+	orgID := created.Organization.ID
+	org := "/api/atlas/v2/orgs/" + orgID
+	var team, eve map[string]any
+	require.Equal(t, http.StatusOK, own.do(http.MethodPost, org+"/teams", orgs, map[string]any{"name": "Shadow IT"}, &team))
+	require.Equal(t, http.StatusCreated, own.do(http.MethodPost, org+"/users", MediaTypeUsers,
+		map[string]any{"username": "eve@example.com", "roles": map[string]any{"orgRoles": []string{"ORG_MEMBER"}}, "teamIds": []string{team["id"].(string)}}, &eve))
+
+	tests := []struct {
+		name, path string
+		status     int
+	}{
+		{"a person by username", "/users/EVE@example.com", http.StatusNoContent},
+		{"not twice", "/users/" + eve["id"].(string), http.StatusNotFound},
+		{"never the last owner", "/users/" + h.seed.OwnerID, http.StatusBadRequest},
+		{"a team by name", "/teams/shadow%20it", http.StatusNoContent},
+		{"a team by ID, once", "/teams/" + team["id"].(string), http.StatusNotFound},
+	}
+	for _, tc := range tests {
+		assert.Equal(t, tc.status, h.console(http.MethodDelete, "/local/console/orgs/"+orgID+tc.path, nil), tc.name)
+	}
+	var users, teams struct{ Results []map[string]any }
+	require.Equal(t, http.StatusOK, own.do(http.MethodGet, org+"/users", MediaTypeUsers, nil, &users))
+	for _, u := range users.Results {
+		assert.NotEqual(t, "eve@example.com", u["username"], "eve is removed")
+	}
+	require.Equal(t, http.StatusOK, own.do(http.MethodGet, org+"/teams", orgs, nil, &teams))
+	assert.Empty(t, teams.Results, "the team is deleted")
+	assert.Equal(t, http.StatusNotFound, h.console(http.MethodDelete, "/local/console/orgs/no-such-org/users/eve@example.com", nil))
+}

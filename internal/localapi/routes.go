@@ -19,6 +19,8 @@ func (s *Server) routes() {
 	m.HandleFunc("GET /local/console/orgs", s.console(s.consoleOrgs))
 	m.HandleFunc("DELETE /local/console/orgs/{orgId}", s.console(s.consoleDeleteOrg))
 	m.HandleFunc("POST /local/console/orgs/{orgId}/users/{user}/accept", s.console(s.consoleAccept))
+	m.HandleFunc("DELETE /local/console/orgs/{orgId}/users/{user}", s.console(s.consoleRemoveUser))
+	m.HandleFunc("DELETE /local/console/orgs/{orgId}/teams/{team}", s.console(s.consoleDeleteTeam))
 
 	m.HandleFunc("GET "+v2+"/orgs", s.api(v20230101, s.listOrgs))
 	m.HandleFunc("POST "+v2+"/orgs", s.api(v20230101, s.createOrg))

@@ -17,7 +17,6 @@ import (
 	"github.com/mongodb-forks/digest"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-	"gopkg.in/yaml.v3"
 
 	"github.com/atlas-multiorg/atlas-multiorg/internal/cli"
 )
@@ -44,18 +43,7 @@ func TestStatusFindsWhatChangedOutsideTheCode(t *testing.T) {
 	w := newBuiltWorkspace(t)
 	dir, baseURL, seed := w.seededLocalAPI(t)
 	env := w.shardEnv(seed, baseURL)
-	write := func(stack string, orgs map[string]any) {
-		raw, err := yaml.Marshal(map[string]any{"config": map[string]any{
-			"mongodbatlas:baseUrl":       baseURL,
-			"atlas-multiorg:payingOrgId": seed["payingOrgId"],
-			"atlas-multiorg:orgOwnerId":  seed["orgOwnerId"],
-			"atlas-multiorg:environment": "dev",
-			"atlas-multiorg:orgs":        orgs,
-		}})
-		require.NoError(t, err)
-		require.NoError(t, os.WriteFile(filepath.Join(w.repo, "Pulumi."+stack+".yaml"), raw, 0o600))
-		w.runEnv(w.backend(), "pulumi", "stack", "init", stack, "--non-interactive")
-	}
+	write := func(stack string, orgs map[string]any) { w.devStack(t, stack, seed, baseURL, orgs) }
 	write("drift-a", map[string]any{
 		"settings": map[string]any{"name": "status-settings"},
 		// A rotating service account: its rotated secret is a resource of
