@@ -1,0 +1,166 @@
+//go:build e2e
+
+package e2e
+
+import (
+	"encoding/json"
+	"net/http"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"gopkg.in/yaml.v3"
+
+	"github.com/atlas-multiorg/atlas-multiorg/internal/cli"
+)
+
+// TestDeletedInAtlasIsRecoverable runs what docs/interrupted-deployments.md
+// says about deletions made in Atlas, with the real tools against
+// atlas-local. A dev stack of three organizations is deployed; then, through
+// atlas-local's Admin API as their owners would in the UI, one organization
+// (with a member) is deleted, and another's own service account. Status
+// names each as gone (the organization; the service account), not
+// unchecked, while the third organization stays clean; `pulumi up --refresh`
+// creates nothing. The owner of the second then deletes it (atlas-local's
+// console stands in for them), and status says both are deleted
+// organizations, each with the two commands that create it again; run as
+// printed, they converge the stack: one `pulumi up`, then `preview
+// --expect-no-changes`, and status is clean.
+func TestDeletedInAtlasIsRecoverable(t *testing.T) {
+	requireRealTools(t)
+	t.Parallel()
+	w := newBuiltWorkspace(t)
+	dir, baseURL, seed := w.seededLocalAPI(t)
+	env := w.shardEnv(seed, baseURL)
+	const stack = "gone"
+	raw, err := yaml.Marshal(map[string]any{"config": map[string]any{
+		"mongodbatlas:baseUrl":       baseURL,
+		"atlas-multiorg:payingOrgId": seed["payingOrgId"],
+		"atlas-multiorg:orgOwnerId":  seed["orgOwnerId"],
+		"atlas-multiorg:environment": "dev",
+		"atlas-multiorg:orgs": map[string]any{
+			"deleted": map[string]any{"name": "gone-deleted",
+				"members": map[string]any{"ada@example.com": map[string]any{"roles": []string{"ORG_OWNER"}}}},
+			"lostcred": map[string]any{"name": "gone-lostcred"},
+			"kept":     map[string]any{"name": "gone-kept"},
+		},
+	}})
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(filepath.Join(w.repo, "Pulumi."+stack+".yaml"), raw, 0o600))
+	w.runEnv(w.backend(), "pulumi", "stack", "init", stack, "--non-interactive")
+	w.runEnv(env, "pulumi", "up", "--yes", "--skip-preview", "--stack", stack, "--non-interactive")
+
+	var orgs map[string]struct {
+		OrgID string `json:"orgId"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(w.runEnv(env, "pulumi", "stack", "output", "orgs", "--json", "--stack", stack)), &orgs))
+	var credentials map[string]localSeed
+	require.NoError(t, json.Unmarshal([]byte(w.runEnv(env, "pulumi", "stack", "output", "credentials", "--json", "--show-secrets", "--stack", stack)), &credentials))
+
+	// Outside the code, as each organization's owner does in the Atlas UI.
+	newAdminClient(t, baseURL, credentials["deleted"]).call(http.MethodDelete, "/orgs/"+orgs["deleted"].OrgID, "2023-01-01", nil)
+	lost := credentials["lostcred"]["clientId"]
+	newAdminClient(t, baseURL, credentials["lostcred"]).call(http.MethodDelete, "/orgs/"+orgs["lostcred"].OrgID+"/serviceAccounts/"+lost, "2024-08-05", nil)
+
+	status := func(t *testing.T) (cli.StatusReport, string, int) {
+		t.Helper()
+		start := time.Now()
+		out, code := w.command(env, "", "bin/atlas-multiorg", "status", "-o", "json", stack)
+		t.Logf("status: exit %d in %.1f s", code, time.Since(start).Seconds())
+		var report cli.StatusReport
+		require.NoError(t, json.Unmarshal([]byte(out[strings.Index(out, "{"):strings.LastIndex(out, "}")+1]), &report), out)
+		return report, out, code
+	}
+	findings := func(report cli.StatusReport) map[string][]cli.Finding {
+		byKey := map[string][]cli.Finding{}
+		for _, org := range report.Orgs {
+			byKey[org.Key] = org.Findings
+		}
+		return byKey
+	}
+	report, out, code := status(t)
+	assert.Equal(t, 3, code, "the refresh preview cannot read what is inside them: %s", out)
+	found := findings(report)
+	require.Len(t, found["deleted"], 1, out)
+	assert.Equal(t, cli.Finding{Kind: "gone", Resource: "Organization multiorg-deleted", Message: found["deleted"][0].Message}, found["deleted"][0])
+	assert.Contains(t, found["deleted"][0].Message, `organization "gone-deleted" (org key deleted) is gone from Atlas`)
+	require.Len(t, found["lostcred"], 1, out)
+	assert.Equal(t, "gone", found["lostcred"][0].Kind)
+	assert.Equal(t, "service account "+lost, found["lostcred"][0].Resource)
+	assert.Contains(t, found["lostcred"][0].Message, "Only a person can act: its Organization Owner")
+	assert.Empty(t, found["kept"], "the third organization is clean: %s", out)
+	require.Len(t, report.Stacks, 1)
+	assert.Contains(t, report.Stacks[0].Reason, "what is gone from organization deleted, lostcred explains it")
+	assert.NotContains(t, out, credentials["lostcred"]["clientSecret"])
+	assert.NotContains(t, out, seed["clientSecret"])
+
+	before := w.atlasOrgsIn(dir)
+	refreshed, code := w.command(env, "", "pulumi", "up", "--refresh", "--yes", "--skip-preview", "--stack", stack, "--non-interactive")
+	assert.NotZero(t, code, "no run gets past a deletion alone: %s", tail(refreshed))
+	assert.Equal(t, before, w.atlasOrgsIn(dir), "and it creates nothing: no organization made again behind anyone's back")
+	t.Log(tail(refreshed))
+
+	// Its owner deletes the organization whose credential is gone; the
+	// console is that person.
+	w.run("", filepath.Join(w.repo, "bin", "atlas-local"), "console", "--data-dir", dir, "delete-org", orgs["lostcred"].OrgID)
+	report, out, _ = status(t)
+	found = findings(report)
+	var commands []string
+	for _, key := range []string{"deleted", "lostcred"} {
+		require.Len(t, found[key], 1, out)
+		assert.Equal(t, "gone", found[key][0].Kind)
+		assert.Equal(t, "Organization multiorg-"+key, found[key][0].Resource)
+		for _, command := range printedCommands(found[key][0].Message) {
+			if !slices.Contains(commands, command) {
+				commands = append(commands, command)
+			}
+		}
+	}
+	// The state deletes, then one `pulumi up`, as status printed them; a
+	// shell without a terminal needs --yes for the up.
+	require.Len(t, commands, 3, "two state deletes and one up: %q", commands)
+	// The forgetting first, then the one up.
+	ups := slices.DeleteFunc(slices.Clone(commands), func(c string) bool { return strings.HasPrefix(c, "pulumi state delete ") })
+	commands = append(slices.DeleteFunc(commands, func(c string) bool { return !strings.HasPrefix(c, "pulumi state delete ") }), ups...)
+	require.Equal(t, []string{"pulumi up --stack " + stack}, ups)
+	for _, command := range commands {
+		if command == "pulumi up --stack "+stack {
+			command += " --yes --non-interactive"
+		}
+		t.Log(command)
+		w.runEnv(env, "sh", "-c", command)
+	}
+	w.runEnv(env, "pulumi", "preview", "--expect-no-changes", "--stack", stack, "--non-interactive")
+	report, out, code = status(t)
+	assert.Equal(t, 0, code, out)
+	assert.Zero(t, report.Summary.Findings, out)
+	assert.Equal(t, []string{"gone-deleted", "gone-kept", "gone-lostcred"}, namesOf(w.atlasOrgsIn(dir), "gone-"), "each made again once")
+}
+
+// printedCommands are the pulumi commands a finding's message gives, in
+// backticks.
+func printedCommands(message string) []string {
+	var commands []string
+	for _, m := range regexp.MustCompile("`(pulumi [^`]+)`").FindAllStringSubmatch(message, -1) {
+		commands = append(commands, m[1])
+	}
+	return commands
+}
+
+// namesOf are the names with the prefix, sorted.
+func namesOf(names []string, prefix string) []string {
+	var out []string
+	for _, n := range names {
+		if strings.HasPrefix(n, prefix) {
+			out = append(out, n)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
