@@ -27,7 +27,8 @@ import (
 // (with a member) is deleted, and another's own service account. Status
 // names each as gone (the organization; the service account), not
 // unchecked, while the third organization stays clean; `pulumi up --refresh`
-// creates nothing. The owner of the second then deletes it (atlas-local's
+// creates nothing, and neither does the `pulumi up` after it, whose
+// replacement guard says the organization was deleted. The owner of the second then deletes it (atlas-local's
 // console stands in for them), and status says both are deleted
 // organizations, each with the two commands that create it again; run as
 // printed, they converge the stack: one `pulumi up`, then `preview
@@ -105,6 +106,15 @@ func TestDeletedInAtlasIsRecoverable(t *testing.T) {
 	assert.NotZero(t, code, "no run gets past a deletion alone: %s", tail(refreshed))
 	assert.Equal(t, before, w.atlasOrgsIn(dir), "and it creates nothing: no organization made again behind anyone's back")
 	t.Log(tail(refreshed))
+	// That failed run saved the state without the deleted organization, and
+	// with what was inside it: the next run does not create it either, and
+	// says why, not blaming --replace.
+	again, code := w.command(env, "", "pulumi", "up", "--yes", "--skip-preview", "--stack", stack, "--non-interactive")
+	assert.NotZero(t, code, tail(again))
+	assert.Contains(t, again, `organization "gone-deleted" (org key deleted) is gone from Atlas`)
+	assert.Contains(t, again, "Until then no run creates it again")
+	assert.NotContains(t, again, "--replace")
+	assert.Equal(t, before, w.atlasOrgsIn(dir), "nothing created")
 
 	// Its owner deletes the organization whose credential is gone; the
 	// console is that person.
