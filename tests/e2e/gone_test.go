@@ -40,22 +40,12 @@ func TestDeletedInAtlasIsRecoverable(t *testing.T) {
 	dir, baseURL, seed := w.seededLocalAPI(t)
 	env := w.shardEnv(seed, baseURL)
 	const stack = "gone"
-	raw, err := yaml.Marshal(map[string]any{"config": map[string]any{
-		"mongodbatlas:baseUrl":       baseURL,
-		"atlas-multiorg:payingOrgId": seed["payingOrgId"],
-		"atlas-multiorg:orgOwnerId":  seed["orgOwnerId"],
-		"atlas-multiorg:environment": "dev",
-		"atlas-multiorg:orgs": map[string]any{
-			"deleted": map[string]any{"name": "gone-deleted",
-				"members": map[string]any{"ada@example.com": map[string]any{"roles": []string{"ORG_OWNER"}}}},
-			"lostcred": map[string]any{"name": "gone-lostcred"},
-			"kept":     map[string]any{"name": "gone-kept"},
-		},
-	}})
-	require.NoError(t, err)
-	require.NoError(t, os.WriteFile(filepath.Join(w.repo, "Pulumi."+stack+".yaml"), raw, 0o600))
-	w.runEnv(w.backend(), "pulumi", "stack", "init", stack, "--non-interactive")
-	w.runEnv(env, "pulumi", "up", "--yes", "--skip-preview", "--stack", stack, "--non-interactive")
+	w.deployedStack(t, env, stack, baseURL, seed, "dev", map[string]any{
+		"deleted": map[string]any{"name": "gone-deleted",
+			"members": map[string]any{"ada@example.com": map[string]any{"roles": []string{"ORG_OWNER"}}}},
+		"lostcred": map[string]any{"name": "gone-lostcred"},
+		"kept":     map[string]any{"name": "gone-kept"},
+	})
 
 	var orgs map[string]struct {
 		OrgID string `json:"orgId"`
@@ -71,12 +61,7 @@ func TestDeletedInAtlasIsRecoverable(t *testing.T) {
 
 	status := func(t *testing.T) (cli.StatusReport, string, int) {
 		t.Helper()
-		start := time.Now()
-		out, code := w.command(env, "", "bin/atlas-multiorg", "status", "-o", "json", stack)
-		t.Logf("status: exit %d in %.1f s", code, time.Since(start).Seconds())
-		var report cli.StatusReport
-		require.NoError(t, json.Unmarshal([]byte(out[strings.Index(out, "{"):strings.LastIndex(out, "}")+1]), &report), out)
-		return report, out, code
+		return w.statusOf(t, env, stack)
 	}
 	findings := func(report cli.StatusReport) map[string][]cli.Finding {
 		byKey := map[string][]cli.Finding{}
@@ -173,4 +158,81 @@ func namesOf(names []string, prefix string) []string {
 	}
 	slices.Sort(out)
 	return out
+}
+
+// TestDeletedProdOrganizationIsCreatedAgainOnlyOnPurpose: a prod
+// organization deleted in Atlas is never created again by a run; status
+// names it, with the state delete that needs --force for its protected
+// resources and the note to ask its owners; run as printed, that and one
+// `pulumi up` converge the stack, and status is clean.
+func TestDeletedProdOrganizationIsCreatedAgainOnlyOnPurpose(t *testing.T) {
+	requireRealTools(t)
+	t.Parallel()
+	w := newBuiltWorkspace(t)
+	dir, baseURL, seed := w.seededLocalAPI(t)
+	env := w.shardEnv(seed, baseURL)
+	const stack = "gone-prod"
+	w.deployedStack(t, env, stack, baseURL, seed, "prod", map[string]any{
+		"ledger": map[string]any{"name": "gone-prod-ledger", "multiFactorAuthRequired": true}})
+	var orgs map[string]struct {
+		OrgID string `json:"orgId"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(w.runEnv(env, "pulumi", "stack", "output", "orgs", "--json", "--stack", stack)), &orgs))
+	var credentials map[string]localSeed
+	require.NoError(t, json.Unmarshal([]byte(w.runEnv(env, "pulumi", "stack", "output", "credentials", "--json", "--show-secrets", "--stack", stack)), &credentials))
+	newAdminClient(t, baseURL, credentials["ledger"]).call(http.MethodDelete, "/orgs/"+orgs["ledger"].OrgID, "2023-01-01", nil)
+
+	before := w.atlasOrgsIn(dir)
+	for _, args := range [][]string{{"up", "--refresh"}, {"up"}} {
+		out, code := w.command(env, "", "pulumi", append(args, "--yes", "--skip-preview", "--stack", stack, "--non-interactive")...)
+		assert.NotZero(t, code, "pulumi %s: %s", strings.Join(args, " "), tail(out))
+		assert.Equal(t, before, w.atlasOrgsIn(dir), "pulumi %s creates nothing", strings.Join(args, " "))
+	}
+	report, out, code := w.statusOf(t, env, stack)
+	assert.Equal(t, 3, code, out)
+	require.Len(t, report.Orgs, 1, out)
+	require.Len(t, report.Orgs[0].Findings, 1, out)
+	gone := report.Orgs[0].Findings[0]
+	assert.Equal(t, "Organization multiorg-ledger", gone.Resource)
+	assert.Contains(t, gone.Message, "--target-dependents --force --yes")
+	assert.Contains(t, gone.Message, "It is a protected (prod) organization: ask its owners whether it was meant to go")
+	commands := printedCommands(gone.Message)
+	require.Len(t, commands, 2, "%q", commands)
+	require.True(t, strings.HasPrefix(commands[0], "pulumi state delete "), commands[0])
+	require.Equal(t, "pulumi up --stack "+stack, commands[1])
+	w.runEnv(env, "sh", "-c", commands[0])
+	w.runEnv(env, "sh", "-c", commands[1]+" --yes --non-interactive")
+	w.runEnv(env, "pulumi", "preview", "--expect-no-changes", "--stack", stack, "--non-interactive")
+	report, out, code = w.statusOf(t, env, stack)
+	assert.Equal(t, 0, code, out)
+	assert.Zero(t, report.Summary.Findings, out)
+	assert.Equal(t, []string{"gone-prod-ledger"}, namesOf(w.atlasOrgsIn(dir), "gone-"), "made again once, on purpose")
+}
+
+// deployedStack writes the org stack's config against atlas-local, creates
+// the stack and deploys it.
+func (w *workspace) deployedStack(t testing.TB, env []string, stack, baseURL string, seed localSeed, environment string, orgs map[string]any) {
+	t.Helper()
+	raw, err := yaml.Marshal(map[string]any{"config": map[string]any{
+		"mongodbatlas:baseUrl":       baseURL,
+		"atlas-multiorg:payingOrgId": seed["payingOrgId"],
+		"atlas-multiorg:orgOwnerId":  seed["orgOwnerId"],
+		"atlas-multiorg:environment": environment,
+		"atlas-multiorg:orgs":        orgs,
+	}})
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(filepath.Join(w.repo, "Pulumi."+stack+".yaml"), raw, 0o600))
+	w.runEnv(w.backend(), "pulumi", "stack", "init", stack, "--non-interactive")
+	w.runEnv(env, "pulumi", "up", "--yes", "--skip-preview", "--stack", stack, "--non-interactive")
+}
+
+// statusOf runs status -o json of the stack.
+func (w *workspace) statusOf(t testing.TB, env []string, stack string) (cli.StatusReport, string, int) {
+	t.Helper()
+	start := time.Now()
+	out, code := w.command(env, "", "bin/atlas-multiorg", "status", "-o", "json", stack)
+	t.Logf("status: exit %d in %.1f s", code, time.Since(start).Seconds())
+	var report cli.StatusReport
+	require.NoError(t, json.Unmarshal([]byte(out[strings.Index(out, "{"):strings.LastIndex(out, "}")+1]), &report), out)
+	return report, out, code
 }
