@@ -47,17 +47,12 @@ func TestDeletedInAtlasIsRecoverable(t *testing.T) {
 		"kept":     map[string]any{"name": "gone-kept"},
 	})
 
-	var orgs map[string]struct {
-		OrgID string `json:"orgId"`
-	}
-	require.NoError(t, json.Unmarshal([]byte(w.runEnv(env, "pulumi", "stack", "output", "orgs", "--json", "--stack", stack)), &orgs))
-	var credentials map[string]localSeed
-	require.NoError(t, json.Unmarshal([]byte(w.runEnv(env, "pulumi", "stack", "output", "credentials", "--json", "--show-secrets", "--stack", stack)), &credentials))
+	orgs, credentials := w.stackOrgs(t, env, stack)
 
 	// Outside the code, as each organization's owner does in the Atlas UI.
-	newAdminClient(t, baseURL, credentials["deleted"]).call(http.MethodDelete, "/orgs/"+orgs["deleted"].OrgID, "2023-01-01", nil)
+	newAdminClient(t, baseURL, credentials["deleted"]).call(http.MethodDelete, "/orgs/"+orgs["deleted"], "2023-01-01", nil)
 	lost := credentials["lostcred"]["clientId"]
-	newAdminClient(t, baseURL, credentials["lostcred"]).call(http.MethodDelete, "/orgs/"+orgs["lostcred"].OrgID+"/serviceAccounts/"+lost, "2024-08-05", nil)
+	newAdminClient(t, baseURL, credentials["lostcred"]).call(http.MethodDelete, "/orgs/"+orgs["lostcred"]+"/serviceAccounts/"+lost, "2024-08-05", nil)
 
 	status := func(t *testing.T) (cli.StatusReport, string, int) {
 		t.Helper()
@@ -103,7 +98,7 @@ func TestDeletedInAtlasIsRecoverable(t *testing.T) {
 
 	// Its owner deletes the organization whose credential is gone; the
 	// console is that person.
-	w.run("", filepath.Join(w.repo, "bin", "atlas-local"), "console", "--data-dir", dir, "delete-org", orgs["lostcred"].OrgID)
+	w.run("", filepath.Join(w.repo, "bin", "atlas-local"), "console", "--data-dir", dir, "delete-org", orgs["lostcred"])
 	report, out, _ = status(t)
 	found = findings(report)
 	var commands []string
@@ -174,13 +169,8 @@ func TestDeletedProdOrganizationIsCreatedAgainOnlyOnPurpose(t *testing.T) {
 	const stack = "gone-prod"
 	w.deployedStack(t, env, stack, baseURL, seed, "prod", map[string]any{
 		"ledger": map[string]any{"name": "gone-prod-ledger", "multiFactorAuthRequired": true}})
-	var orgs map[string]struct {
-		OrgID string `json:"orgId"`
-	}
-	require.NoError(t, json.Unmarshal([]byte(w.runEnv(env, "pulumi", "stack", "output", "orgs", "--json", "--stack", stack)), &orgs))
-	var credentials map[string]localSeed
-	require.NoError(t, json.Unmarshal([]byte(w.runEnv(env, "pulumi", "stack", "output", "credentials", "--json", "--show-secrets", "--stack", stack)), &credentials))
-	newAdminClient(t, baseURL, credentials["ledger"]).call(http.MethodDelete, "/orgs/"+orgs["ledger"].OrgID, "2023-01-01", nil)
+	orgs, credentials := w.stackOrgs(t, env, stack)
+	newAdminClient(t, baseURL, credentials["ledger"]).call(http.MethodDelete, "/orgs/"+orgs["ledger"], "2023-01-01", nil)
 
 	before := w.atlasOrgsIn(dir)
 	for _, args := range [][]string{{"up", "--refresh"}, {"up"}} {
@@ -235,4 +225,21 @@ func (w *workspace) statusOf(t testing.TB, env []string, stack string) (cli.Stat
 	var report cli.StatusReport
 	require.NoError(t, json.Unmarshal([]byte(out[strings.Index(out, "{"):strings.LastIndex(out, "}")+1]), &report), out)
 	return report, out, code
+}
+
+// stackOrgs are the stack's organization IDs and their credentials, by org
+// key, from its outputs.
+func (w *workspace) stackOrgs(t testing.TB, env []string, stack string) (map[string]string, map[string]localSeed) {
+	t.Helper()
+	var orgs map[string]struct {
+		OrgID string `json:"orgId"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(w.runEnv(env, "pulumi", "stack", "output", "orgs", "--json", "--stack", stack)), &orgs))
+	var credentials map[string]localSeed
+	require.NoError(t, json.Unmarshal([]byte(w.runEnv(env, "pulumi", "stack", "output", "credentials", "--json", "--show-secrets", "--stack", stack)), &credentials))
+	ids := map[string]string{}
+	for key, org := range orgs {
+		ids[key] = org.OrgID
+	}
+	return ids, credentials
 }
