@@ -4,6 +4,7 @@ package e2e
 
 import (
 	"encoding/json"
+	"io"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -13,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mongodb-forks/digest"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"gopkg.in/yaml.v3"
@@ -22,17 +24,18 @@ import (
 
 // TestDeletedInAtlasIsRecoverable runs what docs/interrupted-deployments.md
 // says about deletions made in Atlas, with the real tools against
-// atlas-local. A dev stack of three organizations is deployed; then, through
+// atlas-local. A dev stack of four organizations is deployed; then, through
 // atlas-local's Admin API as their owners would in the UI, one organization
-// (with a member) is deleted, and another's own service account. Status
-// names each as gone (the organization; the service account), not
-// unchecked, while the third organization stays clean; `pulumi up --refresh`
-// creates nothing, and neither does the `pulumi up` after it, whose
-// replacement guard says the organization was deleted. The owner of the second then deletes it (atlas-local's
-// console stands in for them), and status says both are deleted
-// organizations, each with the two commands that create it again; run as
-// printed, they converge the stack: one `pulumi up`, then `preview
-// --expect-no-changes`, and status is clean.
+// (with a member) is deleted, another's own service account, and a third's
+// API key. Status names each as gone (the organization; the service account;
+// the API key), not unchecked, while the fourth organization stays clean;
+// `pulumi up --refresh` creates nothing, and neither does the `pulumi up`
+// after it, whose replacement guard says the organization was deleted. The
+// owners of the second and third then delete them (atlas-local's console
+// stands in for them), and status says all three are deleted organizations,
+// each with the commands that create it again; run as printed, they
+// converge the stack: one `pulumi up`, then `preview --expect-no-changes`,
+// and status is clean.
 func TestDeletedInAtlasIsRecoverable(t *testing.T) {
 	requireRealTools(t)
 	t.Parallel()
@@ -44,7 +47,9 @@ func TestDeletedInAtlasIsRecoverable(t *testing.T) {
 		"deleted": map[string]any{"name": "gone-deleted",
 			"members": map[string]any{"ada@example.com": map[string]any{"roles": []string{"ORG_OWNER"}}}},
 		"lostcred": map[string]any{"name": "gone-lostcred"},
-		"kept":     map[string]any{"name": "gone-kept"},
+		"lostkey": map[string]any{"name": "gone-lostkey",
+			"apiKey": map[string]any{"description": "the stack's credential", "roles": []string{"ORG_OWNER"}}},
+		"kept": map[string]any{"name": "gone-kept"},
 	})
 
 	orgs, credentials := w.stackOrgs(t, env, stack)
@@ -53,6 +58,7 @@ func TestDeletedInAtlasIsRecoverable(t *testing.T) {
 	newAdminClient(t, baseURL, credentials["deleted"]).call(http.MethodDelete, "/orgs/"+orgs["deleted"], "2023-01-01", nil)
 	lost := credentials["lostcred"]["clientId"]
 	newAdminClient(t, baseURL, credentials["lostcred"]).call(http.MethodDelete, "/orgs/"+orgs["lostcred"]+"/serviceAccounts/"+lost, "2024-08-05", nil)
+	deleteOwnAPIKey(t, baseURL, orgs["lostkey"], credentials["lostkey"])
 
 	status := func(t *testing.T) (cli.StatusReport, string, int) {
 		t.Helper()
@@ -75,9 +81,14 @@ func TestDeletedInAtlasIsRecoverable(t *testing.T) {
 	assert.Equal(t, "gone", found["lostcred"][0].Kind)
 	assert.Equal(t, "service account "+lost, found["lostcred"][0].Resource)
 	assert.Contains(t, found["lostcred"][0].Message, "Only a person can act: its Organization Owner")
-	assert.Empty(t, found["kept"], "the third organization is clean: %s", out)
+	require.Len(t, found["lostkey"], 1, out)
+	assert.Equal(t, "gone", found["lostkey"][0].Kind)
+	assert.Equal(t, "API key "+credentials["lostkey"]["publicKey"], found["lostkey"][0].Resource)
+	assert.Contains(t, found["lostkey"][0].Message, "the API key was deleted outside the code")
+	assert.NotContains(t, out, credentials["lostkey"]["privateKey"])
+	assert.Empty(t, found["kept"], "the other organization is clean: %s", out)
 	require.Len(t, report.Stacks, 1)
-	assert.Contains(t, report.Stacks[0].Reason, "what is gone from organization deleted, lostcred explains it")
+	assert.Contains(t, report.Stacks[0].Reason, "what is gone from organization deleted, lostcred, lostkey explains it")
 	assert.NotContains(t, out, credentials["lostcred"]["clientSecret"])
 	assert.NotContains(t, out, seed["clientSecret"])
 
@@ -98,11 +109,13 @@ func TestDeletedInAtlasIsRecoverable(t *testing.T) {
 
 	// Its owner deletes the organization whose credential is gone; the
 	// console is that person.
-	w.run("", filepath.Join(w.repo, "bin", "atlas-local"), "console", "--data-dir", dir, "delete-org", orgs["lostcred"])
+	for _, key := range []string{"lostcred", "lostkey"} {
+		w.run("", filepath.Join(w.repo, "bin", "atlas-local"), "console", "--data-dir", dir, "delete-org", orgs[key])
+	}
 	report, out, _ = status(t)
 	found = findings(report)
 	var commands []string
-	for _, key := range []string{"deleted", "lostcred"} {
+	for _, key := range []string{"deleted", "lostcred", "lostkey"} {
 		require.Len(t, found[key], 1, out)
 		assert.Equal(t, "gone", found[key][0].Kind)
 		assert.Equal(t, "Organization multiorg-"+key, found[key][0].Resource)
@@ -114,7 +127,7 @@ func TestDeletedInAtlasIsRecoverable(t *testing.T) {
 	}
 	// The state deletes, then one `pulumi up`, as status printed them; a
 	// shell without a terminal needs --yes for the up.
-	require.Len(t, commands, 3, "two state deletes and one up: %q", commands)
+	require.Len(t, commands, 4, "three state deletes and one up: %q", commands)
 	// The forgetting first, then the one up.
 	ups := slices.DeleteFunc(slices.Clone(commands), func(c string) bool { return strings.HasPrefix(c, "pulumi state delete ") })
 	commands = append(slices.DeleteFunc(commands, func(c string) bool { return !strings.HasPrefix(c, "pulumi state delete ") }), ups...)
@@ -130,7 +143,7 @@ func TestDeletedInAtlasIsRecoverable(t *testing.T) {
 	report, out, code = status(t)
 	assert.Equal(t, 0, code, out)
 	assert.Zero(t, report.Summary.Findings, out)
-	assert.Equal(t, []string{"gone-deleted", "gone-kept", "gone-lostcred"}, namesOf(w.atlasOrgsIn(dir), "gone-"), "each made again once")
+	assert.Equal(t, []string{"gone-deleted", "gone-kept", "gone-lostcred", "gone-lostkey"}, namesOf(w.atlasOrgsIn(dir), "gone-"), "each made again once")
 }
 
 // printedCommands are the pulumi commands a finding's message gives, in
@@ -242,4 +255,30 @@ func (w *workspace) stackOrgs(t testing.TB, env []string, stack string) (map[str
 		ids[key] = org.OrgID
 	}
 	return ids, credentials
+}
+
+// deleteOwnAPIKey deletes an organization's API key, signed in with that
+// key, as its owner would in the Atlas UI.
+func deleteOwnAPIKey(t testing.TB, baseURL, orgID string, key localSeed) {
+	t.Helper()
+	client := &http.Client{Transport: digest.NewTransport(key["publicKey"], key["privateKey"])}
+	call := func(method, path string) []byte {
+		req, err := http.NewRequestWithContext(t.Context(), method, baseURL+"/api/atlas/v2/orgs/"+orgID+"/apiKeys"+path, nil)
+		require.NoError(t, err)
+		req.Header.Set("Accept", "application/vnd.atlas.2023-01-01+json")
+		resp, err := client.Do(req)
+		require.NoError(t, err)
+		defer func() { _ = resp.Body.Close() }()
+		body, err := io.ReadAll(resp.Body)
+		require.NoError(t, err)
+		require.Less(t, resp.StatusCode, 300, "%s %s: %s", method, path, body)
+		return body
+	}
+	var keys struct {
+		Results []struct{ ID, PublicKey string }
+	}
+	require.NoError(t, json.Unmarshal(call(http.MethodGet, ""), &keys))
+	i := slices.IndexFunc(keys.Results, func(k struct{ ID, PublicKey string }) bool { return k.PublicKey == key["publicKey"] })
+	require.GreaterOrEqual(t, i, 0, "its key is listed")
+	call(http.MethodDelete, "/"+keys.Results[i].ID)
 }
