@@ -20,23 +20,11 @@ const module = "github.com/atlas-multiorg/atlas-multiorg"
 // package of the module; the program builds on them, not the other way.
 func TestNoImportRunsUpTheLayout(t *testing.T) {
 	for _, root := range []string{"components", "internal/mongodbatlas"} {
-		err := filepath.WalkDir(filepath.Join("..", root), func(path string, d fs.DirEntry, err error) error {
-			if err != nil || !d.IsDir() {
-				return err
-			}
-			pkg, err := build.ImportDir(path, 0)
-			if _, none := errors.AsType[*build.NoGoError](err); none {
-				return nil
-			}
-			require.NoError(t, err, path)
-			rel, _ := filepath.Rel("..", path)
+		eachPackage(t, root, func(rel string, pkg *build.Package) {
 			for _, imported := range moduleImports(t, pkg.Imports, map[string]bool{}) {
-				assert.False(t, imported == module+"/stacks" || strings.HasPrefix(imported, module+"/stacks/"),
-					"%s imports %s", rel, imported)
+				assert.False(t, isStacks(imported), "%s imports %s", rel, imported)
 			}
-			return nil
 		})
-		require.NoError(t, err)
 	}
 }
 
@@ -46,7 +34,26 @@ func TestNoImportRunsUpTheLayout(t *testing.T) {
 // components/multiorg.
 func TestOnlyTheToolsImportTheStackProgram(t *testing.T) {
 	allowed := []string{"internal/cli"}
-	err := filepath.WalkDir(filepath.Join("..", "internal"), func(path string, d fs.DirEntry, err error) error {
+	eachPackage(t, "internal", func(rel string, pkg *build.Package) {
+		if slices.Contains(allowed, rel) {
+			return
+		}
+		for _, imported := range pkg.Imports {
+			assert.False(t, isStacks(imported),
+				"%s imports %s; use components/multiorg's ConfigNamespace, StackComponentName or codec instead", rel, imported)
+		}
+	})
+}
+
+func isStacks(imported string) bool {
+	return imported == module+"/stacks" || strings.HasPrefix(imported, module+"/stacks/")
+}
+
+// eachPackage calls visit with every Go package under root, by its path
+// relative to the repository.
+func eachPackage(t *testing.T, root string, visit func(rel string, pkg *build.Package)) {
+	t.Helper()
+	err := filepath.WalkDir(filepath.Join("..", root), func(path string, d fs.DirEntry, err error) error {
 		if err != nil || !d.IsDir() {
 			return err
 		}
@@ -56,13 +63,7 @@ func TestOnlyTheToolsImportTheStackProgram(t *testing.T) {
 		}
 		require.NoError(t, err, path)
 		rel, _ := filepath.Rel("..", path)
-		if slices.Contains(allowed, rel) {
-			return nil
-		}
-		for _, imported := range pkg.Imports {
-			assert.False(t, imported == module+"/stacks" || strings.HasPrefix(imported, module+"/stacks/"),
-				"%s imports %s; use components/multiorg's ConfigNamespace, StackComponentName or codec instead", rel, imported)
-		}
+		visit(rel, pkg)
 		return nil
 	})
 	require.NoError(t, err)

@@ -26,6 +26,12 @@ func main() {
 	}
 }
 
+// ownerUsernameEnv gives --owner-username its default, so that a harness
+// that starts atlas-local with flags of its own (the provider's acceptance
+// suite, whose organization data source test wants a company address
+// first) can still choose the owner.
+const ownerUsernameEnv = "ATLAS_LOCAL_OWNER_USERNAME"
+
 func run(args []string) error {
 	if len(args) > 0 && args[0] == "console" {
 		return console(args[1:], os.Stdout)
@@ -45,7 +51,7 @@ func run(args []string) error {
 	fs.DurationVar(&faults.Latency, "latency", 0, "delay every answer by this much")
 	faultMatch := fs.String("fault-match", "", "regular expression on \"METHOD path\": only matching API requests meet faults (default: all)")
 	restartDelay := fs.Duration("restart-delay", time.Second, "how long a restart after --crash-rate keeps the address closed")
-	ownerUsername := fs.String("owner-username", "", "username (an email address) of the seeded paying organization's owner, for a new state (default local-owner@example.com)")
+	ownerUsername := fs.String("owner-username", os.Getenv(ownerUsernameEnv), "username (an email address) of the seeded paying organization's owner, for a new state (default $"+ownerUsernameEnv+", else local-owner@example.com)")
 	logFile := fs.String("log", "", "append one line per request (time, method, path, status, and why a call failed; never a credential) to this file")
 	if err := fs.Parse(args); err != nil {
 		return err

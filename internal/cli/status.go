@@ -41,6 +41,7 @@ type stackInspector interface {
 type statusClient interface {
 	OrganizationUsers(ctx context.Context, orgID string) ([]atlasapi.OrgUser, error)
 	OrganizationTeams(ctx context.Context, orgID string) ([]atlasapi.Team, error)
+	credentialReader
 	LinkedOrganizations(ctx context.Context, payingOrgID string) ([]atlasapi.LinkedOrganization, error)
 	ListInvoices(ctx context.Context, orgID string) ([]atlasapi.Invoice, error)
 }
@@ -80,10 +81,11 @@ organization's people are read as its own provider reads them.
 
 Per organization (org key) it reports:
   - drift: settings changed outside the code (the field, the value in the
-    code, the value in Atlas), resources of the stack gone from Atlas, and
-    people and teams in Atlas that the code does not list;
-  - its newest service account secret's expiry and days left, by
-    check-expiry's rules (--window);
+    code, the value in Atlas), resources of the stack gone from Atlas,
+    people and teams in Atlas that the code does not list, and secrets,
+    access-list entries and credentials the stack did not make;
+  - its newest service account secret's expiry, by check-expiry's rules
+    (--window), and the days left on the secret that expires first;
   - where monthlyBudgetUsd is set, billing --check's outcome.
 Per paying organization, once: what orphans finds (organizations linked to
 it that none of the stacks holds; check every stack for this to be right).
@@ -191,11 +193,19 @@ type OrgStatus struct {
 	Key   string `json:"key"`
 	OrgID string `json:"orgId,omitempty"`
 	Name  string `json:"name,omitempty"`
-	// SecretExpiresAt is its newest service account secret's expiry, and
+	// SecretExpiresAt is the expiry of the secret of its service account
+	// that expires first (its stack's newest where Atlas was not read), and
 	// DaysLeft the whole days until then (negative once expired); both
 	// absent where nothing expires (an API key, an adopted organization).
 	SecretExpiresAt *time.Time `json:"secretExpiresAt,omitempty"`
 	DaysLeft        *int       `json:"daysLeft,omitempty"`
+	// SecretID is the secret that expires first among its service
+	// account's secrets in Atlas, and SecretOrigin where it came from: the
+	// stack (SecretOfTheStack), an earlier rotation (SecretOfARotation) or
+	// a hand in Atlas (SecretOutsideTheCode); both absent where Atlas was
+	// not read.
+	SecretID     string `json:"secretId,omitempty"`
+	SecretOrigin string `json:"secretOrigin,omitempty"`
 	// Budget is billing --check's outcome, where monthlyBudgetUsd is set.
 	Budget *BudgetStatus `json:"budget,omitempty"`
 	// Findings are worst first; empty when the organization is clean.
@@ -463,6 +473,7 @@ func (o *statusOptions) checkStack(ctx context.Context, inspector stackInspector
 	o.expiryFindings(state.outputs, orgs)
 	// Each organization is its own sign-in and two listings: at Atlas'
 	// latency they take longer one after another than the preview does.
+	held := heldByOrg(state.resources, keys)
 	slots := make(chan struct{}, peopleReaders)
 	var wg sync.WaitGroup
 	for _, key := range keys {
@@ -483,7 +494,7 @@ func (o *statusOptions) checkStack(ctx context.Context, inspector stackInspector
 		wg.Go(func() {
 			slots <- struct{}{}
 			defer func() { <-slots }()
-			o.peopleFindings(stackCtx, spec, key, provider, org)
+			o.peopleFindings(stackCtx, spec, key, provider, held[key], org)
 			o.goneFindings(stackCtx, gone)
 		})
 	}
@@ -548,8 +559,16 @@ func (o *statusOptions) expiryFindings(outputs map[string]multiorg.OrgOutput, or
 // credential of its own, which the caller's provider manages) the caller's,
 // each resolved as that provider resolves it; and reports those the code
 // does not list. The organization's owner (orgOwnerId) is the stack's by
-// creation.
-func (o *statusOptions) peopleFindings(ctx context.Context, spec multiorg.Spec, key string, provider atlasapi.ProviderConfig, org *OrgStatus) {
+// creation. With the same credential it reads what Atlas holds on the
+// organization's own credential (credentialFindings).
+//
+// A person or team the stack holds is known by its ID in the state, never
+// by its name: a team renamed in Atlas is the stack's team, changed (the
+// refresh preview says so), not an unmanaged one. Only a team the code
+// lists and the state does not hold yet (not deployed, or being adopted) is
+// known by its name, the one thing the code has of it; a person is known by
+// their username too, which is their key in the code.
+func (o *statusOptions) peopleFindings(ctx context.Context, spec multiorg.Spec, key string, provider atlasapi.ProviderConfig, held *heldObjects, org *OrgStatus) {
 	unchecked := func(err error) {
 		org.failed = failureError("its people and teams were not checked: %w", err)
 		org.Findings = append(org.Findings, Finding{Kind: KindUnchecked, Message: "its people and teams were not checked: " + err.Error()})
@@ -574,14 +593,21 @@ func (o *statusOptions) peopleFindings(ctx context.Context, spec multiorg.Spec, 
 		unchecked(err)
 		return
 	}
+	if held == nil {
+		held = newHeldObjects()
+	}
 	entry := spec.Orgs[key]
 	owner := cmp.Or(entry.OrgOwnerID, spec.OrgOwnerID)
-	members := map[string]bool{}
+	// A person's username is how the code names them, and how the provider
+	// reads them (the import ID is orgId/email): a member of the code held
+	// under an ID Atlas no longer has (removed and invited again by hand)
+	// is still the code's member.
+	listed := map[string]bool{}
 	for email := range entry.Members {
-		members[strings.ToLower(email)] = true
+		listed[strings.ToLower(email)] = true
 	}
 	for _, u := range users {
-		if members[strings.ToLower(u.Username)] || (owner != "" && u.ID == owner) {
+		if held.userIDs[u.ID] || listed[strings.ToLower(u.Username)] || (owner != "" && u.ID == owner) {
 			continue
 		}
 		roles := strings.Join(u.Roles.OrgRoles, ", ")
@@ -589,17 +615,20 @@ func (o *statusOptions) peopleFindings(ctx context.Context, spec multiorg.Spec, 
 			Message: fmt.Sprintf("%s (%s, %s) is in the organization in Atlas and not in the code: add them under orgs.%s.members, or remove them in Atlas",
 				u.Username, cmp.Or(roles, "no role"), cmp.Or(u.OrgMembershipStatus, "ACTIVE"), key)})
 	}
-	teamNames := map[string]bool{}
-	for _, t := range entry.Teams {
-		teamNames[strings.ToLower(t.Name)] = true
+	teamNames := map[string]bool{} // the code's teams the state does not hold yet
+	for teamKey, t := range entry.Teams {
+		if _, ok := held.teams[teamKey]; !ok {
+			teamNames[strings.ToLower(t.Name)] = true
+		}
 	}
 	for _, t := range teams {
-		if teamNames[strings.ToLower(t.Name)] {
+		if held.teamIDs[t.ID] || teamNames[strings.ToLower(t.Name)] {
 			continue
 		}
 		org.Findings = append(org.Findings, Finding{Kind: KindUnmanaged, Resource: "team " + t.Name,
 			Message: fmt.Sprintf("team %q (%s) is in the organization in Atlas and not in the code: add it under orgs.%s.teams, or delete it in Atlas", t.Name, t.ID, key)})
 	}
+	o.credentialFindings(ctx, client, entry, key, held, org)
 }
 
 // assemble checks each paying organization once, and orders and counts

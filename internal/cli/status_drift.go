@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/atlas-multiorg/atlas-multiorg/internal/deploy"
+	"github.com/atlas-multiorg/atlas-multiorg/internal/mongodbatlas"
 )
 
 // opRank picks the step that says most of a resource the preview has
@@ -45,7 +46,8 @@ func driftFindings(steps []deploy.Step, keys []string, inState map[string]bool, 
 					Message: fmt.Sprintf("%s is in the code and not deployed yet: pulumi up creates it", resource)})
 			}
 		case "update":
-			for _, d := range step.Diffs {
+			drifted := driftedProperties(step)
+			for _, d := range drifted {
 				found = append(found, changedFinding(resource, d))
 			}
 			if len(step.Diffs) == 0 {
@@ -69,6 +71,39 @@ func driftFindings(steps []deploy.Step, keys []string, inState map[string]bool, 
 		}
 	}
 	return rest
+}
+
+// driftedProperties are the diffs of an update step that are drift: a
+// property the code sets (an input of the resource's type in the binding)
+// whose value in Atlas differs from the code's. What the provider computes
+// (a person's lastAuth and teamIds, a secret's expiry) is not the code's to
+// hold, and a diff whose two values are equal (the engine's diff of a
+// computed property it cannot know before an update) is no change at all.
+func driftedProperties(step deploy.Step) []deploy.PropertyDiff {
+	var drifted []deploy.PropertyDiff
+	for _, d := range step.Diffs {
+		if !mongodbatlas.IsInputPath(step.Type, deploy.PathParts(d.Path)) {
+			continue
+		}
+		if sameValue(d) {
+			continue
+		}
+		drifted = append(drifted, d)
+	}
+	return drifted
+}
+
+// sameValue says whether a diff's two values are equal, where both can be
+// seen: a secret, masked on both sides, may still differ.
+func sameValue(d deploy.PropertyDiff) bool {
+	_, codeShown := displayValue(d.Path, d.Code)
+	_, atlasShown := displayValue(d.Path, d.Atlas)
+	if !codeShown || !atlasShown {
+		return false
+	}
+	code, codeErr := json.Marshal(d.Code)
+	atlas, atlasErr := json.Marshal(d.Atlas)
+	return codeErr == nil && atlasErr == nil && string(code) == string(atlas)
 }
 
 func diffPaths(step deploy.Step) string {

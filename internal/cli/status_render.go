@@ -90,14 +90,23 @@ func secretColumn(org OrgStatus) string {
 	if org.DaysLeft == nil {
 		return "-"
 	}
+	var left string
 	switch d := *org.DaysLeft; {
 	case d < 0:
-		return "expired"
+		left = "expired"
 	case d == 1:
-		return "1 day left"
+		left = "1 day left"
 	default:
-		return fmt.Sprintf("%d days left", d)
+		left = fmt.Sprintf("%d days left", d)
 	}
+	// Which secret, where it is not the stack's own.
+	switch org.SecretOrigin {
+	case SecretOfARotation:
+		left += " (secret " + org.SecretID + ", left by an earlier rotation)"
+	case SecretOutsideTheCode:
+		left += " (secret " + org.SecretID + ", made outside the code)"
+	}
+	return left
 }
 
 func budgetColumn(org OrgStatus) string {

@@ -22,6 +22,9 @@ type inspectedState struct {
 	baseURLs              map[string]string
 	// urns are the resources in the state.
 	urns map[string]bool
+	// resources are the state's resources, read for the Atlas objects each
+	// organization holds (heldByOrg) once its keys are known.
+	resources []exportedResource
 }
 
 // wrappedSig is the key that marks a secret value in Pulumi's state.
@@ -35,7 +38,7 @@ func readInspectedState(stack string, raw json.RawMessage) (inspectedState, erro
 		return inspectedState{}, err
 	}
 	s := inspectedState{orphans: export.orphans(stack), credentials: map[string]atlasapi.Credentials{},
-		exported: map[string]atlasapi.Credentials{}, baseURLs: map[string]string{}, urns: map[string]bool{}}
+		exported: map[string]atlasapi.Credentials{}, baseURLs: map[string]string{}, urns: map[string]bool{}, resources: export.Deployment.Resources}
 	providers := map[string]int64{} // org key -> the rotation period of the provider kept
 	for _, r := range export.Deployment.Resources {
 		s.urns[r.URN] = true

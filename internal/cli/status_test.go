@@ -93,6 +93,22 @@ func (c *fakeClient) OrganizationTeams(_ context.Context, orgID string) ([]atlas
 	return c.atlas.teams[orgID], nil
 }
 
+func (c *fakeClient) OrganizationAPIKeys(context.Context, string) ([]atlasapi.APIKey, error) {
+	return nil, nil
+}
+
+func (c *fakeClient) APIKeyAccessList(context.Context, string, string) ([]atlasapi.AccessListEntry, error) {
+	return nil, nil
+}
+
+func (c *fakeClient) OrganizationServiceAccounts(context.Context, string) ([]atlasapi.ServiceAccount, error) {
+	return nil, nil
+}
+
+func (c *fakeClient) ServiceAccountAccessList(context.Context, string, string) ([]atlasapi.AccessListEntry, error) {
+	return nil, nil
+}
+
 func (c *fakeClient) LinkedOrganizations(context.Context, string) ([]atlasapi.LinkedOrganization, error) {
 	return c.atlas.linked, c.atlas.linkErr
 }
@@ -208,14 +224,13 @@ func runStatus(t *testing.T, opts *statusOptions, names ...string) result {
 
 // driftedStack is dev-0 after four changes outside the code: a's MFA
 // switched off, a's rotated secret deleted, an unmanaged person and team
-// in b; and a secret field whose values must not show.
+// in b; and a secret input (its provider's) whose values must not show.
 func driftedStack(t *testing.T) deploy.Inspection {
 	return deploy.Inspection{Environment: "dev", Config: stackConfig(), Deployment: deployment(t, "2027-02-21T12:00:00Z"), Steps: []deploy.Step{
 		{Op: "update", URN: urnPrefix + "mongodbatlas:index/organization:Organization::multiorg-a", Type: "mongodbatlas:index/organization:Organization",
-			Diffs: []deploy.PropertyDiff{
-				{Path: "multiFactorAuthRequired", Kind: "update", Atlas: false, Code: true},
-				{Path: "serviceAccount.secrets[0].secret", Kind: "update", Atlas: "[secret]", Code: "[secret]"},
-			}},
+			Diffs: []deploy.PropertyDiff{{Path: "multiFactorAuthRequired", Kind: "update", Atlas: false, Code: true}}},
+		{Op: "update", URN: urnPrefix + "pulumi:providers:mongodbatlas::multiorg-a-period-8", Type: mongodbatlas.ProviderType,
+			Diffs: []deploy.PropertyDiff{{Path: "clientSecret", Kind: "update", Atlas: "[secret]", Code: "[secret]"}}},
 		{Op: "create", URN: urnPrefix + "mongodbatlas:index/serviceAccountSecret:ServiceAccountSecret::multiorg-a-secret",
 			Type: "mongodbatlas:index/serviceAccountSecret:ServiceAccountSecret"},
 	}}
@@ -240,7 +255,7 @@ func TestStatusReportsEachFindingUnderItsOrgKey(t *testing.T) {
 		"a's worst finding first")
 	assert.Regexp(t, `(?m)^dev-0 +b +unmanaged +- +- +eve@example.com \(ORG_MEMBER, ACTIVE\) is in the organization`, got.stdout)
 	assert.Contains(t, got.stdout, "Organization multiorg-a: multiFactorAuthRequired is false in Atlas, true in the code")
-	assert.Contains(t, got.stdout, "serviceAccount.secrets[0].secret differs from the code; it holds a secret, so neither value is shown")
+	assert.Contains(t, got.stdout, "mongodbatlas multiorg-a-period-8: clientSecret differs from the code; it holds a secret, so neither value is shown")
 	assert.Contains(t, got.stdout, `team "Shadow IT" (t2) is in the organization in Atlas and not in the code: add it under orgs.b.teams`)
 	assert.Contains(t, got.stdout, "paying org "+payingOrg+"  orphan       organization "+orphanOrg+" hand-made is linked")
 	assert.Contains(t, got.stdout, "checked 1 of 1 stack and 2 organizations in ")

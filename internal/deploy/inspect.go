@@ -291,6 +291,10 @@ func Lookup(props map[string]any, path string) (any, bool) {
 	return cur, props != nil
 }
 
+// PathParts splits a property path of the engine's diffs ("a.b[0].c",
+// `tags["x.y"]`) into its keys and indexes.
+func PathParts(path string) []string { return splitPath(path) }
+
 // splitPath splits a property path into its keys and indexes.
 func splitPath(path string) []string {
 	var parts []string

@@ -178,11 +178,14 @@ func TestAdoptingAnOrganizationWithItsPeople(t *testing.T) {
 }
 
 // adminClient calls atlas-local's Admin API as the paying organization's
-// service account, as a person would through the Atlas UI.
+// service account, as a person would through the Atlas UI; or, made by
+// newDigestClient, as an API key.
 type adminClient struct {
 	t       testing.TB
 	baseURL string
 	token   string
+	// http signs an API key's requests (HTTP digest); nil for a token's.
+	http *http.Client
 }
 
 func newAdminClient(t testing.TB, baseURL string, seed localSeed) *adminClient {
@@ -212,8 +215,13 @@ func (c *adminClient) call(method, path, version string, body any) map[string]an
 	media := "application/vnd.atlas." + version + "+json"
 	req.Header.Set("Accept", media)
 	req.Header.Set("Content-Type", media)
-	req.Header.Set("Authorization", "Bearer "+c.token)
-	resp, err := http.DefaultClient.Do(req)
+	client := http.DefaultClient
+	if c.http != nil {
+		client = c.http
+	} else {
+		req.Header.Set("Authorization", "Bearer "+c.token)
+	}
+	resp, err := client.Do(req)
 	require.NoError(c.t, err)
 	defer func() { _ = resp.Body.Close() }()
 	var answer map[string]any

@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mongodb-forks/digest"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"gopkg.in/yaml.v3"
@@ -25,11 +26,18 @@ import (
 // the real tools against atlas-local: two org stacks deployed and clean
 // (exit 0); then, through atlas-local's Admin API and not through Pulumi,
 // one organization's setting changed, one service account secret deleted,
-// one unmanaged member invited and one orphan organization created. Status
-// reports exactly those four, under the right keys, and exits 1, with no
-// secret in its output; a busy stack, an unknown one and one of another
-// project are one line each while the other stack is still checked. After pulumi up of the drifted
-// stack, the orphan deleted and the member removed, it exits 0 again.
+// one unmanaged member invited and one orphan organization created; a
+// team renamed, and a member taken out of it and given other roles; a
+// second secret added to a service account, expiring first; an API key's
+// description changed and an address added to its access list. Status
+// reports exactly those ten,
+// under the right keys (the renamed team changed, never unmanaged; nothing
+// of what Atlas computes, such as the member's lastAuth and teamIds), with
+// the hand-made secret in the expiry column, and exits 1, with no secret in
+// its output; a busy stack, an unknown one and one of another
+// project are one line each while the other stack is still checked. After
+// pulumi up --refresh of the drifted stacks, and what it does not touch
+// removed or set back by hand, it exits 0 again.
 func TestStatusFindsWhatChangedOutsideTheCode(t *testing.T) {
 	requireRealTools(t)
 	t.Parallel()
@@ -56,7 +64,17 @@ func TestStatusFindsWhatChangedOutsideTheCode(t *testing.T) {
 			"name": "ci", "description": "the stack's credential", "roles": []string{"ORG_OWNER"},
 			"secretExpiresAfterHours": 720, "rotateEveryHours": 240}},
 	})
-	write("drift-b", map[string]any{"people": map[string]any{"name": "status-people"}})
+	write("drift-b", map[string]any{
+		// A member in a team: Atlas computes the member's lastAuth and
+		// teamIds, which are no finding, and the team can be renamed.
+		"people": map[string]any{"name": "status-people",
+			"members": map[string]any{"ada@example.com": map[string]any{"roles": []string{"ORG_OWNER"}}},
+			"teams":   map[string]any{"platform": map[string]any{"name": "Platform", "members": []string{"ada@example.com"}}}},
+		// An API key with an access list: the provider reads neither its
+		// description nor what else its access list admits.
+		"keyed": map[string]any{"name": "status-keyed", "apiKey": map[string]any{"description": "ci", "roles": []string{"ORG_OWNER"},
+			"accessList": []map[string]string{{"ipAddress": "127.0.0.1"}}}},
+	})
 	w.runEnv(env, "bin/atlas-multiorg", "deploy", "drift-a", "drift-b")
 
 	status := func(t *testing.T, args ...string) (cli.StatusReport, string, int) {
@@ -70,19 +88,23 @@ func TestStatusFindsWhatChangedOutsideTheCode(t *testing.T) {
 	}
 	report, out, code := status(t, "drift-a", "drift-b")
 	require.Equal(t, 0, code, "clean after deploy: %s", out)
-	assert.Equal(t, cli.StatusSummary{Stacks: 2, StacksChecked: 2, Orgs: 3, Findings: 0, ExitCode: 0}, report.Summary)
+	assert.Equal(t, cli.StatusSummary{Stacks: 2, StacksChecked: 2, Orgs: 4, Findings: 0, ExitCode: 0}, report.Summary)
 
-	orgIDs := map[string]string{}
+	orgIDs, teamIDs := map[string]string{}, map[string]string{}
 	credentials := map[string]localSeed{}
 	for _, stack := range []string{"drift-a", "drift-b"} {
 		var orgs map[string]struct {
-			OrgID string `json:"orgId"`
+			OrgID string            `json:"orgId"`
+			Teams map[string]string `json:"teams"`
 		}
 		require.NoError(t, json.Unmarshal([]byte(w.runEnv(env, "pulumi", "stack", "output", "orgs", "--json", "--stack", stack)), &orgs))
 		var creds map[string]localSeed
 		require.NoError(t, json.Unmarshal([]byte(w.runEnv(env, "pulumi", "stack", "output", "credentials", "--json", "--show-secrets", "--stack", stack)), &creds))
 		for key, org := range orgs {
 			orgIDs[key], credentials[key] = org.OrgID, creds[key]
+			for team, id := range org.Teams {
+				teamIDs[key+"."+team] = id
+			}
 		}
 	}
 
@@ -101,6 +123,27 @@ func TestStatusFindsWhatChangedOutsideTheCode(t *testing.T) {
 	people := newAdminClient(t, baseURL, credentials["people"])
 	eve := people.call(http.MethodPost, "/orgs/"+orgIDs["people"]+"/users", "2025-02-19", map[string]any{
 		"username": "eve@example.com", "roles": map[string]any{"orgRoles": []string{"ORG_MEMBER"}}})["id"].(string)
+	// A second secret on an organization's service account, expiring
+	// before the stack's; the people's team renamed, ada taken out of it
+	// and made a member instead of an owner;
+	// the API key's description changed and an address added to its
+	// access list.
+	handSecret := settings.call(http.MethodPost, "/orgs/"+orgIDs["settings"]+"/serviceAccounts/"+credentials["settings"]["clientId"]+"/secrets", "2024-08-05",
+		map[string]any{"secretExpiresAfterHours": 48})["id"].(string)
+	people.call(http.MethodPatch, "/orgs/"+orgIDs["people"]+"/teams/"+teamIDs["people.platform"], "2023-01-01", map[string]any{"name": "Platform (renamed)"})
+	var ada string
+	for _, u := range people.call(http.MethodGet, "/orgs/"+orgIDs["people"]+"/users", "2025-02-19", nil)["results"].([]any) {
+		if u := u.(map[string]any); u["username"] == "ada@example.com" {
+			ada = u["id"].(string)
+		}
+	}
+	require.NotEmpty(t, ada)
+	people.call(http.MethodDelete, "/orgs/"+orgIDs["people"]+"/teams/"+teamIDs["people.platform"]+"/users/"+ada, "2023-01-01", nil)
+	people.call(http.MethodPatch, "/orgs/"+orgIDs["people"]+"/users/"+ada, "2025-02-19", map[string]any{"roles": map[string]any{"orgRoles": []string{"ORG_MEMBER"}}})
+	keyed := newDigestClient(t, baseURL, credentials["keyed"])
+	keyID := apiKeyID(keyed, orgIDs["keyed"], credentials["keyed"]["publicKey"])
+	keyed.call(http.MethodPatch, "/orgs/"+orgIDs["keyed"]+"/apiKeys/"+keyID, "2023-01-01", map[string]any{"desc": "changed by hand"})
+	keyed.call(http.MethodPost, "/orgs/"+orgIDs["keyed"]+"/apiKeys/"+keyID+"/accessList", "2023-01-01", []map[string]string{{"ipAddress": "10.9.9.9"}})
 	paying := newAdminClient(t, baseURL, seed)
 	orphan := paying.call(http.MethodPost, "/orgs", "2023-01-01", map[string]any{"name": "status-orphan", "orgOwnerId": seed["orgOwnerId"],
 		"serviceAccount": map[string]any{"name": "lost", "description": "lost", "roles": []string{"ORG_OWNER"}, "secretExpiresAfterHours": 720}})["organization"].(map[string]any)["id"].(string)
@@ -129,12 +172,30 @@ func TestStatusFindsWhatChangedOutsideTheCode(t *testing.T) {
 		{"drift-a", "rotating", "gone", "ServiceAccountSecret multiorg-rotating-secret", ""},
 		{"drift-b", "people", "unmanaged", "person eve@example.com", ""},
 		{"", "", "orphan", "organization " + orphan, ""},
+		// A renamed team is changed, never unmanaged; ada out of it is
+		// gone; her roles changed, and her lastAuth and teamIds, which
+		// Atlas computes and the refresh preview diffs with them, are no
+		// finding.
+		{"drift-b", "people", "changed", "Team multiorg-people-team-platform", "name"},
+		{"drift-b", "people", "gone", "CloudUserTeamAssignment multiorg-people-team-platform-ada@example.com", ""},
+		{"drift-b", "people", "changed", "CloudUserOrgAssignment multiorg-people-member-ada@example.com", "roles"},
+		// What the provider does not read back, status reads itself.
+		{"drift-a", "settings", "unmanaged", "secret " + handSecret + " of service account " + credentials["settings"]["clientId"], ""},
+		{"drift-b", "keyed", "changed", "Organization multiorg-keyed", "description"},
+		{"drift-b", "keyed", "unmanaged", "access-list entry 10.9.9.9/32 of API key " + credentials["keyed"]["publicKey"], ""},
 	}, got, out)
 	for _, org := range report.Orgs {
 		if org.Key == "settings" {
 			require.NotEmpty(t, org.Findings)
 			assert.Equal(t, []string{jsonBool(restrict), jsonBool(!restrict)}, []string{org.Findings[0].Code, org.Findings[0].Atlas},
 				"the value in the code, the value in Atlas")
+			assert.Equal(t, []string{handSecret, cli.SecretOutsideTheCode}, []string{org.SecretID, org.SecretOrigin}, "the secret that expires first")
+			if assert.NotNil(t, org.DaysLeft) {
+				assert.Equal(t, 1, *org.DaysLeft, "the hand-made secret expires in 48 hours")
+			}
+		}
+		for _, f := range org.Findings {
+			assert.NotContains(t, f.Message, "delete it in Atlas", "nothing the code manages is to be deleted")
 		}
 	}
 	for key, c := range credentials {
@@ -150,7 +211,8 @@ func TestStatusFindsWhatChangedOutsideTheCode(t *testing.T) {
 	assert.Equal(t, 1, code)
 	t.Log(table)
 	assert.Regexp(t, `(?m)^drift-a +rotating +gone +`, table, "one line per organization, the worst finding first")
-	assert.Regexp(t, `checked 2 of 2 stacks and 3 organizations in [0-9.]+s: 4 findings`, table)
+	assert.Regexp(t, `checked 2 of 2 stacks and 4 organizations in [0-9.]+s: 10 findings`, table)
+	assert.Regexp(t, `(?m)^drift-a +settings +changed +1 day left \(secret `+handSecret+`, made outside the code\) `, table)
 
 	t.Run("a busy stack, an unknown one and one of another project are one line each; the other stack is still checked", func(t *testing.T) {
 		// A stack of the consumer project, on the same backend.
@@ -169,9 +231,13 @@ func TestStatusFindsWhatChangedOutsideTheCode(t *testing.T) {
 		assert.Equal(t, "checked: ", states["drift-b"])
 	})
 
-	// The drifted stack made as the code says; what pulumi up does not
-	// touch removed as the findings say.
-	w.runEnv(env, "pulumi", "up", "--yes", "--skip-preview", "--stack", "drift-a", "--non-interactive")
+	// The drifted stacks made as the code says; what pulumi up does not
+	// touch removed, or set back, by hand as the findings say.
+	w.runEnv(env, "pulumi", "up", "--yes", "--skip-preview", "--refresh", "--stack", "drift-a", "--non-interactive")
+	w.runEnv(env, "pulumi", "up", "--yes", "--skip-preview", "--refresh", "--stack", "drift-b", "--non-interactive")
+	settings.call(http.MethodDelete, "/orgs/"+orgIDs["settings"]+"/serviceAccounts/"+credentials["settings"]["clientId"]+"/secrets/"+handSecret, "2024-08-05", nil)
+	keyed.call(http.MethodPatch, "/orgs/"+orgIDs["keyed"]+"/apiKeys/"+keyID, "2023-01-01", map[string]any{"desc": "ci"})
+	keyed.call(http.MethodDelete, "/orgs/"+orgIDs["keyed"]+"/apiKeys/"+keyID+"/accessList/10.9.9.9", "2023-01-01", nil)
 	w.run("", filepath.Join(w.repo, "bin", "atlas-local"), "console", "--data-dir", dir, "delete-org", orphan)
 	people.call(http.MethodDelete, "/orgs/"+orgIDs["people"]+"/users/"+eve, "2025-02-19", nil)
 	report, out, code = status(t)
@@ -202,4 +268,22 @@ func (w *workspace) upHoldingTheFileLock(t testing.TB, env []string, stack strin
 		return slices.ContainsFunc(entries, func(e os.DirEntry) bool { return strings.HasSuffix(e.Name(), ".json") })
 	}, 60*time.Second, 20*time.Millisecond, "the update of %s never took the lock", stack)
 	return cmd, out
+}
+
+// newDigestClient calls atlas-local's Admin API as an API key does (HTTP
+// digest), as a person holding the key would.
+func newDigestClient(t testing.TB, baseURL string, key localSeed) *adminClient {
+	require.NotEmpty(t, key["publicKey"])
+	return &adminClient{t: t, baseURL: baseURL, http: &http.Client{Transport: digest.NewTransport(key["publicKey"], key["privateKey"])}}
+}
+
+// apiKeyID is the ID of the organization's API key with publicKey.
+func apiKeyID(c *adminClient, orgID, publicKey string) string {
+	for _, k := range c.call(http.MethodGet, "/orgs/"+orgID+"/apiKeys", "2023-01-01", nil)["results"].([]any) {
+		if k := k.(map[string]any); k["publicKey"] == publicKey {
+			return k["id"].(string)
+		}
+	}
+	require.Fail(c.t, "no API key "+publicKey+" in organization "+orgID)
+	return ""
 }
