@@ -216,6 +216,15 @@ func TestDeletedProdOrganizationIsCreatedAgainOnlyOnPurpose(t *testing.T) {
 // the stack and deploys it.
 func (w *workspace) deployedStack(t testing.TB, env []string, stack, baseURL string, seed localSeed, environment string, orgs map[string]any) {
 	t.Helper()
+	w.writeOrgStack(t, stack, baseURL, seed, environment, orgs)
+	w.runEnv(env, "pulumi", "up", "--yes", "--skip-preview", "--stack", stack, "--non-interactive")
+}
+
+// writeOrgStack writes the org stack's config against atlas-local (its
+// base URL and seeded IDs; the credentials come from the environment) and
+// creates the stack.
+func (w *workspace) writeOrgStack(t testing.TB, stack, baseURL string, seed localSeed, environment string, orgs map[string]any) {
+	t.Helper()
 	raw, err := yaml.Marshal(map[string]any{"config": map[string]any{
 		"mongodbatlas:baseUrl":       baseURL,
 		"atlas-multiorg:payingOrgId": seed["payingOrgId"],
@@ -226,15 +235,15 @@ func (w *workspace) deployedStack(t testing.TB, env []string, stack, baseURL str
 	require.NoError(t, err)
 	require.NoError(t, os.WriteFile(filepath.Join(w.repo, "Pulumi."+stack+".yaml"), raw, 0o600))
 	w.runEnv(w.backend(), "pulumi", "stack", "init", stack, "--non-interactive")
-	w.runEnv(env, "pulumi", "up", "--yes", "--skip-preview", "--stack", stack, "--non-interactive")
 }
 
-// statusOf runs status -o json of the stack.
-func (w *workspace) statusOf(t testing.TB, env []string, stack string) (cli.StatusReport, string, int) {
+// statusOf runs status -o json of the stacks (every stack of the project
+// when none is named).
+func (w *workspace) statusOf(t testing.TB, env []string, stacks ...string) (cli.StatusReport, string, int) {
 	t.Helper()
 	start := time.Now()
-	out, code := w.command(env, "", "bin/atlas-multiorg", "status", "-o", "json", stack)
-	t.Logf("status: exit %d in %.1f s", code, time.Since(start).Seconds())
+	out, code := w.command(env, "", "bin/atlas-multiorg", append([]string{"status", "-o", "json"}, stacks...)...)
+	t.Logf("status %s: exit %d in %.1f s", strings.Join(stacks, " "), code, time.Since(start).Seconds())
 	var report cli.StatusReport
 	require.NoError(t, json.Unmarshal([]byte(out[strings.Index(out, "{"):strings.LastIndex(out, "}")+1]), &report), out)
 	return report, out, code
