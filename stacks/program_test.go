@@ -225,7 +225,13 @@ func TestSecondRunReadsTheFirstRunsOutputs(t *testing.T) {
 	assert.Equal(t, []string{self}, first.StateReads(), "the stack's own outputs, read once")
 	assert.Empty(t, first.ByType("pulumi:pulumi:StackReference"), "through the engine's function, so refresh has no reference to update")
 
-	second := &atlasmock.Monitor{EngineSecrets: true, Stacks: map[string]resource.PropertyMap{self: atlasmock.StackOutputs(exports)}}
+	// The state holds the organization the first run created: its exported
+	// secret is that organization's (one the state no longer holds starts
+	// again from its creation secret; see TestProviderSignsInWithTheNewestValidSecret
+	// in components/multiorg).
+	orgURN := "urn:pulumi:" + atlasmock.Stack + "::" + atlasmock.Project + "::atlas-multiorg:index:MultiOrg$" + mongodbatlas.OrganizationType + "::multiorg-analytics"
+	second := &atlasmock.Monitor{EngineSecrets: true, Stacks: map[string]resource.PropertyMap{self: atlasmock.StackOutputs(exports)},
+		State: map[string]resource.PropertyMap{orgURN: {"orgId": resource.NewProperty(atlasmock.FakeID("multiorg-analytics"))}}}
 	require.NoError(t, atlasmock.Run(t, second, config, Program))
 	rotated := exports["credentials"].Value.(map[string]map[string]string)["analytics"]["clientSecret"]
 	assert.Contains(t, rotated, "ROTATED")

@@ -5,7 +5,8 @@ import "github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 // NewFromSpec builds the MultiOrg named name for a decoded spec, wired as
 // every deployment of it is: with what its last deployment left in the
 // running stack's state (ReadPrevious), the paying organization's linked
-// organizations (DefaultLinkedOrgs), and per-org providers talking to the
+// organizations (DefaultLinkedOrgs), whether the organizations it holds
+// still exist (DefaultOrgExists), and per-org providers talking to the
 // same Admin API as the caller's mongodbatlas:baseUrl. The Go stack program
 // and the component package's Construct both call it.
 func NewFromSpec(ctx *pulumi.Context, name string, spec Spec, opts ...pulumi.ResourceOption) (*MultiOrg, error) {
@@ -13,7 +14,8 @@ func NewFromSpec(ctx *pulumi.Context, name string, spec Spec, opts ...pulumi.Res
 	if err != nil {
 		return nil, err
 	}
-	args := &MultiOrgArgs{Spec: spec, Previous: previous, LinkedOrgs: DefaultLinkedOrgs(ctx, spec.PayingOrgID)}
+	args := &MultiOrgArgs{Spec: spec, Previous: previous, LinkedOrgs: DefaultLinkedOrgs(ctx, spec.PayingOrgID),
+		OrgExists: DefaultOrgExists(ctx)}
 	if baseURL, ok := ctx.GetConfig("mongodbatlas:baseUrl"); ok && baseURL != "" {
 		args.BaseURL = pulumi.String(baseURL)
 	}

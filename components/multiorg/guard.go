@@ -1,6 +1,7 @@
 package multiorg
 
 import (
+	"context"
 	"fmt"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -9,7 +10,10 @@ import (
 )
 
 // replacementGuard is the before-create hook of every organization the
-// component creates. It refuses a replacement, and a twin (twins.go). Atlas cannot change an organization's owner or first
+// component creates. It refuses a replacement, a twin (twins.go), and the
+// creation again of an organization deleted in Atlas outside the code, which
+// it tells from a replacement by asking Atlas (gone.go). Atlas cannot change
+// an organization's owner or first
 // credential, so any plan that replaces an Organization deletes an existing
 // organization, with everything in it, and makes a new one. The engine
 // creates the replacement first, so failing that create stops the run before
@@ -22,15 +26,47 @@ func (m *MultiOrg) replacementGuard(args *pulumi.ResourceHookArgs) error {
 	}
 	key := child.OrgKey
 	orgID := m.managed(key)
+	name, _ := args.NewInputs["name"].V.(string)
+	m.mu.Lock()
+	protected := m.protected[key]
+	m.mu.Unlock()
 	if orgID == "" {
-		name, _ := args.NewInputs["name"].V.(string)
+		if left := m.leftovers(key); len(left) > 0 {
+			// A refresh of a failed run dropped the organization from the
+			// state, Atlas having deleted it, and kept what was inside it.
+			return fmt.Errorf("%s. Nothing was created", DeletedOrgRecovery(m.stack, left, key, name, protected))
+		}
 		return m.twinCheck(key, name)
+	}
+	if m.deletedInAtlas(orgID) {
+		return fmt.Errorf("%s. Nothing was created", DeletedOrgRecovery(m.stack, append([]string{string(args.URN)}, m.leftovers(key)...), key, name, protected))
 	}
 	return fmt.Errorf("organization %q (orgId %s) exists, and this run would create it again: that replaces it, "+
 		"and Atlas deletes the organization with everything in it. It was neither created again nor deleted. "+
 		"No change of config replaces an organization (creation-only fields are ignored after creation), so this comes "+
 		"from `pulumi up --replace` or a replace of something it depends on: run without it. To start the organization "+
 		"over on purpose, remove its entry and run `pulumi up` (that deletes it), then add the entry again", key, orgID)
+}
+
+// deletedInAtlas says whether Atlas answers that the organization no longer
+// exists: then the create comes from a refresh that found it deleted outside
+// the code, not from a replacement. Unknown (no check, a refusal, a failure)
+// is not deleted: the guard refuses either way, and only its advice differs.
+func (m *MultiOrg) deletedInAtlas(orgID string) bool {
+	if m.orgExists == nil {
+		return false
+	}
+	exists, err := m.orgExists(context.Background(), orgID)
+	return err == nil && !exists
+}
+
+// leftovers are the URNs the state holds of the organization of key besides
+// its Organization.
+func (m *MultiOrg) leftovers(key string) []string {
+	if m.previous == nil {
+		return nil
+	}
+	return m.previous.Leftovers[key]
 }
 
 // registerGuard registers the replacement guard once per component. It runs

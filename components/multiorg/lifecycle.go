@@ -25,6 +25,11 @@ type Previous struct {
 	// AccessListSwitches are the org keys whose apiAccessListRequired switch
 	// is in the stack's state.
 	AccessListSwitches map[string]bool
+	// Leftovers are, by org key, the URNs of the resources of the
+	// organization the state holds besides its Organization, sorted: what
+	// was inside it, its provider. An organization deleted in Atlas that a
+	// refresh dropped from the state leaves them.
+	Leftovers map[string][]string
 }
 
 // PreviousOrg is one organization as the last deployment left it.
@@ -42,10 +47,12 @@ type PreviousOrg struct {
 // providerCredential is the credential the organization's own provider signs
 // in with. The secret Atlas returned at creation expires; with rotation, the
 // newest secret the last deployment exported is still valid and is used
-// instead, so the provider can go on issuing secrets.
+// instead, so the provider can go on issuing secrets. That export is of the
+// organization the state holds: one the state no longer holds (deleted in
+// Atlas and forgotten, so created again now) has only its new credential.
 func (m *MultiOrg) providerCredential(org *Org) pulumi.StringMap {
 	prev, ok := m.previousOrg(org.Key)
-	if org.CredentialType != CredentialServiceAccount || !ok || m.previous.Credentials == nil ||
+	if org.CredentialType != CredentialServiceAccount || !ok || m.previous.Credentials == nil || m.managed(org.Key) == "" ||
 		prev.CredentialType != CredentialServiceAccount || !prev.SecretExpiresAt.After(m.now) {
 		return org.credential
 	}

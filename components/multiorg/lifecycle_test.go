@@ -112,8 +112,11 @@ func TestProviderSignsInWithTheNewestValidSecret(t *testing.T) {
 		return &Previous{
 			Orgs:        map[string]PreviousOrg{"analytics": {CredentialType: CredentialServiceAccount, SecretExpiresAt: expires}},
 			Credentials: lastCredentials,
+			Managed:     map[string]string{"analytics": "64b1c2d3e4f5a6b7c8d9e0aa"},
 		}
 	}
+	forgotten := previous(now.Add(time.Hour))
+	forgotten.Managed = map[string]string{}
 	tests := map[string]struct {
 		previous *Previous
 		secret   string
@@ -121,6 +124,9 @@ func TestProviderSignsInWithTheNewestValidSecret(t *testing.T) {
 		"first deployment: the creation secret":    {nil, atlasmock.ClientSecret("orgs-analytics")},
 		"last secret still valid: that one":        {previous(now.Add(time.Hour)), "mdb_sa_sk_LAST_SECRET"},
 		"last secret expired: the creation secret": {previous(now.Add(-time.Hour)), atlasmock.ClientSecret("orgs-analytics")},
+		// Deleted in Atlas, forgotten by the stack, and created again now:
+		// the last export is the deleted organization's.
+		"not held by the state any more: the creation secret": {forgotten, atlasmock.ClientSecret("orgs-analytics")},
 	}
 	providerName := fmt.Sprintf("orgs-analytics-period-%d", rotationPeriod(now, 240))
 	for name, tc := range tests {

@@ -37,6 +37,11 @@ type MultiOrgArgs struct {
 	// the same name among them that the state does not hold stops the run
 	// (twins.go). Nil leaves the check out.
 	LinkedOrgs LinkedOrgsFunc
+	// OrgExists reads, with the caller's credential, whether an organization
+	// the state holds still exists, so that the replacement guard can tell
+	// an organization deleted in Atlas from a replacement (gone.go). Nil
+	// leaves the guard saying both.
+	OrgExists OrgExistsFunc
 }
 
 // MultiOrg manages a set of Atlas organizations. Every map output is keyed by
@@ -73,6 +78,7 @@ type MultiOrg struct {
 
 	ctx        *pulumi.Context
 	name       string
+	stack      string
 	baseURL    pulumi.StringPtrInput
 	orgs       map[string]*Org
 	previous   *Previous
@@ -89,6 +95,10 @@ type MultiOrg struct {
 	// by org key.
 	switchCredentials map[string]*awaitedCredential
 	twins             *twinCheck
+	orgExists         OrgExistsFunc
+	// protected are the org keys registered with protect; mu guards it, as
+	// the guard reads it while the program still registers.
+	protected map[string]bool
 }
 
 // Org is one organization of a MultiOrg.
@@ -158,12 +168,15 @@ func NewMultiOrg(ctx *pulumi.Context, name string, args *MultiOrgArgs, opts ...p
 	m := &MultiOrg{
 		ctx:        ctx,
 		name:       name,
+		stack:      ctx.Stack(),
 		baseURL:    args.BaseURL,
 		orgs:       make(map[string]*Org, len(args.Spec.Orgs)),
 		previous:   args.Previous,
 		now:        now,
 		warnWithin: time.Duration(args.Spec.expiryWarningHours()) * time.Hour,
 		providers:  map[string]*mongodbatlas.Provider{},
+		orgExists:  args.OrgExists,
+		protected:  map[string]bool{},
 	}
 	if args.LinkedOrgs != nil {
 		m.twins = newTwinCheck(args.LinkedOrgs, args.Previous)
@@ -228,6 +241,9 @@ func NewMultiOrg(ctx *pulumi.Context, name string, args *MultiOrgArgs, opts ...p
 func (m *MultiOrg) register(plan orgPlan) (*Org, error) {
 	opts := []pulumi.ResourceOption{pulumi.Parent(m)}
 	if plan.protect {
+		m.mu.Lock()
+		m.protected[plan.key] = true
+		m.mu.Unlock()
 		// Only ever true: an explicit false would override a protect the
 		// caller gave the component, which children otherwise inherit.
 		opts = append(opts, pulumi.Protect(true))

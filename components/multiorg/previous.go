@@ -2,6 +2,8 @@ package multiorg
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 	"time"
 
@@ -44,9 +46,13 @@ func ReadPrevious(ctx *pulumi.Context, name string) (*Previous, error) {
 	if err := readOwnState(ctx, self, &read); err != nil {
 		return nil, fmt.Errorf("reading the state of %s: %w", self, err)
 	}
-	previous := &Previous{Orgs: map[string]PreviousOrg{}, Managed: map[string]string{}, AccessListSwitches: map[string]bool{}}
+	previous := &Previous{Orgs: map[string]PreviousOrg{}, Managed: map[string]string{}, AccessListSwitches: map[string]bool{}, Leftovers: map[string][]string{}}
 	var component, exports map[string]any
+	var children []resource.URN
 	for urn, r := range read.Resources {
+		if strings.Contains(string(resource.URN(urn).QualifiedType()), Type+"$") && r.Type != mongodbatlas.OrganizationType {
+			children = append(children, resource.URN(urn))
+		}
 		u := resource.URN(urn)
 		switch {
 		case r.Type == "pulumi:pulumi:Stack":
@@ -69,6 +75,7 @@ func ReadPrevious(ctx *pulumi.Context, name string) (*Previous, error) {
 		component = legacyOutputs(exports)
 	}
 	types, _ := component["credentialTypes"].(map[string]any)
+	previous.Leftovers = leftovers(name, children, slices.Collect(maps.Keys(types)), previous.Managed)
 	expiries, _ := component["secretExpiresAt"].(map[string]any)
 	entries, _ := component["accessListEntries"].(map[string]any)
 	for key, credentialType := range types {
@@ -95,6 +102,24 @@ func ReadPrevious(ctx *pulumi.Context, name string) (*Previous, error) {
 		previous.Credentials = pulumi.ToSecret(credentials).(pulumi.StringMapMapOutput)
 	}
 	return previous, nil
+}
+
+// leftovers are, by org key among keys, the URNs of children of the
+// organization that the state holds while it does not hold the
+// organization itself (managed), sorted.
+func leftovers(name string, children []resource.URN, keys []string, managed map[string]string) map[string][]string {
+	left := map[string][]string{}
+	for _, urn := range children {
+		child, ok := ParseChildName(name, string(urn.Type()), urn.Name(), keys)
+		if !ok || child.OrgKey == "" || managed[child.OrgKey] != "" {
+			continue
+		}
+		left[child.OrgKey] = append(left[child.OrgKey], string(urn))
+	}
+	for key := range left {
+		slices.Sort(left[key])
+	}
+	return left
 }
 
 // legacyOutputs rebuilds the component's outputs from the org stack's

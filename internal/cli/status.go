@@ -527,13 +527,20 @@ func (o *statusOptions) checkStack(ctx context.Context, inspector stackInspector
 		if provider.Credentials == (atlasapi.Credentials{}) {
 			provider = check.provider
 		}
+		gone := goneCheck{stack: name, key: key, urns: orgURNs(state.urns, key, keys), protected: protectedEnvironment(spec),
+			own: provider, caller: check.provider, credentialType: state.outputs[key].CredentialType, org: org}
+		if spec.Orgs[key].Adopted() || provider.Credentials == check.provider.Credentials {
+			gone.own = atlasapi.ProviderConfig{} // the caller's provider manages it: nothing of its own to lose
+		}
 		wg.Go(func() {
 			slots <- struct{}{}
 			defer func() { <-slots }()
 			o.peopleFindings(stackCtx, spec, key, provider, held[key], org)
+			o.goneFindings(stackCtx, gone)
 		})
 	}
 	wg.Wait()
+	explainGone(&check.status, orgs)
 	for _, key := range keys {
 		check.orgs = append(check.orgs, *orgs[key])
 	}

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/url"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -15,7 +14,6 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-	"gopkg.in/yaml.v3"
 
 	"github.com/atlas-multiorg/atlas-multiorg/internal/cli"
 )
@@ -44,7 +42,7 @@ func TestEveryFixStatusAdvisesWorks(t *testing.T) {
 
 	const stack = "advice"
 	member := map[string]any{"roles": []string{"ORG_MEMBER"}}
-	w.devStack(t, stack, seed, baseURL, map[string]any{"main": map[string]any{
+	w.writeOrgStack(t, stack, baseURL, seed, "dev", map[string]any{"main": map[string]any{
 		"name": "advice-main",
 		"members": map[string]any{"owner@example.com": map[string]any{"roles": []string{"ORG_OWNER"}},
 			"ada@example.com": member, "bob@example.com": member, "dan@example.com": member},
@@ -55,7 +53,7 @@ func TestEveryFixStatusAdvisesWorks(t *testing.T) {
 	}})
 	w.runEnv(env, "bin/atlas-multiorg", "deploy", stack)
 
-	status := func(t *testing.T) (cli.StatusReport, string, int) { return w.statusJSON(t, env, stack) }
+	status := func(t *testing.T) (cli.StatusReport, string, int) { return w.statusOf(t, env, stack) }
 	report, out, code := status(t)
 	require.Equal(t, 0, code, "clean after deploy: %s", out)
 
@@ -182,7 +180,7 @@ func TestTheExpiringFixRotatesTheSecret(t *testing.T) {
 	w.readJSON(filepath.Join(dataDir, "credentials.json"), &seed)
 	env := w.shardEnv(seed, baseURL)
 	const stack = "expiring"
-	w.devStack(t, stack, seed, baseURL, map[string]any{"rotating": map[string]any{"name": "expiring-rotating", "serviceAccount": map[string]any{
+	w.writeOrgStack(t, stack, baseURL, seed, "dev", map[string]any{"rotating": map[string]any{"name": "expiring-rotating", "serviceAccount": map[string]any{
 		"name": "ci", "description": "the stack's credential", "roles": []string{"ORG_OWNER"},
 		"secretExpiresAfterHours": 720, "rotateEveryHours": 240}}})
 	w.runEnv(append(env, "ATLAS_MULTIORG_NOW="+time.Now().Add(-back).UTC().Format(time.RFC3339)), "bin/atlas-multiorg", "deploy", stack)
@@ -193,7 +191,7 @@ func TestTheExpiringFixRotatesTheSecret(t *testing.T) {
 	restarted, _ := w.localAPI(t, dataDir, "--addr", u.Host)
 	require.Equal(t, baseURL, restarted)
 
-	status := func(t *testing.T) (cli.StatusReport, string, int) { return w.statusJSON(t, env, stack) }
+	status := func(t *testing.T) (cli.StatusReport, string, int) { return w.statusOf(t, env, stack) }
 	report, out, code := status(t)
 	assert.Equal(t, 1, code, out)
 	require.Len(t, report.Orgs, 1, out)
@@ -213,31 +211,4 @@ func TestTheExpiringFixRotatesTheSecret(t *testing.T) {
 	assert.Equal(t, 0, code, "clean once the next secret is issued: %s", out)
 	require.Len(t, report.Orgs, 1, out)
 	assert.Empty(t, report.Orgs[0].Findings, "the new secret has its 30 days; the last period's, retained for its consumers, is no finding: %s", out)
-}
-
-// devStack writes Pulumi.<stack>.yaml, a dev org stack of orgs against
-// atlas-local, and creates the stack.
-func (w *workspace) devStack(t *testing.T, stack string, seed localSeed, baseURL string, orgs map[string]any) {
-	t.Helper()
-	raw, err := yaml.Marshal(map[string]any{"config": map[string]any{
-		"mongodbatlas:baseUrl":       baseURL,
-		"atlas-multiorg:payingOrgId": seed["payingOrgId"],
-		"atlas-multiorg:orgOwnerId":  seed["orgOwnerId"],
-		"atlas-multiorg:environment": "dev",
-		"atlas-multiorg:orgs":        orgs,
-	}})
-	require.NoError(t, err)
-	require.NoError(t, os.WriteFile(filepath.Join(w.repo, "Pulumi."+stack+".yaml"), raw, 0o600))
-	w.runEnv(w.backend(), "pulumi", "stack", "init", stack, "--non-interactive")
-}
-
-// statusJSON runs status -o json of the stack and reads its report.
-func (w *workspace) statusJSON(t *testing.T, env []string, stack string) (cli.StatusReport, string, int) {
-	t.Helper()
-	start := time.Now()
-	out, code := w.command(env, "", "bin/atlas-multiorg", "status", "-o", "json", stack)
-	t.Logf("status: exit %d in %.1f s", code, time.Since(start).Seconds())
-	var report cli.StatusReport
-	require.NoError(t, json.Unmarshal([]byte(out[strings.Index(out, "{"):strings.LastIndex(out, "}")+1]), &report), out)
-	return report, out, code
 }

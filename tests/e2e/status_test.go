@@ -43,7 +43,7 @@ func TestStatusFindsWhatChangedOutsideTheCode(t *testing.T) {
 	w := newBuiltWorkspace(t)
 	dir, baseURL, seed := w.seededLocalAPI(t)
 	env := w.shardEnv(seed, baseURL)
-	write := func(stack string, orgs map[string]any) { w.devStack(t, stack, seed, baseURL, orgs) }
+	write := func(stack string, orgs map[string]any) { w.writeOrgStack(t, stack, baseURL, seed, "dev", orgs) }
 	write("drift-a", map[string]any{
 		"settings": map[string]any{"name": "status-settings"},
 		// A rotating service account: its rotated secret is a resource of
@@ -65,14 +65,9 @@ func TestStatusFindsWhatChangedOutsideTheCode(t *testing.T) {
 	})
 	w.runEnv(env, "bin/atlas-multiorg", "deploy", "drift-a", "drift-b")
 
-	status := func(t *testing.T, args ...string) (cli.StatusReport, string, int) {
+	status := func(t *testing.T, stacks ...string) (cli.StatusReport, string, int) {
 		t.Helper()
-		start := time.Now()
-		out, code := w.command(env, "", "bin/atlas-multiorg", append([]string{"status", "-o", "json"}, args...)...)
-		t.Logf("status %s: exit %d in %.1f s", strings.Join(args, " "), code, time.Since(start).Seconds())
-		var report cli.StatusReport
-		require.NoError(t, json.Unmarshal([]byte(out[strings.Index(out, "{"):strings.LastIndex(out, "}")+1]), &report), out)
-		return report, out, code
+		return w.statusOf(t, env, stacks...)
 	}
 	report, out, code := status(t, "drift-a", "drift-b")
 	require.Equal(t, 0, code, "clean after deploy: %s", out)
