@@ -382,7 +382,7 @@ $(GOLANGCI):
 	mv $(TOOLS)/golangci-lint $@
 
 lint: $(GOLANGCI)
-	$(GOLANGCI) run ./...
+	$(GOLANGCI) run --allow-parallel-runners ./...
 
 fuzz:
 	@set -e; for target in $(FUZZ_TARGETS); do \
