@@ -224,6 +224,10 @@ type OrgStatus struct {
 	Findings []Finding `json:"findings"`
 	// failed is why a part was not checked (an *ExitError), nil when none.
 	failed error
+	// peopleUnread is why its people could not be read, nil when they were:
+	// a refusal of its own credential there is what goneFindings looks
+	// into, whatever else (a left-out refresh) failed first.
+	peopleUnread error
 	// rotates says its service account rotates its secret (rotateEveryHours),
 	// so that an update issues the next one.
 	rotates bool
@@ -613,7 +617,7 @@ func (o *statusOptions) peopleFindings(ctx context.Context, spec multiorg.Spec, 
 	var signedIn string
 	unchecked := func(err error) {
 		failed := failureError("its people and teams were not checked: %w%s", err, signedIn)
-		org.failed = worse(org.failed, failed)
+		org.failed, org.peopleUnread = worse(org.failed, failed), failed
 		org.Findings = append(org.Findings, Finding{Kind: KindUnchecked, Message: failed.Error()})
 	}
 	api, err := findAdminAPI(o.baseURL, []atlasapi.ProviderConfig{provider}, o.getenv)

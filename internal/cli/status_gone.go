@@ -45,16 +45,17 @@ type goneCheck struct {
 // also why its people could not be read and the refresh of what is inside
 // it fails: the `gone` finding replaces that `unchecked`, and, for a deleted
 // organization, the findings that follow from it (a plan to create it
-// again, which no run does). The check costs a call only when the
+// again, which no run does). Each such finding is byHand: its message says
+// the recovery, which no `pulumi up --refresh` is. The check costs a call only when the
 // credential was refused. It reports whether it found one.
 func (o *statusOptions) goneFindings(ctx context.Context, g goneCheck) bool {
-	if g.org.OrgID == "" || g.own.Credentials == (atlasapi.Credentials{}) || !atlasapi.IsRefused(g.org.failed) {
+	if g.org.OrgID == "" || g.own.Credentials == (atlasapi.Credentials{}) || !atlasapi.IsRefused(g.org.peopleUnread) {
 		return false
 	}
 	if o.readOrg(ctx, g.caller, g.org.OrgID) == orgNotFound {
 		g.org.failed = nil
 		g.org.Findings = []Finding{{Kind: KindGone, Resource: shortType(mongodbatlas.OrganizationType) + " " + multiorg.OrgResourceName(multiorg.StackComponentName, g.key),
-			Message: multiorg.DeletedOrgRecovery(g.stack, g.urns, g.key, g.org.Name, g.protected)}}
+			Message: multiorg.DeletedOrgRecovery(g.stack, g.urns, g.key, g.org.Name, g.protected), byHand: true}}
 		return true
 	}
 	what := "its credential"
@@ -66,7 +67,7 @@ func (o *statusOptions) goneFindings(ctx context.Context, g goneCheck) bool {
 	}
 	g.org.failed = nil
 	g.org.Findings = slices.DeleteFunc(g.org.Findings, func(f Finding) bool { return f.Kind == KindUnchecked })
-	g.org.Findings = append(g.org.Findings, Finding{Kind: KindGone, Resource: what, Message: credentialGone(g, what)})
+	g.org.Findings = append(g.org.Findings, Finding{Kind: KindGone, Resource: what, Message: credentialGone(g, what), byHand: true})
 	return true
 }
 

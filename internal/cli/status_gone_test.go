@@ -59,6 +59,9 @@ func TestGoneFindings(t *testing.T) {
 		people    error
 		answers   map[string]int
 		protected bool
+		// leftOutFirst: the preview's left-out refresh of it failed before
+		// its people were read, and is its failure.
+		leftOutFirst bool
 		// resource and message of the one gone finding; "" for none.
 		resource string
 		message  []string
@@ -81,6 +84,10 @@ func TestGoneFindings(t *testing.T) {
 			message: []string{`organization "acme-dev-analytics" is still in Atlas, but Atlas refuses its own credential, service account mdb_sa_id_own`,
 				"the service account, or the secret the stack signs in with, was deleted outside the code",
 				"Only a person can act: its Organization Owner", "`atlas-local console delete-org 6750aaaabbbbccccddddeeee`"}},
+		"its service account deleted, after its refresh was left out": {own: own, credentialType: multiorg.CredentialServiceAccount,
+			people: refused, leftOutFirst: true, answers: map[string]int{"mdb_sa_id_paying": http.StatusForbidden},
+			resource: "service account mdb_sa_id_own",
+			message:  []string{"the service account, or the secret the stack signs in with, was deleted outside the code"}},
 		"its API key deleted": {own: ownKey, credentialType: multiorg.CredentialAPIKey,
 			people:   refused,
 			resource: "API key abcdefgh",
@@ -98,7 +105,14 @@ func TestGoneFindings(t *testing.T) {
 				before = append(before, Finding{Kind: KindUnchecked, Message: tc.people.Error()})
 			}
 			org := &OrgStatus{Stack: "dev", Key: "analytics", OrgID: "6750aaaabbbbccccddddeeee", Name: "acme-dev-analytics",
-				Findings: slices.Clone(before), failed: tc.people}
+				Findings: slices.Clone(before), failed: tc.people, peopleUnread: tc.people}
+			if tc.leftOutFirst && tc.people != nil {
+				// A refresh the preview left out failed first: that is the
+				// organization's failure, and the refusal comes second.
+				org.failed = failureError("the refresh of Organization multiorg-analytics failed: 403 USER_UNAUTHORIZED")
+				org.Findings = append(org.Findings, Finding{Kind: KindUnchecked, Message: org.failed.Error()})
+				before = slices.Clone(org.Findings)
+			}
 			found := o.goneFindings(context.Background(), goneCheck{stack: "dev", key: "analytics", urns: []string{urn, provider}, protected: tc.protected,
 				own: tc.own, caller: caller, credentialType: tc.credentialType, org: org})
 			if tc.resource == "" {

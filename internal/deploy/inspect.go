@@ -239,13 +239,15 @@ func (r *AutoRunner) Inspect(ctx context.Context, stack string) (Inspection, err
 // maxLeaveOuts bounds the previews again that leave out a failing
 // provider's resources, so that a stack whose every provider fails (Atlas
 // out of reach) costs a few previews, not one per organization.
-const maxLeaveOuts = 3
+const maxLeaveOuts = 5
 
 // orgsAloneBeforeWhole is how many organizations a shared provider (the
 // stack's default one, the caller's) is left out for one at a time: a
 // provider that fails for more is left out whole, as its credential, not
-// theirs, is the likely cause.
-const orgsAloneBeforeWhole = 2
+// theirs, is the likely cause. Four, not fewer: three organizations deleted
+// in Atlas at once (each fails the caller's read of it) must not hide a
+// fourth that is fine (tests/e2e/gone_test.go).
+const orgsAloneBeforeWhole = 4
 
 // orgKeysOf are the org keys of the stack's atlas-multiorg:orgs, or none
 // where it cannot be read.

@@ -125,7 +125,7 @@ func TestHolderOf(t *testing.T) {
 // TestProviderFailuresLeaveOutTheirResources: a resource whose refresh
 // failed leaves out the resources its provider reads for its organization,
 // and only those, once; a provider's own failure is its resources'; a
-// shared provider that fails for a third organization is left out whole; a
+// shared provider that fails for a fifth organization is left out whole; a
 // failure the state cannot place (the program's, a resource not in the
 // state) leaves nothing out, so the preview has failed.
 func TestProviderFailuresLeaveOutTheirResources(t *testing.T) {
@@ -139,6 +139,8 @@ func TestProviderFailuresLeaveOutTheirResources(t *testing.T) {
 		orgA       = prefix + "mongodbatlas:index/organization:Organization::multiorg-a"
 		orgB       = prefix + "mongodbatlas:index/organization:Organization::multiorg-b"
 		orgC       = prefix + "mongodbatlas:index/organization:Organization::multiorg-c"
+		orgD       = prefix + "mongodbatlas:index/organization:Organization::multiorg-d"
+		orgE       = prefix + "mongodbatlas:index/organization:Organization::multiorg-e"
 		teamA      = prefix + "mongodbatlas:index/team:Team::multiorg-a-team-x"
 		memberA    = prefix + "mongodbatlas:index/cloudUserOrgAssignment:CloudUserOrgAssignment::multiorg-a-member-ada@example.com"
 		teamB      = prefix + "mongodbatlas:index/team:Team::multiorg-b-team-y"
@@ -151,15 +153,19 @@ func TestProviderFailuresLeaveOutTheirResources(t *testing.T) {
 		{"urn": orgA, "type": "mongodbatlas:index/organization:Organization", "provider": defaultURN + "::d-1"},
 		{"urn": orgB, "type": "mongodbatlas:index/organization:Organization", "provider": defaultURN + "::d-1"},
 		{"urn": orgC, "type": "mongodbatlas:index/organization:Organization", "provider": defaultURN + "::d-1"},
+		{"urn": orgD, "type": "mongodbatlas:index/organization:Organization", "provider": defaultURN + "::d-1"},
+		{"urn": orgE, "type": "mongodbatlas:index/organization:Organization", "provider": defaultURN + "::d-1"},
 		{"urn": teamA, "type": "mongodbatlas:index/team:Team", "provider": providerA + "::a-1"},
 		{"urn": memberA, "type": "mongodbatlas:index/cloudUserOrgAssignment:CloudUserOrgAssignment", "provider": providerA + "::a-1"},
 		{"urn": teamB, "type": "mongodbatlas:index/team:Team", "provider": providerB + "::b-1"},
 	}})
 	require.NoError(t, err)
-	providers := providersOf(raw, []string{"a", "b", "c"})
+	providers := providersOf(raw, []string{"a", "b", "c", "d", "e"})
 	refused := "Atlas refused the credential (403 IP_ADDRESS_NOT_ON_ACCESS_LIST)"
 	defaultForA := LeftOut{Provider: defaultURN, Resources: []string{orgA}, Failed: orgA, Reason: refused, org: "a"}
 	defaultForB := LeftOut{Provider: defaultURN, Resources: []string{orgB}, Failed: orgB, Reason: refused, org: "b"}
+	defaultForC := LeftOut{Provider: defaultURN, Resources: []string{orgC}, Failed: orgC, Reason: refused, org: "c"}
+	defaultForD := LeftOut{Provider: defaultURN, Resources: []string{orgD}, Failed: orgD, Reason: refused, org: "d"}
 
 	tests := map[string]struct {
 		already []LeftOut
@@ -176,8 +182,10 @@ func TestProviderFailuresLeaveOutTheirResources(t *testing.T) {
 		"the default provider, for one organization only": {nil, []failedResource{{orgB, refused}}, []string{orgB}, []LeftOut{defaultForB}},
 		"the default provider, for a second organization": {[]LeftOut{defaultForB}, []failedResource{{orgA, refused}}, []string{orgA},
 			[]LeftOut{defaultForB, defaultForA}},
-		"the default provider, for a third: whole": {[]LeftOut{defaultForB, defaultForA}, []failedResource{{orgC, refused}}, []string{orgC},
-			[]LeftOut{defaultForB, defaultForA, {Provider: defaultURN, Resources: []string{orgC}, Failed: orgC, Reason: refused, org: "c", whole: true}}},
+		"the default provider, for a third: still that one": {[]LeftOut{defaultForB, defaultForA}, []failedResource{{orgC, refused}}, []string{orgC},
+			[]LeftOut{defaultForB, defaultForA, defaultForC}},
+		"the default provider, for a fifth: whole": {[]LeftOut{defaultForB, defaultForA, defaultForC, defaultForD}, []failedResource{{orgE, refused}}, []string{orgE},
+			[]LeftOut{defaultForB, defaultForA, defaultForC, defaultForD, {Provider: defaultURN, Resources: []string{orgE}, Failed: orgE, Reason: refused, org: "e", whole: true}}},
 		"a provider left out already fails no more": {[]LeftOut{{Provider: providerA, org: "a"}}, []failedResource{{teamA, refused}}, nil,
 			[]LeftOut{{Provider: providerA, org: "a"}}},
 		"the program's failure, with another": {nil, []failedResource{{teamA, refused}, {stackURN, "program failed"}}, nil, nil},
