@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
-	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -80,19 +79,7 @@ type atlasCaller struct {
 // serviceAccountCaller signs in with a service account.
 func serviceAccountCaller(t *testing.T, baseURL, clientID, secret string) *atlasCaller {
 	t.Helper()
-	req, err := http.NewRequestWithContext(t.Context(), http.MethodPost, baseURL+"/api/oauth/token",
-		strings.NewReader(url.Values{"grant_type": {"client_credentials"}}.Encode()))
-	require.NoError(t, err)
-	req.SetBasicAuth(clientID, secret)
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	resp, err := http.DefaultClient.Do(req)
-	require.NoError(t, err)
-	defer func() { _ = resp.Body.Close() }()
-	var token struct {
-		AccessToken string `json:"access_token"`
-	}
-	require.NoError(t, json.NewDecoder(resp.Body).Decode(&token))
-	return &atlasCaller{t: t, baseURL: baseURL, client: http.DefaultClient, token: token.AccessToken}
+	return &atlasCaller{t: t, baseURL: baseURL, client: http.DefaultClient, token: localapitest.ServiceAccountToken(t, baseURL, clientID, secret)}
 }
 
 // apiKeyCaller signs in with an API key (HTTP digest).

@@ -6,16 +6,16 @@ import (
 	"bytes"
 	"encoding/json"
 	"net/http"
-	"net/url"
 	"os"
 	"path/filepath"
 	"slices"
-	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"gopkg.in/yaml.v3"
+
+	"github.com/atlas-multiorg/atlas-multiorg/internal/localapi/localapitest"
 )
 
 // TestAdoptingAnOrganizationWithItsPeople adopts an organization made by
@@ -189,20 +189,7 @@ type adminClient struct {
 }
 
 func newAdminClient(t testing.TB, baseURL string, seed localSeed) *adminClient {
-	req, err := http.NewRequestWithContext(t.Context(), http.MethodPost, baseURL+"/api/oauth/token",
-		strings.NewReader(url.Values{"grant_type": {"client_credentials"}}.Encode()))
-	require.NoError(t, err)
-	req.SetBasicAuth(seed["clientId"], seed["clientSecret"])
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	resp, err := http.DefaultClient.Do(req)
-	require.NoError(t, err)
-	defer func() { _ = resp.Body.Close() }()
-	var token struct {
-		AccessToken string `json:"access_token"`
-	}
-	require.NoError(t, json.NewDecoder(resp.Body).Decode(&token))
-	require.NotEmpty(t, token.AccessToken)
-	return &adminClient{t: t, baseURL: baseURL, token: token.AccessToken}
+	return &adminClient{t: t, baseURL: baseURL, token: localapitest.ServiceAccountToken(t, baseURL, seed["clientId"], seed["clientSecret"])}
 }
 
 // call sends body to the versioned endpoint under /api/atlas/v2 and returns

@@ -290,3 +290,24 @@ func (a *Atlas) CreateWithServiceAccount(t *testing.T, name string) Created {
 // Unwrap lets http.ResponseController reach the connection, for the faults
 // that drop it.
 func (s *statusRecorder) Unwrap() http.ResponseWriter { return s.ResponseWriter }
+
+// ServiceAccountToken signs in at baseURL's /api/oauth/token with a service
+// account's client credentials, as the provider does, and returns the
+// bearer token; a refusal fails the test.
+func ServiceAccountToken(t testing.TB, baseURL, clientID, clientSecret string) string {
+	t.Helper()
+	req, err := http.NewRequestWithContext(t.Context(), http.MethodPost, baseURL+"/api/oauth/token",
+		strings.NewReader(url.Values{"grant_type": {"client_credentials"}}.Encode()))
+	require.NoError(t, err)
+	req.SetBasicAuth(clientID, clientSecret)
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	defer func() { _ = resp.Body.Close() }()
+	var token struct {
+		AccessToken string `json:"access_token"`
+	}
+	require.NoError(t, json.NewDecoder(resp.Body).Decode(&token))
+	require.NotEmpty(t, token.AccessToken, "a token for %s", clientID)
+	return token.AccessToken
+}
