@@ -52,6 +52,10 @@ SOURCES  := $(shell find . -name '*.go' -not -path './bin/*') go.mod go.sum
 GOLANGCI_VERSION := v2.15.0
 TOOLS            := $(CURDIR)/.tools/bin
 GOLANGCI         := $(TOOLS)/golangci-lint-$(GOLANGCI_VERSION)
+# actionlint checks the CI workflows users copy from examples/ci/, pinned and
+# built from the Go module proxy into .tools/ as golangci-lint is.
+ACTIONLINT_VERSION := v1.7.12
+ACTIONLINT         := $(TOOLS)/actionlint-$(ACTIONLINT_VERSION)
 GOVULNCHECK      := golang.org/x/vuln/cmd/govulncheck@v1.1.4
 # A count, not a duration: with a duration, Go 1.26's fuzz coordinator can
 # report "context deadline exceeded" at the deadline when the machine is
@@ -68,7 +72,7 @@ FUZZ_TARGETS     := \
 	FuzzParseStackOutputOrgs:./internal/cli \
 	FuzzResponses:./internal/atlasapi
 
-.PHONY: all build sdk docs docs-check example-yaml example-typescript example-python example-down release up down local-api up-atlas up-projects preview state-db state-db-down test unit race e2e bench-e2e bench-languages bench-status lint fuzz vuln vet fmt-check bench clean
+.PHONY: all build sdk docs docs-check example-yaml example-typescript example-python example-down release up down local-api up-atlas up-projects preview state-db state-db-down test unit race e2e bench-e2e bench-languages bench-status lint lint-ci fuzz vuln vet fmt-check bench clean
 
 all: test
 
@@ -310,10 +314,11 @@ preview: $(PROGRAM)
 	$(PULUMI) preview --stack $(STACK)
 
 # What CI runs: formatting, go vet, the generated documentation, golangci-lint,
-# every test under the race detector (the link check among them), each fuzz
-# target for $(FUZZTIME), and the guides' workflows with the real tools
-# (skipped, with the reason, where they are not on PATH).
-test: fmt-check vet docs-check lint race fuzz e2e
+# actionlint on the example workflows, every test under the race detector (the
+# link check among them), each fuzz target for $(FUZZTIME), and the guides'
+# workflows with the real tools (skipped, with the reason, where they are not
+# on PATH).
+test: fmt-check vet docs-check lint lint-ci race fuzz e2e
 
 # The workflows of README.md and docs/ end to end with the real Pulumi CLI and
 # provider plugin against atlas-local, in a scratch copy (tests/e2e). The run
@@ -383,6 +388,15 @@ $(GOLANGCI):
 
 lint: $(GOLANGCI)
 	$(GOLANGCI) run --allow-parallel-runners ./...
+
+$(ACTIONLINT):
+	mkdir -p $(TOOLS)
+	GOBIN=$(TOOLS) $(GO) install github.com/rhysd/actionlint/cmd/actionlint@$(ACTIONLINT_VERSION)
+	mv $(TOOLS)/actionlint $@
+
+# Every GitHub Actions workflow of examples/ci/.
+lint-ci: $(ACTIONLINT)
+	$(ACTIONLINT) examples/ci/*.yml
 
 fuzz:
 	@set -e; for target in $(FUZZ_TARGETS); do \
