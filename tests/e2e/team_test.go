@@ -176,17 +176,23 @@ func (w *workspace) teamWorkflow(t *testing.T, seed localSeed) {
 // startStateDB runs make state-db for the copy, stopped when t ends, and
 // returns its backend URL.
 func (w *workspace) startStateDB(t testing.TB) string {
+	w.readyForStateDB(t)
+	w.run("", "make", "state-db")
+	return strings.TrimSpace(w.read(filepath.Join(w.repo, ".state-db", "url")))
+}
+
+// readyForStateDB lets make state-db run in the copy, and stops its
+// database when t ends, whoever started it.
+func (w *workspace) readyForStateDB(t testing.TB) {
 	// The database runs as the postgres user, which must reach the copy.
 	for dir := w.repo; dir != "/" && dir != os.TempDir(); dir = filepath.Dir(dir) {
 		require.NoError(t, os.Chmod(dir, 0o755)) //nolint:gosec // G302: searchable for the postgres user; the files keep their modes
 	}
-	w.run("", "make", "state-db")
 	t.Cleanup(func() {
 		down := exec.CommandContext(context.Background(), "make", "state-db-down") // t's context is done by now
 		down.Dir = w.repo
 		_ = down.Run()
 	})
-	return strings.TrimSpace(w.read(filepath.Join(w.repo, ".state-db", "url")))
 }
 
 // upHoldingTheLock starts pulumi up on the stack in its own process group
