@@ -36,7 +36,8 @@ const (
 // URL, in the environment and in each stack file, is the one difference, and
 // its paying organization's IDs replace the placeholders, as a user puts in
 // their own. Every stack converges (no changes after), every organization is
-// created once, and nothing printed holds a secret.
+// created once, and nothing printed holds a secret. A name a shard holds,
+// given to another stack, is refused before anything is created.
 func TestTeamGuidesAsWritten(t *testing.T) {
 	requireRealTools(t, "pg_config", "psql")
 	t.Parallel()
@@ -135,6 +136,18 @@ func TestTeamGuidesAsWritten(t *testing.T) {
 	}
 	assert.NotContains(t, w.psql(backendURL, "SELECT data::text FROM pulumi_state"), seed["clientSecret"],
 		"the paying organization's secret in clear in the state table")
+
+	t.Run("a name another stack of the paying organization holds is refused, as the sharding guide says", func(t *testing.T) {
+		w := w.with(t)
+		taken := w.stackOrgNames(t, "prod-eu")[0]
+		w.writeShardIn(shard{"dev-eu", "dev", map[string]string{"analytics": taken}}, seed, baseURL, env)
+		before := w.atlasOrgsIn(dir)
+		out, code := w.command(env, "", "bin/atlas-multiorg", "deploy", "dev-eu")
+		assert.Equal(t, 1, code, tail(out))
+		assert.Contains(t, out, `orgs.analytics: organization "`+taken+`" (orgId `)
+		assert.Contains(t, out, "already exists, linked to the paying organization, but this stack's state does not hold it")
+		assert.Equal(t, before, w.atlasOrgsIn(dir), "nothing was created")
+	})
 }
 
 // stackOrgNames are the names of the organizations Pulumi.<stack>.yaml
