@@ -6,7 +6,6 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/atlas-multiorg/atlas-multiorg/components/multiorg"
-	"github.com/atlas-multiorg/atlas-multiorg/internal/pulumiversion"
 )
 
 // Namespace is the config namespace of the org stack: its project name, the
@@ -29,11 +28,6 @@ func Program(ctx *pulumi.Context) error {
 }
 
 func deploy(ctx *pulumi.Context) (*multiorg.MultiOrg, error) {
-	// An older engine would register everything and silently never rotate
-	// a secret (it ignores replacementTrigger): refuse it first.
-	if err := pulumiversion.RequireEngine(ctx); err != nil {
-		return nil, err
-	}
 	spec, err := multiorg.LoadSpec(ctx)
 	if err != nil {
 		return nil, err
