@@ -1,6 +1,10 @@
 package multiorg
 
-import "github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+import (
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/atlas-multiorg/atlas-multiorg/internal/pulumiversion"
+)
 
 // NewFromSpec builds the MultiOrg named name for a decoded spec, wired as
 // every deployment of it is: with what its last deployment left in the
@@ -9,7 +13,14 @@ import "github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 // still exist (DefaultOrgExists), and per-org providers talking to the
 // same Admin API as the caller's mongodbatlas:baseUrl. The Go stack program
 // and the component package's Construct both call it.
+//
+// It first asks the engine whether it is the Pulumi CLI
+// pulumiversion.Minimum or later: an older one would register everything
+// and silently never rotate a secret (it ignores replacementTrigger).
 func NewFromSpec(ctx *pulumi.Context, name string, spec Spec, opts ...pulumi.ResourceOption) (*MultiOrg, error) {
+	if err := pulumiversion.RequireEngine(ctx); err != nil {
+		return nil, err
+	}
 	previous, err := ReadPrevious(ctx, name)
 	if err != nil {
 		return nil, err

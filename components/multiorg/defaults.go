@@ -20,7 +20,9 @@ const DefaultExpiryWarningHours = 336
 // DefaultEnvironment), from the defaults of orgSettings. They are the secure
 // choice: MFA required, MongoDB Support access restricted, generative AI
 // features off until someone decides otherwise, and Atlas' default alerts
-// skipped so alerting stays in code. The API access list is not required by
+// kept, since nothing here declares alerts (an organization the state holds
+// keeps what it was created with: orgSetting.keepsDeployed). The API access
+// list is not required by
 // default, because requiring it with an empty list locks the automation out
 // of the organization.
 func DefaultSettings(environment string) Settings {

@@ -26,7 +26,7 @@ func FuzzValidateAndPlan(f *testing.F) {
 		}
 		err := spec.Validate()
 		if err == nil {
-			for _, p := range spec.plan() {
+			for _, p := range spec.plan(nil) {
 				_ = p.args()
 				for _, pol := range p.policies {
 					if pol.body == "" || pol.slug == "" {

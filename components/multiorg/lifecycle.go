@@ -30,6 +30,10 @@ type Previous struct {
 	// was inside it, its provider. An organization deleted in Atlas that a
 	// refresh dropped from the state leaves them.
 	Leftovers map[string][]string
+	// Deployed are, by org key, the outputs of each Organization the state
+	// holds, its inputs among them: a setting whose default changed keeps
+	// what a deployed organization has (orgSetting.keepsDeployed).
+	Deployed map[string]map[string]any
 }
 
 // PreviousOrg is one organization as the last deployment left it.

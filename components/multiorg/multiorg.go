@@ -195,7 +195,7 @@ func NewMultiOrg(ctx *pulumi.Context, name string, args *MultiOrgArgs, opts ...p
 	credentials, expiries, paying := pulumi.StringMapMap{}, pulumi.StringMap{}, pulumi.StringMap{}
 	entries := pulumi.IntMap{}
 	teams := pulumi.StringMapMap{}
-	for _, plan := range args.Spec.plan() {
+	for _, plan := range args.Spec.plan(args.Previous) {
 		org, err := m.register(plan)
 		if err != nil {
 			return nil, fmt.Errorf("creating organization %q: %w", plan.key, err)

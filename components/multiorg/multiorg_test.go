@@ -61,7 +61,7 @@ func TestCredentialKindsSendExactProviderInputs(t *testing.T) {
 		"restrictEmployeeAccess":    resource.NewProperty(true),
 		"genAiFeaturesEnabled":      resource.NewProperty(false),
 		"securityContact":           resource.NewProperty(""),
-		"skipDefaultAlertsSettings": resource.NewProperty(true),
+		"skipDefaultAlertsSettings": resource.NewProperty(false), // Atlas' default alerts stay on: nothing here declares alerts
 	}
 	with := func(extra resource.PropertyMap) resource.PropertyMap {
 		m := secureDefaults.Copy()

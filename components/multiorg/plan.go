@@ -33,8 +33,10 @@ type orgPlan struct {
 	teams          map[string]TeamSpec
 }
 
-// plan resolves the defaults of a valid spec, in key order.
-func (s Spec) plan() []orgPlan {
+// plan resolves the defaults of a valid spec, in key order. previous, nil
+// when unknown, is what the last deployment left: a deployed organization
+// keeps the settings whose default changed since (keepingDeployed).
+func (s Spec) plan(previous *Previous) []orgPlan {
 	profile, _ := s.profile()
 	plans := make([]orgPlan, 0, len(s.Orgs))
 	for _, key := range slices.Sorted(maps.Keys(s.Orgs)) {
@@ -61,7 +63,11 @@ func (s Spec) plan() []orgPlan {
 			p.owner = s.OrgOwnerID
 		}
 		p.federationID, p.payingOrgID = o.FederationSettingsID, s.PayingOrgID
-		p.settings = o.withDefaults(DefaultSettings(profile.Name))
+		var deployed map[string]any
+		if previous != nil {
+			deployed = previous.Deployed[key]
+		}
+		p.settings = o.keepingDeployed(deployed).withDefaults(DefaultSettings(profile.Name))
 		p.accessList = o.accessList()
 		switch {
 		case o.APIKey != nil:

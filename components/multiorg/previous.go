@@ -46,7 +46,8 @@ func ReadPrevious(ctx *pulumi.Context, name string) (*Previous, error) {
 	if err := readOwnState(ctx, self, &read); err != nil {
 		return nil, fmt.Errorf("reading the state of %s: %w", self, err)
 	}
-	previous := &Previous{Orgs: map[string]PreviousOrg{}, Managed: map[string]string{}, AccessListSwitches: map[string]bool{}, Leftovers: map[string][]string{}}
+	previous := &Previous{Orgs: map[string]PreviousOrg{}, Managed: map[string]string{}, AccessListSwitches: map[string]bool{}, Leftovers: map[string][]string{},
+		Deployed: map[string]map[string]any{}}
 	var component, exports map[string]any
 	var children []resource.URN
 	for urn, r := range read.Resources {
@@ -62,6 +63,7 @@ func ReadPrevious(ctx *pulumi.Context, name string) (*Previous, error) {
 		case r.Type == mongodbatlas.OrganizationType && strings.Contains(string(u.QualifiedType()), Type+"$"):
 			if child, ok := ParseChildName(name, r.Type, u.Name(), nil); ok {
 				previous.Managed[child.OrgKey], _ = r.Outputs["orgId"].(string)
+				previous.Deployed[child.OrgKey] = r.Outputs
 			}
 		case r.Type == stashType && strings.Contains(string(u.QualifiedType()), Type+"$"):
 			if child, ok := ParseChildName(name, r.Type, u.Name(), nil); ok && child.Kind == ChildAccessListSwitch {

@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/atlas-multiorg/atlas-multiorg/internal/atlasmock"
+	"github.com/atlas-multiorg/atlas-multiorg/internal/mongodbatlas"
 )
 
 func TestReadPreviousRetriesATornCheckpointOnly(t *testing.T) {
@@ -65,4 +66,28 @@ func TestReadPreviousFindsTheAccessListSwitches(t *testing.T) {
 		return err
 	}))
 	assert.Equal(t, map[string]bool{"analytics": true}, previous.AccessListSwitches)
+}
+
+// TestReadPreviousKeepsEachDeployedOrganization: the outputs of the
+// component's own organizations, by org key, for the settings that keep
+// what a deployed organization has; not another component's.
+func TestReadPreviousKeepsEachDeployedOrganization(t *testing.T) {
+	t.Parallel()
+	urn := func(name string) string {
+		return "urn:pulumi:" + atlasmock.Stack + "::" + atlasmock.Project + "::" + Type + "$" + mongodbatlas.OrganizationType + "::" + name
+	}
+	mon := &atlasmock.Monitor{State: map[string]resource.PropertyMap{
+		urn(OrgResourceName("orgs", "analytics")): {"orgId": resource.NewProperty("0123456789abcdef01234567"), "skipDefaultAlertsSettings": resource.NewProperty(true)},
+		urn(OrgResourceName("other", "search")):   {"orgId": resource.NewProperty("0123456789abcdef01234568"), "skipDefaultAlertsSettings": resource.NewProperty(true)},
+	}}
+	var previous *Previous
+	require.NoError(t, atlasmock.Run(t, mon, nil, func(ctx *pulumi.Context) error {
+		var err error
+		previous, err = ReadPrevious(ctx, "orgs")
+		return err
+	}))
+	require.Contains(t, previous.Deployed, "analytics")
+	assert.NotContains(t, previous.Deployed, "search")
+	assert.Equal(t, true, previous.Deployed["analytics"]["skipDefaultAlertsSettings"])
+	assert.Equal(t, "0123456789abcdef01234567", previous.Managed["analytics"])
 }

@@ -84,9 +84,18 @@ var orgSettings = []orgSetting{
 			input: func(a *mongodbatlas.OrganizationArgs, v *bool) {
 				a.SkipDefaultAlertsSettings = pulumi.BoolPtrFromPtr(v)
 			},
-			defaults: everywhere(true),
+			defaults: everywhere(false),
 		},
-		doc: "Stops Atlas from creating its default alerts, so alerting stays in code. Always sent.",
+		// Atlas' default alerts are the only alerts a new organization has
+		// (nothing here declares any), so they stay on unless the entry
+		// says otherwise. Organizations created while the default was true
+		// keep it: a deployed stack previews no change.
+		keepsDeployed: true,
+		doc: "Stops Atlas from creating its default organization alerts (and, the provider says, future default alerts). " +
+			"Left out, Atlas' default alerts stay on: nothing here declares alerts, so without them an organization would have none. " +
+			"An organization the stack already holds keeps the value its state has when its entry leaves this out " +
+			"(`true` for those created before this default became `false`), so a deployed stack previews no change; " +
+			"state `false` to let Atlas create its future default alerts for them too. Always sent.",
 	},
 }
 
@@ -106,6 +115,10 @@ type orgSetting struct {
 	// organization (mongodbatlas.OrganizationCreateOnlyInputs); an adopted
 	// entry cannot state it, and a created one cannot change it later.
 	creationOnly bool
+	// keepsDeployed: an organization the stack already holds keeps the
+	// value its state has when its entry leaves the setting out, instead of
+	// the default, so that a default changed later changes nothing deployed.
+	keepsDeployed bool
 	// setBy is the resource that sets it in Atlas.
 	setBy settingResource
 	// doc is its meaning in the configuration reference, in Markdown,
@@ -151,6 +164,10 @@ type settingValue interface {
 	isSet(s Settings) bool
 	// fill sets the setting of s from defaults when s leaves it nil.
 	fill(s *Settings, defaults Settings)
+	// keep sets the setting of s, when s leaves it nil, to deployed: the
+	// provider input's value in the state; a value of another type is
+	// ignored.
+	keep(s *Settings, deployed any)
 	// setDefault sets the setting of s to its default in environment, and
 	// leaves it nil when the row has none there.
 	setDefault(s *Settings, environment string)
@@ -189,6 +206,12 @@ func (t typedSetting[T]) isSet(s Settings) bool { return *t.field(&s) != nil }
 func (t typedSetting[T]) fill(s *Settings, defaults Settings) {
 	if v := t.field(s); *v == nil {
 		*v = *t.field(&defaults)
+	}
+}
+
+func (t typedSetting[T]) keep(s *Settings, deployed any) {
+	if v, ok := deployed.(T); ok && *t.field(s) == nil {
+		*t.field(s) = &v
 	}
 }
 
@@ -276,6 +299,20 @@ func (s Settings) unstated() []string {
 		}
 	}
 	return missing
+}
+
+// keepingDeployed fills the nil fields of s whose row keepsDeployed from
+// deployed, the organization's provider inputs as its state holds them
+// (nil for an organization the state does not hold).
+func (s Settings) keepingDeployed(deployed map[string]any) Settings {
+	for _, st := range orgSettings {
+		if st.keepsDeployed {
+			if v, ok := deployed[st.providerInput]; ok {
+				st.value.keep(&s, v)
+			}
+		}
+	}
+	return s
 }
 
 // withDefaults fills every nil field of s from d.

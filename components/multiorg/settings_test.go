@@ -148,7 +148,7 @@ func TestSettingsWithDefaultsAndUnstated(t *testing.T) {
 	filled := stated.withDefaults(DefaultSettings("prod"))
 	assert.Empty(t, filled.unstated())
 	assert.Equal(t, Settings{APIAccessListRequired: ptr(false), MultiFactorAuthRequired: ptr(false), RestrictEmployeeAccess: ptr(true),
-		GenAIFeaturesEnabled: ptr(false), SecurityContact: ptr("a@example.com"), SkipDefaultAlertsSettings: ptr(true)}, filled,
+		GenAIFeaturesEnabled: ptr(false), SecurityContact: ptr("a@example.com"), SkipDefaultAlertsSettings: ptr(false)}, filled,
 		"what the entry states stays; the rest is the default")
 	assert.Equal(t, SettingNames(), Settings{}.unstated())
 }
@@ -170,9 +170,9 @@ func TestSettingDefaultsPerEnvironment(t *testing.T) {
 
 	spec := Spec{PayingOrgID: "0123456789abcdef01234567", OrgOwnerID: "0123456789abcdef01234568", Environment: "dev",
 		Orgs: map[string]OrgSpec{"a": {Name: "a"}}}
-	assert.False(t, *spec.plan()[0].settings.MultiFactorAuthRequired, "dev's default")
+	assert.False(t, *spec.plan(nil)[0].settings.MultiFactorAuthRequired, "dev's default")
 	spec.Environment = "prod"
-	assert.True(t, *spec.plan()[0].settings.MultiFactorAuthRequired, "prod's default")
+	assert.True(t, *spec.plan(nil)[0].settings.MultiFactorAuthRequired, "prod's default")
 }
 
 // TestACreationOnlySetting: a row marked creation-only is not asked of an
@@ -249,4 +249,46 @@ func TestSettingsTable(t *testing.T) {
 	assert.Contains(t, lines[2], "| `apiAccessListRequired` | bool |")
 	assert.Contains(t, lines[2], "switch")
 	assert.Contains(t, lines[7], "`PATCH /orgs/{orgId}`")
+}
+
+// TestADeployedOrganizationKeepsItsAlertsSetting: Atlas' default alerts
+// stay on for an organization created from now on, while one the state
+// holds keeps the skipDefaultAlertsSettings it was created with when its
+// entry leaves it out, so a deployed stack previews no change.
+func TestADeployedOrganizationKeepsItsAlertsSetting(t *testing.T) {
+	cases := map[string]struct {
+		stated   *bool
+		adopted  bool
+		deployed map[string]map[string]any
+		want     bool
+	}{
+		"new, left out: Atlas' alerts stay on": {want: false},
+		"new, stated true":                     {stated: ptr(true), want: true},
+		"deployed with true, left out":         {deployed: map[string]map[string]any{"a": {"skipDefaultAlertsSettings": true}}, want: true},
+		"deployed with true, stated false":     {stated: ptr(false), deployed: map[string]map[string]any{"a": {"skipDefaultAlertsSettings": true}}, want: false},
+		"deployed with false, left out":        {deployed: map[string]map[string]any{"a": {"skipDefaultAlertsSettings": false}}, want: false},
+		"another organization's state":         {deployed: map[string]map[string]any{"b": {"skipDefaultAlertsSettings": true}}, want: false},
+		"a state without the input":            {deployed: map[string]map[string]any{"a": {"orgId": "x"}}, want: false},
+		"adopted: exactly what its entry says": {adopted: true, stated: ptr(true), deployed: map[string]map[string]any{"a": {"skipDefaultAlertsSettings": false}}, want: true},
+	}
+	for name, c := range cases {
+		t.Run(name, func(t *testing.T) {
+			entry := OrgSpec{Name: "acme-a"}
+			if c.adopted {
+				entry.ImportID = "0123456789abcdef01234567"
+				entry.Settings = DefaultSettings("dev")
+			}
+			entry.SkipDefaultAlertsSettings = c.stated
+			spec := Spec{PayingOrgID: "0123456789abcdef01234568", OrgOwnerID: "0123456789abcdef01234569", Environment: "dev",
+				Orgs: map[string]OrgSpec{"a": entry}}
+			var previous *Previous
+			if c.deployed != nil {
+				previous = &Previous{Deployed: c.deployed}
+			}
+			plans := spec.plan(previous)
+			require.Len(t, plans, 1)
+			require.NotNil(t, plans[0].settings.SkipDefaultAlertsSettings)
+			assert.Equal(t, c.want, *plans[0].settings.SkipDefaultAlertsSettings)
+		})
+	}
 }

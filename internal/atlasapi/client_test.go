@@ -119,7 +119,7 @@ func TestErrors(t *testing.T) {
 		"address not on the access list": {serviceAccount, true, nil,
 			"list", "this machine's address is not on the credential's API access list (403 IP_ADDRESS_NOT_ON_ACCESS_LIST", 1, nil},
 		"missing role": {apiKey, false, &localapi.FaultAnswer{PathPrefix: "/api/atlas/v2/orgs", Status: 403, ErrorCode: "USER_UNAUTHORIZED", Times: 1},
-			"list", "the credential lacks the role this call needs (403 USER_UNAUTHORIZED", 1, nil},
+			"list", "the credential lacks the role this call needs (403 USER_UNAUTHORIZED: Injected failure.); give it the role this command needs (docs/command-line-tool.md, \"The role each command needs\")", 1, nil},
 		"unknown org": {serviceAccount, false, nil, "settings", "not found (404 ORG_NOT_FOUND: No organization with ID 0000000000000000000000ff exists.)", 1, nil},
 		"rate limited, then fine": {serviceAccount, false, &localapi.FaultAnswer{PathPrefix: "/api/atlas/v2/orgs", Status: 429, ErrorCode: "RATE_LIMITED", RetryAfter: "7", Times: 2},
 			"list", "", 3, []time.Duration{7 * time.Second, 7 * time.Second}},

@@ -78,8 +78,8 @@ func (e *APIError) Error() string {
 		return fmt.Sprintf("this machine's address is not on the credential's API access list (403%s%s); "+
 			"add it to the access list of the service account or API key in Atlas, or run from an address that is on it", code, detail)
 	case e.Status == http.StatusForbidden:
-		return fmt.Sprintf("the credential lacks the role this call needs (403%s%s); discover needs Organization Read Only or more "+
-			"in each organization it reads", code, detail)
+		return fmt.Sprintf("the credential lacks the role this call needs (403%s%s); give it the role this command needs "+
+			"(docs/command-line-tool.md, \"The role each command needs\")", code, detail)
 	case e.Status == http.StatusNotFound:
 		return fmt.Sprintf("not found (404%s%s); check the base URL (--base-url, MONGODB_ATLAS_BASE_URL) and the organization ID", code, detail)
 	case e.Status == http.StatusTooManyRequests:

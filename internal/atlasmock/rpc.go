@@ -39,6 +39,12 @@ type engineService struct {
 	e *Engine
 }
 
+// RequirePulumiVersion answers as a new enough engine does: every range
+// is met.
+func (s *engineService) RequirePulumiVersion(context.Context, *pulumirpc.RequirePulumiVersionRequest) (*pulumirpc.RequirePulumiVersionResponse, error) {
+	return &pulumirpc.RequirePulumiVersionResponse{}, nil
+}
+
 // ServeEngine starts an Engine for project and stack on a loopback port;
 // it stops when the test ends.
 func ServeEngine(t testing.TB, mocks pulumi.MockResourceMonitor, project, stack string) *Engine {

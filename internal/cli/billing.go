@@ -61,8 +61,9 @@ Owners), else by ID.
 as the stack validates it) and exits 1 when one is over its budget this month,
 or projected to be, with one line per budgeted organization saying by how much.
 
-The credential needs Organization Billing Viewer (ORG_BILLING_READ_ONLY),
-Billing Admin or Owner in the paying organization. ` + adminAPIHelp + `
+The credential needs Organization Billing Admin or Owner in the paying
+organization: the Admin API shows the invoices linked to it only to those (a
+Billing Viewer, ORG_BILLING_READ_ONLY, reads the paying organization's own). ` + adminAPIHelp + `
 
 Exit codes: 0 reported (and, with --check, every organization within its budget),
 1 --check found an organization over its budget or projected to be, 2 bad flags,

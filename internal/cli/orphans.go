@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
@@ -20,6 +21,7 @@ import (
 	"github.com/atlas-multiorg/atlas-multiorg/components/multiorg"
 	"github.com/atlas-multiorg/atlas-multiorg/internal/atlasapi"
 	"github.com/atlas-multiorg/atlas-multiorg/internal/mongodbatlas"
+	"github.com/atlas-multiorg/atlas-multiorg/internal/pulumiversion"
 	"github.com/atlas-multiorg/atlas-multiorg/internal/stackconfig"
 )
 
@@ -42,7 +44,7 @@ type orphansOptions struct {
 }
 
 func newOrphansCommand(getenv func(string) string) *cobra.Command {
-	opts := &orphansOptions{getenv: getenv, export: pulumiStackExport,
+	opts := &orphansOptions{getenv: getenv, export: checkedStackExport(),
 		connect: func(ctx context.Context, baseURL string, creds atlasapi.Credentials) (linkedReader, error) {
 			return atlasapi.New(ctx, baseURL, creds)
 		}}
@@ -428,6 +430,22 @@ func (r exportedResource) orgID() string {
 		}
 	}
 	return ""
+}
+
+// checkedStackExport runs pulumi stack export, after checking, once, that
+// the pulumi on PATH is one atlas-multiorg runs with.
+func checkedStackExport() func(ctx context.Context, dir, stack string) ([]byte, error) {
+	var (
+		once    sync.Once
+		checked error
+	)
+	return func(ctx context.Context, dir, stack string) ([]byte, error) {
+		once.Do(func() { checked = pulumiversion.CheckOnPath(ctx) })
+		if checked != nil {
+			return nil, checked
+		}
+		return pulumiStackExport(ctx, dir, stack)
+	}
 }
 
 // pulumiStackExport runs pulumi stack export in dir.

@@ -23,6 +23,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/atlas-multiorg/atlas-multiorg/components/multiorg"
+	"github.com/atlas-multiorg/atlas-multiorg/internal/pulumiversion"
 )
 
 // The org stack's config keys deploy reads: its environment profile and its
@@ -144,7 +145,16 @@ func (r *AutoRunner) openWorkspace(ctx context.Context) (auto.Workspace, error) 
 	if !holdsProject(r.WorkDir) {
 		return nil, &ProjectError{Dir: r.WorkDir, Want: r.Project}
 	}
-	opts := []auto.LocalWorkspaceOption{auto.WorkDir(r.WorkDir), auto.EnvVars(backendEnv(os.LookupEnv))}
+	// The CLI's version is checked here, once, against the one this tool
+	// needs, rather than against the Automation API's own, older minimum.
+	cli, err := auto.NewPulumiCommand(&auto.PulumiCommandOptions{SkipVersionCheck: true})
+	if err != nil {
+		return nil, fmt.Errorf("cannot open the project in %s: %w", r.WorkDir, &autoError{err: err, firstLine: true})
+	}
+	if err := pulumiversion.Check("v" + cli.Version().String()); err != nil {
+		return nil, err
+	}
+	opts := []auto.LocalWorkspaceOption{auto.WorkDir(r.WorkDir), auto.EnvVars(backendEnv(os.LookupEnv)), auto.Pulumi(cli)}
 	if r.Program != nil {
 		opts = append(opts, auto.Program(r.Program))
 	}

@@ -131,7 +131,7 @@ export interface OrgArgs {
      */
     serviceAccount?: pulumi.Input<inputs.ServiceAccountArgs | undefined>;
     /**
-     * Stops Atlas from creating its default alerts, so alerting stays in code. Always sent. Default: `true`.
+     * Stops Atlas from creating its default organization alerts (and, the provider says, future default alerts). Left out, Atlas' default alerts stay on: nothing here declares alerts, so without them an organization would have none. An organization the stack already holds keeps the value its state has when its entry leaves this out (`true` for those created before this default became `false`), so a deployed stack previews no change; state `false` to let Atlas create its future default alerts for them too. Always sent. Default: `false`.
      */
     skipDefaultAlertsSettings?: pulumi.Input<boolean | undefined>;
     /**

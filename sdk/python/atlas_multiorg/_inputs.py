@@ -317,7 +317,7 @@ class OrgArgsDict(TypedDict):
     """
     skip_default_alerts_settings: NotRequired[pulumi.Input[Optional[_builtins.bool]]]
     """
-    Stops Atlas from creating its default alerts, so alerting stays in code. Always sent. Default: `true`.
+    Stops Atlas from creating its default organization alerts (and, the provider says, future default alerts). Left out, Atlas' default alerts stay on: nothing here declares alerts, so without them an organization would have none. An organization the stack already holds keeps the value its state has when its entry leaves this out (`true` for those created before this default became `false`), so a deployed stack previews no change; state `false` to let Atlas create its future default alerts for them too. Always sent. Default: `false`.
     """
     teams: NotRequired[pulumi.Input[Optional[Mapping[str, pulumi.Input['TeamArgsDict']]]]]
     """
@@ -364,7 +364,7 @@ class OrgArgs:
         :param pulumi.Input[_builtins.bool] restrict_employee_access: MongoDB Support needs explicit permission to reach the organization's deployments. Default: `true`.
         :param pulumi.Input[_builtins.str] security_contact: One email address for security notifications; `""` for none. Default: `""`.
         :param pulumi.Input['ServiceAccountArgs'] service_account: A service-account credential. Exclusive with `apiKey`. Created with the organization; on an adopted organization, created inside it by the caller's provider after adoption (see Adoption). Default: the default service account.
-        :param pulumi.Input[_builtins.bool] skip_default_alerts_settings: Stops Atlas from creating its default alerts, so alerting stays in code. Always sent. Default: `true`.
+        :param pulumi.Input[_builtins.bool] skip_default_alerts_settings: Stops Atlas from creating its default organization alerts (and, the provider says, future default alerts). Left out, Atlas' default alerts stay on: nothing here declares alerts, so without them an organization would have none. An organization the stack already holds keeps the value its state has when its entry leaves this out (`true` for those created before this default became `false`), so a deployed stack previews no change; state `false` to let Atlas create its future default alerts for them too. Always sent. Default: `false`.
         :param pulumi.Input[Mapping[str, pulumi.Input['TeamArgs']]] teams: The organization's teams, keyed by a stable **team key** (as org keys). Each becomes a `Team` named from the key, so renaming it is an update; the org stack exports its ID under `orgs.<key>.teams.<team key>` for the consumer stack's project grants.
         """
         pulumi.set(__self__, "name", name)
@@ -599,7 +599,7 @@ class OrgArgs:
     @pulumi.getter(name="skipDefaultAlertsSettings")
     def skip_default_alerts_settings(self) -> pulumi.Input[Optional[_builtins.bool]]:
         """
-        Stops Atlas from creating its default alerts, so alerting stays in code. Always sent. Default: `true`.
+        Stops Atlas from creating its default organization alerts (and, the provider says, future default alerts). Left out, Atlas' default alerts stay on: nothing here declares alerts, so without them an organization would have none. An organization the stack already holds keeps the value its state has when its entry leaves this out (`true` for those created before this default became `false`), so a deployed stack previews no change; state `false` to let Atlas create its future default alerts for them too. Always sent. Default: `false`.
         """
         return pulumi.get(self, "skip_default_alerts_settings")
 
