@@ -119,6 +119,10 @@ func (r *AutoRunner) stack(ctx context.Context, name string) (auto.Stack, error)
 		return auto.Stack{}, err
 	}
 	s, err := auto.SelectStack(ctx, name, r.workspace)
+	if err != nil && ctx.Err() != nil {
+		// Not a stack to create: the select was interrupted.
+		return auto.Stack{}, fmt.Errorf("interrupted before it started: %w", ctx.Err())
+	}
 	if err != nil {
 		return auto.Stack{}, fmt.Errorf("cannot select it in %s (create it first with pulumi stack init %s): %w",
 			r.WorkDir, name, &autoError{err: err, firstLine: true})
