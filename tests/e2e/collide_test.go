@@ -95,7 +95,11 @@ func TestDeployWhenRunsCollide(t *testing.T) {
 			// Every answer slowed, so that a run lasts long enough to be
 			// caught in each of its states.
 			accessLog := filepath.Join(t.TempDir(), "access.log")
-			dir, baseURL, seed := w.seededLocalAPI(t, "--latency", "300ms", "--log", accessLog)
+			dir := filepath.Join(t.TempDir(), "atlas-local")
+			flags := []string{"--latency", "300ms", "--log", accessLog}
+			baseURL, stopAtlas := w.localAPI(t, dir, flags...)
+			var seed localSeed
+			w.readJSON(filepath.Join(dir, "credentials.json"), &seed)
 			b := w.fileStateBackend()
 			if name == "postgres" {
 				b = w.postgresStateBackend(t)
@@ -108,6 +112,12 @@ func TestDeployWhenRunsCollide(t *testing.T) {
 			out, code := w.command(env, "", "bin/atlas-multiorg", "deploy", "c-0", "c-1")
 			require.Equal(t, 0, code, tail(out))
 			c := collision{w: w, env: env, backend: b, seed: seed, baseURL: baseURL, atlasDir: dir, accessLog: accessLog, orgA: shards[0].orgs["a"]}
+			c.stopAtlas = stopAtlas
+			c.startAtlas = func() {
+				address := strings.TrimPrefix(baseURL, "http://")
+				again, _ := w.localAPI(t, dir, append(flags, "--addr", address)...)
+				require.Equal(t, baseURL, again, "atlas-local is back at its address")
+			}
 
 			t.Run("a locked stack is refused at once, its holder named", c.lockedStack)
 			t.Run("two deploys of one stack at once both end", c.twoDeploys)
@@ -117,6 +127,7 @@ func TestDeployWhenRunsCollide(t *testing.T) {
 				}
 			}
 			t.Run("a backend that stops answering", c.backendStops)
+			t.Run("an Admin API that restarts", c.adminAPIRestarts)
 		})
 	}
 }
@@ -132,6 +143,46 @@ type collision struct {
 	// accessLog is atlas-local's log of requests; orgA the name of c-0's
 	// first organization.
 	accessLog, orgA string
+	// stopAtlas and startAtlas restart atlas-local at its address.
+	stopAtlas, startAtlas func()
+}
+
+// collideGuide is the sh blocks of docs/interrupted-deployments.md's
+// section on collisions, a dead backend and a restarting Admin API: the
+// backend's wait and the lock, then the Admin API's wait.
+func collideGuide(t testing.TB) (backendSteps, adminAPIWait string) {
+	t.Helper()
+	raw, err := os.ReadFile(filepath.Join(repoRoot(t), "docs", "interrupted-deployments.md"))
+	require.NoError(t, err)
+	_, section, found := strings.Cut(string(raw), "\n## When runs collide, the state backend dies, or the Admin API restarts\n")
+	require.True(t, found, "the guide has the section")
+	section, _, _ = strings.Cut(section, "\n## ")
+	var blocks []string
+	for _, part := range strings.Split(section, "```sh\n")[1:] {
+		block, _, _ := strings.Cut(part, "```")
+		blocks = append(blocks, block)
+	}
+	require.Len(t, blocks, 2)
+	return blocks[0], blocks[1]
+}
+
+// guideBlock starts a block of the guide in bash, with STACK=c-0, the
+// backend and the paying organization's credential, as a user's shell
+// has them.
+func (c collision) guideBlock(block string) *runningDeploy {
+	cmd := exec.CommandContext(context.Background(), "bash", "-c", block) //nolint:gosec // G204: the guide's own commands
+	cmd.Env = append(append([]string{}, c.w.env...), append(c.env, "STACK=c-0")...)
+	return c.start(cmd)
+}
+
+// start starts cmd in the workspace, its output read while it runs.
+func (c collision) start(cmd *exec.Cmd) *runningDeploy {
+	cmd.Dir = c.w.repo
+	d := &runningDeploy{cmd: cmd, out: &lockedBuffer{}, done: make(chan error, 1)}
+	cmd.Stdout, cmd.Stderr = d.out, d.out
+	require.NoError(c.w.t, cmd.Start())
+	go func() { d.done <- cmd.Wait() }()
+	return d
 }
 
 // orphans are the organizations Atlas links to the paying organization
@@ -157,6 +208,16 @@ func (c collision) lockedStack(t *testing.T) {
 	up.Stdout, up.Stderr = &upOut, &upOut
 	require.NoError(t, up.Start())
 	require.Eventually(t, func() bool { return c.backend.locked("c-0") }, 60*time.Second, 20*time.Millisecond, "pulumi up never took the lock")
+	// Held still, so that the update outlasts the checks on a loaded machine.
+	require.NoError(t, up.Process.Signal(syscall.SIGSTOP))
+	resumed := false
+	resume := func() {
+		if !resumed {
+			resumed = true
+			_ = up.Process.Signal(syscall.SIGCONT)
+		}
+	}
+	defer resume()
 
 	for _, args := range [][]string{{"deploy", "c-0", "c-1"}, {"deploy", "--preview", "c-0"}} {
 		start := time.Now()
@@ -173,6 +234,7 @@ func (c collision) lockedStack(t *testing.T) {
 			assert.NotContains(t, out, c.backend.secret)
 		}
 	}
+	resume()
 	require.NoError(t, up.Wait(), "the update holding the lock was left alone:\n%s", upOut.String())
 	assert.False(t, c.backend.locked("c-0"))
 }
@@ -199,8 +261,8 @@ func (c collision) twoDeploys(t *testing.T) {
 	assert.Equal(t, 0, code, out)
 }
 
-// runningDeploy is a deploy started in a session of its own, as a CI job
-// runs it, whose output is read while it runs.
+// runningDeploy is a command (deploy, in a session of its own as a CI job
+// runs it; a block of the guide) whose output is read while it runs.
 type runningDeploy struct {
 	cmd  *exec.Cmd
 	out  *lockedBuffer
@@ -226,12 +288,9 @@ func (b *lockedBuffer) String() string {
 
 func (c collision) startDeploy(args ...string) *runningDeploy {
 	cmd := exec.CommandContext(context.Background(), filepath.Join(c.w.repo, "bin", "atlas-multiorg"), append([]string{"deploy"}, args...)...) //nolint:gosec // G204: the scratch copy's own build
-	cmd.Dir, cmd.Env = c.w.repo, append(append([]string{}, c.w.env...), c.env...)
+	cmd.Env = append(append([]string{}, c.w.env...), c.env...)
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
-	d := &runningDeploy{cmd: cmd, out: &lockedBuffer{}, done: make(chan error, 1)}
-	cmd.Stdout, cmd.Stderr = d.out, d.out
-	require.NoError(c.w.t, cmd.Start())
-	go func() { d.done <- cmd.Wait() }()
+	d := c.start(cmd)
 	c.w.t.Cleanup(func() { _ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) })
 	return d
 }
@@ -248,6 +307,16 @@ func (d *runningDeploy) waitForProcess(t testing.TB, prefix string) {
 		}
 		return false
 	}, 2*time.Minute, 5*time.Millisecond, "no %s process in deploy's session:\n%s", prefix, d.out.String())
+}
+
+// stillRunningAfter checks that the command has not ended after a while.
+func (d *runningDeploy) stillRunningAfter(t testing.TB, while time.Duration, what string) {
+	t.Helper()
+	select {
+	case err := <-d.done:
+		require.Failf(t, "ended too soon", "%s ended (%v):\n%s", what, err, d.out.String())
+	case <-time.After(while):
+	}
 }
 
 // waitFor waits until deploy has printed text.
@@ -350,10 +419,14 @@ func (c collision) backendStops(t *testing.T) {
 	assert.Eventually(t, func() bool { return len(inSession(d.cmd.Process.Pid)) == 0 }, 10*time.Second, 50*time.Millisecond,
 		"no plugin outlives the run: %v", inSession(d.cmd.Process.Pid))
 
-	// The steps, as the error and docs/interrupted-deployments.md name them.
+	// The steps, as the error and docs/interrupted-deployments.md name
+	// them: the guide's wait, started while the backend is still down.
+	backendSteps, _ := collideGuide(t)
+	steps := c.guideBlock(backendSteps)
+	steps.stillRunningAfter(t, 3*time.Second, "the guide's wait, while the backend is down")
 	c.backend.start()
-	require.True(t, c.backend.locked("c-0"), "the run could not free its lock on a dead backend")
-	c.w.runEnv(c.env, "pulumi", "cancel", "--yes", "--stack", "c-0", "--non-interactive")
+	assert.Equal(t, 0, steps.end(t, time.Minute), steps.out.String())
+	assert.False(t, c.backend.locked("c-0"), "the guide freed the lock the dead run left")
 	found := c.orphans()
 	t.Logf("orphans after the backend stopped: %d", len(found))
 	for _, o := range found {
@@ -364,4 +437,20 @@ func (c collision) backendStops(t *testing.T) {
 	assert.Equal(t, 0, code, out)
 	assert.Empty(t, c.orphans())
 	assert.Len(t, c.w.heldOrgs(t, c.env, "c-0"), 2, "the state holds both organizations")
+}
+
+// adminAPIRestarts runs the guide's wait for the Admin API while
+// atlas-local is down, and brings it back: the wait ends once orphans
+// gets an answer.
+func (c collision) adminAPIRestarts(t *testing.T) {
+	c = c.with(t)
+	_, adminAPIWait := collideGuide(t)
+	c.stopAtlas()
+	wait := c.guideBlock(adminAPIWait)
+	wait.stillRunningAfter(t, 3*time.Second, "the guide's wait, while the Admin API is down")
+	c.startAtlas()
+	assert.Equal(t, 0, wait.end(t, time.Minute), wait.out.String())
+	out := wait.out.String()
+	assert.Contains(t, out, "connection refused", "orphans said why it got no answer")
+	assert.Empty(t, c.orphans(), "and then it answered")
 }
