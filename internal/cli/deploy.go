@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"strings"
 	"text/tabwriter"
 	"time"
 
@@ -56,8 +57,22 @@ Progress lines are prefixed with their stack: each start and end, every
 --every finished resources, and every warning and error. No output value is
 printed: the summary counts a stack's outputs and its secret outputs.
 
+A stack another run holds (its lock on a file or PostgreSQL backend, an
+update in progress on Pulumi Cloud) is busy, as status reports it: deploy
+does not wait for the lock and never breaks it, runs nothing on that stack
+(a preview neither, though a DIY backend's preview takes no lock), names
+the lock's holder, and skips every later environment. Its summary line says
+what to do: run it again once that run ends, or free a lock nobody holds any
+more as docs/interrupted-deployments.md says.
+
+A state backend that stops answering during a run (its database down, its
+folder gone) ends that run within seconds: deploy interrupts it, and its
+error names the backend and the next steps, the lock left behind and the
+orphans check. The engine alone would retry each save for about 33 s.
+
 Exit codes: 0 every stack succeeded, 1 a stack failed or was skipped,
-2 bad flags or a stack that cannot be planned (all reported before any runs).`,
+2 bad flags or a stack that cannot be planned (all reported before any runs),
+3 a stack was busy (another run holds it; this wins over 1).`,
 		Example: `  atlas-multiorg deploy prod-eu prod-us prod-apac            # three shards at once
   atlas-multiorg deploy --parallel 2 dev staging prod-eu prod-us
   atlas-multiorg deploy --preview dev staging prod-eu
@@ -117,10 +132,30 @@ func (o *deployOptions) run(ctx context.Context, stacks []string, stdout, stderr
 	if err != nil {
 		return err
 	}
+	return deployExit(op, results)
+}
+
+// deployExit is the deployment's exit: ExitFailure when a stack was busy
+// (another run holds it: a person or a CI job must wait for that run, or
+// free its lock), else ExitFindings when any other stack did not succeed.
+func deployExit(op deploy.Operation, results []deploy.Result) error {
+	var busy []string
+	failed := false
 	for _, r := range results {
-		if r.Status != deploy.Succeeded {
-			return &ExitError{Code: ExitFindings, Err: fmt.Errorf("%s: not every stack succeeded", op)}
+		switch r.Status {
+		case deploy.Succeeded:
+		case deploy.Busy:
+			busy = append(busy, r.Stack)
+		default:
+			failed = true
 		}
+	}
+	switch {
+	case len(busy) > 0:
+		return &ExitError{Code: ExitFailure, Err: fmt.Errorf("%s: %s busy: another run holds each; nothing ran on it",
+			op, strings.Join(busy, ", "))}
+	case failed:
+		return &ExitError{Code: ExitFindings, Err: fmt.Errorf("%s: not every stack succeeded", op)}
 	}
 	return nil
 }
@@ -155,8 +190,12 @@ func writeDeployTable(w io.Writer, op deploy.Operation, results []deploy.Result,
 	if err := tw.Flush(); err != nil {
 		return err
 	}
-	_, err := fmt.Fprintf(w, "%d succeeded, %d failed, %d skipped in %s\n",
-		count[deploy.Succeeded], count[deploy.Failed], count[deploy.Skipped], wall.Round(10*time.Millisecond))
+	busy := ""
+	if count[deploy.Busy] > 0 {
+		busy = fmt.Sprintf(", %d busy", count[deploy.Busy])
+	}
+	_, err := fmt.Fprintf(w, "%d succeeded, %d failed, %d skipped%s in %s\n",
+		count[deploy.Succeeded], count[deploy.Failed], count[deploy.Skipped], busy, wall.Round(10*time.Millisecond))
 	return err
 }
 

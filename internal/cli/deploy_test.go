@@ -25,6 +25,9 @@ func (s stubRunner) Environment(_ context.Context, stack string) (string, error)
 }
 
 func (s stubRunner) Run(_ context.Context, _ deploy.Operation, stack string, progress func(deploy.Event)) (deploy.Outcome, error) {
+	if stack == "dev-busy" {
+		return deploy.Outcome{}, &deploy.BusyError{Holder: "locked by ci@runner-1, pid 4242, since 2026-12-07T18:00:00Z"}
+	}
 	if stack == "dev-broken" {
 		progress(deploy.Event{Severity: "error", Message: "atlas-multiorg:orgs.x.name: no spaces"})
 		return deploy.Outcome{}, errors.New("exit status 255")
@@ -34,7 +37,7 @@ func (s stubRunner) Run(_ context.Context, _ deploy.Operation, stack string, pro
 
 func runDeploy(t *testing.T, opts deployOptions, stacks ...string) (code int, stdout, stderr string) {
 	t.Helper()
-	runner := stubRunner{envs: map[string]string{"dev-0": "dev", "dev-broken": "dev", "prod-eu": "prod"}}
+	runner := stubRunner{envs: map[string]string{"dev-0": "dev", "dev-broken": "dev", "dev-busy": "dev", "prod-eu": "prod"}}
 	opts.newRunner = func(*deployOptions) deploy.Runner { return runner }
 	opts.parallel, opts.every = max(opts.parallel, 1), max(opts.every, 1)
 	opts.output = cmp.Or(opts.output, "text")
@@ -66,6 +69,11 @@ func TestDeploySummary(t *testing.T) {
 			[]string{"dev-broken  dev          failed     0s    atlas-multiorg:orgs.x.name: no spaces", "prod-eu     prod         skipped",
 				"not run: dev-broken failed first", "1 succeeded, 1 failed, 1 skipped"},
 			[]string{"[dev-broken] error: atlas-multiorg:orgs.x.name: no spaces", "up: not every stack succeeded"}},
+		"a busy stack is named with its holder and exits 3": {[]string{"prod-eu", "dev-busy", "dev-0"}, ExitFailure,
+			[]string{"dev-busy  dev          busy       0s    busy: an update of it is running (locked by ci@runner-1, pid 4242, since 2026-12-07T18:00:00Z); up did not run on it",
+				"not run: dev-busy was busy first", "1 succeeded, 0 failed, 1 skipped, 1 busy in"},
+			[]string{"up: dev-busy busy: another run holds each; nothing ran on it"}},
+		"busy wins over failed": {[]string{"dev-busy", "dev-broken"}, ExitFailure, nil, []string{"up: dev-busy busy"}},
 		"an unknown stack runs nothing and exits 2": {[]string{"dev-0", "nope"}, ExitUsage, nil,
 			[]string{"cannot plan the deployment, nothing ran:\nstack \"nope\": cannot select it"}},
 	}

@@ -3,6 +3,7 @@ package deploy
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"maps"
 	"os"
@@ -12,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/auto"
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/events"
@@ -118,6 +120,10 @@ func (r *AutoRunner) stack(ctx context.Context, name string) (auto.Stack, error)
 		return auto.Stack{}, err
 	}
 	s, err := auto.SelectStack(ctx, name, r.workspace)
+	if err != nil && ctx.Err() != nil {
+		// Not a stack to create: the select was interrupted.
+		return auto.Stack{}, fmt.Errorf("interrupted before it started: %w", ctx.Err())
+	}
 	if err != nil {
 		return auto.Stack{}, fmt.Errorf("cannot select it in %s (create it first with pulumi stack init %s): %w",
 			r.WorkDir, name, &autoError{err: err, firstLine: true})
@@ -249,23 +255,21 @@ func (r *AutoRunner) Orgs(ctx context.Context, stack string) (int, error) {
 // kept: ShowSecrets(false) keeps the history the Automation API reads after
 // an update encrypted, and no output value leaves this function.
 func (r *AutoRunner) Run(ctx context.Context, op Operation, stack string, progress func(Event)) (Outcome, error) {
+	// A DIY backend's preview takes no lock, and its update would be
+	// refused by the CLI anyway: a stack another run holds is busy, found
+	// before anything runs on it.
+	if busy := r.busy(ctx, stack); busy != nil {
+		return Outcome{}, busy
+	}
 	s, err := r.stack(ctx, stack)
 	if err != nil {
 		return Outcome{}, err
 	}
+	ctx, stopWatching := r.watchBackend(ctx, op, stack)
+	defer stopWatching()
 	stream := make(chan events.EngineEvent)
-	drained := make(chan struct{})
-	go func() {
-		defer close(drained)
-		for e := range stream {
-			if ev, ok := toEvent(e); ok {
-				progress(ev)
-				if warning, ok := pendingCreatesWarning(stack, ev); ok {
-					progress(warning)
-				}
-			}
-		}
-	}()
+	sink := &eventSink{progress: progress, drained: make(chan struct{})}
+	go sink.drain(stack, stream)
 
 	var outcome Outcome
 	switch op {
@@ -297,11 +301,119 @@ func (r *AutoRunner) Run(ctx context.Context, op Operation, stack string, progre
 		close(stream)
 		err = fmt.Errorf("unknown operation %q", op)
 	}
-	<-drained
+	sink.end(streamGrace)
+	if down := (*BackendDownError)(nil); errors.As(context.Cause(ctx), &down) {
+		return outcome, down
+	}
 	if err != nil {
+		if lockRefusal(err.Error()) != nil {
+			// Taken between the look above and the run: name the holder
+			// from the lock itself, as the look does.
+			if busy := r.busy(ctx, stack); busy != nil {
+				return outcome, busy
+			}
+			return outcome, &BusyError{Holder: (&autoError{err: err, firstLine: true}).Error()}
+		}
 		return outcome, &autoError{err: err}
 	}
 	return outcome, nil
+}
+
+// watchBackend watches the state backend while op saves to it (an update
+// or a destroy; a preview saves nothing), and returns a context that ends,
+// with a *BackendDownError as its cause, once the backend stops answering:
+// the Automation API then interrupts the CLI, and kills it 10 s later.
+func (r *AutoRunner) watchBackend(ctx context.Context, op Operation, stack string) (context.Context, func()) {
+	r.mu.Lock()
+	ws := r.workspace
+	r.mu.Unlock()
+	if op == Preview || ws == nil {
+		return ctx, func() {}
+	}
+	project, err := ws.ProjectSettings(ctx)
+	if err != nil {
+		return ctx, func() {}
+	}
+	backendURL := backendURLOf(project)
+	probe := backendProbe(backendURL)
+	if probe == nil {
+		return ctx, func() {}
+	}
+	ctx, cancel := context.WithCancelCause(ctx)
+	go watchBackend(ctx, probe, backendProbeEvery, backendDeadAfter, func(err error) {
+		cancel(&BackendDownError{Backend: redactedBackend(backendURL), Stack: stack, Cause: err})
+	})
+	return ctx, func() { cancel(nil) }
+}
+
+// busy is the stack's BusyError when another run holds it: the backend
+// lists it as updating (Pulumi Cloud), or a DIY backend holds its lock.
+// It reads the lock and never waits for it or breaks it.
+func (r *AutoRunner) busy(ctx context.Context, stack string) *BusyError {
+	r.mu.Lock()
+	err := r.open(ctx)
+	ws, inProgress := r.workspace, r.inProgress[stack]
+	r.mu.Unlock()
+	switch {
+	case err != nil:
+		return nil // the run reports the backend's failure itself
+	case inProgress:
+		return &BusyError{}
+	}
+	if holder, locked := r.lockHolder(ctx, ws, stack); locked {
+		return &BusyError{Holder: holder}
+	}
+	return nil
+}
+
+// streamGrace is how long a run's events may still arrive after the CLI
+// has exited. The Automation API closes the event channel only when the
+// CLI opened its event stream: a CLI that stopped before its engine started
+// (refused by a stack's lock) never does, and waiting for the channel to
+// close would wait for good (deploy hung there, SIGINT or not).
+const streamGrace = 2 * time.Second
+
+// eventSink hands a run's engine events to progress until the run ends.
+type eventSink struct {
+	progress func(Event)
+	drained  chan struct{}
+	mu       sync.Mutex
+	ended    bool
+}
+
+// drain reads the stream until it is closed. When it never is (see
+// streamGrace), this goroutine waits on it for the rest of the process:
+// one small goroutine per such run, and nothing reaches progress after end.
+func (k *eventSink) drain(stack string, stream <-chan events.EngineEvent) {
+	defer close(k.drained)
+	for e := range stream {
+		if ev, ok := toEvent(e); ok {
+			k.deliver(ev)
+			if warning, ok := pendingCreatesWarning(stack, ev); ok {
+				k.deliver(warning)
+			}
+		}
+	}
+}
+
+func (k *eventSink) deliver(ev Event) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if !k.ended {
+		k.progress(ev)
+	}
+}
+
+// end waits, at most grace, for the stream to be drained, and then lets
+// no further event through.
+func (k *eventSink) end(grace time.Duration) {
+	select {
+	case <-k.drained:
+	case <-time.After(grace):
+	}
+	k.mu.Lock()
+	k.ended = true
+	k.mu.Unlock()
 }
 
 // changesOf is an update's resource counts by operation.

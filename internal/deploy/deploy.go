@@ -46,6 +46,10 @@ const (
 	// Skipped: not run, because a stack it depends on failed or the
 	// deployment was interrupted first.
 	Skipped Status = "skipped"
+	// Busy: not run, because another run holds the stack (its lock, or
+	// Pulumi Cloud's update in progress). Nothing waits for that run or
+	// breaks its lock.
+	Busy Status = "busy"
 )
 
 // Event is one piece of progress of a running stack.
@@ -190,7 +194,7 @@ func Run(ctx context.Context, runner Runner, stages []Stage, opts Options) []Res
 		skip := ""
 		switch {
 		case len(failed) > 0:
-			skip = "not run: " + strings.Join(failed, ", ") + " failed first"
+			skip = "not run: " + strings.Join(failed, ", ") + " first"
 		case ctx.Err() != nil:
 			skip = "not run: interrupted"
 		}
@@ -223,8 +227,13 @@ func Run(ctx context.Context, runner Runner, stages []Stage, opts Options) []Res
 		}
 		wg.Wait()
 		for _, r := range stageResults {
-			if r.Status == Failed {
-				failed = append(failed, r.Stack)
+			// A busy stack was not deployed: what depends on it by
+			// promotion waits as it does for a failed one.
+			switch r.Status {
+			case Failed:
+				failed = append(failed, r.Stack+" failed")
+			case Busy:
+				failed = append(failed, r.Stack+" was busy")
 			}
 		}
 		results = append(results, stageResults...)
@@ -290,15 +299,33 @@ func runOne(ctx context.Context, runner Runner, op Operation, stack, env string,
 	})
 	result.Duration = time.Since(start).Round(10 * time.Millisecond)
 	result.Outcome = outcome
+	if busy := (*BusyError)(nil); errors.As(err, &busy) {
+		result.Status = Busy
+		result.Reason = BusyReason(busy, op)
+		say(stack, "%s not run: %s", op, result.Reason)
+		return result
+	}
 	if err != nil {
 		result.Status = Failed
 		result.Reason = cmp.Or(firstError, firstLine(err.Error()))
+		if down := (*BackendDownError)(nil); errors.As(err, &down) {
+			result.Reason = down.Error() // not the engine's "interrupted", which follows from it
+		}
 		say(stack, "%s failed after %s: %s", op, result.Duration, result.Reason)
 		return result
 	}
 	result.Status = Succeeded
 	say(stack, "%s succeeded in %s: %s", op, result.Duration, ChangeSummary(outcome.Changes))
 	return result
+}
+
+// BusyReason says why a busy stack was not run and what to do: wait for
+// the run that holds it, or, where none is alive, free its lock as the
+// interrupted-run guide says.
+func BusyReason(busy *BusyError, op Operation) string {
+	return fmt.Sprintf("busy: %s; %s did not run on it: deploy does not wait for a lock and never breaks one. "+
+		"Run it again once that run ends; if no such run is alive (it was killed, or its backend failed), "+
+		"free the lock as docs/interrupted-deployments.md says", busy, op)
 }
 
 // reasonOf is the line of an error diagnostic that says what went wrong:

@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pulumi/pulumi/sdk/v3/go/auto/events"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/apitype"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -20,6 +22,7 @@ import (
 type fakeRunner struct {
 	envs   map[string]string
 	fail   map[string]string // stack -> the error diagnostic it reports
+	busy   map[string]string // stack -> who holds its lock
 	gate   chan struct{}     // when set, every run waits for it to close
 	events int               // finished resource operations each run reports
 
@@ -43,6 +46,9 @@ func (f *fakeRunner) Run(ctx context.Context, _ Operation, stack string, progres
 	n := f.running.Add(1)
 	defer f.running.Add(-1)
 	for p := f.peak.Load(); n > p && !f.peak.CompareAndSwap(p, n); p = f.peak.Load() {
+	}
+	if holder, ok := f.busy[stack]; ok {
+		return Outcome{}, fmt.Errorf("running up: %w", &BusyError{Holder: holder})
 	}
 	if f.gate != nil {
 		select {
@@ -152,6 +158,65 @@ func TestAFailureStopsLaterEnvironmentsButNotItsOwnShards(t *testing.T) {
 	}
 	assert.Contains(t, lines, "[dev-b] error: multiorg: orgs.x.name: must be unique\n  more detail")
 	assert.Contains(t, lines, "[dev-b] up failed after 0s: multiorg: orgs.x.name: must be unique")
+}
+
+func TestABusyStackIsNotRunAndStopsLaterEnvironments(t *testing.T) {
+	runner := &fakeRunner{
+		envs: map[string]string{"dev-a": "dev", "dev-b": "dev", "prod": "prod"},
+		busy: map[string]string{"dev-b": "locked by ci@runner-1, pid 42, since 2026-12-07T18:00:00Z"},
+	}
+	var lines []string
+	results := Run(t.Context(), runner, []Stage{{"dev", []string{"dev-a", "dev-b"}}, {"prod", []string{"prod"}}},
+		Options{Operation: Preview, Parallel: 1, Progress: func(l string) { lines = append(lines, l) }})
+
+	require.Len(t, results, 3)
+	assert.Equal(t, Succeeded, results[0].Status, "a busy shard does not stop its own environment's others")
+	assert.Equal(t, Busy, results[1].Status)
+	assert.Equal(t, "busy: an update of it is running (locked by ci@runner-1, pid 42, since 2026-12-07T18:00:00Z); "+
+		"preview did not run on it: deploy does not wait for a lock and never breaks one. Run it again once that run ends; "+
+		"if no such run is alive (it was killed, or its backend failed), free the lock as docs/interrupted-deployments.md says", results[1].Reason)
+	assert.Equal(t, Skipped, results[2].Status)
+	assert.Equal(t, "not run: dev-b was busy first", results[2].Reason)
+	assert.Contains(t, lines, "[dev-b] preview not run: "+results[1].Reason)
+}
+
+func TestAnEventStreamNeverOpenedDoesNotHoldTheRun(t *testing.T) {
+	tests := map[string]struct {
+		closed bool
+		want   []Event
+	}{
+		// The CLI refused the stack before its engine started: the
+		// Automation API never closes the channel.
+		"never closed": {closed: false, want: []Event{{Severity: "warning", Message: "early"}}},
+		"closed":       {closed: true, want: []Event{{Severity: "warning", Message: "early"}}},
+	}
+	for name, tt := range tests {
+		t.Run(name, func(t *testing.T) {
+			var mu sync.Mutex
+			var got []Event
+			sink := &eventSink{drained: make(chan struct{}), progress: func(e Event) { mu.Lock(); got = append(got, e); mu.Unlock() }}
+			stream := make(chan events.EngineEvent)
+			go sink.drain("dev", stream)
+			stream <- events.EngineEvent{EngineEvent: apitype.EngineEvent{DiagnosticEvent: &apitype.DiagnosticEvent{Severity: "warning", Message: "early"}}}
+			if tt.closed {
+				close(stream)
+			}
+			start := time.Now()
+			sink.end(200 * time.Millisecond)
+			if tt.closed {
+				assert.Less(t, time.Since(start), 100*time.Millisecond, "a closed stream ends at once")
+			} else {
+				assert.GreaterOrEqual(t, time.Since(start), 200*time.Millisecond, "an open stream is waited for, a grace at most")
+				go func() {
+					stream <- events.EngineEvent{EngineEvent: apitype.EngineEvent{DiagnosticEvent: &apitype.DiagnosticEvent{Severity: "error", Message: "late"}}}
+				}()
+				time.Sleep(50 * time.Millisecond)
+			}
+			mu.Lock()
+			defer mu.Unlock()
+			assert.Equal(t, tt.want, got, "nothing reaches progress after end")
+		})
+	}
 }
 
 func TestProgressLinesEveryNResources(t *testing.T) {

@@ -22,6 +22,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/optpreview"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/apitype"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource/config"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/workspace"
 
 	"github.com/atlas-multiorg/atlas-multiorg/components/multiorg"
 )
@@ -154,7 +155,7 @@ func otherProject(others []string, project, stack string) string {
 func (r *AutoRunner) Inspect(ctx context.Context, stack string) (Inspection, error) {
 	r.mu.Lock()
 	err := r.open(ctx)
-	ws, exists, inProgress := r.workspace, listed(r.existing, stack), r.inProgress[stack]
+	ws, exists := r.workspace, listed(r.existing, stack)
 	r.mu.Unlock()
 	if err != nil {
 		return Inspection{}, err
@@ -175,11 +176,8 @@ func (r *AutoRunner) Inspect(ctx context.Context, stack string) (Inspection, err
 		}
 		return Inspection{}, &NotFoundError{OtherProject: otherProject(others, project, stack)}
 	}
-	if inProgress {
-		return Inspection{}, &BusyError{}
-	}
-	if holder, locked := r.lockHolder(ctx, ws, stack); locked {
-		return Inspection{}, &BusyError{Holder: holder}
+	if busy := r.busy(ctx, stack); busy != nil {
+		return Inspection{}, busy
 	}
 	env, err := r.Environment(ctx, stack)
 	if err != nil {
@@ -538,14 +536,11 @@ type lockContent struct {
 // it never writes or removes one. Pulumi Cloud is left to its own refusal
 // of a preview of a stack under update, which lockRefusal reads.
 func (r *AutoRunner) lockHolder(ctx context.Context, ws auto.Workspace, stack string) (string, bool) {
-	backendURL := os.Getenv("PULUMI_BACKEND_URL")
 	project, err := ws.ProjectSettings(ctx)
 	if err != nil {
 		return "", false
 	}
-	if backendURL == "" && project.Backend != nil {
-		backendURL = project.Backend.URL
-	}
+	backendURL := backendURLOf(project)
 	if root, ok := fileBackendRoot(backendURL); ok {
 		return lockedBy(root, string(project.Name), stack)
 	}
@@ -553,6 +548,15 @@ func (r *AutoRunner) lockHolder(ctx context.Context, ws auto.Workspace, stack st
 		return postgresLockedBy(ctx, backendURL, string(project.Name), stack)
 	}
 	return "", false
+}
+
+// backendURLOf is the backend the pulumi CLI runs on: PULUMI_BACKEND_URL,
+// else the project's backend.url ("" where the CLI's login decides).
+func backendURLOf(project *workspace.Project) string {
+	if fromEnv := os.Getenv("PULUMI_BACKEND_URL"); fromEnv != "" || project == nil || project.Backend == nil {
+		return fromEnv
+	}
+	return project.Backend.URL
 }
 
 // sqlName is a table name that can stand in a query as it is.
