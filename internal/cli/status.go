@@ -476,6 +476,10 @@ func (o *statusOptions) checkStack(ctx context.Context, inspector stackInspector
 	}
 	check.payingOrgID, check.state = spec.PayingOrgID, &state.orphans
 	check.provider = atlasapi.StackProviderConfig("the config of stack "+name, in.Config, in.Encrypted)
+	for key, value := range in.ProviderSecrets {
+		check.provider.SetDecrypted(key, value)
+	}
+	check.provider.DecryptFailure = in.ProviderSecretsFailure
 	check.budgets, check.ids = map[string]int64{}, map[string]string{}
 	state.orphans.Entries = orgKeysByName(spec.Orgs, func(org multiorg.OrgSpec) string { return org.Name })
 
