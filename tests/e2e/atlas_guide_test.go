@@ -46,6 +46,11 @@ func TestRunningAgainstAtlasGuide(t *testing.T) {
 	cwd := w.repo
 	var ups int
 	for _, command := range commands {
+		if strings.Contains(command, "--secret") {
+			_, prompted := promptedConfigKey(command)
+			assert.True(t, prompted, "%s: a secret is typed at the prompt, never on the command line", command)
+		}
+		assert.NotRegexp(t, `(?i)export \w*(SECRET|PRIVATE|PASSPHRASE|TOKEN)\w*=`, command, "no secret exported on a command line")
 		stdin := ""
 		if key, prompted := promptedConfigKey(command); prompted {
 			require.Contains(t, typed, key, "%s: the test knows what to type", command)
