@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -201,9 +202,12 @@ func TestStatusSignsInWithTheStacksDecryptedCredential(t *testing.T) {
 			opts := statusWith(&fakeInspector{byName: map[string]deploy.Inspection{"dev-0": in}}, atlas, false)
 			opts.getenv = func(k string) string { return tc.env[k] }
 			var secrets []string
+			var mu sync.Mutex // organizations are checked at once
 			opts.connect = func(ctx context.Context, baseURL string, creds atlasapi.Credentials) (statusClient, error) {
 				if creds.ClientID == "stack-id" {
+					mu.Lock()
 					secrets = append(secrets, creds.ClientSecret)
+					mu.Unlock()
 				}
 				return atlas.connect(ctx, baseURL, creds)
 			}
