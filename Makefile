@@ -72,7 +72,7 @@ FUZZ_TARGETS     := \
 	FuzzParseStackOutputOrgs:./internal/cli \
 	FuzzResponses:./internal/atlasapi
 
-.PHONY: all build sdk docs docs-check example-yaml example-typescript example-python example-down release up down local-api up-atlas up-projects preview state-db state-db-down test unit race e2e bench-e2e bench-languages bench-status lint lint-ci fuzz vuln vet fmt-check bench clean
+.PHONY: all build sdk docs docs-check example-yaml example-typescript example-python example-down release up down local-api up-atlas up-projects down-atlas preview state-db state-db-down test unit race e2e bench-e2e bench-languages bench-status lint lint-ci fuzz vuln vet fmt-check bench clean
 
 all: test
 
@@ -155,8 +155,22 @@ LOCAL_PROVIDER_CONFIG = $(LOCAL_PULUMI) config set --stack $(LOCAL_STACK) mongod
 	$(LOCAL_PULUMI) config set --stack $(LOCAL_STACK) mongodbatlas:clientId "$$(field clientId)"; \
 	field clientSecret | $(LOCAL_PULUMI) config set --stack $(LOCAL_STACK) --secret mongodbatlas:clientSecret
 
+# make up's example people, for atlas-local only: Pulumi.dev.yaml invites
+# nobody and sets no contact address, so that it is safe to point at a real
+# account as shipped; the local stack gets two members, its team's members
+# and a security contact, which atlas-local accepts and mails nobody. They go
+# to the shipped analytics organization and its team data, so a config
+# without both (one of your own) gets none.
+LOCAL_PEOPLE := \
+	'atlas-multiorg:orgs.analytics.securityContact=security@example.com' \
+	'atlas-multiorg:orgs.analytics.members["ada@example.com"].roles[0]=ORG_OWNER' \
+	'atlas-multiorg:orgs.analytics.members["grace@example.com"].roles[0]=ORG_MEMBER' \
+	'atlas-multiorg:orgs.analytics.teams.data.members[0]=ada@example.com' \
+	'atlas-multiorg:orgs.analytics.teams.data.members[1]=grace@example.com'
+
 # The main job, with no Atlas account: start the local Admin API, point a
-# "local" stack (the dev orgs, the seeded paying org) at it, and pulumi up.
+# "local" stack (the dev orgs, the seeded paying org, the example people) at
+# it, and pulumi up.
 up: $(PROGRAM) $(LOCALAPI)
 	$(local_prelude)
 	$(LOCAL_PULUMI) stack select $(LOCAL_STACK) --create --non-interactive
@@ -165,6 +179,9 @@ up: $(PROGRAM) $(LOCALAPI)
 	    -e "s|^  atlas-multiorg:orgOwnerId: .*|  atlas-multiorg:orgOwnerId: $$(field orgOwnerId)\n  atlas-multiorg:environment: dev|" \
 	    Pulumi.dev.yaml > Pulumi.$(LOCAL_STACK).yaml; \
 	$(LOCAL_PROVIDER_CONFIG)
+	@if grep -q '^    analytics:$$' Pulumi.$(LOCAL_STACK).yaml && grep -q '^        data:$$' Pulumi.$(LOCAL_STACK).yaml; then \
+	  echo "make up: the example people of LOCAL_PEOPLE, for atlas-local only"; \
+	  $(LOCAL_PULUMI) config set-all --stack $(LOCAL_STACK) --path $(addprefix --plaintext ,$(LOCAL_PEOPLE)); fi
 	$(LOCAL_PULUMI) up --stack $(LOCAL_STACK) --yes
 
 # The component package's examples (examples/yaml, examples/typescript): the
@@ -298,16 +315,32 @@ state-db-down:
 	  echo "state-db: stopped"; \
 	else echo "state-db: not running"; fi
 
-# The same org stack against real Atlas: $(STACK) with your own credentials.
+# Your own Atlas (docs/running-against-atlas.md): the org stack $(STACK),
+# with the backend you logged in to and the credential in its config. Pulumi
+# shows the plan and asks before it changes anything.
 up-atlas: $(PROGRAM)
 	$(require_pulumi)
 	$(install_provider)
 	$(PULUMI) up --stack $(STACK)
 
-# The consumer stack: projects inside the organizations of the org stack.
+# The consumer stack $(STACK): projects inside the organizations of the org
+# stack its orgStack names.
 up-projects: $(PROJECTS)
 	$(require_pulumi)
 	cd stacks/projects && $(PULUMI) up --stack $(STACK)
+
+# Tear down what up-atlas and up-projects made, in the one order Atlas
+# allows: the consumer stack's projects first (Atlas refuses to delete an
+# organization that has projects), then the org stack's organizations, whose
+# adopted ones (importId) are released, not deleted. Pulumi asks before each
+# destroy. A consumer stack that was never created is skipped.
+down-atlas: $(PROGRAM) $(PROJECTS)
+	$(require_pulumi)
+	@if (cd stacks/projects && $(PULUMI) stack --stack $(STACK) --show-name >/dev/null 2>&1); then \
+	  echo "cd stacks/projects && $(PULUMI) destroy --stack $(STACK)"; \
+	  cd stacks/projects && $(PULUMI) destroy --stack $(STACK); \
+	else echo "make down-atlas: no consumer stack $(STACK) in stacks/projects; its projects are not in the way"; fi
+	$(PULUMI) destroy --stack $(STACK)
 
 preview: $(PROGRAM)
 	$(require_pulumi)

@@ -94,6 +94,26 @@ func TestDevConfigHasBothCredentialKinds(t *testing.T) {
 	}
 }
 
+// TestDevConfigIsSafeAgainstARealAccount: docs/running-against-atlas.md
+// points the shipped Pulumi.dev.yaml at a real account, so it invites
+// nobody and sets no contact address that the user did not write (make up
+// adds example people for atlas-local only, LOCAL_PEOPLE in the Makefile).
+func TestDevConfigIsSafeAgainstARealAccount(t *testing.T) {
+	config, err := stackconfig.Read(filepath.Join(repoRoot, "Pulumi.dev.yaml"))
+	require.NoError(t, err)
+	for key, org := range decodedSpec(t, "dev", config).Orgs {
+		assert.Empty(t, org.Members, "orgs.%s.members: Atlas would invite them", key)
+		assert.Nil(t, org.SecurityContact, "orgs.%s.securityContact: Atlas would mail it", key)
+		for team, spec := range org.Teams {
+			assert.Empty(t, spec.Members, "orgs.%s.teams.%s.members", key, team)
+		}
+	}
+	makefile, err := os.ReadFile(filepath.Join(repoRoot, "Makefile"))
+	require.NoError(t, err)
+	assert.Contains(t, string(makefile), `'atlas-multiorg:orgs.analytics.members["ada@example.com"].roles[0]=ORG_OWNER'`,
+		"make up still has its example people, for atlas-local")
+}
+
 // TestStackConfigSkipsEncryptedValues: every stack that followed the guides
 // has `pulumi config set --secret mongodbatlas:clientSecret` in its file, as
 // {secure: ...}; the tools read the rest and never the ciphertext.

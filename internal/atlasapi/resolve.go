@@ -30,8 +30,38 @@ type ProviderConfig struct {
 	BaseURL     string
 	Credentials Credentials
 	// Encrypted are the credential keys (mongodbatlas:clientSecret) set as
-	// secrets, which only the Pulumi engine decrypts: they count as set.
+	// secrets: they count as set, whether or not a command can decrypt them.
 	Encrypted []string
+	// Decrypted are the Encrypted keys whose value the stack's secrets
+	// provider gave (SetDecrypted); DecryptFailure says why the others could
+	// not be decrypted, with no secret in it.
+	Decrypted      []string
+	DecryptFailure string
+}
+
+// SetDecrypted gives an encrypted credential key the value the stack's
+// secrets provider decrypted (`pulumi config get`): the value the stack's
+// provider signs in with. A key that is no credential key is ignored.
+func (p *ProviderConfig) SetDecrypted(key, value string) {
+	for _, f := range credentialFields {
+		if f.key == key && value != "" {
+			*f.slot(&p.Credentials) = value
+			p.Decrypted = append(p.Decrypted, key)
+		}
+	}
+}
+
+// EncryptedCredentialKeys are the encrypted keys that hold a credential the
+// stack's provider signs in with, and that a command must decrypt (or read
+// from the environment) to sign in as it does.
+func (p ProviderConfig) EncryptedCredentialKeys() []string {
+	var keys []string
+	for _, f := range credentialFields {
+		if slices.Contains(p.Encrypted, f.key) {
+			keys = append(keys, f.key)
+		}
+	}
+	return keys
 }
 
 // Provider config keys, as a stack spells them.
@@ -92,9 +122,10 @@ type Resolution struct {
 // its config when that holds any credential, else from the environment, the
 // base URL always from the same source, else Atlas. Within the source an
 // access token goes before a service account, and that before an API key.
-// A config credential held encrypted is read from its environment variable,
-// since only the engine can decrypt it. No credential at all is no error:
-// the caller decides (atlasapi.New refuses it).
+// A config credential held encrypted is the value the stack's secrets
+// provider decrypted (SetDecrypted), else its environment variable's. No
+// credential at all is no error: the caller decides (atlasapi.New refuses
+// it).
 func Resolve(config ProviderConfig, getenv func(string) string) (Resolution, error) {
 	fromConfig := config.Credentials.present() || len(config.Encrypted) > 0
 	if !fromConfig {
@@ -114,11 +145,24 @@ func Resolve(config ProviderConfig, getenv func(string) string) (Resolution, err
 			decrypted = append(decrypted, f.env[0])
 			continue
 		}
-		return Resolution{}, fmt.Errorf("%s holds %s encrypted, which only the Pulumi engine decrypts: set %s to the same value", config.Where, f.key, f.env[0])
+		why := ""
+		if config.DecryptFailure != "" {
+			why = " (" + config.DecryptFailure + ")"
+		}
+		return Resolution{}, fmt.Errorf("%s holds %s encrypted, and it could not be decrypted%s: run where `pulumi config get %s` works "+
+			"(logged in to the stack's backend, with its passphrase in PULUMI_CONFIG_PASSPHRASE or PULUMI_CONFIG_PASSPHRASE_FILE "+
+			"where it has one), or set %s to the same value", config.Where, f.key, why, f.key, f.env[0])
 	}
 	r.CredentialsFrom = r.Credentials.Kind() + " given by " + config.Where
+	var notes []string
+	if len(config.Decrypted) > 0 {
+		notes = append(notes, strings.Join(config.Decrypted, ", ")+" decrypted by pulumi config get")
+	}
 	if len(decrypted) > 0 {
-		r.CredentialsFrom += " (its encrypted values from " + strings.Join(decrypted, ", ") + ")"
+		notes = append(notes, "its encrypted values from "+strings.Join(decrypted, ", "))
+	}
+	if len(notes) > 0 {
+		r.CredentialsFrom += " (" + strings.Join(notes, "; ") + ")"
 	}
 	return r, r.Credentials.check(ConfigClientID+" and "+ConfigClientSecret, ConfigPublicKey+" and "+ConfigPrivateKey, config.Where)
 }

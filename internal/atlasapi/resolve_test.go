@@ -31,6 +31,10 @@ func TestResolveFollowsTheProvider(t *testing.T) {
 	tests := map[string]struct {
 		config    map[string]string
 		encrypted []string
+		// decrypted are the values the stack's secrets provider gave,
+		// failure why it gave none.
+		decrypted map[string]string
+		failure   string
 		env       map[string]string
 		want      Resolution
 		err       string
@@ -65,9 +69,23 @@ func TestResolveFollowsTheProvider(t *testing.T) {
 			want: Resolution{BaseURL: local, BaseURLFrom: "given by mongodbatlas:baseUrl in Pulumi.dev.yaml",
 				Credentials:     Credentials{ClientID: "mdb_sa_id_stack", ClientSecret: "env-secret"},
 				CredentialsFrom: "a service account given by Pulumi.dev.yaml (its encrypted values from MONGODB_ATLAS_CLIENT_SECRET)"}},
-		"an encrypted secret without its variable": {
+		"an encrypted secret the stack's secrets provider decrypted, before its variable": {
+			config: map[string]string{ConfigBaseURL: local, ConfigClientID: "mdb_sa_id_stack"}, encrypted: []string{ConfigClientSecret},
+			decrypted: map[string]string{ConfigClientSecret: "stack-secret"}, env: with(serviceAccount, nil),
+			want: Resolution{BaseURL: local, BaseURLFrom: "given by mongodbatlas:baseUrl in Pulumi.dev.yaml",
+				Credentials:     Credentials{ClientID: "mdb_sa_id_stack", ClientSecret: "stack-secret"},
+				CredentialsFrom: "a service account given by Pulumi.dev.yaml (mongodbatlas:clientSecret decrypted by pulumi config get)"}},
+		"an encrypted private key, decrypted": {
+			config: map[string]string{ConfigPublicKey: "pub"}, encrypted: []string{ConfigPrivateKey},
+			decrypted: map[string]string{ConfigPrivateKey: "priv"},
+			want: Resolution{BaseURL: DefaultBaseURL, BaseURLFrom: "Atlas itself: Pulumi.dev.yaml gives the provider's credential and no mongodbatlas:baseUrl",
+				Credentials: Credentials{PublicKey: "pub", PrivateKey: "priv"}, CredentialsFrom: "an API key given by Pulumi.dev.yaml (mongodbatlas:privateKey decrypted by pulumi config get)"}},
+		"an encrypted secret neither decrypted nor in its variable": {
 			config: map[string]string{ConfigClientID: "mdb_sa_id_stack"}, encrypted: []string{ConfigClientSecret},
-			err: "Pulumi.dev.yaml holds mongodbatlas:clientSecret encrypted, which only the Pulumi engine decrypts: set MONGODB_ATLAS_CLIENT_SECRET to the same value"},
+			failure: "pulumi config get: passphrase must be set",
+			err: "Pulumi.dev.yaml holds mongodbatlas:clientSecret encrypted, and it could not be decrypted (pulumi config get: passphrase must be set): " +
+				"run where `pulumi config get mongodbatlas:clientSecret` works (logged in to the stack's backend, with its passphrase in " +
+				"PULUMI_CONFIG_PASSPHRASE or PULUMI_CONFIG_PASSPHRASE_FILE where it has one), or set MONGODB_ATLAS_CLIENT_SECRET to the same value"},
 		"an access token before a service account, before an API key": {
 			env: map[string]string{"MONGODB_ATLAS_ACCESS_TOKEN": "token", "MONGODB_ATLAS_CLIENT_ID": "id", "MONGODB_ATLAS_CLIENT_SECRET": "s", "MONGODB_ATLAS_PUBLIC_KEY": "pub", "MONGODB_ATLAS_PRIVATE_KEY": "priv"},
 			want: Resolution{BaseURL: DefaultBaseURL, BaseURLFrom: "Atlas itself: MONGODB_ATLAS_BASE_URL is not set",
@@ -87,7 +105,12 @@ func TestResolveFollowsTheProvider(t *testing.T) {
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			got, err := Resolve(StackProviderConfig("Pulumi.dev.yaml", tc.config, tc.encrypted), func(k string) string { return tc.env[k] })
+			config := StackProviderConfig("Pulumi.dev.yaml", tc.config, tc.encrypted)
+			for _, key := range config.EncryptedCredentialKeys() {
+				config.SetDecrypted(key, tc.decrypted[key])
+			}
+			config.DecryptFailure = tc.failure
+			got, err := Resolve(config, func(k string) string { return tc.env[k] })
 			if tc.err != "" {
 				require.EqualError(t, err, tc.err)
 				for _, secret := range []string{"env-secret", "stack-secret", "priv"} {

@@ -2,10 +2,12 @@ package cli
 
 import (
 	"bytes"
+	"context"
 	"maps"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -164,4 +166,63 @@ func TestStacksWhoseProvidersDisagreeNeedBaseURL(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, configURL, api.baseURL)
 	assert.Equal(t, "given by mongodbatlas:baseUrl in Pulumi.a.yaml", api.from)
+}
+
+// TestStatusSignsInWithTheStacksDecryptedCredential: a stack that keeps its
+// provider's secret the way docs/running-against-atlas.md stores it (pulumi
+// config set --secret) needs no variable: status signs in with the value the
+// stack's secrets provider decrypted, before the variable's; where none was
+// decrypted and no variable is set, it says why and both ways.
+func TestStatusSignsInWithTheStacksDecryptedCredential(t *testing.T) {
+	t.Parallel()
+	for name, tc := range map[string]struct {
+		decrypted map[string]string
+		failure   string
+		env       map[string]string
+		want      string // the secret signed in with, "" for none
+		stderr    string
+	}{
+		"decrypted, no variable": {decrypted: map[string]string{"mongodbatlas:clientSecret": "mdb_sa_sk_STACKSECRET"},
+			want: "mdb_sa_sk_STACKSECRET"},
+		"decrypted before the variable": {decrypted: map[string]string{"mongodbatlas:clientSecret": "mdb_sa_sk_STACKSECRET"},
+			env: map[string]string{"MONGODB_ATLAS_CLIENT_SECRET": "mdb_sa_sk_ENVSECRET"}, want: "mdb_sa_sk_STACKSECRET"},
+		"not decrypted: the variable": {failure: "pulumi config get mongodbatlas:clientSecret: passphrase must be set",
+			env: map[string]string{"MONGODB_ATLAS_CLIENT_SECRET": "mdb_sa_sk_ENVSECRET"}, want: "mdb_sa_sk_ENVSECRET"},
+		"neither": {failure: "pulumi config get mongodbatlas:clientSecret: passphrase must be set",
+			stderr: "the config of stack dev-0 holds mongodbatlas:clientSecret encrypted, and it could not be decrypted (pulumi config get mongodbatlas:clientSecret: passphrase must be set)"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			in := driftedStack(t)
+			in.Config = maps.Clone(in.Config)
+			in.Config["mongodbatlas:baseUrl"], in.Config["mongodbatlas:clientId"] = configURL, "stack-id"
+			in.Encrypted = append(in.Encrypted, "mongodbatlas:clientSecret")
+			in.ProviderSecrets, in.ProviderSecretsFailure = tc.decrypted, tc.failure
+			atlas := driftedAtlas()
+			opts := statusWith(&fakeInspector{byName: map[string]deploy.Inspection{"dev-0": in}}, atlas, false)
+			opts.getenv = func(k string) string { return tc.env[k] }
+			var secrets []string
+			var mu sync.Mutex // organizations are checked at once
+			opts.connect = func(ctx context.Context, baseURL string, creds atlasapi.Credentials) (statusClient, error) {
+				if creds.ClientID == "stack-id" {
+					mu.Lock()
+					secrets = append(secrets, creds.ClientSecret)
+					mu.Unlock()
+				}
+				return atlas.connect(ctx, baseURL, creds)
+			}
+			got := runStatus(t, opts, "dev-0")
+			if tc.want == "" {
+				assert.Empty(t, secrets, "no sign-in with half a credential")
+				assert.Contains(t, got.stdout+got.stderr, tc.stderr)
+				assert.NotContains(t, got.stdout+got.stderr, "mdb_sa_sk_")
+				return
+			}
+			require.NotEmpty(t, secrets, got.stderr)
+			for _, secret := range secrets {
+				assert.Equal(t, tc.want, secret)
+			}
+			assert.Contains(t, atlas.signIns, "stack-id@"+configURL, "at the stack's own base URL")
+		})
+	}
 }

@@ -114,7 +114,7 @@ func (o *billingOptions) run(ctx context.Context, stdout io.Writer) error {
 	if facts.payingOrgID == "" {
 		return usageError("no paying organization: give --paying-org-id, --stack-outputs or --config")
 	}
-	api, err := configAdminAPI(o.baseURL, o.config, o.getenv)
+	api, err := configAdminAPI(ctx, o.baseURL, o.config, o.getenv)
 	if err != nil {
 		return err
 	}

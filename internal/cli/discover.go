@@ -112,7 +112,7 @@ func (o *discoverOptions) run(ctx context.Context, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	api, err := configAdminAPI(o.baseURL, o.config, o.getenv)
+	api, err := configAdminAPI(ctx, o.baseURL, o.config, o.getenv)
 	if err != nil {
 		return err
 	}

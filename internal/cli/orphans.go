@@ -41,10 +41,12 @@ type orphansOptions struct {
 	connect     func(ctx context.Context, baseURL string, creds atlasapi.Credentials) (linkedReader, error)
 	// export reads a stack's state, as `pulumi stack export` prints it.
 	export func(ctx context.Context, dir, stack string) ([]byte, error)
+	// decrypt reads a stack's encrypted provider credential.
+	decrypt configDecrypter
 }
 
 func newOrphansCommand(getenv func(string) string) *cobra.Command {
-	opts := &orphansOptions{getenv: getenv, export: checkedStackExport(),
+	opts := &orphansOptions{getenv: getenv, export: checkedStackExport(), decrypt: pulumiConfigGet,
 		connect: func(ctx context.Context, baseURL string, creds atlasapi.Credentials) (linkedReader, error) {
 			return atlasapi.New(ctx, baseURL, creds)
 		}}
@@ -61,9 +63,9 @@ Atlas created it but the answer was lost: a timeout, a 502 or 504 from a proxy
 after Atlas committed the create, a runner killed mid-update. The next pulumi up
 of the stack refuses to create a twin of it (docs/interrupted-deployments.md).
 
-Each stack is read with pulumi stack export (nothing is decrypted) in --dir,
-with its config from Pulumi.<stack>.yaml there; --state-file STACK=FILE reads an
-export saved before. Give every stack that creates organizations with this
+Each stack is read with pulumi stack export (nothing of the state is
+decrypted) in --dir, with its config from Pulumi.<stack>.yaml there;
+--state-file STACK=FILE reads an export saved before. Give every stack that creates organizations with this
 paying organization: an organization of a stack not given is reported too.
 
 The credential is the paying organization's (Organization Owner, to read the
@@ -311,7 +313,9 @@ func (o *orphansOptions) readStacks(ctx context.Context) ([]StackState, []string
 		if p := config[multiorg.ConfigNamespace+":payingOrgId"]; p != "" && !slices.Contains(paying, p) {
 			paying = append(paying, p)
 		}
-		providers = append(providers, atlasapi.StackProviderConfig(filepath.Base(configFile), config, encrypted))
+		provider := atlasapi.StackProviderConfig(filepath.Base(configFile), config, encrypted)
+		decryptCredentials(ctx, o.decrypt, o.dir, src.stack, &provider)
+		providers = append(providers, provider)
 		states = append(states, state)
 	}
 	return states, paying, providers, nil

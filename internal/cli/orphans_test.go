@@ -2,7 +2,9 @@ package cli
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -203,6 +205,88 @@ func TestOrphansCallsTheStacksOwnAdminAPI(t *testing.T) {
 			code := execute(args, strings.NewReader(""), &stdout, &stderr, time.Now, env)
 			assert.Equal(t, tc.code, code, stderr.String())
 			assert.Contains(t, stderr.String(), tc.stderr)
+		})
+	}
+}
+
+// TestOrphansDecryptsTheStacksCredential: a stack that keeps its provider's
+// secret the way docs/running-against-atlas.md stores it (pulumi config set
+// --secret) needs no variable: orphans asks pulumi config get for it in the
+// project, and only where that fails reads the variable, or says both ways.
+func TestOrphansDecryptsTheStacksCredential(t *testing.T) {
+	t.Parallel()
+	atlas := localapitest.Start(t, time.Date(2026, 11, 16, 0, 0, 0, 0, time.UTC))
+	held := atlas.Create(t, "acme-dev-a")
+	withoutSecret := func(k string) string {
+		if k == "MONGODB_ATLAS_CLIENT_SECRET" {
+			return ""
+		}
+		return atlas.Env[k]
+	}
+	for name, tc := range map[string]struct {
+		project bool
+		decrypt configDecrypter
+		getenv  func(string) string
+		code    int
+		stderr  []string
+	}{
+		"decrypted in the project: no variable needed": {project: true, getenv: withoutSecret, code: ExitOK,
+			decrypt: func(_ context.Context, _, stack, key string) (string, error) {
+				if stack == "local" && key == "mongodbatlas:clientSecret" {
+					return atlas.Seed.ClientSecret, nil
+				}
+				return "", errors.New("not this key")
+			}},
+		"decrypted before the variable, which holds another secret": {project: true, code: ExitOK,
+			getenv: func(k string) string {
+				if k == "MONGODB_ATLAS_CLIENT_SECRET" {
+					return "mdb_sa_sk_WRONG"
+				}
+				return atlas.Env[k]
+			},
+			decrypt: func(context.Context, string, string, string) (string, error) { return atlas.Seed.ClientSecret, nil }},
+		"not decryptable: the variable": {project: true, getenv: func(k string) string { return atlas.Env[k] }, code: ExitOK,
+			decrypt: func(context.Context, string, string, string) (string, error) {
+				return "", errors.New("pulumi config get: passphrase must be set")
+			}},
+		"neither: both ways named": {project: true, getenv: withoutSecret, code: ExitUsage,
+			decrypt: func(context.Context, string, string, string) (string, error) {
+				return "", errors.New("pulumi config get: passphrase must be set\nmore")
+			},
+			stderr: []string{"Pulumi.local.yaml holds mongodbatlas:clientSecret encrypted, and it could not be decrypted (pulumi config get: passphrase must be set): ",
+				"or set MONGODB_ATLAS_CLIENT_SECRET to the same value"}},
+		"no project beside the config: not asked": {getenv: withoutSecret, code: ExitUsage,
+			decrypt: func(context.Context, string, string, string) (string, error) { panic("asked outside a project") },
+			stderr:  []string{"(no Pulumi.yaml beside Pulumi.local.yaml to decrypt it with)"}},
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			dir := t.TempDir()
+			require.NoError(t, os.WriteFile(filepath.Join(dir, "Pulumi.local.yaml"), []byte("config:\n  mongodbatlas:baseUrl: "+atlas.URL+
+				"\n  mongodbatlas:clientId: "+atlas.Env["MONGODB_ATLAS_CLIENT_ID"]+"\n  mongodbatlas:clientSecret:\n    secure: AAABAKxq"+
+				"\n  atlas-multiorg:payingOrgId: "+atlas.Seed.PayingOrgID+"\n  atlas-multiorg:orgs:\n    a:\n      name: acme-dev-a\n"), 0o600))
+			if tc.project {
+				require.NoError(t, os.WriteFile(filepath.Join(dir, "Pulumi.yaml"), []byte("name: atlas-multiorg\nruntime: go\n"), 0o600))
+			}
+			opts := &orphansOptions{stacks: []string{"local"}, dir: dir, output: "text", getenv: tc.getenv, decrypt: tc.decrypt,
+				export: func(context.Context, string, string) ([]byte, error) {
+					return []byte(stackExport("local", map[string]string{"a": held}, nil)), nil
+				},
+				connect: func(ctx context.Context, baseURL string, creds atlasapi.Credentials) (linkedReader, error) {
+					return atlasapi.New(ctx, baseURL, creds)
+				}}
+			var stdout bytes.Buffer
+			err := opts.run(t.Context(), &stdout)
+			assert.Equal(t, tc.code, exitCode(err), "%v", err)
+			if tc.code == ExitOK {
+				assert.Contains(t, stdout.String(), "No orphans")
+			}
+			for _, want := range tc.stderr {
+				assert.ErrorContains(t, err, want)
+			}
+			if err != nil {
+				assert.NotContains(t, err.Error(), atlas.Seed.ClientSecret)
+			}
 		})
 	}
 }

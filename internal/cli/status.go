@@ -74,7 +74,8 @@ func newStatusCommand(now func() time.Time, getenv func(string) string) *cobra.C
 		Long: `Checks the org stacks named, or every stack of the project when none is
 named, --parallel at a time, through Pulumi's Automation API and the pulumi
 CLI on PATH, with this shell's environment (PULUMI_BACKEND_URL, the secrets
-passphrase, the paying organization's credentials). Nothing is written: each
+passphrase, and the paying organization's credential where the stack's config
+does not hold it). Nothing is written: each
 stack gets a refresh preview (pulumi preview --refresh), never a refresh or an
 update, and the Admin API is only read. ` + adminAPIHelp + ` Each
 organization's people are read as its own provider reads them.
@@ -476,6 +477,10 @@ func (o *statusOptions) checkStack(ctx context.Context, inspector stackInspector
 	}
 	check.payingOrgID, check.state = spec.PayingOrgID, &state.orphans
 	check.provider = atlasapi.StackProviderConfig("the config of stack "+name, in.Config, in.Encrypted)
+	for key, value := range in.ProviderSecrets {
+		check.provider.SetDecrypted(key, value)
+	}
+	check.provider.DecryptFailure = in.ProviderSecretsFailure
 	check.budgets, check.ids = map[string]int64{}, map[string]string{}
 	state.orphans.Entries = orgKeysByName(spec.Orgs, func(org multiorg.OrgSpec) string { return org.Name })
 

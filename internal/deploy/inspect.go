@@ -25,6 +25,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/common/workspace"
 
 	"github.com/atlas-multiorg/atlas-multiorg/components/multiorg"
+	"github.com/atlas-multiorg/atlas-multiorg/internal/atlasapi"
 )
 
 // Inspection is what atlas-multiorg status reads of one stack. Reading it
@@ -39,6 +40,13 @@ type Inspection struct {
 	// Encrypted are the keys of its secure values, sorted: set, though
 	// left out of Config.
 	Encrypted []string
+	// ProviderSecrets are its encrypted mongodbatlas: credential keys
+	// (mongodbatlas:clientSecret) as its secrets provider decrypts them for
+	// the stack's provider, so that status signs in with the same
+	// credential; read and never printed. ProviderSecretsFailure says why
+	// they could not be decrypted, with no secret in it.
+	ProviderSecrets        map[string]string
+	ProviderSecretsFailure string
 	// Deployment is the stack's state as `pulumi stack export --show-secrets`
 	// prints it: it holds every secret in clear text, so it is read and
 	// never printed.
@@ -198,6 +206,7 @@ func (r *AutoRunner) Inspect(ctx context.Context, stack string) (Inspection, err
 		}
 	}
 	slices.Sort(in.Encrypted)
+	in.ProviderSecrets, in.ProviderSecretsFailure = providerSecrets(ctx, ws, stack, in.Encrypted)
 	exported, err := ws.ExportStack(ctx, stack)
 	if err != nil {
 		// The first line only: an Automation API error carries the
@@ -232,6 +241,27 @@ func (r *AutoRunner) Inspect(ctx context.Context, stack string) (Inspection, err
 		}
 		excluded = append(excluded, more...)
 	}
+}
+
+// providerSecrets decrypts the stack's encrypted provider credential keys
+// with `pulumi config get`, which asks the stack's secrets provider (the
+// passphrase status needs for the state too, or the service's key).
+func providerSecrets(ctx context.Context, ws auto.Workspace, stack string, encrypted []string) (map[string]string, string) {
+	keys := atlasapi.StackProviderConfig("", nil, encrypted).EncryptedCredentialKeys()
+	if len(keys) == 0 {
+		return nil, ""
+	}
+	values := map[string]string{}
+	for _, key := range keys {
+		v, err := ws.GetConfig(ctx, stack, key)
+		if err != nil {
+			// The first line only: an Automation API error carries the
+			// command's output.
+			return values, "pulumi config get " + key + ": " + (&autoError{err: err, firstLine: true}).Error()
+		}
+		values[key] = v.Value
+	}
+	return values, ""
 }
 
 // maxLeaveOuts bounds the previews again that leave out a failing

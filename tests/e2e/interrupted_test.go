@@ -78,20 +78,7 @@ func guideCommands(t testing.TB, guide string) []string {
 	_, section, found := strings.Cut(guide, "\n## What to do, in order\n")
 	require.True(t, found, "the guide has its steps")
 	section, _, _ = strings.Cut(section, "\n## ")
-	var commands []string
-	in := false
-	for _, line := range strings.Split(section, "\n") {
-		trimmed := strings.TrimSpace(line)
-		switch {
-		case trimmed == "```sh":
-			in = true
-		case trimmed == "```":
-			in = false
-		case in && trimmed != "" && !strings.HasPrefix(trimmed, "#"):
-			commands = append(commands, trimmed)
-		}
-	}
-	return commands
+	return guideShellCommands(section)
 }
 
 // guideScript runs the commands one after the other in one shell, each
