@@ -75,6 +75,8 @@ type setting struct {
 	email  bool
 	// atlasDefault is what Atlas answers for it once reset (null: nothing).
 	atlasDefault resource.PropertyValue
+	// meaning says what it does, for the schema and the SDKs.
+	meaning string
 	// observe reads it from Atlas' answers.
 	observe func(atlasapi.PluginSettings, atlasapi.DelegationSettings) resource.PropertyValue
 }
@@ -88,50 +90,50 @@ const (
 )
 
 var settings = []setting{
-	{name: "absoluteSessionTimeoutInSeconds", kind: integer, min: minAbsoluteTimeout, max: maxAbsoluteTimeout, atlasDefault: resource.NewNullProperty(),
+	{name: "absoluteSessionTimeoutInSeconds", kind: integer, meaning: "How long a session of the organization's people lasts at most, 3,600 to 43,200 seconds; Atlas' default is 43,200 (12 hours). A person in several organizations gets the shortest.", min: minAbsoluteTimeout, max: maxAbsoluteTimeout, atlasDefault: resource.NewNullProperty(),
 		observe: func(s atlasapi.PluginSettings, _ atlasapi.DelegationSettings) resource.PropertyValue {
 			if s.CustomSessionTimeouts == nil {
 				return resource.NewNullProperty()
 			}
 			return intValue(s.CustomSessionTimeouts.AbsoluteSessionTimeoutInSeconds)
 		}},
-	{name: "idleSessionTimeoutInSeconds", kind: integer, min: minIdleTimeout, max: maxAbsoluteTimeout, atlasDefault: resource.NewNullProperty(),
+	{name: "idleSessionTimeoutInSeconds", kind: integer, meaning: "How long a session may stay idle, at least 300 seconds and at most the absolute timeout; Atlas' default is none. A person in several organizations gets the shortest.", min: minIdleTimeout, max: maxAbsoluteTimeout, atlasDefault: resource.NewNullProperty(),
 		observe: func(s atlasapi.PluginSettings, _ atlasapi.DelegationSettings) resource.PropertyValue {
 			if s.CustomSessionTimeouts == nil {
 				return resource.NewNullProperty()
 			}
 			return intValue(s.CustomSessionTimeouts.IdleSessionTimeoutInSeconds)
 		}},
-	{name: "maxServiceAccountSecretValidityInHours", kind: integer, min: 8, max: 8760, atlasDefault: resource.NewNullProperty(),
+	{name: "maxServiceAccountSecretValidityInHours", kind: integer, meaning: "How long a new service account secret of the organization may live at most, 8 to 8,760 hours; Atlas' default is no cap of the organization's own.", min: 8, max: 8760, atlasDefault: resource.NewNullProperty(),
 		observe: func(s atlasapi.PluginSettings, _ atlasapi.DelegationSettings) resource.PropertyValue {
 			return intValue(s.MaxServiceAccountSecretValidityInHours)
 		}},
-	{name: "operationsContact", kind: text, email: true, atlasDefault: resource.NewNullProperty(),
+	{name: "operationsContact", kind: text, meaning: "The address that gets Atlas' notifications about the organization's infrastructure; Atlas' default is none.", email: true, atlasDefault: resource.NewNullProperty(),
 		observe: func(s atlasapi.PluginSettings, _ atlasapi.DelegationSettings) resource.PropertyValue {
 			if s.OperationsContact == nil {
 				return resource.NewNullProperty()
 			}
 			return resource.NewStringProperty(*s.OperationsContact)
 		}},
-	{name: "streamsCrossGroupEnabled", kind: boolean, atlasDefault: resource.NewBoolProperty(false),
+	{name: "streamsCrossGroupEnabled", kind: boolean, meaning: "Whether a project's Atlas Stream Processing workspaces may connect to other projects' clusters of the organization; Atlas' default is false.", atlasDefault: resource.NewBoolProperty(false),
 		observe: func(s atlasapi.PluginSettings, _ atlasapi.DelegationSettings) resource.PropertyValue {
 			return resource.NewBoolProperty(s.StreamsCrossGroupEnabled != nil && *s.StreamsCrossGroupEnabled)
 		}},
-	{name: "delegatedMcpAccess", endpoint: delegationEndpoint, kind: text, values: []string{"DISALLOWED", "READ_ONLY", "READ_WRITE"},
+	{name: "delegatedMcpAccess", endpoint: delegationEndpoint, meaning: "What MCP (Model Context Protocol) delegated access the organization allows: DISALLOWED (Atlas' default), READ_ONLY or READ_WRITE.", kind: text, values: []string{"DISALLOWED", "READ_ONLY", "READ_WRITE"},
 		atlasDefault: resource.NewStringProperty("DISALLOWED"),
 		observe: func(_ atlasapi.PluginSettings, d atlasapi.DelegationSettings) resource.PropertyValue {
 			return resource.NewStringProperty(d.DelegatedMcpAccess)
 		}},
-	{name: "delegatedPartnerAccess", endpoint: delegationEndpoint, kind: text, values: []string{"DISALLOWED", "READ_WRITE"},
+	{name: "delegatedPartnerAccess", endpoint: delegationEndpoint, meaning: "Whether the organization allows partner delegated access: DISALLOWED (Atlas' default) or READ_WRITE.", kind: text, values: []string{"DISALLOWED", "READ_WRITE"},
 		atlasDefault: resource.NewStringProperty("DISALLOWED"),
 		observe: func(_ atlasapi.PluginSettings, d atlasapi.DelegationSettings) resource.PropertyValue {
 			return resource.NewStringProperty(d.DelegatedPartnerAccess)
 		}},
-	{name: "idleRefreshTokenLifetime", endpoint: delegationEndpoint, kind: integer, min: 1, max: maxRefreshTokenSecond, atlasDefault: resource.NewNullProperty(),
+	{name: "idleRefreshTokenLifetime", endpoint: delegationEndpoint, meaning: "How long a delegated refresh token may stay idle, 1 to 31,536,000 seconds; Atlas' default applies when not stated.", kind: integer, min: 1, max: maxRefreshTokenSecond, atlasDefault: resource.NewNullProperty(),
 		observe: func(_ atlasapi.PluginSettings, d atlasapi.DelegationSettings) resource.PropertyValue {
 			return int64Value(d.IdleRefreshTokenLifetime)
 		}},
-	{name: "maximumRefreshTokenLifetime", endpoint: delegationEndpoint, kind: integer, min: 1, max: maxRefreshTokenSecond, atlasDefault: resource.NewNullProperty(),
+	{name: "maximumRefreshTokenLifetime", endpoint: delegationEndpoint, meaning: "How long a delegated refresh token lives at most, 1 to 31,536,000 seconds; Atlas' default applies when not stated.", kind: integer, min: 1, max: maxRefreshTokenSecond, atlasDefault: resource.NewNullProperty(),
 		observe: func(_ atlasapi.PluginSettings, d atlasapi.DelegationSettings) resource.PropertyValue {
 			return int64Value(d.MaximumRefreshTokenLifetime)
 		}},
@@ -520,4 +522,34 @@ func plain(v resource.PropertyValue) resource.PropertyValue {
 		return plain(v.OutputValue().Element)
 	}
 	return v
+}
+
+// Property is one property of the resource, for its schema.
+type Property struct {
+	Name string
+	// Type is the schema's: integer, string or boolean.
+	Type    string
+	Meaning string
+	// Input and Output say where it is; Secret and Required apply to inputs.
+	Input, Output, Secret, Required bool
+}
+
+// Properties are the resource's inputs and outputs, the settings in the
+// table's order after the organization and its credential.
+func Properties() []Property {
+	props := []Property{
+		{Name: OrgID, Type: "string", Meaning: "The Atlas organization's ID; another one replaces the resource.", Input: true, Output: true, Required: true},
+		{Name: BaseURL, Type: "string", Meaning: "The Admin API's base URL; Atlas itself when not stated.", Input: true, Output: true},
+		{Name: ClientID, Type: "string", Meaning: "The client ID of the service account that acts in the organization, a secret.", Input: true, Secret: true},
+		{Name: ClientSecret, Type: "string", Meaning: "That service account's secret, a secret, never an output; a rotated one changes nothing in Atlas.", Input: true, Secret: true},
+		{Name: PublicKey, Type: "string", Meaning: "The public key of the API key that acts in the organization, a secret; instead of a service account.", Input: true, Secret: true},
+		{Name: PrivateKey, Type: "string", Meaning: "That API key's private key, a secret, never an output.", Input: true, Secret: true},
+		{Name: ReleaseOnDelete, Type: "boolean", Meaning: "Leave the settings as they are when the resource is deleted or stops stating one (an adopted organization's); " +
+			"otherwise they go back to Atlas' defaults.", Input: true, Output: true},
+	}
+	types := map[kind]string{integer: "integer", text: "string", boolean: "boolean"}
+	for _, s := range settings {
+		props = append(props, Property{Name: s.name, Type: types[s.kind], Meaning: s.meaning + " Never stated, it is not managed: Atlas' value stays.", Input: true, Output: true})
+	}
+	return props
 }
