@@ -3,9 +3,11 @@
 package e2e
 
 import (
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -98,4 +100,29 @@ func TestOrganizationSettingsWithTheRealEngine(t *testing.T) {
 	assert.NotContains(t, settings, "operationsContact", "Atlas' default again")
 	assert.NotContains(t, settings, "customSessionTimeouts")
 	assert.Equal(t, "DISALLOWED", admin.call("GET", "/orgs/"+orgID+"/delegationSettings", "2025-03-12", nil)["delegatedPartnerAccess"])
+
+	// An import reads what Atlas has away from its defaults, with the
+	// caller's credential from the environment (an import has no inputs).
+	admin.call("PATCH", "/orgs/"+orgID+"/settings", "2023-01-01", map[string]any{"maxServiceAccountSecretValidityInHours": 720})
+	admin.call("PATCH", "/orgs/"+orgID+"/delegationSettings", "2025-03-12", map[string]any{"delegatedMcpAccess": "READ_ONLY"})
+	callerEnv := append(slices.Clone(env), "MONGODB_ATLAS_BASE_URL="+baseURL, "MONGODB_ATLAS_CLIENT_ID="+seed["clientId"], "MONGODB_ATLAS_CLIENT_SECRET="+seed["clientSecret"])
+	w.runIn(project, callerEnv, "pulumi", "import", "atlas-multiorg:index:OrganizationSettings", "adopted", orgID,
+		"--yes", "--generate-code=false", "--stack", stack, "--non-interactive")
+	var state struct {
+		Deployment struct {
+			Resources []struct {
+				Type   string         `json:"type"`
+				Inputs map[string]any `json:"inputs"`
+			} `json:"resources"`
+		} `json:"deployment"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(in("stack", "export")), &state))
+	var imported []map[string]any
+	for _, r := range state.Deployment.Resources {
+		if r.Type == "atlas-multiorg:index:OrganizationSettings" {
+			imported = append(imported, r.Inputs)
+		}
+	}
+	assert.Equal(t, []map[string]any{{"orgId": orgID, "maxServiceAccountSecretValidityInHours": 720.0, "delegatedMcpAccess": "READ_ONLY"}}, imported,
+		"the settings Atlas has away from its defaults, and no credential")
 }
