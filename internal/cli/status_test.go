@@ -362,8 +362,12 @@ func TestStatusReportsNonCompliantResources(t *testing.T) {
 	atlas.nonCompliant = map[string][]atlasapi.NonCompliantResource{orgB: {cluster}}
 	in := deploy.Inspection{Environment: "dev", Config: stackConfig(), Deployment: deployment(t, "2027-02-21T12:00:00Z")}
 	opts := statusWith(&fakeInspector{byName: map[string]deploy.Inspection{"dev-0": in}}, atlas, false)
+	opts.html = filepath.Join(t.TempDir(), "status.html")
 	got := runStatus(t, opts, "dev-0")
 	assert.Equal(t, ExitFindings, got.code, got.stdout)
+	html, err := os.ReadFile(opts.html)
+	require.NoError(t, err)
+	assert.Contains(t, string(html), `<span class="bad">non-compliant</span> cluster orders (c1) breaks the organization&#39;s resource policy`)
 	assert.Regexp(t, `(?m)^dev-0 +b +non-compliant +- +- +cluster orders \(c1\) breaks the organization's resource policy "atlas-multiorg-cloud-providers" \(p1\), Atlas reports; `+
 		`change the resource to fit the policy`, got.stdout)
 	assert.Regexp(t, `(?m)^dev-0 +a +ok `, got.stdout, "a has none")
