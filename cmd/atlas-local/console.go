@@ -32,6 +32,13 @@ Owner, against the running atlas-local of DIR:
   accept ORG USER  accept USER's invitation to organization ORG, as the invited
                    person would (USER: their username or user ID); the member
                    becomes ACTIVE
+  mark-non-compliant PROJECT CLUSTER POLICY
+                   report cluster CLUSTER (a name) of project PROJECT as breaking
+                   resource policy POLICY (its ID) of the project's organization,
+                   in GET /orgs/{orgId}/nonCompliantResources; atlas-local runs
+                   no clusters, so the mark is all there is of it
+  clear-non-compliant PROJECT CLUSTER
+                   make the cluster compliant again
 
 Recovering from an answer lost after Atlas created an organization needs
 this: the organization's only credential was lost with the answer, and the
@@ -130,6 +137,19 @@ func console(args []string, out io.Writer) error {
 			return err
 		}
 		_, _ = fmt.Fprintf(out, "%s is %s in organization %s\n", member.Username, member.OrgMembershipStatus, fs.Arg(1))
+		return nil
+	case cmd == "mark-non-compliant" && fs.NArg() == 4:
+		path := "/local/console/groups/" + url.PathEscape(fs.Arg(1)) + "/clusters/" + url.PathEscape(fs.Arg(2)) + "/nonCompliant/" + url.PathEscape(fs.Arg(3))
+		if err := call(http.MethodPost, path, nil); err != nil {
+			return err
+		}
+		_, _ = fmt.Fprintf(out, "cluster %s of project %s breaks resource policy %s\n", fs.Arg(2), fs.Arg(1), fs.Arg(3))
+		return nil
+	case cmd == "clear-non-compliant" && fs.NArg() == 3:
+		if err := call(http.MethodDelete, "/local/console/groups/"+url.PathEscape(fs.Arg(1))+"/clusters/"+url.PathEscape(fs.Arg(2))+"/nonCompliant", nil); err != nil {
+			return err
+		}
+		_, _ = fmt.Fprintf(out, "cluster %s of project %s is compliant\n", fs.Arg(2), fs.Arg(1))
 		return nil
 	default:
 		fs.Usage()

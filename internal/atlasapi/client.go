@@ -108,7 +108,8 @@ type Organization struct {
 	SkipDefaultAlertsSettings bool   `json:"skipDefaultAlertsSettings"`
 }
 
-// Settings are an organization's settings.
+// Settings are an organization's settings that provider 4.14.0 knows;
+// PluginSettings are the others, of the same endpoint.
 type Settings struct {
 	APIAccessListRequired   bool   `json:"apiAccessListRequired"`
 	GenAIFeaturesEnabled    *bool  `json:"genAIFeaturesEnabled"`

@@ -159,3 +159,48 @@ func (s *Server) consoleMember(w http.ResponseWriter, r *http.Request) (*Org, *O
 	}
 	return org, u
 }
+
+// consoleMarkNonCompliant marks the cluster {clusterName} of project
+// {groupId} as breaking the resource policy {resourcePolicyId} of the
+// project's organization, which GET /orgs/{orgId}/nonCompliantResources
+// then reports: a stand-in for a cluster made before the policy, which
+// Atlas does not change but reports. atlas-local runs no clusters, so the
+// mark is all there is of it (the project's cluster list stays empty).
+func (s *Server) consoleMarkNonCompliant(w http.ResponseWriter, r *http.Request) {
+	p := s.state.Projects[r.PathValue("groupId")]
+	if p == nil {
+		writeError(w, "application/json", http.StatusNotFound, "GROUP_NOT_FOUND", "No project with ID "+r.PathValue("groupId")+" exists.")
+		return
+	}
+	policyID := r.PathValue("resourcePolicyId")
+	if s.state.Orgs[p.OrgID].ResourcePolicies[policyID] == nil {
+		writeError(w, "application/json", http.StatusNotFound, "RESOURCE_POLICY_NOT_FOUND", "No resource policy with ID "+policyID+" exists in organization "+p.OrgID+".")
+		return
+	}
+	name := r.PathValue("clusterName")
+	if p.NonCompliantClusters == nil {
+		p.NonCompliantClusters = map[string]*NonCompliantCluster{}
+	}
+	cluster := p.NonCompliantClusters[name]
+	if cluster == nil {
+		cluster = &NonCompliantCluster{ID: newID()}
+		p.NonCompliantClusters[name] = cluster
+	}
+	if !slices.Contains(cluster.ResourcePolicyIDs, policyID) {
+		cluster.ResourcePolicyIDs = append(cluster.ResourcePolicyIDs, policyID)
+	}
+	_ = writeJSON(w, http.StatusOK, map[string]any{"groupId": p.ID, "clusterName": name, "clusterId": cluster.ID, "resourcePolicyIds": cluster.ResourcePolicyIDs})
+}
+
+// consoleClearNonCompliant makes the cluster {clusterName} of project
+// {groupId} compliant again, as changing it to fit the policies would.
+func (s *Server) consoleClearNonCompliant(w http.ResponseWriter, r *http.Request) {
+	p := s.state.Projects[r.PathValue("groupId")]
+	name := r.PathValue("clusterName")
+	if p == nil || p.NonCompliantClusters[name] == nil {
+		writeError(w, "application/json", http.StatusNotFound, "CLUSTER_NOT_FOUND", "No cluster "+name+" of project "+r.PathValue("groupId")+" is marked non-compliant.")
+		return
+	}
+	delete(p.NonCompliantClusters, name)
+	w.WriteHeader(http.StatusNoContent)
+}

@@ -110,7 +110,7 @@ func (s *Server) createOrg(w http.ResponseWriter, r *http.Request, caller *princ
 		resp["federationSettingsId"] = req.FederationSettingsID
 	}
 	if c := req.ServiceAccount; c != nil {
-		sa, secret, e := s.newServiceAccount(c)
+		sa, secret, e := s.newServiceAccount(nil, c)
 		if e != nil {
 			return e
 		}
@@ -186,42 +186,4 @@ func (s *Server) deleteOrg(w http.ResponseWriter, r *http.Request, caller *princ
 	delete(s.state.Orgs, org.ID)
 	w.WriteHeader(http.StatusNoContent)
 	return nil
-}
-
-func (s *Server) getOrgSettings(w http.ResponseWriter, r *http.Request, caller *principal) *apiError {
-	org, e := s.org(r, caller, false)
-	if e != nil {
-		return e
-	}
-	return writeJSON(w, http.StatusOK, org.Settings)
-}
-
-func (s *Server) updateOrgSettings(w http.ResponseWriter, r *http.Request, caller *principal) *apiError {
-	org, e := s.org(r, caller, true)
-	if e != nil {
-		return e
-	}
-	var req struct {
-		APIAccessListRequired   *bool   `json:"apiAccessListRequired"`
-		GenAIFeaturesEnabled    *bool   `json:"genAIFeaturesEnabled"`
-		MultiFactorAuthRequired *bool   `json:"multiFactorAuthRequired"`
-		RestrictEmployeeAccess  *bool   `json:"restrictEmployeeAccess"`
-		SecurityContact         *string `json:"securityContact"`
-	}
-	if e := decode(r, &req); e != nil {
-		return e
-	}
-	set := func(dst *bool, v *bool) {
-		if v != nil {
-			*dst = *v
-		}
-	}
-	set(&org.Settings.APIAccessListRequired, req.APIAccessListRequired)
-	set(&org.Settings.GenAIFeaturesEnabled, req.GenAIFeaturesEnabled)
-	set(&org.Settings.MultiFactorAuthRequired, req.MultiFactorAuthRequired)
-	set(&org.Settings.RestrictEmployeeAccess, req.RestrictEmployeeAccess)
-	if req.SecurityContact != nil {
-		org.Settings.SecurityContact = *req.SecurityContact
-	}
-	return writeJSON(w, http.StatusOK, org.Settings)
 }

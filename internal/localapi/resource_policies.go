@@ -375,3 +375,43 @@ func (s *Server) deleteOrgResourcePolicy(w http.ResponseWriter, r *http.Request,
 	delete(org.ResourcePolicies, rp.ID)
 	return writeJSON(w, http.StatusOK, map[string]any{})
 }
+
+// listNonCompliantResources is getNonCompliantResources: the clusters of
+// the organization's projects that Atlas reports as breaking its resource
+// policies, each with the policies it breaks (every body of each, as
+// atlas-local does not evaluate clusters against them). The specification
+// answers a plain list, not a page. A cluster whose policies were all
+// deleted since is compliant again.
+func (s *Server) listNonCompliantResources(w http.ResponseWriter, r *http.Request, caller *principal) *apiError {
+	org, e := s.org(r, caller, false)
+	if e != nil {
+		return e
+	}
+	all := []map[string]any{}
+	for _, projectID := range sortedKeys(s.state.Projects) {
+		p := s.state.Projects[projectID]
+		if p.OrgID != org.ID {
+			continue
+		}
+		for _, name := range sortedKeys(p.NonCompliantClusters) {
+			cluster := p.NonCompliantClusters[name]
+			causes := []map[string]any{}
+			for _, id := range cluster.ResourcePolicyIDs {
+				policy := org.ResourcePolicies[id]
+				if policy == nil {
+					continue
+				}
+				bodies := []map[string]any{}
+				for _, bodyID := range policy.BodyIDs {
+					bodies = append(bodies, map[string]any{"policyId": bodyID})
+				}
+				causes = append(causes, map[string]any{"resourcePolicyId": policy.ID, "resourcePolicyName": policy.Name, "policiesCausingNonCompliance": bodies})
+			}
+			if len(causes) > 0 {
+				all = append(all, map[string]any{"orgId": org.ID, "resourceId": cluster.ID, "resourceName": name, "resourceType": "cluster",
+					"resourcePoliciesCausingNonCompliance": causes})
+			}
+		}
+	}
+	return writeJSON(w, http.StatusOK, all)
+}

@@ -21,6 +21,8 @@ func (s *Server) routes() {
 	m.HandleFunc("POST /local/console/orgs/{orgId}/users/{user}/accept", s.console(s.consoleAccept))
 	m.HandleFunc("DELETE /local/console/orgs/{orgId}/users/{user}", s.console(s.consoleRemoveUser))
 	m.HandleFunc("DELETE /local/console/orgs/{orgId}/teams/{team}", s.console(s.consoleDeleteTeam))
+	m.HandleFunc("POST /local/console/groups/{groupId}/clusters/{clusterName}/nonCompliant/{resourcePolicyId}", s.console(s.consoleMarkNonCompliant))
+	m.HandleFunc("DELETE /local/console/groups/{groupId}/clusters/{clusterName}/nonCompliant", s.console(s.consoleClearNonCompliant))
 
 	m.HandleFunc("GET "+v2+"/orgs", s.api(v20230101, s.listOrgs))
 	m.HandleFunc("POST "+v2+"/orgs", s.api(v20230101, s.createOrg))
@@ -29,6 +31,9 @@ func (s *Server) routes() {
 	m.HandleFunc("DELETE "+v2+"/orgs/{orgId}", s.api(v20230101, s.deleteOrg))
 	m.HandleFunc("GET "+v2+"/orgs/{orgId}/settings", s.api(v20230101, s.getOrgSettings))
 	m.HandleFunc("PATCH "+v2+"/orgs/{orgId}/settings", s.api(v20230101, s.updateOrgSettings))
+	v20250312 := MediaTypeDelegationSettings
+	m.HandleFunc("GET "+v2+"/orgs/{orgId}/delegationSettings", s.api(v20250312, s.getOrgDelegationSettings))
+	m.HandleFunc("PATCH "+v2+"/orgs/{orgId}/delegationSettings", s.api(v20250312, s.updateOrgDelegationSettings))
 
 	v20250219 := MediaTypeUsers
 	// 2023-01-01 is the data source mongodbatlas_atlas_users' version.
@@ -122,6 +127,7 @@ func (s *Server) routes() {
 	m.HandleFunc("GET "+v2+"/orgs/{orgId}/resourcePolicies/{resourcePolicyId}", s.api(v20240805, s.getOrgResourcePolicy))
 	m.HandleFunc("PATCH "+v2+"/orgs/{orgId}/resourcePolicies/{resourcePolicyId}", s.api(v20240805, s.updateOrgResourcePolicy))
 	m.HandleFunc("DELETE "+v2+"/orgs/{orgId}/resourcePolicies/{resourcePolicyId}", s.api(v20240805, s.deleteOrgResourcePolicy))
+	m.HandleFunc("GET "+v2+"/orgs/{orgId}/nonCompliantResources", s.api(v20240805, s.listNonCompliantResources))
 	// Go's patterns match whole segments, so {clientId}:invite arrives as one.
 	m.HandleFunc("POST "+v2+"/groups/{groupId}/serviceAccounts/{clientIdInvite}", s.api(v20240805, s.inviteGroupServiceAccount))
 	m.HandleFunc("GET "+v2+"/groups/{groupId}/serviceAccounts/{clientId}", s.api(v20240805, s.getGroupServiceAccount))

@@ -22,8 +22,11 @@ import (
 const (
 	MediaTypeOrgs            = "application/vnd.atlas.2023-01-01+json"
 	MediaTypeServiceAccounts = "application/vnd.atlas.2024-08-05+json"
-	tokenLifetime            = time.Hour
-	nonceLifetime            = 5 * time.Minute
+	// MediaTypeDelegationSettings is the version of an organization's
+	// delegation settings.
+	MediaTypeDelegationSettings = "application/vnd.atlas.2025-03-12+json"
+	tokenLifetime               = time.Hour
+	nonceLifetime               = 5 * time.Minute
 )
 
 // Options configure a Server.

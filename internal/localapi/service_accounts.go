@@ -10,14 +10,17 @@ import (
 // Service Accounts: organization service accounts, their secrets, and their
 // project assignments.
 
-func (s *Server) newServiceAccount(c *credentialRequest) (*ServiceAccount, *Secret, *apiError) {
+// newServiceAccount makes a service account of org (nil for an
+// organization being created with it) as c asks.
+func (s *Server) newServiceAccount(org *Org, c *credentialRequest) (*ServiceAccount, *Secret, *apiError) {
 	switch {
 	case c.Name == "" || len(c.Name) > 64:
 		return nil, nil, fail(http.StatusBadRequest, "INVALID_ATTRIBUTE", "Invalid attribute name specified.")
 	case c.Description == "" || len(c.Description) > 250:
 		return nil, nil, fail(http.StatusBadRequest, "INVALID_ATTRIBUTE", "Invalid attribute description specified.")
-	case c.SecretExpiresAfterHours < 8 || c.SecretExpiresAfterHours > 8760:
-		return nil, nil, fail(http.StatusBadRequest, "INVALID_ATTRIBUTE", "secretExpiresAfterHours must be between 8 and 8760.")
+	}
+	if e := secretLifetimeAllowed(org, c.SecretExpiresAfterHours); e != nil {
+		return nil, nil, e
 	}
 	if e := checkRoles(c.Roles); e != nil {
 		return nil, nil, e
@@ -112,7 +115,7 @@ func (s *Server) createOrgServiceAccount(w http.ResponseWriter, r *http.Request,
 	if e := decode(r, &req); e != nil {
 		return e
 	}
-	sa, secret, e := s.newServiceAccount(&req)
+	sa, secret, e := s.newServiceAccount(org, &req)
 	if e != nil {
 		return e
 	}
@@ -170,7 +173,7 @@ func (s *Server) deleteOrgServiceAccount(w http.ResponseWriter, r *http.Request,
 }
 
 func (s *Server) createOrgSecret(w http.ResponseWriter, r *http.Request, caller *principal) *apiError {
-	_, sa, e := s.serviceAccount(r, caller, true)
+	org, sa, e := s.serviceAccount(r, caller, true)
 	if e != nil {
 		return e
 	}
@@ -180,8 +183,8 @@ func (s *Server) createOrgSecret(w http.ResponseWriter, r *http.Request, caller 
 	if e := decode(r, &req); e != nil {
 		return e
 	}
-	if req.SecretExpiresAfterHours < 8 || req.SecretExpiresAfterHours > 8760 {
-		return fail(http.StatusBadRequest, "INVALID_ATTRIBUTE", "secretExpiresAfterHours must be between 8 and 8760.")
+	if e := secretLifetimeAllowed(org, req.SecretExpiresAfterHours); e != nil {
+		return e
 	}
 	secret := s.newSecret(req.SecretExpiresAfterHours)
 	sa.Secrets = append(sa.Secrets, secret)

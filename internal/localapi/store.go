@@ -57,6 +57,8 @@ type Org struct {
 	Users map[string]*OrgUser `json:"users,omitempty"`
 	// Teams are the organization's teams.
 	Teams map[string]*Team `json:"teams,omitempty"`
+	// Delegation are its delegated-access settings.
+	Delegation DelegationSettings `json:"delegation,omitzero"`
 }
 
 // OrgUser is a person invited to an organization: PENDING, as a new
@@ -97,13 +99,55 @@ type ResourcePolicy struct {
 	UpdatedAt time.Time `json:"updatedAt"`
 }
 
-// Settings are an organization's settings, in the API's JSON names.
+// Settings are an organization's settings, in the API's JSON names. Those
+// Atlas can leave unset (where its default applies) are pointers, nil while
+// unset, and left out of the answer then: the specification gives none of
+// them a null.
 type Settings struct {
 	APIAccessListRequired   bool   `json:"apiAccessListRequired"`
 	GenAIFeaturesEnabled    bool   `json:"genAIFeaturesEnabled"`
 	MultiFactorAuthRequired bool   `json:"multiFactorAuthRequired"`
 	RestrictEmployeeAccess  bool   `json:"restrictEmployeeAccess"`
 	SecurityContact         string `json:"securityContact"`
+	// CustomSessionTimeouts are the session timeouts of the organization's
+	// people; nil while both are Atlas' defaults.
+	CustomSessionTimeouts *SessionTimeouts `json:"customSessionTimeouts,omitempty"`
+	// MaxServiceAccountSecretValidityInHours caps how long a new service
+	// account secret of the organization may live; nil leaves only the
+	// API's own bound, 8,760 hours.
+	MaxServiceAccountSecretValidityInHours *int    `json:"maxServiceAccountSecretValidityInHours,omitempty"`
+	OperationsContact                      *string `json:"operationsContact,omitempty"`
+	StreamsCrossGroupEnabled               bool    `json:"streamsCrossGroupEnabled"`
+}
+
+// SessionTimeouts are an organization's custom session timeouts
+// (CustomSessionTimeouts), each nil while Atlas' default applies: 43,200
+// seconds for the absolute one, none for the idle one.
+type SessionTimeouts struct {
+	AbsoluteSessionTimeoutInSeconds *int `json:"absoluteSessionTimeoutInSeconds,omitempty"`
+	IdleSessionTimeoutInSeconds     *int `json:"idleSessionTimeoutInSeconds,omitempty"`
+}
+
+// DelegationSettings are an organization's delegated-access settings
+// (OrgDelegationSettingsResponse): "" is Atlas' default, DISALLOWED, and a
+// nil lifetime the system default.
+type DelegationSettings struct {
+	DelegatedMcpAccess          string `json:"delegatedMcpAccess,omitempty"`
+	DelegatedPartnerAccess      string `json:"delegatedPartnerAccess,omitempty"`
+	IdleRefreshTokenLifetime    *int64 `json:"idleRefreshTokenLifetime,omitempty"`
+	MaximumRefreshTokenLifetime *int64 `json:"maximumRefreshTokenLifetime,omitempty"`
+}
+
+// NonCompliantCluster is a cluster Atlas reports as breaking resource
+// policies of its organization. atlas-local runs no clusters: the console
+// marks one (consoleMarkNonCompliant), as a cluster made before a policy it
+// now breaks would be reported, so that the tools reading the report can be
+// tested.
+type NonCompliantCluster struct {
+	ID string `json:"id"`
+	// ResourcePolicyIDs are the organization's resource policies the cluster
+	// breaks; one since deleted is no longer reported.
+	ResourcePolicyIDs []string `json:"resourcePolicyIds"`
 }
 
 // ServiceAccount is an organization service account.
@@ -196,6 +240,9 @@ type Project struct {
 	// ManagedSlowMsOff is set once the managed slow-operation threshold is
 	// disabled; Atlas enables it for a new project.
 	ManagedSlowMsOff bool `json:"managedSlowMsOff,omitempty"`
+	// NonCompliantClusters are the project's clusters Atlas reports as
+	// breaking its organization's resource policies, by cluster name.
+	NonCompliantClusters map[string]*NonCompliantCluster `json:"nonCompliantClusters,omitempty"`
 }
 
 // ResourceTag is one key and value of a project's tags.

@@ -103,7 +103,7 @@ func StartWith(t *testing.T, opts Options) *Atlas {
 		caller = Caller{ClientID: "mdb_sa_id_" + opts.Orgs[0].ID, ClientSecret: "mdb_sa_sk_TEST_SECRET",
 			PublicKey: "testpubk", PrivateKey: "TEST-PRIVATE-KEY-SECRET"}
 	}
-	srv, seed, err := localapi.New(localapi.Options{DataDir: t.TempDir(), Now: clock, Faults: opts.Faults,
+	srv, seed, err := localapi.New(localapi.Options{DataDir: t.TempDir(), Now: clock, Faults: opts.Faults, ConsoleToken: consoleToken,
 		Preset: func(state *localapi.State) { handMade(state, opts.Orgs, caller, clock()) }})
 	require.NoError(t, err)
 	log := &requestLog{}
@@ -310,4 +310,57 @@ func ServiceAccountToken(t testing.TB, baseURL, clientID, clientSecret string) s
 	require.NoError(t, json.NewDecoder(resp.Body).Decode(&token))
 	require.NotEmpty(t, token.AccessToken, "a token for %s", clientID)
 	return token.AccessToken
+}
+
+// consoleToken signs the tests in at atlas-local's console.
+const consoleToken = "localapitest-console" //nolint:gosec // G101: a test server's console token
+
+// Do calls atlas-local's Admin API with the paying organization's token, as
+// mediaType, and decodes the answer into out (when not nil); it returns the
+// status.
+func (a *Atlas) Do(t testing.TB, method, path, mediaType string, body, out any) int {
+	t.Helper()
+	return a.send(t, method, path, mediaType, "Bearer "+a.Token, body, out)
+}
+
+// DoAs calls as Do does, signed in with a service account's client ID and
+// secret.
+func (a *Atlas) DoAs(t testing.TB, clientID, clientSecret, method, path, mediaType string, body, out any) int {
+	t.Helper()
+	return a.send(t, method, path, mediaType, "Bearer "+ServiceAccountToken(t, a.URL, clientID, clientSecret), body, out)
+}
+
+// MarkNonCompliant reports the cluster of projectID named cluster as
+// breaking the resource policy policyID, as the console's
+// mark-non-compliant does.
+func (a *Atlas) MarkNonCompliant(t testing.TB, projectID, cluster, policyID string) {
+	t.Helper()
+	path := "/local/console/groups/" + url.PathEscape(projectID) + "/clusters/" + url.PathEscape(cluster) + "/nonCompliant/" + url.PathEscape(policyID)
+	require.Equal(t, http.StatusOK, a.send(t, http.MethodPost, path, "application/json", "Bearer "+consoleToken, nil, nil), "marking %s non-compliant", cluster)
+}
+
+func (a *Atlas) send(t testing.TB, method, path, mediaType, authorization string, body, out any) int {
+	t.Helper()
+	var reader *bytes.Reader
+	if body != nil {
+		raw, err := json.Marshal(body)
+		require.NoError(t, err)
+		reader = bytes.NewReader(raw)
+	} else {
+		reader = bytes.NewReader(nil)
+	}
+	req, err := http.NewRequestWithContext(context.Background(), method, a.URL+path, reader)
+	require.NoError(t, err)
+	req.Header.Set("Authorization", authorization)
+	req.Header.Set("Accept", mediaType)
+	if body != nil {
+		req.Header.Set("Content-Type", mediaType)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	defer func() { _ = resp.Body.Close() }()
+	if out != nil {
+		require.NoError(t, json.NewDecoder(resp.Body).Decode(out))
+	}
+	return resp.StatusCode
 }
