@@ -57,8 +57,8 @@ Progress lines are prefixed with their stack: each start and end, every
 --every finished resources, and every warning and error. No output value is
 printed: the summary counts a stack's outputs and its secret outputs.
 
-A stack another run holds (its lock on a file or PostgreSQL backend, an
-update in progress on Pulumi Cloud) is busy, as status reports it: deploy
+A stack another run holds (its lock on a file or PostgreSQL backend, read
+through psql where it is on PATH; an update in progress on Pulumi Cloud) is busy, as status reports it: deploy
 does not wait for the lock and never breaks it, runs nothing on that stack
 (a preview neither, though a DIY backend's preview takes no lock), names
 the lock's holder, and skips every later environment. Its summary line says

@@ -306,18 +306,35 @@ func (r *AutoRunner) Run(ctx context.Context, op Operation, stack string, progre
 		return outcome, down
 	}
 	if err != nil {
-		if lockRefusal(err.Error()) != nil {
-			// Taken between the look above and the run: name the holder
-			// from the lock itself, as the look does.
-			if busy := r.busy(ctx, stack); busy != nil {
-				return outcome, busy
-			}
-			return outcome, &BusyError{Holder: (&autoError{err: err, firstLine: true}).Error()}
+		if busy := refusedAsBusy(err, func() *BusyError { return r.busy(ctx, stack) }); busy != nil {
+			return outcome, busy
 		}
 		return outcome, &autoError{err: err}
 	}
 	return outcome, nil
 }
+
+// refusedAsBusy is the BusyError of a run the CLI refused because another
+// run took the stack's lock between deploy's look and the run (nil for any
+// other failure). The holder is named from the lock itself where it can
+// still be read (fromLock), as the look names it, else in the CLI's words.
+func refusedAsBusy(err error, fromLock func() *BusyError) *BusyError {
+	if lockRefusal(err.Error()) == nil {
+		return nil
+	}
+	if busy := fromLock(); busy != nil {
+		return busy
+	}
+	if m := cliLockHolder.FindStringSubmatch(err.Error()); m != nil {
+		return &BusyError{Holder: fmt.Sprintf("locked by %s, pid %s, since %s", m[1], m[2], m[3])}
+	}
+	return &BusyError{Holder: (&autoError{err: err, firstLine: true}).Error()}
+}
+
+// cliLockHolder is a lock in a DIY backend's refusal, under its first line:
+// "<lock file>: created by user@host (pid N) at <RFC 3339 time>"
+// (pkg/backend/diy/lock.go).
+var cliLockHolder = regexp.MustCompile(`: created by (\S+) \(pid (\d+)\) at (\S+)`)
 
 // watchBackend watches the state backend while op saves to it (an update
 // or a destroy; a preview saves nothing), and returns a context that ends,

@@ -180,6 +180,28 @@ func TestABusyStackIsNotRunAndStopsLaterEnvironments(t *testing.T) {
 	assert.Contains(t, lines, "[dev-b] preview not run: "+results[1].Reason)
 }
 
+func TestARunRefusedByALockIsBusy(t *testing.T) {
+	refusal := errors.New("failed to run update: exit status 255\ncode: 255\nstdout: \nstderr: error: the stack is currently locked by 1 lock(s). " +
+		"Either wait for the other process(es) to end or delete the lock file with `pulumi cancel`.\n  file:///srv/state/.pulumi/locks/organization/atlas-multiorg/dev/1.json: created by ci@runner-1 (pid 42) at 2026-12-07T18:00:00Z\n")
+	held := &BusyError{Holder: "locked by ci@runner-1, pid 42, since 2026-12-07T18:00:00Z"}
+	tests := map[string]struct {
+		err      error
+		fromLock *BusyError
+		want     *BusyError
+	}{
+		"the lock still there names its holder":          {refusal, held, held},
+		"the lock gone by now: the holder the CLI named": {refusal, nil, held},
+		"Pulumi Cloud's refusal, in its words": {errors.New("failed to run update: exit status 255\nstderr: error: [409] Conflict: Another update is currently in progress.\n"),
+			nil, &BusyError{Holder: "[409] Conflict: Another update is currently in progress."}},
+		"any other failure is not busy": {errors.New("failed to run update: exit status 255\nstderr: error: 401 Unauthorized\n"), held, nil},
+	}
+	for name, tt := range tests {
+		t.Run(name, func(t *testing.T) {
+			assert.Equal(t, tt.want, refusedAsBusy(tt.err, func() *BusyError { return tt.fromLock }))
+		})
+	}
+}
+
 func TestAnEventStreamNeverOpenedDoesNotHoldTheRun(t *testing.T) {
 	tests := map[string]struct {
 		closed bool
