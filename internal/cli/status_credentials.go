@@ -94,7 +94,11 @@ func (o *statusOptions) credentialFindings(ctx context.Context, client credentia
 			}
 			continue
 		}
-		if spec := entry.ServiceAccount; spec != nil && created {
+		if entry.ServiceAccount != nil && created && sa.ClientID != held.takenOver {
+			// A taken-over service account's name, description and roles
+			// are its owner's, not the code's; a field the block leaves out
+			// is the default's.
+			spec := entry.ServiceAccount.Resolved(key)
 			org.Findings = append(org.Findings, creationOnlyFindings(resource, key, "serviceAccount", []creationOnlyField{
 				{"serviceAccount.name", "name", spec.Name, sa.Name},
 				{"serviceAccount.description", "description", spec.Description, sa.Description},
@@ -168,7 +172,9 @@ func (o *statusOptions) secretFindings(sa atlasapi.ServiceAccount, held *heldObj
 			}
 		case held.rotating:
 			from = SecretOfARotation
-		case !held.secretIDs[s.ID]:
+		case !held.secretIDs[s.ID] && sa.ClientID != held.takenOver:
+			// A taken-over service account's secrets are its owner's: the
+			// stack cannot tell which one it was given.
 			from = SecretOutsideTheCode
 		}
 		if from == SecretOutsideTheCode {

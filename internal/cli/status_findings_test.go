@@ -67,6 +67,50 @@ func TestStatusReportsNoComputedFields(t *testing.T) {
 	assert.NotContains(t, got.stdout, "differs from the code")
 }
 
+// TestAChangeThatReplacesIsNotFixedByAnUpdate: a change the refresh
+// preview would undo by replacing the resource has no `pulumi up --refresh`
+// fix: the message says it would be replaced (for an Organization, that the
+// replacement guard refuses), and what to do instead.
+func TestAChangeThatReplacesIsNotFixedByAnUpdate(t *testing.T) {
+	t.Parallel()
+	tests := map[string]struct {
+		typ, name string
+		says      string
+	}{
+		"an organization": {mongodbatlas.OrganizationType, "multiorg-a", "with everything in it, which the replacement guard refuses"},
+		"a team":          {mongodbatlas.TeamType, "multiorg-a-team-platform", "so whatever holds its ID loses it"},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			urn := urnPrefix + tc.typ + "::" + tc.name
+			in := deploy.Inspection{Environment: "dev", Config: stackConfig(), Deployment: deployment(t, "2027-02-21T12:00:00Z"), Steps: []deploy.Step{
+				{Op: "create-replacement", URN: urn, Type: tc.typ, Diffs: []deploy.PropertyDiff{{Path: "orgOwnerId", Kind: "update-replace", Atlas: "a", Code: "b"}}},
+				{Op: "replace", URN: urn, Type: tc.typ, Diffs: []deploy.PropertyDiff{{Path: "orgOwnerId", Kind: "update-replace", Atlas: "a", Code: "b"}}},
+			}}
+			opts := statusWith(&fakeInspector{byName: map[string]deploy.Inspection{"dev-0": in}}, cleanAtlas(), false)
+			opts.output = "json"
+			got := runStatus(t, opts, "dev-0")
+			var report StatusReport
+			require.NoError(t, json.Unmarshal([]byte(got.stdout), &report), got.stdout)
+			var replaced []Finding
+			for _, org := range report.Orgs {
+				for _, f := range org.Findings {
+					if strings.Contains(f.Message, "replaces it") {
+						replaced = append(replaced, f)
+					}
+				}
+			}
+			require.Len(t, replaced, 1, got.stdout)
+			assert.Equal(t, KindChanged, replaced[0].Kind)
+			assert.Empty(t, replaced[0].Fix, "no pulumi up --refresh: it would replace it")
+			assert.Contains(t, replaced[0].Message, tc.says)
+			assert.Contains(t, replaced[0].Message, "Instead, set orgOwnerId back in Atlas as the code says, or change the code to Atlas' value")
+			assert.NotContains(t, replaced[0].Message, "pulumi up --refresh --stack")
+		})
+	}
+}
+
 // atlasCaller acts in an organization of an in-process atlas-local as a
 // person in the Atlas UI would, with the organization's own credential.
 type atlasCaller struct {

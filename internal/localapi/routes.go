@@ -21,6 +21,7 @@ func (s *Server) routes() {
 	m.HandleFunc("POST /local/console/orgs/{orgId}/users/{user}/accept", s.console(s.consoleAccept))
 	m.HandleFunc("DELETE /local/console/orgs/{orgId}/users/{user}", s.console(s.consoleRemoveUser))
 	m.HandleFunc("DELETE /local/console/orgs/{orgId}/teams/{team}", s.console(s.consoleDeleteTeam))
+	m.HandleFunc("POST /local/console/orgs/{orgId}/serviceAccounts", s.console(s.consoleCreateServiceAccount))
 
 	m.HandleFunc("GET "+v2+"/orgs", s.api(v20230101, s.listOrgs))
 	m.HandleFunc("POST "+v2+"/orgs", s.api(v20230101, s.createOrg))

@@ -1,0 +1,118 @@
+//go:build e2e
+
+package e2e
+
+import (
+	"net/http"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// TestTakingOverANewServiceAccountKeepsTheOrganization runs the recovery
+// status prints for an organization whose own credential was deleted in
+// Atlas, with the real tools against atlas-local: a dev stack of two
+// organizations, each with a person, a team and an access-list entry on its
+// service account; then, as their owners would in the UI, one's service
+// account is deleted, and only the secret of the other's (its service
+// account stays). Status names each as gone with the steps; the test runs
+// them as printed (atlas-local's console in the owner's place makes a new
+// service account, its client ID goes into the config, its secret into a
+// Pulumi secret from the file, then one `pulumi up --refresh --run-program`), and
+// asserts that the organizations, their IDs and people stayed, that the
+// stack exports the new credentials, that a preview shows no change, and
+// that status is clean.
+func TestTakingOverANewServiceAccountKeepsTheOrganization(t *testing.T) {
+	requireRealTools(t)
+	t.Parallel()
+	w := newBuiltWorkspace(t)
+	dataDir, baseURL, seed, env, _ := w.consoleLocalAPI(t)
+
+	const stack = "takeover"
+	org := func(name string) map[string]any {
+		return map[string]any{"name": name,
+			"members":        map[string]any{"ada@example.com": map[string]any{"roles": []string{"ORG_OWNER"}}},
+			"teams":          map[string]any{"platform": map[string]any{"name": "platform", "members": []string{"ada@example.com"}}},
+			"serviceAccount": map[string]any{"accessList": []any{map[string]any{"cidrBlock": "10.0.0.0/8"}}},
+		}
+	}
+	w.deployedStack(t, env, stack, baseURL, seed, "dev", map[string]any{"lostcred": org("takeover-lostcred"), "lostsecret": org("takeover-lostsecret")})
+	orgs, credentials := w.stackOrgs(t, env, stack)
+	_, out, code := w.statusOf(t, env, stack)
+	require.Equal(t, 0, code, "clean after deploy: a serviceAccount block that leaves its name, description and roles to the defaults is no finding: %s", out)
+
+	// Outside the code, as each organization's owner does in the Atlas UI:
+	// one service account deleted, and the other's only secret.
+	lostcred, lostsecret := credentials["lostcred"]["clientId"], credentials["lostsecret"]["clientId"]
+	newAdminClient(t, baseURL, credentials["lostcred"]).call(http.MethodDelete, "/orgs/"+orgs["lostcred"]+"/serviceAccounts/"+lostcred, "2024-08-05", nil)
+	own := newAdminClient(t, baseURL, credentials["lostsecret"])
+	account := own.call(http.MethodGet, "/orgs/"+orgs["lostsecret"]+"/serviceAccounts/"+lostsecret, "2024-08-05", nil)
+	secrets, _ := account["secrets"].([]any)
+	require.Len(t, secrets, 1)
+	secretID, _ := secrets[0].(map[string]any)["id"].(string)
+	own.call(http.MethodDelete, "/orgs/"+orgs["lostsecret"]+"/serviceAccounts/"+lostsecret+"/secrets/"+secretID, "2024-08-05", nil)
+
+	report, out, code := w.statusOf(t, env, stack)
+	assert.NotZero(t, code, out)
+	var steps []string
+	for _, o := range report.Orgs {
+		require.Len(t, o.Findings, 1, "%s: %s", o.Key, out)
+		gone := o.Findings[0]
+		assert.Equal(t, "gone", gone.Kind)
+		assert.Equal(t, "service account "+credentials[o.Key]["clientId"], gone.Resource)
+		assert.Empty(t, gone.Fix, "no pulumi up --refresh alone recovers it")
+		console := regexp.MustCompile("`(bin/atlas-local console create-service-account [^`]+)`").FindStringSubmatch(gone.Message)
+		require.Len(t, console, 2, gone.Message)
+		// The steps, not the commands the message says do not recover it.
+		commands := slices.DeleteFunc(printedCommands(gone.Message), func(c string) bool {
+			return !strings.HasPrefix(c, "pulumi config set ") && c != "pulumi up --refresh --run-program --stack "+stack
+		})
+		require.Len(t, commands, 3, "two config sets and the up: %q", commands)
+
+		// The owner makes a service account; atlas-local's console is that
+		// person, and prints its client ID.
+		made := w.runEnv(env, "sh", "-c", console[1])
+		clientID := regexp.MustCompile(`mdb_sa_id_[0-9a-f]{24}`).FindString(made)
+		require.NotEmpty(t, clientID, made)
+		for _, command := range commands[:2] {
+			t.Log(command)
+			w.runEnv(env, "sh", "-c", strings.ReplaceAll(command, "<clientId>", clientID))
+		}
+		file := regexp.MustCompile(`< (\S+)`).FindStringSubmatch(commands[1])
+		require.Len(t, file, 2, commands[1])
+		require.NoError(t, os.Remove(filepath.Join(w.repo, file[1])), "then delete the file, as printed")
+		if !slices.Contains(steps, commands[2]) {
+			steps = append(steps, commands[2])
+		}
+	}
+	require.Equal(t, []string{"pulumi up --refresh --run-program --stack " + stack}, steps, "one up for both")
+	stackFile, err := os.ReadFile(filepath.Join(w.repo, "Pulumi."+stack+".yaml"))
+	require.NoError(t, err)
+	assert.Contains(t, string(stackFile), "secure:", "the secret is a Pulumi secret in the stack file")
+
+	before := w.atlasOrgsIn(dataDir)
+	up := w.runEnv(env, "sh", "-c", steps[0]+" --yes --skip-preview --non-interactive")
+	assert.Contains(t, up, "the stack takes over service account", "the takeover is announced, never silent")
+	assert.Equal(t, before, w.atlasOrgsIn(dataDir), "no organization created or deleted")
+	w.runEnv(env, "pulumi", "preview", "--expect-no-changes", "--stack", stack, "--non-interactive")
+
+	after, taken := w.stackOrgs(t, env, stack)
+	assert.Equal(t, orgs, after, "the same organizations, the same IDs")
+	for key, old := range credentials {
+		assert.NotEqual(t, old["clientId"], taken[key]["clientId"], "%s exports the service account taken over", key)
+		newAdminClient(t, baseURL, taken[key]).call(http.MethodGet, "/orgs/"+orgs[key]+"/users", "2025-02-19", nil)
+	}
+	report, out, code = w.statusOf(t, env, stack)
+	assert.Equal(t, 0, code, out)
+	assert.Zero(t, report.Summary.Findings, out)
+	for _, o := range report.Orgs {
+		assert.NotNil(t, o.DaysLeft, "%s: the expiry of the taken-over secret is known", o.Key)
+	}
+	assert.NotContains(t, out, taken["lostcred"]["clientSecret"])
+}
