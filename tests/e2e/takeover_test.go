@@ -4,12 +4,14 @@ package e2e
 
 import (
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -67,28 +69,9 @@ func TestTakingOverANewServiceAccountKeepsTheOrganization(t *testing.T) {
 		assert.Equal(t, "gone", gone.Kind)
 		assert.Equal(t, "service account "+credentials[o.Key]["clientId"], gone.Resource)
 		assert.Empty(t, gone.Fix, "no pulumi up --refresh alone recovers it")
-		console := regexp.MustCompile("`(bin/atlas-local console create-service-account [^`]+)`").FindStringSubmatch(gone.Message)
-		require.Len(t, console, 2, gone.Message)
-		// The steps, not the commands the message says do not recover it.
-		commands := slices.DeleteFunc(printedCommands(gone.Message), func(c string) bool {
-			return !strings.HasPrefix(c, "pulumi config set ") && c != "pulumi up --refresh --run-program --stack "+stack
-		})
-		require.Len(t, commands, 3, "two config sets and the up: %q", commands)
-
-		// The owner makes a service account; atlas-local's console is that
-		// person, and prints its client ID.
-		made := w.runEnv(env, "sh", "-c", console[1])
-		clientID := regexp.MustCompile(`mdb_sa_id_[0-9a-f]{24}`).FindString(made)
-		require.NotEmpty(t, clientID, made)
-		for _, command := range commands[:2] {
-			t.Log(command)
-			w.runEnv(env, "sh", "-c", strings.ReplaceAll(command, "<clientId>", clientID))
-		}
-		file := regexp.MustCompile(`< (\S+)`).FindStringSubmatch(commands[1])
-		require.Len(t, file, 2, commands[1])
-		require.NoError(t, os.Remove(filepath.Join(w.repo, file[1])), "then delete the file, as printed")
-		if !slices.Contains(steps, commands[2]) {
-			steps = append(steps, commands[2])
+		up := w.takeOverAsPrinted(t, env, stack, gone.Message)
+		if !slices.Contains(steps, up) {
+			steps = append(steps, up)
 		}
 	}
 	require.Equal(t, []string{"pulumi up --refresh --run-program --stack " + stack}, steps, "one up for both")
@@ -115,4 +98,75 @@ func TestTakingOverANewServiceAccountKeepsTheOrganization(t *testing.T) {
 		assert.NotNil(t, o.DaysLeft, "%s: the expiry of the taken-over secret is known", o.Key)
 	}
 	assert.NotContains(t, out, taken["lostcred"]["clientSecret"])
+}
+
+// takeOverAsPrinted runs the steps of a finding's message up to the update,
+// as printed: atlas-local's console makes the service account in the
+// owner's place (its client ID from what it prints), its client ID and
+// secret go into the config, the secret's file is deleted. It returns the
+// update the message gives last.
+func (w *workspace) takeOverAsPrinted(t testing.TB, env []string, stack, message string) string {
+	t.Helper()
+	console := regexp.MustCompile("`(bin/atlas-local console create-service-account [^`]+)`").FindStringSubmatch(message)
+	require.Len(t, console, 2, message)
+	// The steps, not the commands the message says do not recover it.
+	commands := slices.DeleteFunc(printedCommands(message), func(c string) bool {
+		return !strings.HasPrefix(c, "pulumi config set ") && c != "pulumi up --refresh --run-program --stack "+stack
+	})
+	require.Len(t, commands, 3, "two config sets and the up: %q", commands)
+	made := w.runEnv(env, "sh", "-c", console[1])
+	clientID := regexp.MustCompile(`mdb_sa_id_[0-9a-f]{24}`).FindString(made)
+	require.NotEmpty(t, clientID, made)
+	for _, command := range commands[:2] {
+		t.Log(command)
+		w.runEnv(env, "sh", "-c", strings.ReplaceAll(command, "<clientId>", clientID))
+	}
+	file := regexp.MustCompile(`< (\S+)`).FindStringSubmatch(commands[1])
+	require.Len(t, file, 2, commands[1])
+	require.NoError(t, os.Remove(filepath.Join(w.repo, file[1])), "then delete the file, as printed")
+	return commands[2]
+}
+
+// TestAnExpiredSecretIsTakenOver: an organization's service account secret
+// expires (atlas-local's clock set back 10 hours for the deployment, its
+// secret living 8); status says expired, not gone, with the takeover's
+// steps; run as printed (atlas-local's console makes a service account in
+// the owner's place), the stack signs in again, a preview shows no change,
+// and status is clean, its expiry the new secret's.
+func TestAnExpiredSecretIsTakenOver(t *testing.T) {
+	requireRealTools(t)
+	t.Parallel()
+	w := newBuiltWorkspace(t)
+	const back = 10 * time.Hour
+	dataDir, baseURL, seed, env, stop := w.consoleLocalAPI(t, "--clock-offset", "-"+back.String())
+	const stack = "expired"
+	w.writeOrgStack(t, stack, baseURL, seed, "dev", map[string]any{"expired": map[string]any{"name": "expired-org",
+		"members":        map[string]any{"ada@example.com": map[string]any{"roles": []string{"ORG_OWNER"}}},
+		"serviceAccount": map[string]any{"secretExpiresAfterHours": 8}}})
+	w.runEnv(append(env, "ATLAS_MULTIORG_NOW="+time.Now().Add(-back).UTC().Format(time.RFC3339)), "bin/atlas-multiorg", "deploy", stack)
+	orgs, _ := w.stackOrgs(t, env, stack)
+	// 10 hours later: atlas-local on the time, at the same address.
+	stop()
+	u, err := url.Parse(baseURL)
+	require.NoError(t, err)
+	restarted, _ := w.localAPI(t, dataDir, "--addr", u.Host)
+	require.Equal(t, baseURL, restarted)
+
+	report, out, code := w.statusOf(t, env, stack)
+	assert.NotZero(t, code, out)
+	require.Len(t, report.Orgs, 1, out)
+	require.Len(t, report.Orgs[0].Findings, 1, "expired, and no gone besides: %s", out)
+	expired := report.Orgs[0].Findings[0]
+	assert.Equal(t, "expired", expired.Kind)
+	assert.Empty(t, expired.Fix)
+	up := w.takeOverAsPrinted(t, env, stack, expired.Message)
+	w.runEnv(env, "sh", "-c", up+" --yes --skip-preview --non-interactive")
+	w.runEnv(env, "pulumi", "preview", "--expect-no-changes", "--stack", stack, "--non-interactive")
+	after, _ := w.stackOrgs(t, env, stack)
+	assert.Equal(t, orgs, after, "the same organization")
+	report, out, code = w.statusOf(t, env, stack)
+	assert.Equal(t, 0, code, out)
+	require.Len(t, report.Orgs, 1, out)
+	require.NotNil(t, report.Orgs[0].DaysLeft, out)
+	assert.Greater(t, *report.Orgs[0].DaysLeft, 80, "the new secret's expiry: %s", out)
 }
