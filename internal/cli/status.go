@@ -695,7 +695,7 @@ func (o *statusOptions) peopleFindings(ctx context.Context, spec multiorg.Spec, 
 		org.Findings = append(org.Findings, Finding{Kind: KindUnmanaged, Resource: "team " + t.Name,
 			Message: fmt.Sprintf("team %q (%s) is in the organization in Atlas and not in the code (orgs.%s.teams)", t.Name, t.ID, key)})
 	}
-	o.credentialFindings(ctx, client, entry, key, held, org)
+	o.credentialFindings(ctx, client, entry, key, held, org, api.creds)
 }
 
 // assemble checks each paying organization once, and orders and counts

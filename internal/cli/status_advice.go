@@ -77,7 +77,7 @@ var statusAdvice = []findingAdvice{
 		byHand: "except a field the provider sets only when it creates the organization (its credential's description or roles): no update sets it back, and the message says what does; and a change the update would undo by replacing the resource (deleting it in Atlas and creating it again, which the replacement guard refuses for an organization): the message says it, and to set it back in Atlas or change the code instead"},
 	{kind: KindNotInCode, means: "the stack holds a resource the code no longer declares",
 		does: "to delete it from Atlas as the code says (or put it back in the code)", commands: []string{upRefresh}, fix: upRefreshFix},
-	{kind: KindUnmanaged, means: "a person or team in Atlas that the code does not list; on the organization's own credential, a secret or an access-list entry the stack did not make; in an organization the stack created, another API key or service account (for these three, the message says what to do)",
+	{kind: KindUnmanaged, means: "a person or team in Atlas that the code does not list; on the organization's own credential, a secret or an access-list entry the stack did not make; another API key or service account of the organization, created or adopted (for these three, the message says what to do)",
 		applies: func(f Finding) bool {
 			return strings.HasPrefix(f.Resource, "person ") || strings.HasPrefix(f.Resource, "team ")
 		},

@@ -268,6 +268,65 @@ func TestStatusFindsWhatAtlasHoldsOnTheStacksCredentials(t *testing.T) {
 	assert.Regexp(t, `(?m)^dev-0 +a +changed +1 day left \(secret `+hand+`, made outside the code\) `, got.stdout)
 }
 
+// TestAnAdoptedOrganizationsOtherCredentialsAreReported: an adopted
+// organization (read with the caller's credential, a service account of
+// its own) is clean as adopted; a service account and an API key made in
+// it by hand are then reported, saying the code manages only its
+// serviceAccount block, never the caller's credential, and never advising
+// to delete what the code manages.
+func TestAnAdoptedOrganizationsOtherCredentialsAreReported(t *testing.T) {
+	t.Parallel()
+	atlas := localapitest.StartWith(t, localapitest.Options{Now: now})
+	c := atlas.CreateWithServiceAccount(t, "acme-c")
+	asC := serviceAccountCaller(t, atlas.URL, c.ClientID, c.ClientSecret)
+	in := deploy.Inspection{Environment: "dev", Config: map[string]string{
+		"mongodbatlas:baseUrl":       atlas.URL,
+		"atlas-multiorg:payingOrgId": atlas.Seed.PayingOrgID,
+		"atlas-multiorg:orgOwnerId":  atlas.Seed.OwnerID,
+		"atlas-multiorg:environment": "dev",
+		"atlas-multiorg:orgs": `{"c": {"name": "acme-c", "importId": "` + c.OrgID + `", "apiAccessListRequired": false, "multiFactorAuthRequired": false,
+			"restrictEmployeeAccess": false, "genAiFeaturesEnabled": true, "securityContact": "", "skipDefaultAlertsSettings": true}}`,
+	}}
+	raw, err := json.Marshal(map[string]any{"version": 3, "deployment": map[string]any{"resources": []map[string]any{
+		{"urn": "urn:pulumi:dev-0::atlas-multiorg::pulumi:pulumi:Stack::atlas-multiorg-dev-0", "type": "pulumi:pulumi:Stack",
+			"outputs": map[string]any{"orgs": map[string]any{"c": map[string]any{"orgId": c.OrgID, "name": "acme-c", "credentialType": "none", "secretExpiresAt": ""}}}},
+		{"urn": urnPrefix + mongodbatlas.OrganizationType + "::multiorg-c", "type": mongodbatlas.OrganizationType, "outputs": map[string]any{"orgId": c.OrgID}},
+	}}})
+	require.NoError(t, err)
+	in.Deployment = raw
+	opts := statusWith(&fakeInspector{byName: map[string]deploy.Inspection{"dev-0": in}}, cleanAtlas(), false)
+	// The caller's credential, an Organization Owner of the adopted
+	// organization.
+	opts.getenv = func(name string) string {
+		return map[string]string{"MONGODB_ATLAS_CLIENT_ID": c.ClientID, "MONGODB_ATLAS_CLIENT_SECRET": c.ClientSecret,
+			"MONGODB_ATLAS_BASE_URL": atlas.Env["MONGODB_ATLAS_BASE_URL"]}[name]
+	}
+	opts.connect = func(ctx context.Context, baseURL string, creds atlasapi.Credentials) (statusClient, error) {
+		return atlasapi.New(ctx, baseURL, creds)
+	}
+	opts.output = "json"
+	report := func() StatusReport {
+		got := runStatus(t, opts, "dev-0")
+		var report StatusReport
+		require.NoError(t, json.Unmarshal([]byte(got.stdout), &report), got.stdout)
+		require.Len(t, report.Orgs, 1, got.stdout)
+		return report
+	}
+	assert.Empty(t, report().Orgs[0].Findings, "the caller's own credential is not reported")
+
+	hand := asC.call(http.MethodPost, "/orgs/"+c.OrgID+"/serviceAccounts", "2024-08-05", map[string]any{
+		"name": "by hand", "description": "by hand", "roles": []string{"ORG_READ_ONLY"}, "secretExpiresAfterHours": 48})["clientId"].(string)
+	key := asC.call(http.MethodPost, "/orgs/"+c.OrgID+"/apiKeys", "2023-01-01", map[string]any{"desc": "hand", "roles": []string{"ORG_READ_ONLY"}})["publicKey"].(string)
+	var resources []string
+	for _, f := range report().Orgs[0].Findings {
+		resources = append(resources, f.Resource)
+		assert.Equal(t, KindUnmanaged, f.Kind)
+		assert.Contains(t, f.Message, "which manages only orgs.c.serviceAccount in this adopted organization: it was there before the stack adopted it, or made since")
+		assert.Empty(t, f.Fix, "its owners decide")
+	}
+	assert.ElementsMatch(t, []string{"service account " + hand, "API key " + key}, resources)
+}
+
 func TestSecretsTheStackDidNotMake(t *testing.T) {
 	t.Parallel()
 	at := func(hours int) time.Time { return now.Add(time.Duration(hours) * time.Hour) }
