@@ -354,6 +354,8 @@ func TestSecretsTheStackDidNotMake(t *testing.T) {
 			[]atlasapi.ServiceAccountSecret{secret("s3", -1, 719), secret("h1", 0, 700)}, []string{"h1"}, "h1", SecretOutsideTheCode, 29},
 		"an expired one is not what expires first": {heldObjects{secretIDs: map[string]bool{"s1": true}, newestSecret: at(0)},
 			[]atlasapi.ServiceAccountSecret{secret("s1", 0, 720), secret("h1", -100, -1)}, []string{"h1"}, "s1", SecretOfTheStack, 30},
+		"taken over: its owner's secrets are the stack's": {heldObjects{secretIDs: map[string]bool{}, takenOver: "mdb_sa_id_x"},
+			[]atlasapi.ServiceAccountSecret{secret("o1", -10, 700), secret("o2", -5, 710)}, nil, "o1", SecretOfTheStack, 29},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {

@@ -170,3 +170,39 @@ func TestAnExpiredSecretIsTakenOver(t *testing.T) {
 	require.NotNil(t, report.Orgs[0].DaysLeft, out)
 	assert.Greater(t, *report.Orgs[0].DaysLeft, 80, "the new secret's expiry: %s", out)
 }
+
+// TestAProdOrganizationTakesOverAsLoudly: a prod organization, protected,
+// whose service account is deleted in Atlas, is recovered by the same
+// printed steps; the update says it takes the credential over, names the
+// service account it replaces, replaces and deletes nothing, and leaves a
+// no-change preview and a clean status.
+func TestAProdOrganizationTakesOverAsLoudly(t *testing.T) {
+	requireRealTools(t)
+	t.Parallel()
+	w := newBuiltWorkspace(t)
+	dataDir, baseURL, seed, env, _ := w.consoleLocalAPI(t)
+	const stack = "takeover-prod"
+	w.deployedStack(t, env, stack, baseURL, seed, "prod", map[string]any{
+		"ledger": map[string]any{"name": "takeover-prod-ledger", "multiFactorAuthRequired": true}})
+	orgs, credentials := w.stackOrgs(t, env, stack)
+	lost := credentials["ledger"]["clientId"]
+	newAdminClient(t, baseURL, credentials["ledger"]).call(http.MethodDelete, "/orgs/"+orgs["ledger"]+"/serviceAccounts/"+lost, "2024-08-05", nil)
+
+	report, out, _ := w.statusOf(t, env, stack)
+	require.Len(t, report.Orgs, 1, out)
+	require.Len(t, report.Orgs[0].Findings, 1, out)
+	gone := report.Orgs[0].Findings[0]
+	assert.Equal(t, "service account "+lost, gone.Resource)
+	up := w.takeOverAsPrinted(t, env, stack, gone.Message)
+	before := w.atlasOrgsIn(dataDir)
+	updated := w.runEnv(env, "sh", "-c", up+" --yes --skip-preview --non-interactive")
+	assert.Contains(t, updated, "the stack takes over service account", "never silent")
+	assert.Contains(t, updated, "instead of service account "+lost)
+	assert.NotContains(t, updated, "replaced")
+	assert.NotContains(t, updated, "deleted")
+	assert.Equal(t, before, w.atlasOrgsIn(dataDir))
+	w.runEnv(env, "pulumi", "preview", "--expect-no-changes", "--stack", stack, "--non-interactive")
+	report, out, code := w.statusOf(t, env, stack)
+	assert.Equal(t, 0, code, out)
+	assert.Zero(t, report.Summary.Findings, out)
+}
