@@ -168,7 +168,7 @@ func NewMultiOrg(ctx *pulumi.Context, name string, args *MultiOrgArgs, opts ...p
 	if err := args.Spec.Validate(); err != nil {
 		return nil, err
 	}
-	takeOvers, err := checkTakeOvers(args.Spec, args.Previous, args.TakeOverCheck)
+	takeOvers, err := checkTakeOvers(ctx.Context(), args.Spec, args.Previous, args.TakeOverCheck)
 	if err != nil {
 		return nil, err
 	}

@@ -84,7 +84,7 @@ type takeOver struct {
 // anything is registered: the organization must be one the stack's state
 // holds, and Atlas must take the credential in it. Every problem is
 // reported at once, by its config path.
-func checkTakeOvers(spec Spec, previous *Previous, check TakeOverCheckFunc) (map[string]takeOver, error) {
+func checkTakeOvers(ctx context.Context, spec Spec, previous *Previous, check TakeOverCheckFunc) (map[string]takeOver, error) {
 	found := map[string]takeOver{}
 	var problems []Problem
 	for _, key := range slices.Sorted(maps.Keys(spec.Orgs)) {
@@ -105,7 +105,7 @@ func checkTakeOvers(spec Spec, previous *Previous, check TakeOverCheckFunc) (map
 			continue
 		}
 		if check != nil {
-			at, err := check(context.Background(), orgID, atlasapi.Credentials{ClientID: t.spec.ClientID, ClientSecret: t.spec.ClientSecret})
+			at, err := check(ctx, orgID, atlasapi.Credentials{ClientID: t.spec.ClientID, ClientSecret: t.spec.ClientSecret})
 			if err != nil {
 				problems = append(problems, Problem{Path: path, Message: fmt.Sprintf("service account %s: %v; check the client ID and the secret "+
 					"(pulumi config set --secret --path '%s.clientSecret' < secret-file)", t.spec.ClientID, err, path)})

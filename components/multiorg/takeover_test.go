@@ -44,6 +44,15 @@ func TestTakeOverValidation(t *testing.T) {
 			"orgs.analytics.serviceAccount.takeOver.clientId":     `"abc" is not a service account's client ID`,
 			"orgs.analytics.serviceAccount.takeOver.clientSecret": "required: one of its secrets, as a Pulumi secret read from a file",
 		}},
+		"an API key organization's": {spec: func() Spec {
+			spec := validSpec()
+			billing := spec.Orgs["billing"]
+			billing.ServiceAccount = &ServiceAccountSpec{TakeOver: good}
+			spec.Orgs["billing"] = billing
+			return spec
+		}(), problems: map[string]string{
+			"orgs.billing.serviceAccount.takeOver": "an organization made with an API key cannot take over a service account",
+		}},
 		"an adopted organization's": {spec: withTakeOver(nil, good), problems: map[string]string{
 			"orgs.legacy.serviceAccount.takeOver": "only an organization the stack created takes over a credential",
 		}},
@@ -116,7 +125,7 @@ func TestCheckTakeOvers(t *testing.T) {
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			found, err := checkTakeOvers(spec, tc.previous, tc.check)
+			found, err := checkTakeOvers(t.Context(), spec, tc.previous, tc.check)
 			if tc.problem != "" {
 				var verr *ValidationError
 				require.ErrorAs(t, err, &verr)

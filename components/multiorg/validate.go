@@ -210,7 +210,11 @@ func (s Spec) validateOrg(ps *problems, path, key string, org OrgSpec) {
 		ps.add(path+".orgOwnerId", "required to create an organization: the provider refuses to create one without an owner; set orgOwnerId for all organizations or orgs.%s.orgOwnerId for this one", key)
 	}
 
-	if org.ServiceAccount != nil && org.APIKey != nil {
+	switch {
+	case org.ServiceAccount != nil && org.ServiceAccount.TakeOver != nil && org.APIKey != nil:
+		ps.add(path+".serviceAccount.takeOver", "an organization made with an API key cannot take over a service account: the provider 4.14.0 "+
+			"reads it only with the key it was created with; remove it (docs/interrupted-deployments.md#when-atlas-deletes-what-the-stack-holds)")
+	case org.ServiceAccount != nil && org.APIKey != nil:
 		ps.add(path, "give either serviceAccount or apiKey, not both: Atlas creates one credential with an organization")
 	}
 	if sa := org.ServiceAccount; sa != nil {
