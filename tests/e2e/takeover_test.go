@@ -206,3 +206,34 @@ func TestAProdOrganizationTakesOverAsLoudly(t *testing.T) {
 	assert.Equal(t, 0, code, out)
 	assert.Zero(t, report.Summary.Findings, out)
 }
+
+// TestARotatingOrganizationTakesOver: a rotating service account (one
+// provider per period, its secret pinned) deleted in Atlas is taken over by
+// the printed steps; the update issues the period's secret on the account
+// taken over and exports it, a preview shows no change, and status is
+// clean.
+func TestARotatingOrganizationTakesOver(t *testing.T) {
+	requireRealTools(t)
+	t.Parallel()
+	w := newBuiltWorkspace(t)
+	_, baseURL, seed, env, _ := w.consoleLocalAPI(t)
+	const stack = "takeover-rotating"
+	w.deployedStack(t, env, stack, baseURL, seed, "dev", map[string]any{"rotating": map[string]any{"name": "takeover-rotating",
+		"serviceAccount": map[string]any{"secretExpiresAfterHours": 720, "rotateEveryHours": 240}}})
+	orgs, credentials := w.stackOrgs(t, env, stack)
+	lost := credentials["rotating"]["clientId"]
+	newAdminClient(t, baseURL, credentials["rotating"]).call(http.MethodDelete, "/orgs/"+orgs["rotating"]+"/serviceAccounts/"+lost, "2024-08-05", nil)
+
+	report, out, _ := w.statusOf(t, env, stack)
+	require.Len(t, report.Orgs, 1, out)
+	require.Len(t, report.Orgs[0].Findings, 1, out)
+	up := w.takeOverAsPrinted(t, env, stack, report.Orgs[0].Findings[0].Message)
+	w.runEnv(env, "sh", "-c", up+" --yes --skip-preview --non-interactive")
+	w.runEnv(env, "pulumi", "preview", "--expect-no-changes", "--stack", stack, "--non-interactive")
+	_, taken := w.stackOrgs(t, env, stack)
+	assert.NotEqual(t, lost, taken["rotating"]["clientId"])
+	newAdminClient(t, baseURL, taken["rotating"]).call(http.MethodGet, "/orgs/"+orgs["rotating"]+"/users", "2025-02-19", nil)
+	report, out, code := w.statusOf(t, env, stack)
+	assert.Equal(t, 0, code, out)
+	assert.Zero(t, report.Summary.Findings, out)
+}
