@@ -174,8 +174,7 @@ func TestAnExpiredSecretIsTakenOver(t *testing.T) {
 // TestAProdOrganizationTakesOverAsLoudly: a prod organization, protected,
 // whose service account is deleted in Atlas, is recovered by the same
 // printed steps; the update says it takes the credential over, names the
-// service account it replaces, replaces and deletes nothing, and leaves a
-// no-change preview and a clean status.
+// service account it replaces, replaces and deletes nothing.
 func TestAProdOrganizationTakesOverAsLoudly(t *testing.T) {
 	requireRealTools(t)
 	t.Parallel()
@@ -184,34 +183,19 @@ func TestAProdOrganizationTakesOverAsLoudly(t *testing.T) {
 	const stack = "takeover-prod"
 	w.deployedStack(t, env, stack, baseURL, seed, "prod", map[string]any{
 		"ledger": map[string]any{"name": "takeover-prod-ledger", "multiFactorAuthRequired": true}})
-	orgs, credentials := w.stackOrgs(t, env, stack)
-	lost := credentials["ledger"]["clientId"]
-	newAdminClient(t, baseURL, credentials["ledger"]).call(http.MethodDelete, "/orgs/"+orgs["ledger"]+"/serviceAccounts/"+lost, "2024-08-05", nil)
-
-	report, out, _ := w.statusOf(t, env, stack)
-	require.Len(t, report.Orgs, 1, out)
-	require.Len(t, report.Orgs[0].Findings, 1, out)
-	gone := report.Orgs[0].Findings[0]
-	assert.Equal(t, "service account "+lost, gone.Resource)
-	up := w.takeOverAsPrinted(t, env, stack, gone.Message)
 	before := w.atlasOrgsIn(dataDir)
-	updated := w.runEnv(env, "sh", "-c", up+" --yes --skip-preview --non-interactive")
+	lost, updated, _ := w.deleteAndTakeOver(t, env, baseURL, stack, "ledger")
 	assert.Contains(t, updated, "the stack takes over service account", "never silent")
 	assert.Contains(t, updated, "instead of service account "+lost)
 	assert.NotContains(t, updated, "replaced")
 	assert.NotContains(t, updated, "deleted")
 	assert.Equal(t, before, w.atlasOrgsIn(dataDir))
-	w.runEnv(env, "pulumi", "preview", "--expect-no-changes", "--stack", stack, "--non-interactive")
-	report, out, code := w.statusOf(t, env, stack)
-	assert.Equal(t, 0, code, out)
-	assert.Zero(t, report.Summary.Findings, out)
 }
 
 // TestARotatingOrganizationTakesOver: a rotating service account (one
 // provider per period, its secret pinned) deleted in Atlas is taken over by
 // the printed steps; the update issues the period's secret on the account
-// taken over and exports it, a preview shows no change, and status is
-// clean.
+// taken over and exports it.
 func TestARotatingOrganizationTakesOver(t *testing.T) {
 	requireRealTools(t)
 	t.Parallel()
@@ -220,20 +204,33 @@ func TestARotatingOrganizationTakesOver(t *testing.T) {
 	const stack = "takeover-rotating"
 	w.deployedStack(t, env, stack, baseURL, seed, "dev", map[string]any{"rotating": map[string]any{"name": "takeover-rotating",
 		"serviceAccount": map[string]any{"secretExpiresAfterHours": 720, "rotateEveryHours": 240}}})
-	orgs, credentials := w.stackOrgs(t, env, stack)
-	lost := credentials["rotating"]["clientId"]
-	newAdminClient(t, baseURL, credentials["rotating"]).call(http.MethodDelete, "/orgs/"+orgs["rotating"]+"/serviceAccounts/"+lost, "2024-08-05", nil)
+	lost, _, taken := w.deleteAndTakeOver(t, env, baseURL, stack, "rotating")
+	assert.NotEqual(t, lost, taken["clientId"])
+}
 
+// deleteAndTakeOver deletes the service account of the organization key
+// of a deployed stack in Atlas, as its owner would, and recovers it as
+// status prints: the steps, then the update (whose output it returns). The
+// organization stays, the new credential it exports signs in, a preview
+// shows no change, and status is clean. It returns the client ID deleted,
+// and the credential exported after.
+func (w *workspace) deleteAndTakeOver(t *testing.T, env []string, baseURL, stack, key string) (string, string, localSeed) {
+	t.Helper()
+	orgs, credentials := w.stackOrgs(t, env, stack)
+	lost := credentials[key]["clientId"]
+	newAdminClient(t, baseURL, credentials[key]).call(http.MethodDelete, "/orgs/"+orgs[key]+"/serviceAccounts/"+lost, "2024-08-05", nil)
 	report, out, _ := w.statusOf(t, env, stack)
 	require.Len(t, report.Orgs, 1, out)
 	require.Len(t, report.Orgs[0].Findings, 1, out)
+	assert.Equal(t, "service account "+lost, report.Orgs[0].Findings[0].Resource)
 	up := w.takeOverAsPrinted(t, env, stack, report.Orgs[0].Findings[0].Message)
-	w.runEnv(env, "sh", "-c", up+" --yes --skip-preview --non-interactive")
+	updated := w.runEnv(env, "sh", "-c", up+" --yes --skip-preview --non-interactive")
 	w.runEnv(env, "pulumi", "preview", "--expect-no-changes", "--stack", stack, "--non-interactive")
-	_, taken := w.stackOrgs(t, env, stack)
-	assert.NotEqual(t, lost, taken["rotating"]["clientId"])
-	newAdminClient(t, baseURL, taken["rotating"]).call(http.MethodGet, "/orgs/"+orgs["rotating"]+"/users", "2025-02-19", nil)
+	after, taken := w.stackOrgs(t, env, stack)
+	assert.Equal(t, orgs, after, "the same organization")
+	newAdminClient(t, baseURL, taken[key]).call(http.MethodGet, "/orgs/"+orgs[key]+"/users", "2025-02-19", nil)
 	report, out, code := w.statusOf(t, env, stack)
 	assert.Equal(t, 0, code, out)
 	assert.Zero(t, report.Summary.Findings, out)
+	return lost, updated, taken[key]
 }
