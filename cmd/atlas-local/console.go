@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -39,6 +40,12 @@ Owner, against the running atlas-local of DIR:
                    no clusters, so the mark is all there is of it
   clear-non-compliant PROJECT CLUSTER
                    make the cluster compliant again
+  create-service-account [--hours N] --secret-file FILE ORG NAME
+                   make a service account NAME with ORG_OWNER in organization
+                   ORG; print its client ID, and write its one secret (valid N
+                   hours, 2160 by default) to FILE (mode 0600, not one that
+                   exists): a stack whose own credential was deleted or
+                   expired takes it over (serviceAccount.takeOver)
 
 Recovering from an answer lost after Atlas created an organization needs
 this: the organization's only credential was lost with the answer, and the
@@ -68,14 +75,25 @@ func console(args []string, out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	call := func(method, path string, into any) error {
+	call := func(method, path string, into any, request ...any) error {
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()
-		req, err := http.NewRequestWithContext(ctx, method, strings.TrimRight(*baseURL, "/")+path, nil)
+		var payload io.Reader
+		if len(request) > 0 {
+			raw, err := json.Marshal(request[0])
+			if err != nil {
+				return err
+			}
+			payload = bytes.NewReader(raw)
+		}
+		req, err := http.NewRequestWithContext(ctx, method, strings.TrimRight(*baseURL, "/")+path, payload)
 		if err != nil {
 			return err
 		}
 		req.Header.Set("Authorization", "Bearer "+token)
+		if payload != nil {
+			req.Header.Set("Content-Type", "application/json")
+		}
 		resp, err := http.DefaultClient.Do(req)
 		if err != nil {
 			return err
@@ -151,6 +169,8 @@ func console(args []string, out io.Writer) error {
 		}
 		_, _ = fmt.Fprintf(out, "cluster %s of project %s is compliant\n", fs.Arg(2), fs.Arg(1))
 		return nil
+	case cmd == "create-service-account":
+		return createServiceAccount(fs.Args()[1:], out, call)
 	default:
 		fs.Usage()
 		return fmt.Errorf("console: unknown command %q", strings.Join(fs.Args(), " "))
@@ -177,4 +197,47 @@ func readConsoleToken(dataDir string, create bool) (string, error) {
 		return "", err
 	}
 	return token, nil
+}
+
+// createServiceAccount makes a service account with ORG_OWNER in an
+// organization, as its Organization Owner does in the Atlas UI, and keeps
+// its one secret in a file of its own, never on the screen or a command
+// line: `pulumi config set --secret` reads it from there.
+func createServiceAccount(args []string, out io.Writer, call func(method, path string, into any, body ...any) error) error {
+	fs := flag.NewFlagSet("atlas-local console create-service-account", flag.ContinueOnError)
+	secretFile := fs.String("secret-file", "", "the file its secret is written to (mode 0600; not one that exists)")
+	hours := fs.Int("hours", 2160, "its secret's lifetime, 8 to 8760 hours")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() != 2 || *secretFile == "" {
+		return errors.New("usage: atlas-local console create-service-account [--hours N] --secret-file FILE ORG NAME")
+	}
+	file, err := os.OpenFile(*secretFile, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600) //nolint:gosec // G304: the file the person names
+	if err != nil {
+		return fmt.Errorf("console: the secret's file: %w", err)
+	}
+	var made struct {
+		ClientID string `json:"clientId"`
+		Secrets  []struct {
+			Secret string `json:"secret"`
+		} `json:"secrets"`
+	}
+	err = call(http.MethodPost, "/local/console/orgs/"+url.PathEscape(fs.Arg(0))+"/serviceAccounts", &made, map[string]any{
+		"name": fs.Arg(1), "description": "made by the Organization Owner", "roles": []string{"ORG_OWNER"}, "secretExpiresAfterHours": *hours})
+	if err == nil && (len(made.Secrets) == 0 || made.Secrets[0].Secret == "") {
+		err = errors.New("console: atlas-local showed no secret")
+	}
+	if err == nil {
+		_, err = file.WriteString(made.Secrets[0].Secret)
+	}
+	if closeErr := file.Close(); err == nil {
+		err = closeErr
+	}
+	if err != nil {
+		_ = os.Remove(*secretFile)
+		return err
+	}
+	_, _ = fmt.Fprintf(out, "made service account %s (%s, ORG_OWNER) in organization %s; its secret is in %s\n", made.ClientID, fs.Arg(1), fs.Arg(0), *secretFile)
+	return nil
 }

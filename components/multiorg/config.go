@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -37,7 +38,30 @@ func ConfigKeys() []string {
 // lists every problem: unknown keys and fields, values of the wrong type, and
 // every rule of Spec.Validate.
 func LoadSpec(ctx *pulumi.Context) (Spec, error) {
-	return SpecFromConfig(ReadConfig(ctx, ConfigNamespace, ConfigKeys()), ctx.Stack())
+	spec, err := SpecFromConfig(ReadConfig(ctx, ConfigNamespace, ConfigKeys()), ctx.Stack())
+	if err != nil {
+		return Spec{}, err
+	}
+	return spec, NewValidationError(TakeOverSecretProblems(spec, ctx.IsConfigSecret(ConfigNamespace+":orgs")))
+}
+
+// TakeOverSecretProblems are the serviceAccount.takeOver blocks whose
+// clientSecret is not a Pulumi secret (orgsSecret: the stack config holds
+// no secret inside orgs): a secret set in clear text would sit in the stack
+// file, readable by anyone who reads the repository.
+func TakeOverSecretProblems(spec Spec, orgsSecret bool) []Problem {
+	if orgsSecret {
+		return nil
+	}
+	var problems []Problem
+	for _, key := range slices.Sorted(maps.Keys(spec.Orgs)) {
+		if sa := spec.Orgs[key].ServiceAccount; sa != nil && sa.TakeOver != nil {
+			path := "orgs." + key + ".serviceAccount.takeOver.clientSecret"
+			problems = append(problems, Problem{Path: path, Message: "must be a Pulumi secret, not clear text in the stack file: " +
+				"pulumi config set --secret --path '" + path + "' < secret-file (the secret read from a file, never typed on a command line)"})
+		}
+	}
+	return problems
 }
 
 // Environment is the org stack's environment profile: its

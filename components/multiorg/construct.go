@@ -26,7 +26,7 @@ func NewFromSpec(ctx *pulumi.Context, name string, spec Spec, opts ...pulumi.Res
 		return nil, err
 	}
 	args := &MultiOrgArgs{Spec: spec, Previous: previous, LinkedOrgs: DefaultLinkedOrgs(ctx, spec.PayingOrgID),
-		OrgExists: DefaultOrgExists(ctx)}
+		OrgExists: DefaultOrgExists(ctx), TakeOverCheck: DefaultTakeOverCheck(ctx)}
 	if baseURL, ok := ctx.GetConfig("mongodbatlas:baseUrl"); ok && baseURL != "" {
 		args.BaseURL = pulumi.String(baseURL)
 	}

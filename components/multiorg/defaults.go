@@ -64,6 +64,12 @@ func (s ServiceAccountSpec) withDefaults(d ServiceAccountSpec) ServiceAccountSpe
 	return s
 }
 
+// Resolved is the service account of org key as the stack creates it: s
+// with what it leaves out taken from DefaultServiceAccount.
+func (s ServiceAccountSpec) Resolved(key string) ServiceAccountSpec {
+	return s.withDefaults(DefaultServiceAccount(key))
+}
+
 func ptr[T any](v T) *T { return &v }
 
 // expiryWarningHours is the spec's warning window, or the default.

@@ -42,6 +42,11 @@ type MultiOrgArgs struct {
 	// an organization deleted in Atlas from a replacement (gone.go). Nil
 	// leaves the guard saying both.
 	OrgExists OrgExistsFunc
+	// TakeOverCheck signs in with each service account a
+	// serviceAccount.takeOver names, before anything is registered, and
+	// reads its newest secret's expiry (takeover.go). Nil leaves the check
+	// out, and the expiry unknown.
+	TakeOverCheck TakeOverCheckFunc
 }
 
 // MultiOrg manages a set of Atlas organizations. Every map output is keyed by
@@ -96,6 +101,8 @@ type MultiOrg struct {
 	switchCredentials map[string]*awaitedCredential
 	twins             *twinCheck
 	orgExists         OrgExistsFunc
+	// takeOvers are the service accounts taken over, checked, by org key.
+	takeOvers map[string]takeOver
 	// protected are the org keys registered with protect; mu guards it, as
 	// the guard reads it while the program still registers.
 	protected map[string]bool
@@ -161,6 +168,10 @@ func NewMultiOrg(ctx *pulumi.Context, name string, args *MultiOrgArgs, opts ...p
 	if err := args.Spec.Validate(); err != nil {
 		return nil, err
 	}
+	takeOvers, err := checkTakeOvers(ctx.Context(), args.Spec, args.Previous, args.TakeOverCheck)
+	if err != nil {
+		return nil, err
+	}
 	now, err := clock(args.Now)
 	if err != nil {
 		return nil, fmt.Errorf("multiorg %q: %w", name, err)
@@ -177,6 +188,7 @@ func NewMultiOrg(ctx *pulumi.Context, name string, args *MultiOrgArgs, opts ...p
 		providers:  map[string]*mongodbatlas.Provider{},
 		orgExists:  args.OrgExists,
 		protected:  map[string]bool{},
+		takeOvers:  takeOvers,
 	}
 	if args.LinkedOrgs != nil {
 		m.twins = newTwinCheck(args.LinkedOrgs, args.Previous)
@@ -273,20 +285,41 @@ func (m *MultiOrg) register(plan orgPlan) (*Org, error) {
 		plan.settings.APIAccessListRequired = ptr(false)
 		opts = append(opts, pulumi.IgnoreChanges([]string{"apiAccessListRequired"}))
 	}
-	res, err := mongodbatlas.NewOrganization(m.ctx, OrgResourceName(m.name, plan.key), plan.args(), opts...)
-	if err != nil {
-		return nil, err
-	}
 	org := &Org{
 		Key:               plan.key,
-		Resource:          res,
 		CredentialType:    plan.credentialType,
 		PayingOrgID:       plan.payingOrgID,
 		SecretExpiresAt:   pulumi.String("").ToStringOutput(),
 		AccessListEntries: len(plan.accessList),
 		adopted:           plan.importID != "",
 	}
+	taken, takesOver := m.takeOvers[plan.key]
+	if takesOver && plan.credentialType == CredentialServiceAccount && !org.adopted {
+		// The taken-over credential is known before the Organization, so
+		// its provider is made first, and reads and updates the
+		// Organization too: the creation credential in the Organization's
+		// state is refused, and the provider falls back to its own.
+		org.credential = takenOverCredential(taken)
+		org.providerCredential = org.credential
+		org.providerName, _ = m.providerName(org, plan)
+		m.orgs[plan.key] = org
+		p, err := m.Provider(plan.key)
+		if err != nil {
+			return nil, err
+		}
+		opts = append(opts, pulumi.Provider(p))
+	} else {
+		takesOver = false
+	}
+	res, err := mongodbatlas.NewOrganization(m.ctx, OrgResourceName(m.name, plan.key), plan.args(), opts...)
+	if err != nil {
+		return nil, err
+	}
+	org.Resource = res
 	switch {
+	case takesOver:
+		org.SecretExpiresAt = pulumi.String(taken.expiresAt).ToStringOutput()
+		m.announceTakeOver(org, taken, plan.rotateEvery > 0)
 	case plan.credentialType == CredentialServiceAccount && plan.importID != "":
 		if err := m.registerServiceAccount(org, plan); err != nil {
 			return nil, err
@@ -304,9 +337,11 @@ func (m *MultiOrg) register(plan orgPlan) (*Org, error) {
 			"privateKey": m.credentialField(org, "privateKey", res.PrivateKey),
 		}
 	}
-	org.providerCredential = m.providerCredential(org)
-	org.providerName, org.pinsSecret = m.providerName(org, plan)
-	m.orgs[plan.key] = org
+	if !takesOver {
+		org.providerCredential = m.providerCredential(org)
+		org.providerName, org.pinsSecret = m.providerName(org, plan)
+		m.orgs[plan.key] = org
+	}
 	if err := m.registerRotation(org, plan); err != nil {
 		return nil, err
 	}

@@ -68,6 +68,12 @@ var OrgFields = append([]ConfigField{
 		"One CIDR block. Exclusive with `ipAddress`."},
 	{"serviceAccount.secretExpiresAfterHours", "integer", "`2160`",
 		"Lifetime of the first secret, 8 hours up to the profile's cap (8760 in dev). 2160 hours is 90 days, a common rotation period."},
+	{"serviceAccount.takeOver", "object", "none",
+		"Only on an organization the stack created, after its own service account, or the secret the stack signs in with, was deleted in Atlas, or its secret expired: a service account its Organization Owner made in it (with `ORG_OWNER`), which the stack takes over. Its own provider signs in with it, and `credentials` exports it; the organization, its people and teams stay. Keep it in the config from then on. See [When Atlas deletes what the stack holds](interrupted-deployments.md#when-atlas-deletes-what-the-stack-holds)."},
+	{"serviceAccount.takeOver.clientId", "string", "required",
+		"Its client ID (`mdb_sa_id_...`)."},
+	{"serviceAccount.takeOver.clientSecret", "secret string", "required",
+		"One of its secrets, as a Pulumi secret read from a file: `pulumi config set --secret --path 'orgs.<key>.serviceAccount.takeOver.clientSecret' < secret-file`. A clear-text value is refused."},
 	{"apiKey", "object", "none",
 		"An API-key credential instead. Creation only (Atlas issues one only with a new organization). Exclusive with `serviceAccount`."},
 	{"apiKey.description", "string", "required",
@@ -139,6 +145,11 @@ var OutputFields = []ConfigField{
 
 // SecretOutputs are the outputs that are Pulumi secrets wherever they go.
 var SecretOutputs = []string{"credentials"}
+
+// SecretInputs are the fields of an orgs.<key> entry that hold a secret:
+// the component package's schema marks them secret, and the org stack
+// refuses them in clear text (TakeOverSecretProblems).
+var SecretInputs = []string{"serviceAccount.takeOver.clientSecret"}
 
 // ConfigReference is the configuration reference's tables
 // (docs/configuration.md): the stack config keys, then the fields of an

@@ -92,6 +92,19 @@ type ServiceAccountSpec struct {
 	RotateEveryHours *int `json:"rotateEveryHours,omitempty"`
 	// AccessList are the addresses the service account may call the Admin API from.
 	AccessList []AccessListEntry `json:"accessList,omitempty"`
+	// TakeOver is a service account of the organization, made in Atlas by
+	// its Organization Owner, that the stack signs in with and exports from
+	// now on instead of the one it created, which was deleted (or whose
+	// secret was deleted, or expired) outside the code.
+	TakeOver *TakeOverSpec `json:"takeOver,omitempty"`
+}
+
+// TakeOverSpec names the service account a created organization's stack
+// takes over: its client ID, and one of its secrets, which the stack config
+// holds as a Pulumi secret.
+type TakeOverSpec struct {
+	ClientID     string `json:"clientId"`
+	ClientSecret string `json:"clientSecret"`
 }
 
 // APIKeySpec is an API-key credential. Description and Roles are required.

@@ -210,7 +210,11 @@ func (s Spec) validateOrg(ps *problems, path, key string, org OrgSpec) {
 		ps.add(path+".orgOwnerId", "required to create an organization: the provider refuses to create one without an owner; set orgOwnerId for all organizations or orgs.%s.orgOwnerId for this one", key)
 	}
 
-	if org.ServiceAccount != nil && org.APIKey != nil {
+	switch {
+	case org.ServiceAccount != nil && org.ServiceAccount.TakeOver != nil && org.APIKey != nil:
+		ps.add(path+".serviceAccount.takeOver", "an organization made with an API key cannot take over a service account: the provider 4.14.0 "+
+			"reads it only with the key it was created with; remove it (docs/interrupted-deployments.md#when-atlas-deletes-what-the-stack-holds)")
+	case org.ServiceAccount != nil && org.APIKey != nil:
 		ps.add(path, "give either serviceAccount or apiKey, not both: Atlas creates one credential with an organization")
 	}
 	if sa := org.ServiceAccount; sa != nil {
@@ -225,6 +229,7 @@ func (s Spec) validateOrg(ps *problems, path, key string, org OrgSpec) {
 			ps.add(p+".secretExpiresAfterHours", "must be between %d and %d hours, got %d", minSecretExpiresHours, maxSecretExpiresHours, *h)
 		}
 		checkAccessList(ps, p+".accessList", sa.AccessList)
+		checkTakeOver(ps, p+".takeOver", sa.TakeOver, org.Adopted())
 	}
 	if ak := org.APIKey; ak != nil {
 		p := path + ".apiKey"
@@ -379,5 +384,32 @@ func checkRoles(ps *problems, path string, roles []string) {
 	}
 	if !seen[RoleOrgOwner] {
 		ps.add(path, "must include %s: the provider manages the new organization with this credential", RoleOrgOwner)
+	}
+}
+
+// serviceAccountClientID is how Atlas spells a service account's client ID.
+var serviceAccountClientID = regexp.MustCompile(`^mdb_sa_id_[0-9a-f]{24}$`)
+
+// checkTakeOver checks a serviceAccount.takeOver block: a created
+// organization's, with the client ID of a service account and a secret.
+// That the secret is a Pulumi secret only the program can tell
+// (CheckTakeOverSecrets); that Atlas takes the credential, only Atlas
+// (TakeOverCheck).
+func checkTakeOver(ps *problems, path string, t *TakeOverSpec, adopted bool) {
+	if t == nil {
+		return
+	}
+	if adopted {
+		ps.add(path, "only an organization the stack created takes over a credential: an adopted one is managed with the caller's credential, "+
+			"and its own service account, deleted in Atlas, is created again by pulumi up --refresh; remove it")
+		return
+	}
+	if !serviceAccountClientID.MatchString(t.ClientID) {
+		ps.add(path+".clientId", "%q is not a service account's client ID (mdb_sa_id_ and 24 hex digits): give the client ID Atlas showed its "+
+			"Organization Owner when they made the service account", t.ClientID)
+	}
+	if t.ClientSecret == "" {
+		ps.add(path+".clientSecret", "required: one of its secrets, as a Pulumi secret read from a file: "+
+			"pulumi config set --secret --path 'orgs.<key>.serviceAccount.takeOver.clientSecret' < secret-file")
 	}
 }

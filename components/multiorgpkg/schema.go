@@ -93,6 +93,7 @@ var objectTypes = map[reflect.Type]string{
 	reflect.TypeFor[multiorg.TierRange]():          "ClusterTier",
 	reflect.TypeFor[multiorg.MemberSpec]():         "Member",
 	reflect.TypeFor[multiorg.TeamSpec]():           "Team",
+	reflect.TypeFor[multiorg.TakeOverSpec]():       "TakeOver",
 }
 
 // enums are the closed sets of string values, by schema type name, so that
@@ -326,6 +327,7 @@ func (b *schemaBuilder) fields(t reflect.Type, prefix string, object *objectType
 		p := b.property(f.Type, path, doc)
 		if p.Ref == "" {
 			p.Description = describe(doc)
+			p.Secret = slices.Contains(multiorg.SecretInputs, path)
 		} else {
 			p = &property{Ref: p.Ref, Description: describe(doc)}
 		}

@@ -521,10 +521,16 @@ func (o *statusOptions) checkStack(ctx context.Context, inspector stackInspector
 		check.status.Findings = append(check.status.Findings, unchecked...)
 		check.status.failed = worse(check.status.failed, failureError("%s", unchecked[0].Message))
 	}
-	o.expiryFindings(state.outputs, orgs)
+	o.expiryFindings(spec, state.outputs, orgs)
 	// Each organization is its own sign-in and two listings: at Atlas'
 	// latency they take longer one after another than the preview does.
 	held := heldByOrg(state.resources, keys)
+	for _, key := range keys {
+		if sa := spec.Orgs[key].ServiceAccount; sa != nil && sa.TakeOver != nil && !spec.Orgs[key].Adopted() {
+			held[key].takenOver = sa.TakeOver.ClientID
+			held[key].clientIDs[sa.TakeOver.ClientID] = true
+		}
+	}
 	slots := make(chan struct{}, peopleReaders)
 	var wg sync.WaitGroup
 	for _, key := range keys {
@@ -575,8 +581,10 @@ func (o *statusOptions) failureReason(ctx context.Context, err error) string {
 }
 
 // expiryFindings reads each organization's secret expiry from the "orgs"
-// output, by check-expiry's rules.
-func (o *statusOptions) expiryFindings(outputs map[string]multiorg.OrgOutput, orgs map[string]*OrgStatus) {
+// output, by check-expiry's rules. An expired secret of an organization the
+// stack created is the stack's own provider's too: its finding gives the
+// steps by which the stack takes over a new service account.
+func (o *statusOptions) expiryFindings(spec multiorg.Spec, outputs map[string]multiorg.OrgOutput, orgs map[string]*OrgStatus) {
 	if outputs == nil {
 		return
 	}
@@ -598,8 +606,16 @@ func (o *statusOptions) expiryFindings(outputs map[string]multiorg.OrgOutput, or
 		org.SecretExpiresAt, org.DaysLeft = &at, &days
 		switch s.State {
 		case "expired":
-			org.Findings = append(org.Findings, Finding{Kind: KindExpired,
-				Message: fmt.Sprintf("its service account secret expired at %s: consumers holding it are refused", at.Format(time.RFC3339))})
+			msg := fmt.Sprintf("its service account secret expired at %s: consumers holding it are refused", at.Format(time.RFC3339))
+			if spec.Orgs[s.Org].Adopted() || org.OrgID == "" {
+				// Adopted: the caller's provider manages it, and issues
+				// its service account's secrets.
+				org.Findings = append(org.Findings, Finding{Kind: KindExpired, Message: msg})
+				continue
+			}
+			org.Findings = append(org.Findings, Finding{Kind: KindExpired, byHand: true,
+				Message: msg + ", and so is the stack's own provider: no update can issue a new secret. Only a person can act: its Organization Owner, in the Atlas UI. " +
+					takeOverSteps(org.Stack, s.Org, org.OrgID)})
 		case "expiring":
 			org.Findings = append(org.Findings, Finding{Kind: KindExpiring,
 				Message: fmt.Sprintf("its service account secret expires at %s, in %s (within --window %s)", at.Format(time.RFC3339), s.Left, o.window)})
@@ -688,7 +704,7 @@ func (o *statusOptions) peopleFindings(ctx context.Context, spec multiorg.Spec, 
 		org.Findings = append(org.Findings, Finding{Kind: KindUnmanaged, Resource: "team " + t.Name,
 			Message: fmt.Sprintf("team %q (%s) is in the organization in Atlas and not in the code (orgs.%s.teams)", t.Name, t.ID, key)})
 	}
-	o.credentialFindings(ctx, client, entry, key, held, org)
+	o.credentialFindings(ctx, client, entry, key, held, org, api.creds)
 	complianceFindings(ctx, client, org)
 }
 

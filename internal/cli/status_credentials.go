@@ -41,46 +41,45 @@ const (
 // description and roles, the service account's name, description and roles
 // (all creation-only inputs of the Organization, which the provider never
 // reads back). It reports what Atlas holds on them that the stack did not
-// make (a secret, an access-list entry) and, in an organization the stack
-// created, every other API key and service account; an adopted one keeps
-// the credentials it had, which the code never claimed. And it sets the
-// expiry column to the secret that expires first.
-func (o *statusOptions) credentialFindings(ctx context.Context, client credentialReader, entry multiorg.OrgSpec, key string, held *heldObjects, org *OrgStatus) {
+// make (a secret, an access-list entry) and every other API key and service
+// account: in an organization the stack created, made outside the code; in
+// an adopted one, there before the stack adopted it or made since. Neither
+// is the code's to delete, and signedIn, the credential status read with
+// (an adopted organization's is the caller's), is never reported. And it
+// sets the expiry column to the secret that expires first.
+func (o *statusOptions) credentialFindings(ctx context.Context, client credentialReader, entry multiorg.OrgSpec, key string, held *heldObjects,
+	org *OrgStatus, signedIn atlasapi.Credentials,
+) {
 	unchecked := func(err error) {
 		org.failed = worse(org.failed, failureError("its credentials were not checked: %w", err))
 		org.Findings = append(org.Findings, Finding{Kind: KindUnchecked, Message: "its credentials were not checked: " + err.Error()})
 	}
 	created := entry.ImportID == ""
 	resource := shortType(mongodbatlas.OrganizationType) + " " + multiorg.OrgResourceName(multiorg.StackComponentName, key)
-	if created || len(held.publicKeys) > 0 {
-		keys, err := client.OrganizationAPIKeys(ctx, org.OrgID)
+	keys, err := client.OrganizationAPIKeys(ctx, org.OrgID)
+	if err != nil {
+		unchecked(err)
+		return
+	}
+	for _, k := range keys {
+		if !held.publicKeys[k.PublicKey] {
+			if k.PublicKey != signedIn.PublicKey {
+				org.Findings = append(org.Findings, otherCredential("API key "+k.PublicKey, k.Description, k.OrgRoles(org.OrgID), key, created))
+			}
+			continue
+		}
+		if spec := entry.APIKey; spec != nil {
+			org.Findings = append(org.Findings, creationOnlyFindings(resource, key, "apiKey", []creationOnlyField{
+				{"description", "description", spec.Description, k.Description},
+				{"roleNames", "roles", sortedRoles(spec.Roles), sortedRoles(k.OrgRoles(org.OrgID))},
+			})...)
+		}
+		list, err := client.APIKeyAccessList(ctx, org.OrgID, k.ID)
 		if err != nil {
 			unchecked(err)
 			return
 		}
-		for _, k := range keys {
-			if !held.publicKeys[k.PublicKey] {
-				if created {
-					org.Findings = append(org.Findings, otherCredential("API key "+k.PublicKey, k.Description, k.OrgRoles(org.OrgID), key))
-				}
-				continue
-			}
-			if spec := entry.APIKey; spec != nil {
-				org.Findings = append(org.Findings, creationOnlyFindings(resource, key, "apiKey", []creationOnlyField{
-					{"description", "description", spec.Description, k.Description},
-					{"roleNames", "roles", sortedRoles(spec.Roles), sortedRoles(k.OrgRoles(org.OrgID))},
-				})...)
-			}
-			list, err := client.APIKeyAccessList(ctx, org.OrgID, k.ID)
-			if err != nil {
-				unchecked(err)
-				return
-			}
-			org.Findings = append(org.Findings, extraEntries(list, held, "API key "+k.PublicKey, key, "apiKey")...)
-		}
-	}
-	if !created && len(held.clientIDs) == 0 {
-		return
+		org.Findings = append(org.Findings, extraEntries(list, held, "API key "+k.PublicKey, key, "apiKey")...)
 	}
 	accounts, err := client.OrganizationServiceAccounts(ctx, org.OrgID)
 	if err != nil {
@@ -89,12 +88,16 @@ func (o *statusOptions) credentialFindings(ctx context.Context, client credentia
 	}
 	for _, sa := range accounts {
 		if !held.clientIDs[sa.ClientID] {
-			if created {
-				org.Findings = append(org.Findings, otherCredential("service account "+sa.ClientID, sa.Name, sa.Roles, key))
+			if sa.ClientID != signedIn.ClientID {
+				org.Findings = append(org.Findings, otherCredential("service account "+sa.ClientID, sa.Name, sa.Roles, key, created))
 			}
 			continue
 		}
-		if spec := entry.ServiceAccount; spec != nil && created {
+		if entry.ServiceAccount != nil && created && sa.ClientID != held.takenOver {
+			// A taken-over service account's name, description and roles
+			// are its owner's, not the code's; a field the block leaves out
+			// is the default's.
+			spec := entry.ServiceAccount.Resolved(key)
 			org.Findings = append(org.Findings, creationOnlyFindings(resource, key, "serviceAccount", []creationOnlyField{
 				{"serviceAccount.name", "name", spec.Name, sa.Name},
 				{"serviceAccount.description", "description", spec.Description, sa.Description},
@@ -112,12 +115,18 @@ func (o *statusOptions) credentialFindings(ctx context.Context, client credentia
 }
 
 // otherCredential is an API key or service account (credential, "API key
-// <public key>") of an organization the stack created that is not the
-// stack's: the code gives an organization one credential.
-func otherCredential(credential, name string, roles []string, key string) Finding {
+// <public key>") of the organization that is not the stack's: the code
+// gives an organization one credential. In one the stack created it was
+// made outside the code; an adopted one may have had it before. Either way
+// it is not the code's, and only its owners know whether it is used.
+func otherCredential(credential, name string, roles []string, key string, created bool) Finding {
+	where := fmt.Sprintf("which gives it one credential (orgs.%s): it was made outside the code", key)
+	if !created {
+		where = fmt.Sprintf("which manages only orgs.%s.serviceAccount in this adopted organization: it was there before the stack adopted it, or made since", key)
+	}
 	return Finding{Kind: KindUnmanaged, Resource: credential,
-		Message: fmt.Sprintf("%s (%q, %s) is in the organization in Atlas and not in the code, which gives it one credential (orgs.%s): "+
-			"it was made outside the code; remove it in Atlas once no one uses it", credential, name, rolesText(roles), key)}
+		Message: fmt.Sprintf("%s (%q, %s) is in the organization in Atlas and not in the code, %s; remove it in Atlas once no one uses it",
+			credential, name, rolesText(roles), where)}
 }
 
 // creationOnlyField is one creation-only input of the Organization: its
@@ -168,7 +177,9 @@ func (o *statusOptions) secretFindings(sa atlasapi.ServiceAccount, held *heldObj
 			}
 		case held.rotating:
 			from = SecretOfARotation
-		case !held.secretIDs[s.ID]:
+		case !held.secretIDs[s.ID] && sa.ClientID != held.takenOver:
+			// A taken-over service account's secrets are its owner's: the
+			// stack cannot tell which one it was given.
 			from = SecretOutsideTheCode
 		}
 		if from == SecretOutsideTheCode {

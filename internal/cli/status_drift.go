@@ -35,8 +35,7 @@ func driftFindings(steps []deploy.Step, keys []string, inState map[string]bool, 
 		var found []Finding
 		switch step.Op {
 		case "replace", "create-replacement":
-			found = append(found, Finding{Kind: KindChanged, Resource: resource,
-				Message: fmt.Sprintf("%s differs from the code in a way that replaces it (%s)", resource, diffPaths(step))})
+			found = append(found, replacedFinding(resource, step))
 		case "create":
 			if inState[urn] {
 				found = append(found, Finding{Kind: KindGone, Resource: resource,
@@ -104,6 +103,25 @@ func sameValue(d deploy.PropertyDiff) bool {
 	code, codeErr := json.Marshal(d.Code)
 	atlas, atlasErr := json.Marshal(d.Atlas)
 	return codeErr == nil && atlasErr == nil && string(code) == string(atlas)
+}
+
+// replacedFinding is a change made in Atlas that the refresh preview would
+// undo by replacing the resource: deleting it in Atlas and creating it
+// again, with a new ID. No `pulumi up --refresh` is its fix: for an
+// Organization the replacement guard refuses it (a new organization would
+// lose everything in it), and for anything else it is a deletion no one
+// asked for. The message says what to do instead.
+func replacedFinding(resource string, step deploy.Step) Finding {
+	fields := diffPaths(step)
+	text := fmt.Sprintf("%s differs from the code in a way that replaces it (%s): pulumi up --refresh would delete it in Atlas and create it again, "+
+		"with a new ID, ", resource, fields)
+	if step.Type == mongodbatlas.OrganizationType {
+		text += "with everything in it, which the replacement guard refuses (as protect does in prod)"
+	} else {
+		text += "so whatever holds its ID loses it (a protected, prod, resource refuses)"
+	}
+	text += fmt.Sprintf(". Instead, set %s back in Atlas as the code says, or change the code to Atlas' value; then status is clean", fields)
+	return Finding{Kind: KindChanged, Resource: resource, Message: text, byHand: true}
 }
 
 func diffPaths(step deploy.Step) string {

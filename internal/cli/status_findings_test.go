@@ -67,6 +67,50 @@ func TestStatusReportsNoComputedFields(t *testing.T) {
 	assert.NotContains(t, got.stdout, "differs from the code")
 }
 
+// TestAChangeThatReplacesIsNotFixedByAnUpdate: a change the refresh
+// preview would undo by replacing the resource has no `pulumi up --refresh`
+// fix: the message says it would be replaced (for an Organization, that the
+// replacement guard refuses), and what to do instead.
+func TestAChangeThatReplacesIsNotFixedByAnUpdate(t *testing.T) {
+	t.Parallel()
+	tests := map[string]struct {
+		typ, name string
+		says      string
+	}{
+		"an organization": {mongodbatlas.OrganizationType, "multiorg-a", "with everything in it, which the replacement guard refuses"},
+		"a team":          {mongodbatlas.TeamType, "multiorg-a-team-platform", "so whatever holds its ID loses it"},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			urn := urnPrefix + tc.typ + "::" + tc.name
+			in := deploy.Inspection{Environment: "dev", Config: stackConfig(), Deployment: deployment(t, "2027-02-21T12:00:00Z"), Steps: []deploy.Step{
+				{Op: "create-replacement", URN: urn, Type: tc.typ, Diffs: []deploy.PropertyDiff{{Path: "orgOwnerId", Kind: "update-replace", Atlas: "a", Code: "b"}}},
+				{Op: "replace", URN: urn, Type: tc.typ, Diffs: []deploy.PropertyDiff{{Path: "orgOwnerId", Kind: "update-replace", Atlas: "a", Code: "b"}}},
+			}}
+			opts := statusWith(&fakeInspector{byName: map[string]deploy.Inspection{"dev-0": in}}, cleanAtlas(), false)
+			opts.output = "json"
+			got := runStatus(t, opts, "dev-0")
+			var report StatusReport
+			require.NoError(t, json.Unmarshal([]byte(got.stdout), &report), got.stdout)
+			var replaced []Finding
+			for _, org := range report.Orgs {
+				for _, f := range org.Findings {
+					if strings.Contains(f.Message, "replaces it") {
+						replaced = append(replaced, f)
+					}
+				}
+			}
+			require.Len(t, replaced, 1, got.stdout)
+			assert.Equal(t, KindChanged, replaced[0].Kind)
+			assert.Empty(t, replaced[0].Fix, "no pulumi up --refresh: it would replace it")
+			assert.Contains(t, replaced[0].Message, tc.says)
+			assert.Contains(t, replaced[0].Message, "Instead, set orgOwnerId back in Atlas as the code says, or change the code to Atlas' value")
+			assert.NotContains(t, replaced[0].Message, "pulumi up --refresh --stack")
+		})
+	}
+}
+
 // atlasCaller acts in an organization of an in-process atlas-local as a
 // person in the Atlas UI would, with the organization's own credential.
 type atlasCaller struct {
@@ -224,6 +268,65 @@ func TestStatusFindsWhatAtlasHoldsOnTheStacksCredentials(t *testing.T) {
 	assert.Regexp(t, `(?m)^dev-0 +a +changed +1 day left \(secret `+hand+`, made outside the code\) `, got.stdout)
 }
 
+// TestAnAdoptedOrganizationsOtherCredentialsAreReported: an adopted
+// organization (read with the caller's credential, a service account of
+// its own) is clean as adopted; a service account and an API key made in
+// it by hand are then reported, saying the code manages only its
+// serviceAccount block, never the caller's credential, and never advising
+// to delete what the code manages.
+func TestAnAdoptedOrganizationsOtherCredentialsAreReported(t *testing.T) {
+	t.Parallel()
+	atlas := localapitest.StartWith(t, localapitest.Options{Now: now})
+	c := atlas.CreateWithServiceAccount(t, "acme-c")
+	asC := serviceAccountCaller(t, atlas.URL, c.ClientID, c.ClientSecret)
+	in := deploy.Inspection{Environment: "dev", Config: map[string]string{
+		"mongodbatlas:baseUrl":       atlas.URL,
+		"atlas-multiorg:payingOrgId": atlas.Seed.PayingOrgID,
+		"atlas-multiorg:orgOwnerId":  atlas.Seed.OwnerID,
+		"atlas-multiorg:environment": "dev",
+		"atlas-multiorg:orgs": `{"c": {"name": "acme-c", "importId": "` + c.OrgID + `", "apiAccessListRequired": false, "multiFactorAuthRequired": false,
+			"restrictEmployeeAccess": false, "genAiFeaturesEnabled": true, "securityContact": "", "skipDefaultAlertsSettings": true}}`,
+	}}
+	raw, err := json.Marshal(map[string]any{"version": 3, "deployment": map[string]any{"resources": []map[string]any{
+		{"urn": "urn:pulumi:dev-0::atlas-multiorg::pulumi:pulumi:Stack::atlas-multiorg-dev-0", "type": "pulumi:pulumi:Stack",
+			"outputs": map[string]any{"orgs": map[string]any{"c": map[string]any{"orgId": c.OrgID, "name": "acme-c", "credentialType": "none", "secretExpiresAt": ""}}}},
+		{"urn": urnPrefix + mongodbatlas.OrganizationType + "::multiorg-c", "type": mongodbatlas.OrganizationType, "outputs": map[string]any{"orgId": c.OrgID}},
+	}}})
+	require.NoError(t, err)
+	in.Deployment = raw
+	opts := statusWith(&fakeInspector{byName: map[string]deploy.Inspection{"dev-0": in}}, cleanAtlas(), false)
+	// The caller's credential, an Organization Owner of the adopted
+	// organization.
+	opts.getenv = func(name string) string {
+		return map[string]string{"MONGODB_ATLAS_CLIENT_ID": c.ClientID, "MONGODB_ATLAS_CLIENT_SECRET": c.ClientSecret,
+			"MONGODB_ATLAS_BASE_URL": atlas.Env["MONGODB_ATLAS_BASE_URL"]}[name]
+	}
+	opts.connect = func(ctx context.Context, baseURL string, creds atlasapi.Credentials) (statusClient, error) {
+		return atlasapi.New(ctx, baseURL, creds)
+	}
+	opts.output = "json"
+	report := func() StatusReport {
+		got := runStatus(t, opts, "dev-0")
+		var report StatusReport
+		require.NoError(t, json.Unmarshal([]byte(got.stdout), &report), got.stdout)
+		require.Len(t, report.Orgs, 1, got.stdout)
+		return report
+	}
+	assert.Empty(t, report().Orgs[0].Findings, "the caller's own credential is not reported")
+
+	hand := asC.call(http.MethodPost, "/orgs/"+c.OrgID+"/serviceAccounts", "2024-08-05", map[string]any{
+		"name": "by hand", "description": "by hand", "roles": []string{"ORG_READ_ONLY"}, "secretExpiresAfterHours": 48})["clientId"].(string)
+	key := asC.call(http.MethodPost, "/orgs/"+c.OrgID+"/apiKeys", "2023-01-01", map[string]any{"desc": "hand", "roles": []string{"ORG_READ_ONLY"}})["publicKey"].(string)
+	var resources []string
+	for _, f := range report().Orgs[0].Findings {
+		resources = append(resources, f.Resource)
+		assert.Equal(t, KindUnmanaged, f.Kind)
+		assert.Contains(t, f.Message, "which manages only orgs.c.serviceAccount in this adopted organization: it was there before the stack adopted it, or made since")
+		assert.Empty(t, f.Fix, "its owners decide")
+	}
+	assert.ElementsMatch(t, []string{"service account " + hand, "API key " + key}, resources)
+}
+
 func TestSecretsTheStackDidNotMake(t *testing.T) {
 	t.Parallel()
 	at := func(hours int) time.Time { return now.Add(time.Duration(hours) * time.Hour) }
@@ -251,6 +354,8 @@ func TestSecretsTheStackDidNotMake(t *testing.T) {
 			[]atlasapi.ServiceAccountSecret{secret("s3", -1, 719), secret("h1", 0, 700)}, []string{"h1"}, "h1", SecretOutsideTheCode, 29},
 		"an expired one is not what expires first": {heldObjects{secretIDs: map[string]bool{"s1": true}, newestSecret: at(0)},
 			[]atlasapi.ServiceAccountSecret{secret("s1", 0, 720), secret("h1", -100, -1)}, []string{"h1"}, "s1", SecretOfTheStack, 30},
+		"taken over: its owner's secrets are the stack's": {heldObjects{secretIDs: map[string]bool{}, takenOver: "mdb_sa_id_x"},
+			[]atlasapi.ServiceAccountSecret{secret("o1", -10, 700), secret("o2", -5, 710)}, nil, "o1", SecretOfTheStack, 29},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {

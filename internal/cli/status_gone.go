@@ -58,6 +58,12 @@ func (o *statusOptions) goneFindings(ctx context.Context, g goneCheck) bool {
 			Message: multiorg.DeletedOrgRecovery(g.stack, g.urns, g.key, g.org.Name, g.protected), byHand: true}}
 		return true
 	}
+	if slices.ContainsFunc(g.org.Findings, func(f Finding) bool { return f.Kind == KindExpired && f.byHand }) {
+		// Its secret expired: that finding says so, with the same steps.
+		g.org.failed = nil
+		g.org.Findings = slices.DeleteFunc(g.org.Findings, func(f Finding) bool { return f.Kind == KindUnchecked })
+		return true
+	}
 	what := "its credential"
 	switch g.credentialType {
 	case multiorg.CredentialServiceAccount:
@@ -113,25 +119,49 @@ func (o *statusOptions) readOrg(ctx context.Context, provider atlasapi.ProviderC
 }
 
 // credentialGone says that an organization's own credential is gone, what
-// that leaves, and what only a person can do about it.
+// that leaves, and what only a person can do about it: for a service
+// account, make one the stack takes over (serviceAccount.takeOver), step by
+// step, so that the organization, its people and teams stay.
 func credentialGone(g goneCheck, what string) string {
-	var lost string
-	switch g.credentialType {
-	case multiorg.CredentialServiceAccount:
-		lost = "the service account, or the secret the stack signs in with, was deleted outside the code (or the secret expired)"
-	case multiorg.CredentialAPIKey:
-		lost = "the API key was deleted outside the code"
-	default:
-		lost = "it was deleted outside the code"
-	}
-	return fmt.Sprintf("organization %q is still in Atlas, but Atlas refuses its own credential, %s: %s. No credential this stack holds can act "+
+	text := fmt.Sprintf("organization %q is still in Atlas, but Atlas refuses its own credential, %s: %s. No credential this stack holds can act "+
 		"inside it any more (the paying organization's is not a member of it), so neither `pulumi up` nor `pulumi up --refresh` can "+
 		"read or fix anything in it, and consumers of its exported credential are refused too. Only a person can act: its "+
-		"Organization Owner, in the Atlas UI. If it holds nothing to keep, they delete it (Organization Settings, Delete "+
-		"Organization; against atlas-local `atlas-local console delete-org %s`), and the next status says how the stack creates it "+
-		"again. Otherwise leave it to them: the stack cannot take over a credential made by hand yet "+
-		"(docs/interrupted-deployments.md#when-atlas-deletes-what-the-stack-holds)",
-		g.org.Name, what, lost, g.org.OrgID)
+		"Organization Owner, in the Atlas UI. ", g.org.Name, what, credentialLoss(g.credentialType))
+	if g.credentialType == multiorg.CredentialServiceAccount {
+		return text + takeOverSteps(g.stack, g.key, g.org.OrgID) + " (docs/interrupted-deployments.md#when-atlas-deletes-what-the-stack-holds)"
+	}
+	return text + fmt.Sprintf("An organization made with an API key cannot take over a new credential (the provider 4.14.0 reads it only with the "+
+		"key it was created with): if it holds nothing to keep, they delete it (Organization Settings, Delete Organization; against atlas-local "+
+		"`atlas-local console delete-org %s`), and the next status says how the stack creates it again; otherwise leave it to them "+
+		"(docs/interrupted-deployments.md#when-atlas-deletes-what-the-stack-holds)", g.org.OrgID)
+}
+
+// credentialLoss says what was lost, by the credential's type.
+func credentialLoss(t multiorg.CredentialType) string {
+	switch t {
+	case multiorg.CredentialServiceAccount:
+		return "the service account, or the secret the stack signs in with, was deleted outside the code (or the secret expired)"
+	case multiorg.CredentialAPIKey:
+		return "the API key was deleted outside the code"
+	}
+	return "it was deleted outside the code"
+}
+
+// takeOverSteps are the steps by which the stack takes over a service
+// account the organization's owner makes: the organization, its people and
+// teams stay. The secret goes from a file to a Pulumi secret, never through
+// a command line.
+func takeOverSteps(stack, key, orgID string) string {
+	path := "orgs." + key + ".serviceAccount.takeOver"
+	file := key + "-takeover.secret"
+	return fmt.Sprintf("To keep the organization, its people and teams, the stack takes over a service account they make: "+
+		"1. they make one with the role Organization Owner (Access Manager, Applications, Service Accounts) and keep its secret in a file "+
+		"(against atlas-local, its console in their place: `bin/atlas-local console create-service-account --secret-file %s %s atlas-multiorg-%s`, "+
+		"which prints its client ID); 2. `pulumi config set --stack %s --plaintext --path '%s.clientId' <clientId>` (a client ID is no secret); "+
+		"3. `pulumi config set --stack %s --secret --path '%s.clientSecret' < %s`, then delete %s; "+
+		"4. `pulumi up --refresh --run-program --stack %s`, which signs in with it, keeps the organization and exports the new credential "+
+		"(consumers take it from credentials.%s); --run-program, so that the refresh reads with it, not with the credential the state holds, refused",
+		file, orgID, key, shellWord(stack), path, shellWord(stack), path, file, file, shellWord(stack), key)
 }
 
 // orgURNs are the URNs in the state of the organization of org key key,

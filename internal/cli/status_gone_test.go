@@ -83,7 +83,11 @@ func TestGoneFindings(t *testing.T) {
 			resource: "service account mdb_sa_id_own",
 			message: []string{`organization "acme-dev-analytics" is still in Atlas, but Atlas refuses its own credential, service account mdb_sa_id_own`,
 				"the service account, or the secret the stack signs in with, was deleted outside the code",
-				"Only a person can act: its Organization Owner", "`atlas-local console delete-org 6750aaaabbbbccccddddeeee`"}},
+				"Only a person can act: its Organization Owner",
+				"`bin/atlas-local console create-service-account --secret-file analytics-takeover.secret 6750aaaabbbbccccddddeeee atlas-multiorg-analytics`",
+				"`pulumi config set --stack dev --plaintext --path 'orgs.analytics.serviceAccount.takeOver.clientId' <clientId>`",
+				"`pulumi config set --stack dev --secret --path 'orgs.analytics.serviceAccount.takeOver.clientSecret' < analytics-takeover.secret`",
+				"`pulumi up --refresh --run-program --stack dev`"}},
 		"its service account deleted, after its refresh was left out": {own: own, credentialType: multiorg.CredentialServiceAccount,
 			people: refused, leftOutFirst: true, answers: map[string]int{"mdb_sa_id_paying": http.StatusForbidden},
 			resource: "service account mdb_sa_id_own",
@@ -91,7 +95,8 @@ func TestGoneFindings(t *testing.T) {
 		"its API key deleted": {own: ownKey, credentialType: multiorg.CredentialAPIKey,
 			people:   refused,
 			resource: "API key abcdefgh",
-			message:  []string{"refuses its own credential, API key abcdefgh: the API key was deleted outside the code"}},
+			message: []string{"refuses its own credential, API key abcdefgh: the API key was deleted outside the code",
+				"cannot take over a new credential", "`atlas-local console delete-org 6750aaaabbbbccccddddeeee`"}},
 		"no credential of its own": {credentialType: multiorg.CredentialNone, people: refused},
 	}
 	for name, tc := range tests {

@@ -31,6 +31,11 @@ type heldObjects struct {
 	rotating bool
 	// accessList are its credential's access-list entries.
 	accessList map[netip.Prefix]bool
+	// takenOver is the client ID of the service account the stack took
+	// over (serviceAccount.takeOver), made by the organization's owner:
+	// the stack's, though it neither made it nor knows which of its
+	// secrets it was given.
+	takenOver string
 }
 
 func newHeldObjects() *heldObjects {

@@ -344,6 +344,11 @@ func TestStatusCleanAndExpiry(t *testing.T) {
 			assert.Regexp(t, tc.want, got.stdout)
 			assert.Regexp(t, `(?m)^dev-0 +b +ok +- +- +-$`, got.stdout, "an API key expires not")
 			assert.Contains(t, got.stdout, "Paying organization "+payingOrg+": no orphans")
+			if name == "expired" {
+				assert.Contains(t, got.stdout, "no update can issue a new secret", "the expired finding gives the takeover's steps")
+				assert.Contains(t, got.stdout, "`pulumi config set --stack dev-0 --secret --path 'orgs.a.serviceAccount.takeOver.clientSecret' < a-takeover.secret`")
+				assert.Contains(t, got.stdout, "`pulumi up --refresh --run-program --stack dev-0`")
+			}
 		})
 	}
 }

@@ -26,6 +26,7 @@ import (
 
 	"github.com/atlas-multiorg/atlas-multiorg/components/multiorg"
 	"github.com/atlas-multiorg/atlas-multiorg/internal/atlasapi"
+	"github.com/atlas-multiorg/atlas-multiorg/internal/stackconfig"
 )
 
 // Inspection is what atlas-multiorg status reads of one stack. Reading it
@@ -197,6 +198,14 @@ func (r *AutoRunner) Inspect(ctx context.Context, stack string) (Inspection, err
 		return Inspection{}, fmt.Errorf("cannot read its settings: %w", err)
 	}
 	for key, v := range settings.Config {
+		if v.Secure() && v.Object() {
+			// An object with a secret inside (a takeover's clientSecret):
+			// the rest is plain, and the secret stays encrypted.
+			if raw, err := maskedObject(v); err == nil {
+				in.Config[key.String()] = raw
+				continue
+			}
+		}
 		if v.Secure() {
 			in.Encrypted = append(in.Encrypted, key.String())
 			continue
@@ -704,4 +713,19 @@ func fileBackendRoot(backendURL string) (string, bool) {
 		path = filepath.Join(home, path)
 	}
 	return path, path != ""
+}
+
+// maskedObject is an object config value as JSON text, each secret inside
+// it stackconfig.Masked: never decrypted.
+func maskedObject(v config.Value) (string, error) {
+	raw, err := v.Value(config.NopDecrypter)
+	if err != nil {
+		return "", err
+	}
+	var obj any
+	if err := json.Unmarshal([]byte(raw), &obj); err != nil {
+		return "", err
+	}
+	masked, err := json.Marshal(stackconfig.MaskSecrets(obj))
+	return string(masked), err
 }

@@ -132,6 +132,30 @@ func (s *Server) consoleDeleteTeam(w http.ResponseWriter, r *http.Request) {
 	w.WriteHeader(http.StatusNoContent)
 }
 
+// consoleCreateServiceAccount makes a service account in an organization as
+// its Organization Owner does in the UI (Access Manager, Applications,
+// Service Accounts), under Atlas' rules, and shows its one secret, as the UI
+// does once. A stack whose own credential was deleted, or expired, takes it
+// over (serviceAccount.takeOver): no credential the stack holds can make it.
+func (s *Server) consoleCreateServiceAccount(w http.ResponseWriter, r *http.Request) {
+	org := s.consoleOrg(w, r)
+	if org == nil {
+		return
+	}
+	var req credentialRequest
+	if e := decode(r, &req); e != nil {
+		writeError(w, "application/json", e.status, e.code, e.detail)
+		return
+	}
+	sa, secret, e := s.newServiceAccount(org, &req)
+	if e != nil {
+		writeError(w, "application/json", e.status, e.code, e.detail)
+		return
+	}
+	org.ServiceAccounts[sa.ClientID] = sa
+	_ = writeJSON(w, http.StatusCreated, serviceAccountJSON(sa, secret))
+}
+
 // consoleOrg is the organization {orgId}; nil, answered 404, when there is none.
 func (s *Server) consoleOrg(w http.ResponseWriter, r *http.Request) *Org {
 	org := s.state.Orgs[r.PathValue("orgId")]

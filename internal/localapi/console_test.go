@@ -2,8 +2,10 @@ package localapi
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -98,4 +100,35 @@ func TestConsoleRemovesAPersonAndDeletesATeam(t *testing.T) {
 	require.Equal(t, http.StatusOK, own.do(http.MethodGet, org+"/teams", orgs, nil, &teams))
 	assert.Empty(t, teams.Results, "the team is deleted")
 	assert.Equal(t, http.StatusNotFound, h.console(http.MethodDelete, "/local/console/orgs/no-such-org/users/eve@example.com", nil))
+}
+
+// TestConsoleMakesAServiceAccountAsTheOrganizationOwner: the console makes a
+// service account in an organization under Atlas' rules and shows its one
+// secret, which signs in to the organization (what a stack takes over).
+func TestConsoleMakesAServiceAccountAsTheOrganizationOwner(t *testing.T) {
+	h := startWithConsole(t)
+	created, _ := h.createServiceAccountOrg("acme-takeover")
+	id := created.Organization.ID
+	post := func(body string) (int, map[string]any) {
+		req, err := http.NewRequestWithContext(context.Background(), http.MethodPost, h.http.URL+"/local/console/orgs/"+id+"/serviceAccounts", strings.NewReader(body))
+		require.NoError(t, err)
+		req.Header.Set("Authorization", "Bearer "+consoleToken)
+		resp, err := http.DefaultClient.Do(req)
+		require.NoError(t, err)
+		defer func() { _ = resp.Body.Close() }()
+		var out map[string]any
+		_ = json.NewDecoder(resp.Body).Decode(&out)
+		return resp.StatusCode, out
+	}
+	code, _ := post(`{"name":"new","description":"made by the owner","roles":["NOT_A_ROLE"],"secretExpiresAfterHours":2160}`)
+	assert.Equal(t, http.StatusBadRequest, code, "Atlas' rules")
+	code, made := post(`{"name":"new","description":"made by the owner","roles":["ORG_OWNER"],"secretExpiresAfterHours":2160}`)
+	require.Equal(t, http.StatusCreated, code, made)
+	clientID, _ := made["clientId"].(string)
+	secrets, _ := made["secrets"].([]any)
+	require.Len(t, secrets, 1)
+	secret, _ := secrets[0].(map[string]any)["secret"].(string)
+	require.NotEmpty(t, secret, "shown once")
+	assert.Equal(t, http.StatusOK, h.bearer(clientID, secret).do(http.MethodGet, "/api/atlas/v2/orgs/"+id+"/settings", orgs, nil, nil),
+		"it signs in, as Organization Owner")
 }

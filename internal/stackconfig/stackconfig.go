@@ -60,7 +60,7 @@ func parse(raw []byte) (config map[string]string, encrypted []string, err error)
 				encrypted = append(encrypted, key)
 				continue
 			}
-			encoded, err := json.Marshal(v)
+			encoded, err := json.Marshal(MaskSecrets(v))
 			if err != nil {
 				return nil, nil, fmt.Errorf("encoding %s: %w", key, err)
 			}
@@ -71,6 +71,35 @@ func parse(raw []byte) (config map[string]string, encrypted []string, err error)
 	}
 	sort.Strings(encrypted)
 	return config, encrypted, nil
+}
+
+// Masked stands in for a secret inside an object (`pulumi config set
+// --secret --path`, orgs.<key>.serviceAccount.takeOver.clientSecret): it is
+// set, and only the engine can read it.
+const Masked = "[secret]"
+
+// MaskSecrets is an object or list of the stack config with each secret
+// inside it, {secure: <ciphertext>}, replaced by Masked, so that it decodes
+// as the program's value does, with no secret in it.
+func MaskSecrets(v any) any {
+	switch v := v.(type) {
+	case map[string]any:
+		if isEncrypted(v) {
+			return Masked
+		}
+		out := make(map[string]any, len(v))
+		for k, e := range v {
+			out[k] = MaskSecrets(e)
+		}
+		return out
+	case []any:
+		out := make([]any, len(v))
+		for i, e := range v {
+			out[i] = MaskSecrets(e)
+		}
+		return out
+	}
+	return v
 }
 
 // isEncrypted reports whether a config value is the file form of a secret,

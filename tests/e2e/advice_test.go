@@ -32,13 +32,7 @@ func TestEveryFixStatusAdvisesWorks(t *testing.T) {
 	requireRealTools(t)
 	t.Parallel()
 	w := newBuiltWorkspace(t)
-	// atlas-local's data in the console's default folder, so that the
-	// console commands status advises run as printed.
-	dataDir := filepath.Join(w.repo, ".atlas-local")
-	baseURL, _ := w.localAPI(t, dataDir)
-	var seed localSeed
-	w.readJSON(filepath.Join(dataDir, "credentials.json"), &seed)
-	env := w.shardEnv(seed, baseURL)
+	_, baseURL, seed, env, _ := w.consoleLocalAPI(t)
 
 	const stack = "advice"
 	member := map[string]any{"roles": []string{"ORG_MEMBER"}}
@@ -173,12 +167,8 @@ func TestTheExpiringFixRotatesTheSecret(t *testing.T) {
 	requireRealTools(t)
 	t.Parallel()
 	w := newBuiltWorkspace(t)
-	dataDir := filepath.Join(w.repo, ".atlas-local")
 	const back = 600 * time.Hour
-	baseURL, stop := w.localAPI(t, dataDir, "--clock-offset", "-"+back.String())
-	var seed localSeed
-	w.readJSON(filepath.Join(dataDir, "credentials.json"), &seed)
-	env := w.shardEnv(seed, baseURL)
+	dataDir, baseURL, seed, env, stop := w.consoleLocalAPI(t, "--clock-offset", "-"+back.String())
 	const stack = "expiring"
 	w.writeOrgStack(t, stack, baseURL, seed, "dev", map[string]any{"rotating": map[string]any{"name": "expiring-rotating", "serviceAccount": map[string]any{
 		"name": "ci", "description": "the stack's credential", "roles": []string{"ORG_OWNER"},
@@ -211,4 +201,16 @@ func TestTheExpiringFixRotatesTheSecret(t *testing.T) {
 	assert.Equal(t, 0, code, "clean once the next secret is issued: %s", out)
 	require.Len(t, report.Orgs, 1, out)
 	assert.Empty(t, report.Orgs[0].Findings, "the new secret has its 30 days; the last period's, retained for its consumers, is no finding: %s", out)
+}
+
+// consoleLocalAPI starts atlas-local (with flags) with its data in the
+// console's default folder, so that the console commands status advises
+// run as printed: its folder, base URL, seeded paying organization, the
+// environment a shard runs pulumi with, and what stops it.
+func (w *workspace) consoleLocalAPI(t testing.TB, flags ...string) (dataDir, baseURL string, seed localSeed, env []string, stop func()) {
+	t.Helper()
+	dataDir = filepath.Join(w.repo, ".atlas-local")
+	baseURL, stop = w.localAPI(t, dataDir, flags...)
+	w.readJSON(filepath.Join(dataDir, "credentials.json"), &seed)
+	return dataDir, baseURL, seed, w.shardEnv(seed, baseURL), stop
 }

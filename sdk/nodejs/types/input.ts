@@ -210,6 +210,24 @@ export interface ServiceAccountArgs {
      * Lifetime of the first secret, 8 hours up to the profile's cap (8760 in dev). 2160 hours is 90 days, a common rotation period. Default: `2160`.
      */
     secretExpiresAfterHours?: pulumi.Input<number | undefined>;
+    /**
+     * Only on an organization the stack created, after its own service account, or the secret the stack signs in with, was deleted in Atlas, or its secret expired: a service account its Organization Owner made in it (with `ORG_OWNER`), which the stack takes over. Its own provider signs in with it, and `credentials` exports it; the organization, its people and teams stay. Keep it in the config from then on. See When Atlas deletes what the stack holds.
+     */
+    takeOver?: pulumi.Input<inputs.TakeOverArgs | undefined>;
+}
+
+/**
+ * Only on an organization the stack created, after its own service account, or the secret the stack signs in with, was deleted in Atlas, or its secret expired: a service account its Organization Owner made in it (with `ORG_OWNER`), which the stack takes over. Its own provider signs in with it, and `credentials` exports it; the organization, its people and teams stay. Keep it in the config from then on. See When Atlas deletes what the stack holds.
+ */
+export interface TakeOverArgs {
+    /**
+     * Its client ID (`mdb_sa_id_...`).
+     */
+    clientId: pulumi.Input<string>;
+    /**
+     * One of its secrets, as a Pulumi secret read from a file: `pulumi config set --secret --path 'orgs.<key>.serviceAccount.takeOver.clientSecret' < secret-file`. A clear-text value is refused.
+     */
+    clientSecret: pulumi.Input<string>;
 }
 
 /**

@@ -30,6 +30,8 @@ __all__ = [
     'ResourcePoliciesArgsDict',
     'ServiceAccountArgs',
     'ServiceAccountArgsDict',
+    'TakeOverArgs',
+    'TakeOverArgsDict',
     'TeamArgs',
     'TeamArgsDict',
 ]
@@ -842,6 +844,10 @@ class ServiceAccountArgsDict(TypedDict):
     """
     Lifetime of the first secret, 8 hours up to the profile's cap (8760 in dev). 2160 hours is 90 days, a common rotation period. Default: `2160`.
     """
+    take_over: NotRequired[pulumi.Input[Optional['TakeOverArgsDict']]]
+    """
+    Only on an organization the stack created, after its own service account, or the secret the stack signs in with, was deleted in Atlas, or its secret expired: a service account its Organization Owner made in it (with `ORG_OWNER`), which the stack takes over. Its own provider signs in with it, and `credentials` exports it; the organization, its people and teams stay. Keep it in the config from then on. See When Atlas deletes what the stack holds.
+    """
 
 @pulumi.input_type
 class ServiceAccountArgs:
@@ -851,7 +857,8 @@ class ServiceAccountArgs:
                  name: pulumi.Input[Optional[_builtins.str]] = None,
                  roles: pulumi.Input[Optional[Sequence[pulumi.Input['OrgRole']]]] = None,
                  rotate_every_hours: pulumi.Input[Optional[_builtins.int]] = None,
-                 secret_expires_after_hours: pulumi.Input[Optional[_builtins.int]] = None):
+                 secret_expires_after_hours: pulumi.Input[Optional[_builtins.int]] = None,
+                 take_over: pulumi.Input[Optional['TakeOverArgs']] = None):
         """
         A service-account credential. Exclusive with `apiKey`. Created with the organization; on an adopted organization, created inside it by the caller's provider after adoption (see Adoption).
 
@@ -861,6 +868,7 @@ class ServiceAccountArgs:
         :param pulumi.Input[Sequence[pulumi.Input['OrgRole']]] roles: Organization roles; must include `ORG_OWNER`. Left out, the default applies. Default: `[ORG_OWNER]`.
         :param pulumi.Input[_builtins.int] rotate_every_hours: Issue a new secret once per period of this many hours (see Credential lifecycle). At most a third of the secret's lifetime.
         :param pulumi.Input[_builtins.int] secret_expires_after_hours: Lifetime of the first secret, 8 hours up to the profile's cap (8760 in dev). 2160 hours is 90 days, a common rotation period. Default: `2160`.
+        :param pulumi.Input['TakeOverArgs'] take_over: Only on an organization the stack created, after its own service account, or the secret the stack signs in with, was deleted in Atlas, or its secret expired: a service account its Organization Owner made in it (with `ORG_OWNER`), which the stack takes over. Its own provider signs in with it, and `credentials` exports it; the organization, its people and teams stay. Keep it in the config from then on. See When Atlas deletes what the stack holds.
         """
         if access_list is not None:
             pulumi.set(__self__, "access_list", access_list)
@@ -874,6 +882,8 @@ class ServiceAccountArgs:
             pulumi.set(__self__, "rotate_every_hours", rotate_every_hours)
         if secret_expires_after_hours is not None:
             pulumi.set(__self__, "secret_expires_after_hours", secret_expires_after_hours)
+        if take_over is not None:
+            pulumi.set(__self__, "take_over", take_over)
 
     @_builtins.property
     @pulumi.getter(name="accessList")
@@ -946,6 +956,70 @@ class ServiceAccountArgs:
     @secret_expires_after_hours.setter
     def secret_expires_after_hours(self, value: pulumi.Input[Optional[_builtins.int]]):
         pulumi.set(self, "secret_expires_after_hours", value)
+
+    @_builtins.property
+    @pulumi.getter(name="takeOver")
+    def take_over(self) -> pulumi.Input[Optional['TakeOverArgs']]:
+        """
+        Only on an organization the stack created, after its own service account, or the secret the stack signs in with, was deleted in Atlas, or its secret expired: a service account its Organization Owner made in it (with `ORG_OWNER`), which the stack takes over. Its own provider signs in with it, and `credentials` exports it; the organization, its people and teams stay. Keep it in the config from then on. See When Atlas deletes what the stack holds.
+        """
+        return pulumi.get(self, "take_over")
+
+    @take_over.setter
+    def take_over(self, value: pulumi.Input[Optional['TakeOverArgs']]):
+        pulumi.set(self, "take_over", value)
+
+
+class TakeOverArgsDict(TypedDict):
+    """
+    Only on an organization the stack created, after its own service account, or the secret the stack signs in with, was deleted in Atlas, or its secret expired: a service account its Organization Owner made in it (with `ORG_OWNER`), which the stack takes over. Its own provider signs in with it, and `credentials` exports it; the organization, its people and teams stay. Keep it in the config from then on. See When Atlas deletes what the stack holds.
+    """
+    client_id: pulumi.Input[_builtins.str]
+    """
+    Its client ID (`mdb_sa_id_...`).
+    """
+    client_secret: pulumi.Input[_builtins.str]
+    """
+    One of its secrets, as a Pulumi secret read from a file: `pulumi config set --secret --path 'orgs.<key>.serviceAccount.takeOver.clientSecret' < secret-file`. A clear-text value is refused.
+    """
+
+@pulumi.input_type
+class TakeOverArgs:
+    def __init__(__self__, *,
+                 client_id: pulumi.Input[_builtins.str],
+                 client_secret: pulumi.Input[_builtins.str]):
+        """
+        Only on an organization the stack created, after its own service account, or the secret the stack signs in with, was deleted in Atlas, or its secret expired: a service account its Organization Owner made in it (with `ORG_OWNER`), which the stack takes over. Its own provider signs in with it, and `credentials` exports it; the organization, its people and teams stay. Keep it in the config from then on. See When Atlas deletes what the stack holds.
+
+        :param pulumi.Input[_builtins.str] client_id: Its client ID (`mdb_sa_id_...`).
+        :param pulumi.Input[_builtins.str] client_secret: One of its secrets, as a Pulumi secret read from a file: `pulumi config set --secret --path 'orgs.<key>.serviceAccount.takeOver.clientSecret' < secret-file`. A clear-text value is refused.
+        """
+        pulumi.set(__self__, "client_id", client_id)
+        pulumi.set(__self__, "client_secret", client_secret)
+
+    @_builtins.property
+    @pulumi.getter(name="clientId")
+    def client_id(self) -> pulumi.Input[_builtins.str]:
+        """
+        Its client ID (`mdb_sa_id_...`).
+        """
+        return pulumi.get(self, "client_id")
+
+    @client_id.setter
+    def client_id(self, value: pulumi.Input[_builtins.str]):
+        pulumi.set(self, "client_id", value)
+
+    @_builtins.property
+    @pulumi.getter(name="clientSecret")
+    def client_secret(self) -> pulumi.Input[_builtins.str]:
+        """
+        One of its secrets, as a Pulumi secret read from a file: `pulumi config set --secret --path 'orgs.<key>.serviceAccount.takeOver.clientSecret' < secret-file`. A clear-text value is refused.
+        """
+        return pulumi.get(self, "client_secret")
+
+    @client_secret.setter
+    def client_secret(self, value: pulumi.Input[_builtins.str]):
+        pulumi.set(self, "client_secret", value)
 
 
 class TeamArgsDict(TypedDict):
