@@ -59,7 +59,7 @@ type enumValue struct {
 
 // component is the schema of a component resource.
 type component struct {
-	IsComponent     bool                 `json:"isComponent"`
+	IsComponent     bool                 `json:"isComponent,omitempty"`
 	Description     string               `json:"description"`
 	InputProperties map[string]*property `json:"inputProperties"`
 	RequiredInputs  []string             `json:"requiredInputs"`
