@@ -12,6 +12,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/atlas-multiorg/atlas-multiorg/components/multiorg"
+	"github.com/atlas-multiorg/atlas-multiorg/components/orgsettings"
 )
 
 // Name is the package's name: the schema's, the plugin's
@@ -251,9 +252,33 @@ func Schema() ([]byte, error) {
 			RequiredInputs:  required,
 			Properties:      outputs,
 			Required:        slices.Sorted(maps.Keys(outputs)),
-		}},
+		}, orgsettings.Type: settingsResourceSchema()},
 	}
 	return json.MarshalIndent(spec, "", "  ")
+}
+
+// settingsResourceSchema is the schema of the plugin's custom resource,
+// OrganizationSettings, from its own property list.
+func settingsResourceSchema() *component {
+	res := &component{
+		Description: "The settings of one MongoDB Atlas organization that the mongodbatlas provider 4.14.0 cannot express: session timeouts, " +
+			"the secret-validity cap, the operations contact, cross-project stream connections and delegated access. Only the settings stated are managed; " +
+			"the credential that acts in the organization is a secret input, never an output.",
+		InputProperties: map[string]*property{}, Properties: map[string]*property{},
+	}
+	for _, p := range orgsettings.Properties() {
+		if p.Input {
+			res.InputProperties[p.Name] = &property{Type: p.Type, Description: p.Meaning, Secret: p.Secret}
+			if p.Required {
+				res.RequiredInputs = append(res.RequiredInputs, p.Name)
+			}
+		}
+		if p.Output {
+			res.Properties[p.Name] = &property{Type: p.Type, Description: p.Meaning}
+		}
+	}
+	res.Required = []string{orgsettings.OrgID, orgsettings.ReleaseOnDelete}
+	return res
 }
 
 // schemaBuilder turns the config structs into object types.

@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/atlas-multiorg/atlas-multiorg/components/multiorg"
+	"github.com/atlas-multiorg/atlas-multiorg/components/orgsettings"
 )
 
 func loadSchema(t *testing.T) packageSchema {
@@ -146,4 +147,21 @@ func TestSchemaDropsLinksToTheGuides(t *testing.T) {
 	assert.Equal(t, "see Adoption, resource policies and the lifecycle.",
 		plain("see [Adoption](adoption.md), [resource policies](environments-and-policies.md#resource-policies) and [the lifecycle](#credential-lifecycle)."))
 	assert.Equal(t, "[Atlas](https://www.mongodb.com/docs/atlas/)", plain("[Atlas](https://www.mongodb.com/docs/atlas/)"), "a link out stays")
+}
+
+// TestSchemaHasTheOrganizationSettingsResource: a custom resource whose
+// credential inputs are secrets and never outputs.
+func TestSchemaHasTheOrganizationSettingsResource(t *testing.T) {
+	res := loadSchema(t).Resources[orgsettings.Type]
+	require.NotNil(t, res)
+	assert.False(t, res.IsComponent)
+	assert.Equal(t, []string{orgsettings.OrgID}, res.RequiredInputs)
+	for _, name := range []string{orgsettings.ClientID, orgsettings.ClientSecret, orgsettings.PublicKey, orgsettings.PrivateKey} {
+		require.Contains(t, res.InputProperties, name)
+		assert.True(t, res.InputProperties[name].Secret, "%s is a secret input", name)
+		assert.NotContains(t, res.Properties, name, "%s is never an output", name)
+	}
+	assert.Equal(t, "integer", res.InputProperties["absoluteSessionTimeoutInSeconds"].Type)
+	assert.Contains(t, res.InputProperties["absoluteSessionTimeoutInSeconds"].Description, "A person in several organizations gets the shortest")
+	assert.Equal(t, "boolean", res.Properties["streamsCrossGroupEnabled"].Type)
 }

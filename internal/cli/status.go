@@ -41,6 +41,7 @@ type stackInspector interface {
 type statusClient interface {
 	OrganizationUsers(ctx context.Context, orgID string) ([]atlasapi.OrgUser, error)
 	OrganizationTeams(ctx context.Context, orgID string) ([]atlasapi.Team, error)
+	NonCompliantResources(ctx context.Context, orgID string) ([]atlasapi.NonCompliantResource, error)
 	credentialReader
 	LinkedOrganizations(ctx context.Context, payingOrgID string) ([]atlasapi.LinkedOrganization, error)
 	ListInvoices(ctx context.Context, orgID string) ([]atlasapi.Invoice, error)
@@ -155,6 +156,9 @@ const (
 	KindExpiring = "expiring"
 	// KindOrphan: an organization linked to the paying one that no stack holds.
 	KindOrphan = "orphan"
+	// KindNonCompliant: a resource Atlas reports as breaking one of the
+	// organization's resource policies.
+	KindNonCompliant = "non-compliant"
 
 	StackChecked = "checked"
 	StackBusy    = "busy"
@@ -165,7 +169,7 @@ const (
 // kindRank orders findings, worst first.
 var kindRank = map[string]int{
 	KindUnchecked: 100, KindExpired: 90, KindGone: 80, KindChanged: 70, KindNotInCode: 60,
-	KindUnmanaged: 50, KindOrphan: 50, KindOverBudget: 45, KindNotDeployed: 40, KindExpiring: 30,
+	KindNonCompliant: 55, KindUnmanaged: 50, KindOrphan: 50, KindOverBudget: 45, KindNotDeployed: 40, KindExpiring: 30,
 }
 
 // StatusReport is everything status found: `status -o json`.
@@ -680,6 +684,32 @@ func (o *statusOptions) peopleFindings(ctx context.Context, spec multiorg.Spec, 
 			Message: fmt.Sprintf("team %q (%s) is in the organization in Atlas and not in the code (orgs.%s.teams)", t.Name, t.ID, key)})
 	}
 	o.credentialFindings(ctx, client, entry, key, held, org)
+	complianceFindings(ctx, client, org)
+}
+
+// complianceFindings reports each resource Atlas says breaks one of the
+// organization's resource policies: Atlas leaves a resource made before a
+// policy as it is, and reports it (GET /orgs/{orgId}/nonCompliantResources).
+func complianceFindings(ctx context.Context, client statusClient, org *OrgStatus) {
+	resources, err := client.NonCompliantResources(ctx, org.OrgID)
+	if err != nil {
+		failed := failureError("its resources' compliance with its resource policies was not checked: %w", err)
+		org.failed = worse(org.failed, failed)
+		org.Findings = append(org.Findings, Finding{Kind: KindUnchecked, Message: failed.Error()})
+		return
+	}
+	for _, r := range resources {
+		var policies []string
+		for _, p := range r.Policies {
+			policies = append(policies, fmt.Sprintf("%q (%s)", p.Name, p.ID))
+		}
+		what, policy := cmp.Or(r.ResourceType, "resource")+" "+r.ResourceName, "policy"
+		if len(policies) != 1 {
+			policy = "policies"
+		}
+		org.Findings = append(org.Findings, Finding{Kind: KindNonCompliant, Resource: what,
+			Message: fmt.Sprintf("%s (%s) breaks the organization's resource %s %s, Atlas reports", what, r.ResourceID, policy, strings.Join(policies, ", "))})
+	}
 }
 
 // assemble checks each paying organization once, and orders and counts

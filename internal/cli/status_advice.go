@@ -77,6 +77,8 @@ var statusAdvice = []findingAdvice{
 		byHand: "except a field the provider sets only when it creates the organization (its credential's description or roles): no update sets it back, and the message says what does"},
 	{kind: KindNotInCode, means: "the stack holds a resource the code no longer declares",
 		does: "to delete it from Atlas as the code says (or put it back in the code)", commands: []string{upRefresh}, fix: upRefreshFix},
+	{kind: KindNonCompliant, means: "Atlas reports a resource of the organization (a cluster) as breaking one of its resource policies: Atlas leaves a resource made before a policy as it is",
+		byHand: "change the resource to fit the policy (in the program that manages it, or in the Atlas UI), or change the policy (orgs.<key>.resourcePolicies); status reports it until Atlas does not"},
 	{kind: KindUnmanaged, means: "a person or team in Atlas that the code does not list; on the organization's own credential, a secret or an access-list entry the stack did not make; in an organization the stack created, another API key or service account (for these three, the message says what to do)",
 		applies: func(f Finding) bool {
 			return strings.HasPrefix(f.Resource, "person ") || strings.HasPrefix(f.Resource, "team ")

@@ -63,6 +63,9 @@ type fakeAtlas struct {
 	linked   []atlasapi.LinkedOrganization
 	linkErr  error
 	invoices []atlasapi.Invoice
+	// nonCompliant are the resources Atlas reports as breaking resource
+	// policies, by organization.
+	nonCompliant map[string][]atlasapi.NonCompliantResource
 	// signIns are the credentials (client ID or public key) and base URLs used.
 	signIns []string
 }
@@ -91,6 +94,10 @@ func (c *fakeClient) OrganizationUsers(_ context.Context, orgID string) ([]atlas
 
 func (c *fakeClient) OrganizationTeams(_ context.Context, orgID string) ([]atlasapi.Team, error) {
 	return c.atlas.teams[orgID], nil
+}
+
+func (c *fakeClient) NonCompliantResources(_ context.Context, orgID string) ([]atlasapi.NonCompliantResource, error) {
+	return c.atlas.nonCompliant[orgID], nil
 }
 
 func (c *fakeClient) OrganizationAPIKeys(context.Context, string) ([]atlasapi.APIKey, error) {
@@ -339,6 +346,45 @@ func TestStatusCleanAndExpiry(t *testing.T) {
 			assert.Contains(t, got.stdout, "Paying organization "+payingOrg+": no orphans")
 		})
 	}
+}
+
+// TestStatusReportsNonCompliantResources: each resource Atlas reports as
+// breaking a resource policy is a finding of its own, with the policies,
+// and what to do by hand, in the table and the JSON.
+func TestStatusReportsNonCompliantResources(t *testing.T) {
+	t.Parallel()
+	atlas := cleanAtlas()
+	cluster := atlasapi.NonCompliantResource{ResourceID: "c1", ResourceName: "orders", ResourceType: "cluster"}
+	cluster.Policies = append(cluster.Policies, struct {
+		ID   string `json:"resourcePolicyId"`
+		Name string `json:"resourcePolicyName"`
+	}{ID: "p1", Name: "atlas-multiorg-cloud-providers"})
+	atlas.nonCompliant = map[string][]atlasapi.NonCompliantResource{orgB: {cluster}}
+	in := deploy.Inspection{Environment: "dev", Config: stackConfig(), Deployment: deployment(t, "2027-02-21T12:00:00Z")}
+	opts := statusWith(&fakeInspector{byName: map[string]deploy.Inspection{"dev-0": in}}, atlas, false)
+	opts.html = filepath.Join(t.TempDir(), "status.html")
+	got := runStatus(t, opts, "dev-0")
+	assert.Equal(t, ExitFindings, got.code, got.stdout)
+	html, err := os.ReadFile(opts.html)
+	require.NoError(t, err)
+	assert.Contains(t, string(html), `<span class="bad">non-compliant</span> cluster orders (c1) breaks the organization&#39;s resource policy`)
+	assert.Regexp(t, `(?m)^dev-0 +b +non-compliant +- +- +cluster orders \(c1\) breaks the organization's resource policy "atlas-multiorg-cloud-providers" \(p1\), Atlas reports; `+
+		`change the resource to fit the policy`, got.stdout)
+	assert.Regexp(t, `(?m)^dev-0 +a +ok `, got.stdout, "a has none")
+
+	opts.output = "json"
+	got = runStatus(t, opts, "dev-0")
+	var report StatusReport
+	require.NoError(t, json.Unmarshal([]byte(got.stdout), &report))
+	assert.Equal(t, 1, report.SchemaVersion, "a kind of its own, in the shape every finding has")
+	var found []Finding
+	for _, org := range report.Orgs {
+		found = append(found, org.Findings...)
+	}
+	require.Len(t, found, 1)
+	assert.Equal(t, KindNonCompliant, found[0].Kind)
+	assert.Equal(t, "cluster orders", found[0].Resource)
+	assert.Empty(t, found[0].Fix, "no command makes a cluster fit a policy")
 }
 
 func TestStatusBadStacksAreOneLineEach(t *testing.T) {

@@ -10,6 +10,11 @@ export type MultiOrg = import("./multiOrg").MultiOrg;
 export const MultiOrg: typeof import("./multiOrg").MultiOrg = null as any;
 utilities.lazyLoad(exports, ["MultiOrg"], () => require("./multiOrg"));
 
+export { OrganizationSettingsArgs } from "./organizationSettings";
+export type OrganizationSettings = import("./organizationSettings").OrganizationSettings;
+export const OrganizationSettings: typeof import("./organizationSettings").OrganizationSettings = null as any;
+utilities.lazyLoad(exports, ["OrganizationSettings"], () => require("./organizationSettings"));
+
 export { ProviderArgs } from "./provider";
 export type Provider = import("./provider").Provider;
 export const Provider: typeof import("./provider").Provider = null as any;
@@ -32,6 +37,8 @@ const _module = {
         switch (type) {
             case "atlas-multiorg:index:MultiOrg":
                 return new MultiOrg(name, <any>undefined, { urn })
+            case "atlas-multiorg:index:OrganizationSettings":
+                return new OrganizationSettings(name, <any>undefined, { urn })
             default:
                 throw new Error(`unknown resource type ${type}`);
         }

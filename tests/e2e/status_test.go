@@ -127,6 +127,12 @@ func TestStatusFindsWhatChangedOutsideTheCode(t *testing.T) {
 	keyID := apiKeyID(keyed, orgIDs["keyed"], credentials["keyed"]["publicKey"])
 	keyed.call(http.MethodPatch, "/orgs/"+orgIDs["keyed"]+"/apiKeys/"+keyID, "2023-01-01", map[string]any{"desc": "changed by hand"})
 	keyed.call(http.MethodPost, "/orgs/"+orgIDs["keyed"]+"/apiKeys/"+keyID+"/accessList", "2023-01-01", []map[string]string{{"ipAddress": "10.9.9.9"}})
+	// A cluster Atlas reports as breaking a resource policy made after it
+	// (atlas-local runs no clusters: its console marks one).
+	project := settings.call(http.MethodPost, "/groups", "2023-01-01", map[string]any{"name": "status-app", "orgId": orgIDs["settings"]})["id"].(string)
+	policy := settings.call(http.MethodPost, "/orgs/"+orgIDs["settings"]+"/resourcePolicies", "2024-08-05", map[string]any{"name": "no-clusters-anywhere",
+		"policies": []map[string]string{{"body": `forbid (principal, action == cloud::Action::"cluster.createEdit", resource);`}}})["id"].(string)
+	w.run("", filepath.Join(w.repo, "bin", "atlas-local"), "console", "--data-dir", dir, "mark-non-compliant", project, "orders", policy)
 	paying := newAdminClient(t, baseURL, seed)
 	orphan := paying.call(http.MethodPost, "/orgs", "2023-01-01", map[string]any{"name": "status-orphan", "orgOwnerId": seed["orgOwnerId"],
 		"serviceAccount": map[string]any{"name": "lost", "description": "lost", "roles": []string{"ORG_OWNER"}, "secretExpiresAfterHours": 720}})["organization"].(map[string]any)["id"].(string)
@@ -166,6 +172,8 @@ func TestStatusFindsWhatChangedOutsideTheCode(t *testing.T) {
 		{"drift-a", "settings", "unmanaged", "secret " + handSecret + " of service account " + credentials["settings"]["clientId"], ""},
 		{"drift-b", "keyed", "changed", "Organization multiorg-keyed", "description"},
 		{"drift-b", "keyed", "unmanaged", "access-list entry 10.9.9.9/32 of API key " + credentials["keyed"]["publicKey"], ""},
+		// What Atlas reports against the organization's resource policies.
+		{"drift-a", "settings", "non-compliant", "cluster orders", ""},
 	}, got, out)
 	for _, org := range report.Orgs {
 		if org.Key == "settings" {
@@ -194,7 +202,9 @@ func TestStatusFindsWhatChangedOutsideTheCode(t *testing.T) {
 	assert.Equal(t, 1, code)
 	t.Log(table)
 	assert.Regexp(t, `(?m)^drift-a +rotating +gone +`, table, "one line per organization, the worst finding first")
-	assert.Regexp(t, `checked 2 of 2 stacks and 4 organizations in [0-9.]+s: 10 findings`, table)
+	assert.Regexp(t, `checked 2 of 2 stacks and 4 organizations in [0-9.]+s: 11 findings`, table)
+	assert.Contains(t, table, `cluster orders (`)
+	assert.Contains(t, table, `) breaks the organization's resource policy "no-clusters-anywhere" (`+policy+`), Atlas reports; change the resource to fit the policy`)
 	assert.Regexp(t, `(?m)^drift-a +settings +changed +1 day left \(secret `+handSecret+`, made outside the code\) `, table)
 
 	t.Run("a busy stack, an unknown one and one of another project are one line each; the other stack is still checked", func(t *testing.T) {
@@ -222,6 +232,7 @@ func TestStatusFindsWhatChangedOutsideTheCode(t *testing.T) {
 	keyed.call(http.MethodPatch, "/orgs/"+orgIDs["keyed"]+"/apiKeys/"+keyID, "2023-01-01", map[string]any{"desc": "ci"})
 	keyed.call(http.MethodDelete, "/orgs/"+orgIDs["keyed"]+"/apiKeys/"+keyID+"/accessList/10.9.9.9", "2023-01-01", nil)
 	w.run("", filepath.Join(w.repo, "bin", "atlas-local"), "console", "--data-dir", dir, "delete-org", orphan)
+	w.run("", filepath.Join(w.repo, "bin", "atlas-local"), "console", "--data-dir", dir, "clear-non-compliant", project, "orders")
 	people.call(http.MethodDelete, "/orgs/"+orgIDs["people"]+"/users/"+eve, "2025-02-19", nil)
 	report, out, code = status(t)
 	assert.Equal(t, 0, code, out)

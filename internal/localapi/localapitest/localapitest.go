@@ -323,6 +323,13 @@ func (a *Atlas) Do(t testing.TB, method, path, mediaType string, body, out any) 
 	return a.send(t, method, path, mediaType, "Bearer "+a.Token, body, out)
 }
 
+// DoAs calls as Do does, signed in with a service account's client ID and
+// secret.
+func (a *Atlas) DoAs(t testing.TB, clientID, clientSecret, method, path, mediaType string, body, out any) int {
+	t.Helper()
+	return a.send(t, method, path, mediaType, "Bearer "+ServiceAccountToken(t, a.URL, clientID, clientSecret), body, out)
+}
+
 // MarkNonCompliant reports the cluster of projectID named cluster as
 // breaking the resource policy policyID, as the console's
 // mark-non-compliant does.

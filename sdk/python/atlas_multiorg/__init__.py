@@ -8,6 +8,7 @@ import typing
 # Export this package's modules as members:
 from ._enums import *
 from .multi_org import *
+from .organization_settings import *
 from .provider import *
 from ._inputs import *
 _utilities.register(
@@ -18,7 +19,8 @@ _utilities.register(
   "mod": "index",
   "fqn": "atlas_multiorg",
   "classes": {
-   "atlas-multiorg:index:MultiOrg": "MultiOrg"
+   "atlas-multiorg:index:MultiOrg": "MultiOrg",
+   "atlas-multiorg:index:OrganizationSettings": "OrganizationSettings"
   }
  }
 ]
