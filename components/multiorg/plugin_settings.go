@@ -5,6 +5,10 @@ import (
 	"maps"
 	"slices"
 	"strings"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/atlas-multiorg/atlas-multiorg/components/orgsettings"
 )
 
 // StatesAny reports whether s states any setting: whether the organization
@@ -34,6 +38,57 @@ func (s Spec) PluginSettingsByOrg() map[string]PluginSettings {
 		}
 	}
 	return byOrg
+}
+
+// registerOrganizationSettings registers the organization's
+// OrganizationSettings, the package plugin's resource that sets its
+// PluginSettings, when it states any; one that states none gets none. It
+// acts with the organization's own credential when the stack created the
+// organization, and with the caller's in an adopted one, which it releases
+// as it is when deleted; either is a secret input, which the plugin never
+// returns.
+func (m *MultiOrg) registerOrganizationSettings(org *Org, plan orgPlan) error {
+	if !plan.settings.StatesAny() {
+		return nil
+	}
+	inputs := pulumi.Map{
+		orgsettings.OrgID:           org.Resource.OrgId,
+		orgsettings.ReleaseOnDelete: pulumi.Bool(org.adopted),
+	}
+	for _, st := range orgSettings {
+		if v := st.value.resourceInput(plan.settings); st.byPlugin() && v != nil {
+			inputs[st.name] = v
+		}
+	}
+	switch {
+	case m.baseURL != nil:
+		inputs[orgsettings.BaseURL] = m.baseURL
+	case m.caller != nil:
+		inputs[orgsettings.BaseURL] = pulumi.String(m.caller.BaseURL)
+	}
+	opts := []pulumi.ResourceOption{pulumi.Parent(m)}
+	if org.adopted {
+		if c := m.caller; c != nil {
+			for key, value := range map[string]string{orgsettings.ClientID: c.Credentials.ClientID, orgsettings.ClientSecret: c.Credentials.ClientSecret,
+				orgsettings.PublicKey: c.Credentials.PublicKey, orgsettings.PrivateKey: c.Credentials.PrivateKey} {
+				if value != "" {
+					inputs[key] = pulumi.ToSecret(pulumi.String(value))
+				}
+			}
+		}
+	} else {
+		for field, value := range org.providerCredential {
+			inputs[field] = value
+		}
+		// Atlas resets a deleted organization's settings with it.
+		opts = append(opts, pulumi.DeletedWith(org.Resource))
+	}
+	var res pulumi.CustomResourceState
+	if err := m.ctx.RegisterResource(orgsettings.Type, SettingsResourceName(m.name, org.Key), inputs, &res, opts...); err != nil {
+		return fmt.Errorf("registering the organization's settings: %w", err)
+	}
+	org.track(&res)
+	return nil
 }
 
 // resolvedSettings are the settings the organization ends up with: its

@@ -6,8 +6,14 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/atlas-multiorg/atlas-multiorg/components/orgsettings"
+	"github.com/atlas-multiorg/atlas-multiorg/internal/atlasapi"
+	"github.com/atlas-multiorg/atlas-multiorg/internal/atlasmock"
 )
 
 // TestPluginSettingRules: each value Atlas would refuse, and each rule
@@ -233,4 +239,52 @@ func TestProfileTableShowsEachProfilesSettings(t *testing.T) {
 	assert.Contains(t, table, "| `delegatedMcpAccess` at most | any | any | `READ_ONLY` |")
 	assert.NotContains(t, table, "operationsContact", "no profile states it")
 	assert.Equal(t, 1, strings.Count(table, "| `delegatedPartnerAccess` of a created organization | Atlas' default | Atlas' default | `\"DISALLOWED\"` |"))
+}
+
+// TestOrganizationSettingsAreRegisteredWhereStated: one OrganizationSettings
+// per organization that states a PluginSetting, parented to the component,
+// with exactly the stated settings and a secret credential: the
+// organization's own in a created one, the caller's in an adopted one,
+// whose settings it releases; none in a stack that states none.
+func TestOrganizationSettingsAreRegisteredWhereStated(t *testing.T) {
+	t.Parallel()
+	dev := envSpec("dev")
+	mon := &atlasmock.Monitor{}
+	run(t, mon, dev, nil)
+	assert.Empty(t, mon.ByType(orgsettings.Type), "a dev stack that states none registers nothing new")
+
+	prod := envSpec("prod")
+	setOrg(&prod, "legacy", func(o *OrgSpec) { o.OperationsContact = ptr("ops@example.com") })
+	mon = &atlasmock.Monitor{}
+	caller := &atlasapi.Resolution{BaseURL: "https://atlas.example.com", Credentials: atlasapi.Credentials{ClientID: "caller-id", ClientSecret: "caller-secret"}}
+	err := atlasmock.Run(t, mon, nil, func(ctx *pulumi.Context) error {
+		_, err := NewMultiOrg(ctx, "orgs", &MultiOrgArgs{Spec: prod, Caller: caller})
+		return err
+	})
+	require.NoError(t, err)
+	registered := mon.ByType(orgsettings.Type)
+	require.ElementsMatch(t, []string{"orgs-analytics-settings", "orgs-billing-settings", "orgs-legacy-settings"}, slices.Collect(maps.Keys(registered)))
+
+	analytics := registered["orgs-analytics-settings"]
+	assert.Equal(t, resource.NewProperty(atlasmock.FakeID("orgs-analytics")), analytics.Inputs[orgsettings.OrgID])
+	assert.Equal(t, resource.NewProperty(false), analytics.Inputs[orgsettings.ReleaseOnDelete])
+	assert.Equal(t, resource.NewProperty(900.0), analytics.Inputs["idleSessionTimeoutInSeconds"], "prod's default")
+	assert.Equal(t, resource.NewProperty("DISALLOWED"), analytics.Inputs["delegatedMcpAccess"])
+	assert.NotContains(t, analytics.Inputs, resource.PropertyKey("operationsContact"), "only what the code states")
+	assert.True(t, analytics.Inputs[orgsettings.ClientSecret].IsSecret(), "the organization's own credential, a secret")
+	assert.Equal(t, resource.NewProperty("https://atlas.example.com"), analytics.Inputs[orgsettings.BaseURL])
+	assert.True(t, registered["orgs-billing-settings"].Inputs[orgsettings.PrivateKey].IsSecret(), "an API key's, a secret")
+
+	legacy := registered["orgs-legacy-settings"]
+	assert.Equal(t, resource.NewProperty(true), legacy.Inputs[orgsettings.ReleaseOnDelete], "an adopted organization's settings are released as they are")
+	assert.Equal(t, resource.MakeSecret(resource.NewProperty("caller-secret")), legacy.Inputs[orgsettings.ClientSecret], "the caller's credential, a secret")
+	var keys []string
+	for k := range legacy.Inputs {
+		keys = append(keys, string(k))
+	}
+	assert.ElementsMatch(t, []string{"baseUrl", "clientId", "clientSecret", "operationsContact", "orgId", "releaseOnDelete"}, keys,
+		"no profile default reaches an adopted organization")
+	for _, r := range registered {
+		assert.Contains(t, r.RegisterRPC.GetParent(), "::orgs", "parented to the component")
+	}
 }

@@ -295,6 +295,9 @@ type settingValue interface {
 	intValue(s Settings) (*int, bool)
 	// problem says what is wrong with the setting of s, "" when nothing.
 	problem(s Settings) string
+	// resourceInput is the setting of s as a resource input; nil when
+	// unset.
+	resourceInput(s Settings) pulumi.Input
 }
 
 // typedSetting is the settingValue of a setting of type T.
@@ -363,6 +366,13 @@ func (t typedSetting[T]) stringValue(s Settings) (*string, bool) {
 func (t typedSetting[T]) intValue(s Settings) (*int, bool) {
 	v, ok := any(*t.field(&s)).(*int)
 	return v, ok
+}
+
+func (t typedSetting[T]) resourceInput(s Settings) pulumi.Input {
+	if v := *t.field(&s); v != nil {
+		return pulumi.Any(*v)
+	}
+	return nil
 }
 
 func (t typedSetting[T]) problem(s Settings) string {

@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/atlas-multiorg/atlas-multiorg/components/orgsettings"
 	"github.com/atlas-multiorg/atlas-multiorg/internal/atlasapi"
 	"github.com/atlas-multiorg/atlas-multiorg/internal/mongodbatlas"
 )
@@ -300,4 +301,25 @@ func TestSettingsTable(t *testing.T) {
 	assert.Contains(t, lines[2], "| `apiAccessListRequired` | bool |")
 	assert.Contains(t, lines[2], "switch")
 	assert.Contains(t, lines[7], "`PATCH /orgs/{orgId}`")
+}
+
+// TestPluginSettingRowsAreTheResourcesInputs: each setting the plugin sets
+// is the OrganizationSettings input of its config name and type, and each
+// setting input of the resource is a row, so the component hands every
+// stated one over as it is.
+func TestPluginSettingRowsAreTheResourcesInputs(t *testing.T) {
+	types := map[reflect.Kind]string{reflect.Int: "integer", reflect.String: "string", reflect.Bool: "boolean"}
+	inputs := map[string]string{}
+	for _, p := range orgsettings.Properties() {
+		if p.Input && p.Output && p.Name != orgsettings.OrgID && p.Name != orgsettings.BaseURL && p.Name != orgsettings.ReleaseOnDelete {
+			inputs[p.Name] = p.Type
+		}
+	}
+	rows := map[string]string{}
+	for _, st := range orgSettings {
+		if st.byPlugin() {
+			rows[st.name] = types[st.value.kind()]
+		}
+	}
+	assert.Equal(t, inputs, rows)
 }
