@@ -277,7 +277,7 @@ func Create(ctx context.Context, news resource.PropertyMap) (string, resource.Pr
 	for _, name := range managedIn(news) {
 		changes[name] = plain(news[resource.PropertyKey(name)])
 	}
-	observed, err := apply(ctx, c, orgID, changes)
+	observed, err := apply(ctx, c, orgID, changes, news)
 	if err != nil {
 		return "", nil, err
 	}
@@ -302,7 +302,7 @@ func Update(ctx context.Context, olds, news resource.PropertyMap) (resource.Prop
 			changes[name] = resource.NewNullProperty()
 		}
 	}
-	observed, err := apply(ctx, c, orgID, changes)
+	observed, err := apply(ctx, c, orgID, changes, news)
 	if err != nil {
 		return nil, err
 	}
@@ -324,7 +324,7 @@ func Delete(ctx context.Context, oldInputs, olds resource.PropertyMap) error {
 	for _, name := range managedIn(olds) {
 		changes[name] = resource.NewNullProperty()
 	}
-	if _, err := apply(ctx, c, orgID, changes); err != nil && !atlasapi.IsNotFound(err) {
+	if _, err := apply(ctx, c, orgID, changes, nil); err != nil && !atlasapi.IsNotFound(err) {
 		return err
 	}
 	return nil
@@ -363,10 +363,13 @@ func Read(ctx context.Context, id string, inputs, olds resource.PropertyMap) (ne
 	return imported, outputs(imported, managedIn(imported), observed), nil
 }
 
-// apply PATCHes changes (null: Atlas' default), each endpoint only when it
-// has one, then reads every setting back.
-func apply(ctx context.Context, c *atlasapi.Client, orgID string, changes map[string]resource.PropertyValue) (map[string]resource.PropertyValue, error) {
-	settingsPatch, delegationPatch := map[string]any{}, map[string]any{}
+// patches are the bodies of the two PATCHes that make changes (null:
+// Atlas' default). The session timeouts go together in
+// customSessionTimeouts: when one changes, the other stated one (news) is
+// sent with it, so that the object Atlas gets is whole whether it merges
+// it or replaces it.
+func patches(changes map[string]resource.PropertyValue, news resource.PropertyMap) (settingsPatch, delegationPatch map[string]any) {
+	settingsPatch, delegationPatch = map[string]any{}, map[string]any{}
 	timeouts := map[string]any{}
 	for _, s := range settings {
 		v, ok := changes[s.name]
@@ -383,8 +386,22 @@ func apply(ctx context.Context, c *atlasapi.Client, orgID string, changes map[st
 		}
 	}
 	if len(timeouts) > 0 {
+		for _, name := range sessionTimeouts {
+			if _, changed := timeouts[name]; !changed {
+				if v, stated := news[resource.PropertyKey(name)]; stated {
+					timeouts[name] = plain(v).Mappable()
+				}
+			}
+		}
 		settingsPatch["customSessionTimeouts"] = timeouts
 	}
+	return settingsPatch, delegationPatch
+}
+
+// apply PATCHes changes, each endpoint only when it has one, then reads
+// every setting back.
+func apply(ctx context.Context, c *atlasapi.Client, orgID string, changes map[string]resource.PropertyValue, news resource.PropertyMap) (map[string]resource.PropertyValue, error) {
+	settingsPatch, delegationPatch := patches(changes, news)
 	if len(settingsPatch) > 0 {
 		if _, err := c.UpdateOrganizationPluginSettings(ctx, orgID, settingsPatch); err != nil {
 			return nil, err

@@ -247,3 +247,31 @@ func TestAnAtlasRefusalNamesTheOrganization(t *testing.T) {
 	assert.Contains(t, err.Error(), "changing the settings of organization "+created)
 	assert.NotContains(t, err.Error(), srv.Caller.ClientSecret)
 }
+
+// TestPatchesSendTheSessionTimeoutsTogether: a change of one timeout
+// carries the other stated one, so that Atlas gets the object whole; the
+// delegation settings go to their own endpoint; null is JSON null.
+func TestPatchesSendTheSessionTimeoutsTogether(t *testing.T) {
+	news := resource.PropertyMap{"absoluteSessionTimeoutInSeconds": num(14400), "idleSessionTimeoutInSeconds": num(1800)}
+	tests := map[string]struct {
+		changes              map[string]resource.PropertyValue
+		settings, delegation map[string]any
+	}{
+		"the idle one changes": {changes: map[string]resource.PropertyValue{"idleSessionTimeoutInSeconds": num(1800)},
+			settings:   map[string]any{"customSessionTimeouts": map[string]any{"absoluteSessionTimeoutInSeconds": 14400.0, "idleSessionTimeoutInSeconds": 1800.0}},
+			delegation: map[string]any{}},
+		"one set back, a contact and an access": {changes: map[string]resource.PropertyValue{"absoluteSessionTimeoutInSeconds": resource.NewNullProperty(),
+			"operationsContact": str("ops@example.com"), "delegatedMcpAccess": str("READ_ONLY")},
+			settings: map[string]any{"customSessionTimeouts": map[string]any{"absoluteSessionTimeoutInSeconds": nil, "idleSessionTimeoutInSeconds": 1800.0},
+				"operationsContact": "ops@example.com"},
+			delegation: map[string]any{"delegatedMcpAccess": "READ_ONLY"}},
+		"nothing": {changes: map[string]resource.PropertyValue{}, settings: map[string]any{}, delegation: map[string]any{}},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			settings, delegation := patches(tc.changes, news)
+			assert.Equal(t, tc.settings, settings)
+			assert.Equal(t, tc.delegation, delegation)
+		})
+	}
+}
