@@ -118,11 +118,12 @@ func (m *MultiOrg) credentialFor(ctx context.Context, key string) (atlasapi.Cred
 // of PATCH /orgs/{orgId}/settings), as "name=value" words in orgSettings'
 // order. skipDefaultAlertsSettings is not among them: the provider changes it
 // with PATCH /orgs/{orgId}, which leaves apiAccessListRequired alone, so a
-// change of it needs no switch run after it.
+// change of it needs no switch run after it. Nor are the PluginSettings:
+// the plugin PATCHes only the fields it sets, never apiAccessListRequired.
 func otherSettings(s Settings) string {
 	var words []string
 	for _, st := range orgSettings {
-		if st.apiRequest == settingsPatch && st.setBy != byAccessListSwitch {
+		if st.apiRequest == settingsPatch && st.setBy == byOrganization {
 			words = append(words, st.name+"="+st.value.shown(s))
 		}
 	}

@@ -1,8 +1,11 @@
 package multiorg
 
 import (
+	"os"
+
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/atlas-multiorg/atlas-multiorg/internal/atlasapi"
 	"github.com/atlas-multiorg/atlas-multiorg/internal/pulumiversion"
 )
 
@@ -10,7 +13,8 @@ import (
 // every deployment of it is: with what its last deployment left in the
 // running stack's state (ReadPrevious), the paying organization's linked
 // organizations (DefaultLinkedOrgs), whether the organizations it holds
-// still exist (DefaultOrgExists), and per-org providers talking to the
+// still exist (DefaultOrgExists), the caller's credential for the
+// OrganizationSettings of adopted organizations, and per-org providers talking to the
 // same Admin API as the caller's mongodbatlas:baseUrl. The Go stack program
 // and the component package's Construct both call it.
 //
@@ -29,6 +33,10 @@ func NewFromSpec(ctx *pulumi.Context, name string, spec Spec, opts ...pulumi.Res
 		OrgExists: DefaultOrgExists(ctx), TakeOverCheck: DefaultTakeOverCheck(ctx)}
 	if baseURL, ok := ctx.GetConfig("mongodbatlas:baseUrl"); ok && baseURL != "" {
 		args.BaseURL = pulumi.String(baseURL)
+	}
+	if api, err := defaultAdminAPI(func(key string) string { v, _ := ctx.GetConfig(key); return v }, os.Getenv); err == nil &&
+		api.Credentials != (atlasapi.Credentials{}) {
+		args.Caller = &api
 	}
 	return NewMultiOrg(ctx, name, args, opts...)
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/atlas-multiorg/atlas-multiorg/internal/atlasapi"
 	"github.com/atlas-multiorg/atlas-multiorg/internal/mongodbatlas"
 )
 
@@ -37,6 +38,11 @@ type MultiOrgArgs struct {
 	// the same name among them that the state does not hold stops the run
 	// (twins.go). Nil leaves the check out.
 	LinkedOrgs LinkedOrgsFunc
+	// Caller is the caller's Admin API and credential (the default
+	// provider's), which the OrganizationSettings resource of an adopted
+	// organization acts with, as a secret input. Nil leaves that resource
+	// to the credential of the plugin's environment.
+	Caller *atlasapi.Resolution
 	// OrgExists reads, with the caller's credential, whether an organization
 	// the state holds still exists, so that the replacement guard can tell
 	// an organization deleted in Atlas from a replacement (gone.go). Nil
@@ -103,6 +109,7 @@ type MultiOrg struct {
 	orgExists         OrgExistsFunc
 	// takeOvers are the service accounts taken over, checked, by org key.
 	takeOvers map[string]takeOver
+	caller    *atlasapi.Resolution
 	// protected are the org keys registered with protect; mu guards it, as
 	// the guard reads it while the program still registers.
 	protected map[string]bool
@@ -187,6 +194,7 @@ func NewMultiOrg(ctx *pulumi.Context, name string, args *MultiOrgArgs, opts ...p
 		warnWithin: time.Duration(args.Spec.expiryWarningHours()) * time.Hour,
 		providers:  map[string]*mongodbatlas.Provider{},
 		orgExists:  args.OrgExists,
+		caller:     args.Caller,
 		protected:  map[string]bool{},
 		takeOvers:  takeOvers,
 	}
@@ -361,6 +369,9 @@ func (m *MultiOrg) register(plan orgPlan) (*Org, error) {
 		}
 	}
 	if err := m.registerPolicies(org, plan.policies); err != nil {
+		return nil, err
+	}
+	if err := m.registerOrganizationSettings(org, plan); err != nil {
 		return nil, err
 	}
 	if org.TeamIDs, err = m.registerMembership(org, plan); err != nil {

@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/atlas-multiorg/atlas-multiorg/components/orgsettings"
 	"github.com/atlas-multiorg/atlas-multiorg/internal/mongodbatlas"
 )
 
@@ -27,6 +28,7 @@ const (
 	ChildMember           ChildKind = "member"             // <component>-<key>-member-<email>
 	ChildTeam             ChildKind = "team"               // <component>-<key>-team-<team key>
 	ChildTeamMember       ChildKind = "team member"        // <component>-<key>-team-<team key>-<email>
+	ChildSettings         ChildKind = "settings"           // <component>-<key>-settings
 )
 
 // childKind is how one kind's name is built and read back: after
@@ -54,6 +56,7 @@ var childKinds = []childKind{
 	{ChildMember, []string{mongodbatlas.CloudUserOrgAssignmentType}, "-member-", isEmail},
 	{ChildTeam, []string{mongodbatlas.TeamType}, "-team-", orgKey.MatchString},
 	{ChildTeamMember, []string{mongodbatlas.CloudUserTeamAssignmentType}, "-team-", isTeamMemberPart},
+	{ChildSettings, []string{orgsettings.Type}, "-settings", nil},
 }
 
 // ChildResourceName is the resource name of the child of kind of the
@@ -123,6 +126,12 @@ func AccessListSwitchName(component, orgKey string) string {
 // destroy guard.
 func DestroyGuardName(component, orgKey string) string {
 	return ChildResourceName(component, ChildDestroyGuard, orgKey, "")
+}
+
+// SettingsResourceName is the resource name of an organization's
+// OrganizationSettings, which sets its PluginSettings.
+func SettingsResourceName(component, orgKey string) string {
+	return ChildResourceName(component, ChildSettings, orgKey, "")
 }
 
 // PolicyResourceName is the resource name of an organization's resource

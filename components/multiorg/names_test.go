@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/atlas-multiorg/atlas-multiorg/components/orgsettings"
 	"github.com/atlas-multiorg/atlas-multiorg/internal/atlasmock"
 	"github.com/atlas-multiorg/atlas-multiorg/internal/mongodbatlas"
 )
@@ -48,6 +49,8 @@ func TestChildNamesRoundTrip(t *testing.T) {
 			"multiorg-data-member-ada@example.com", ChildName{ChildMember, "data", "ada@example.com"}},
 		"team": {TeamResourceName("multiorg", "data", "platform"), mongodbatlas.TeamType,
 			"multiorg-data-team-platform", ChildName{ChildTeam, "data", "platform"}},
+		"settings": {SettingsResourceName("multiorg", "data"), orgsettings.Type,
+			"multiorg-data-settings", ChildName{ChildSettings, "data", ""}},
 		"team member": {TeamMemberResourceName("multiorg", "data", "platform", "ada@example.com"), mongodbatlas.CloudUserTeamAssignmentType,
 			"multiorg-data-team-platform-ada@example.com", ChildName{ChildTeamMember, "data", "platform-ada@example.com"}},
 	}

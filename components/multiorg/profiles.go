@@ -28,6 +28,11 @@ type Profile struct {
 	Policies ResourcePolicies
 	// RequiredPolicies cannot be switched off in this environment.
 	RequiredPolicies []string
+	// MaxAccess is the widest value each capped access setting may take,
+	// by config name; each is a setting of orgSettings with an enum,
+	// narrowest first (settings_test.go). A setting left out of the map
+	// may take any value.
+	MaxAccess map[string]string
 	// MinOrgOwners is how many of an organization's managed members must
 	// hold ORG_OWNER, when the stack manages its members.
 	MinOrgOwners int
@@ -61,6 +66,9 @@ var Profiles = map[string]Profile{
 		AllowAPIKeys:               false,
 		Policies:                   ResourcePolicies{BlockWildcardIP: ptr(true), RequireMaintenanceWindow: ptr(true)},
 		RequiredPolicies:           []string{"blockWildcardIp", "requireMaintenanceWindow"},
+		// An AI assistant may read production with a person's delegated
+		// access, never change it; partners get none.
+		MaxAccess: map[string]string{"delegatedMcpAccess": "READ_ONLY", "delegatedPartnerAccess": "DISALLOWED"},
 		// Two owners: one person away, or leaving, never leaves a
 		// production organization without anyone who can change it.
 		MinOrgOwners: 2,
@@ -142,6 +150,7 @@ func (p Profile) validateOrg(ps *problems, path, key string, org OrgSpec) {
 				"with a run at least once per period, the secret being replaced then stays valid for at least one more period", lifetime, lifetime/3, r)
 		}
 	}
+	p.accessProblems(ps, path, in, org)
 	for _, name := range p.RequiredPolicies {
 		if org.ResourcePolicies != nil {
 			if v := org.ResourcePolicies.policySwitch(name); v != nil && !*v {
@@ -197,6 +206,26 @@ func ProfileTable() string {
 	}))
 	b.WriteString(row("Resource policies that cannot be switched off", func(p Profile) string { return codeList(p.RequiredPolicies) }))
 	b.WriteString(row("Organization Owners among managed members, at least", func(p Profile) string { return strconv.Itoa(p.MinOrgOwners) }))
+	for _, st := range orgSettings {
+		if st.byPlugin() && st.defaultDoc() != "unset" {
+			b.WriteString(row("`"+st.name+"` of a created organization", func(p Profile) string {
+				if d := st.value.shownDefault(p.Name); d != "unset" {
+					return d
+				}
+				return "Atlas' default"
+			}))
+		}
+	}
+	for _, st := range orgSettings {
+		if st.enum != nil {
+			b.WriteString(row("`"+st.name+"` at most", func(p Profile) string {
+				if widest, ok := p.MaxAccess[st.name]; ok {
+					return "`" + widest + "`"
+				}
+				return "any"
+			}))
+		}
+	}
 	return b.String()
 }
 

@@ -116,12 +116,19 @@ func TestProfileRules(t *testing.T) {
 			if tc.mutate != nil {
 				tc.mutate(&spec)
 			}
-			var verr *ValidationError
-			require.ErrorAs(t, spec.Validate(), &verr)
-			problemAt(t, verr, tc.path, tc.message)
-			assert.Len(t, verr.Problems, 1, "only this rule fires:\n%v", verr)
+			requireOnlyProblem(t, spec, tc.path, tc.message)
 		})
 	}
+}
+
+// requireOnlyProblem requires spec's one problem to be at path, its message
+// containing message.
+func requireOnlyProblem(t *testing.T, spec Spec, path, message string) {
+	t.Helper()
+	var verr *ValidationError
+	require.ErrorAs(t, spec.Validate(), &verr)
+	problemAt(t, verr, path, message)
+	assert.Len(t, verr.Problems, 1, "only this rule fires:\n%v", verr)
 }
 
 func TestProfilePermissions(t *testing.T) {

@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/atlas-multiorg/atlas-multiorg/components/orgsettings"
 	"github.com/atlas-multiorg/atlas-multiorg/internal/atlasapi"
 	"github.com/atlas-multiorg/atlas-multiorg/internal/mongodbatlas"
 )
@@ -16,10 +17,34 @@ import (
 // jsonName is a struct field's JSON name, without its options.
 func jsonName(f reflect.StructField) string { return strings.Split(f.Tag.Get("json"), ",")[0] }
 
-// setOnly is a Settings whose one stated setting is st's, at a value.
-func setOnly(st orgSetting) Settings {
+// settingStructFields are the fields of Settings, those of its embedded
+// PluginSettings in its place, in order.
+func settingStructFields(t *testing.T) []reflect.StructField {
+	t.Helper()
+	var fields []reflect.StructField
+	for _, f := range reflect.VisibleFields(reflect.TypeFor[Settings]()) {
+		if !f.Anonymous {
+			fields = append(fields, f)
+		}
+	}
+	return fields
+}
+
+// everyStated is a Settings that states every setting, each at its zero
+// value.
+func everyStated(t *testing.T) Settings {
 	var s Settings
-	st.value.setDefault(&s, DefaultEnvironment)
+	v := reflect.ValueOf(&s).Elem()
+	for _, f := range settingStructFields(t) {
+		v.FieldByIndex(f.Index).Set(reflect.New(f.Type.Elem()))
+	}
+	return s
+}
+
+// setOnly is a Settings whose one stated setting is st's, at a value.
+func setOnly(t *testing.T, st orgSetting) Settings {
+	var s Settings
+	st.value.fill(&s, everyStated(t))
 	return s
 }
 
@@ -27,23 +52,23 @@ func setOnly(st orgSetting) Settings {
 // orgSettings, in the same place, with its JSON name and kind, whose
 // accessor reaches that field; and every row has its field.
 func TestSettingsStructAndTableAgree(t *testing.T) {
-	fields := reflect.TypeFor[Settings]()
+	fields := settingStructFields(t)
 	var names []string
-	for i := range fields.NumField() {
-		f := fields.Field(i)
+	for i, f := range fields {
 		names = append(names, jsonName(f))
 		require.Less(t, i, len(orgSettings), "Settings.%s (%s) has no row in orgSettings", f.Name, jsonName(f))
 		st := orgSettings[i]
 		assert.Equal(t, jsonName(f), st.name, "row %d names Settings.%s by its JSON name", i, f.Name)
 		require.Equal(t, reflect.Pointer, f.Type.Kind(), "Settings.%s is a pointer, so that nil means unstated", f.Name)
 		assert.Equal(t, f.Type.Elem().Kind(), st.value.kind(), "row %s has the kind of Settings.%s", st.name, f.Name)
+		assert.Equal(t, len(f.Index) == 2, st.byPlugin(), "row %s is set by the plugin exactly when its field is one of PluginSettings", st.name)
 
-		stated := reflect.ValueOf(setOnly(st))
-		for j := range stated.NumField() {
-			assert.Equal(t, i == j, !stated.Field(j).IsNil(), "row %s reaches Settings.%s and no other field", st.name, f.Name)
+		stated := reflect.ValueOf(setOnly(t, st))
+		for j, other := range fields {
+			assert.Equal(t, i == j, !stated.FieldByIndex(other.Index).IsNil(), "row %s reaches Settings.%s and no other field", st.name, f.Name)
 		}
 	}
-	assert.Len(t, orgSettings, fields.NumField(), "every row of orgSettings has a field of Settings")
+	assert.Len(t, orgSettings, len(fields), "every row of orgSettings has a field of Settings")
 	assert.Equal(t, names, SettingNames())
 }
 
@@ -54,9 +79,17 @@ func TestEverySettingRowIsComplete(t *testing.T) {
 		t.Run(st.name, func(t *testing.T) {
 			assert.NotEmpty(t, strings.TrimSpace(st.doc), "its meaning in the configuration reference")
 			assert.NotEmpty(t, st.apiField, "its Admin API field")
+			assert.Contains(t, []apiRequest{settingsPatch, orgPatch, delegationPatch}, st.apiRequest)
+			assert.Contains(t, []settingResource{byOrganization, byAccessListSwitch, byOrganizationSettings}, st.setBy)
+			if st.byPlugin() {
+				// dev leaves them to Atlas; a stack that states none
+				// registers no OrganizationSettings resource.
+				assert.Empty(t, st.providerInput, "provider 4.14.0 has no input for it")
+				assert.False(t, st.value.isSet(DefaultSettings("dev")), "dev keeps Atlas' default")
+				assert.False(t, st.creationOnly, "the plugin sets it on any organization")
+				return
+			}
 			assert.NotEmpty(t, st.providerInput, "its provider input")
-			assert.Contains(t, []apiRequest{settingsPatch, orgPatch}, st.apiRequest)
-			assert.Contains(t, []settingResource{byOrganization, byAccessListSwitch}, st.setBy)
 			for env := range Profiles {
 				assert.True(t, st.value.isSet(DefaultSettings(env)), "a default in %s", env)
 			}
@@ -77,13 +110,17 @@ func TestSettingRowsMatchTheProvider(t *testing.T) {
 	for _, st := range orgSettings {
 		t.Run(st.name, func(t *testing.T) {
 			var a mongodbatlas.OrganizationArgs
-			setOnly(st).settingInputs(&a, true)
+			setOnly(t, st).settingInputs(&a, true)
 			var set []string
 			v := reflect.ValueOf(a)
 			for i := range args.NumField() {
 				if !v.Field(i).IsNil() {
 					set = append(set, wire[args.Field(i).Name])
 				}
+			}
+			if st.byPlugin() {
+				assert.Empty(t, set, "a setting the plugin sets reaches no provider input")
+				return
 			}
 			assert.Equal(t, []string{st.providerInput}, set)
 			assert.Equal(t, slices.Contains(mongodbatlas.OrganizationCreateOnlyInputs, st.providerInput), st.creationOnly,
@@ -93,27 +130,34 @@ func TestSettingRowsMatchTheProvider(t *testing.T) {
 }
 
 // TestSettingRowsMatchTheAdminAPI: a row's API field is a field of the
-// request it names, and the settings PATCH's fields are all rows.
+// request it names, as the Admin API client reads it (a dotted field is
+// nested), and the settings PATCH's fields are all rows.
 func TestSettingRowsMatchTheAdminAPI(t *testing.T) {
-	fieldsOf := func(t reflect.Type) []string {
+	var fieldsOf func(t reflect.Type, prefix string) []string
+	fieldsOf = func(t reflect.Type, prefix string) []string {
 		var names []string
 		for i := range t.NumField() {
-			names = append(names, jsonName(t.Field(i)))
+			f := t.Field(i)
+			if f.Type.Kind() == reflect.Pointer && f.Type.Elem().Kind() == reflect.Struct {
+				names = append(names, fieldsOf(f.Type.Elem(), prefix+jsonName(f)+".")...)
+				continue
+			}
+			names = append(names, prefix+jsonName(f))
 		}
 		return names
 	}
 	inRequest := map[apiRequest][]string{
-		settingsPatch: fieldsOf(reflect.TypeFor[atlasapi.Settings]()),
-		orgPatch:      fieldsOf(reflect.TypeFor[atlasapi.Organization]()),
+		settingsPatch:   append(fieldsOf(reflect.TypeFor[atlasapi.Settings](), ""), fieldsOf(reflect.TypeFor[atlasapi.PluginSettings](), "")...),
+		orgPatch:        fieldsOf(reflect.TypeFor[atlasapi.Organization](), ""),
+		delegationPatch: fieldsOf(reflect.TypeFor[atlasapi.DelegationSettings](), ""),
 	}
-	var patched []string
+	patched := map[apiRequest][]string{}
 	for _, st := range orgSettings {
 		assert.Contains(t, inRequest[st.apiRequest], st.apiField, "%s is a field of %s", st.name, st.apiRequest)
-		if st.apiRequest == settingsPatch {
-			patched = append(patched, st.apiField)
-		}
+		patched[st.apiRequest] = append(patched[st.apiRequest], st.apiField)
 	}
-	assert.ElementsMatch(t, inRequest[settingsPatch], patched, "every field of the settings PATCH is a setting")
+	assert.ElementsMatch(t, inRequest[settingsPatch], patched[settingsPatch], "every field of the settings PATCH is a setting")
+	assert.ElementsMatch(t, inRequest[delegationPatch], patched[delegationPatch], "every delegation setting is a setting")
 }
 
 func TestOtherSettings(t *testing.T) {
@@ -133,6 +177,10 @@ func TestOtherSettings(t *testing.T) {
 		"nothing stated": {
 			want: "multiFactorAuthRequired=unset restrictEmployeeAccess=unset genAiFeaturesEnabled=unset securityContact=unset",
 		},
+		"not the plugin's settings: it never sends apiAccessListRequired": {
+			settings: Settings{PluginSettings: PluginSettings{IdleSessionTimeoutInSeconds: ptr(900), OperationsContact: ptr("ops@example.com")}},
+			want:     "multiFactorAuthRequired=unset restrictEmployeeAccess=unset genAiFeaturesEnabled=unset securityContact=unset",
+		},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
@@ -145,12 +193,16 @@ func TestSettingsWithDefaultsAndUnstated(t *testing.T) {
 	stated := Settings{MultiFactorAuthRequired: ptr(false), SecurityContact: ptr("a@example.com")}
 	assert.Equal(t, []string{"apiAccessListRequired", "restrictEmployeeAccess", "genAiFeaturesEnabled", "skipDefaultAlertsSettings"},
 		stated.unstated())
+	stated.IdleSessionTimeoutInSeconds = ptr(1800)
 	filled := stated.withDefaults(DefaultSettings("prod"))
 	assert.Empty(t, filled.unstated())
 	assert.Equal(t, Settings{APIAccessListRequired: ptr(false), MultiFactorAuthRequired: ptr(false), RestrictEmployeeAccess: ptr(true),
-		GenAIFeaturesEnabled: ptr(false), SecurityContact: ptr("a@example.com"), SkipDefaultAlertsSettings: ptr(false)}, filled,
-		"what the entry states stays; the rest is the default")
-	assert.Equal(t, SettingNames(), Settings{}.unstated())
+		GenAIFeaturesEnabled: ptr(false), SecurityContact: ptr("a@example.com"), SkipDefaultAlertsSettings: ptr(false),
+		PluginSettings: PluginSettings{
+			AbsoluteSessionTimeoutInSeconds: ptr(28800), IdleSessionTimeoutInSeconds: ptr(1800), MaxServiceAccountSecretValidityInHours: ptr(2160),
+			StreamsCrossGroupEnabled: ptr(false), DelegatedMcpAccess: ptr("DISALLOWED"), DelegatedPartnerAccess: ptr("DISALLOWED"),
+		}}, filled, "what the entry states stays; the rest is the default, where prod has one")
+	assert.Equal(t, SettingNames()[:6], AdoptionSettingNames(), "an adopted entry need not state what the plugin sets: Atlas' value stays")
 }
 
 // TestSettingDefaultsPerEnvironment: a default that differs between
@@ -291,4 +343,25 @@ func TestADeployedOrganizationKeepsItsAlertsSetting(t *testing.T) {
 			assert.Equal(t, c.want, *plans[0].settings.SkipDefaultAlertsSettings)
 		})
 	}
+}
+
+// TestPluginSettingRowsAreTheResourcesInputs: each setting the plugin sets
+// is the OrganizationSettings input of its config name and type, and each
+// setting input of the resource is a row, so the component hands every
+// stated one over as it is.
+func TestPluginSettingRowsAreTheResourcesInputs(t *testing.T) {
+	types := map[reflect.Kind]string{reflect.Int: "integer", reflect.String: "string", reflect.Bool: "boolean"}
+	inputs := map[string]string{}
+	for _, p := range orgsettings.Properties() {
+		if p.Input && p.Output && p.Name != orgsettings.OrgID && p.Name != orgsettings.BaseURL && p.Name != orgsettings.ReleaseOnDelete {
+			inputs[p.Name] = p.Type
+		}
+	}
+	rows := map[string]string{}
+	for _, st := range orgSettings {
+		if st.byPlugin() {
+			rows[st.name] = types[st.value.kind()]
+		}
+	}
+	assert.Equal(t, inputs, rows)
 }

@@ -77,6 +77,43 @@ type Settings struct {
 	SecurityContact *string `json:"securityContact,omitempty"`
 	// SkipDefaultAlertsSettings stops Atlas creating its default alerts.
 	SkipDefaultAlertsSettings *bool `json:"skipDefaultAlertsSettings,omitempty"`
+
+	PluginSettings
+}
+
+// PluginSettings are the organization settings provider 4.14.0 cannot set,
+// which the package's own plugin sets through its OrganizationSettings
+// resource: one organization's, as the code states them (its entry, and for
+// a created organization its profile's defaults). A nil field is not
+// managed: Atlas' value stays. They are fields of Settings, so the config
+// decodes into them; each is a row of orgSettings, with the
+// byOrganizationSettings resource. An organization whose PluginSettings
+// state none (StatesAny) gets no OrganizationSettings resource, so a stack
+// of the code before them registers nothing new.
+type PluginSettings struct {
+	// AbsoluteSessionTimeoutInSeconds is how long a person's session lasts
+	// at most, in seconds.
+	AbsoluteSessionTimeoutInSeconds *int `json:"absoluteSessionTimeoutInSeconds,omitempty"`
+	// IdleSessionTimeoutInSeconds is how long a session may be idle, in seconds.
+	IdleSessionTimeoutInSeconds *int `json:"idleSessionTimeoutInSeconds,omitempty"`
+	// MaxServiceAccountSecretValidityInHours caps the lifetime of every new
+	// service-account secret of the organization.
+	MaxServiceAccountSecretValidityInHours *int `json:"maxServiceAccountSecretValidityInHours,omitempty"`
+	// OperationsContact is the address for infrastructure notifications.
+	OperationsContact *string `json:"operationsContact,omitempty"`
+	// StreamsCrossGroupEnabled lets stream processing connect to other
+	// projects' clusters.
+	StreamsCrossGroupEnabled *bool `json:"streamsCrossGroupEnabled,omitempty"`
+	// DelegatedMcpAccess is the delegated access MCP clients may get.
+	DelegatedMcpAccess *string `json:"delegatedMcpAccess,omitempty"`
+	// DelegatedPartnerAccess is the delegated access partners may get.
+	DelegatedPartnerAccess *string `json:"delegatedPartnerAccess,omitempty"`
+	// IdleRefreshTokenLifetime is how long a delegated refresh token may be
+	// idle, in seconds.
+	IdleRefreshTokenLifetime *int `json:"idleRefreshTokenLifetime,omitempty"`
+	// MaximumRefreshTokenLifetime is how long a delegated refresh token
+	// lives at most, in seconds.
+	MaximumRefreshTokenLifetime *int `json:"maximumRefreshTokenLifetime,omitempty"`
 }
 
 // ServiceAccountSpec is a service-account credential. Name, Description and

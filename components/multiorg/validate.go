@@ -133,6 +133,9 @@ func (s Spec) validate(ps *problems) {
 			minOwners, in = profile.MinOrgOwners, fmt.Sprintf("in the %s profile (%s)", profile.Name, profile.Why)
 		}
 		validateMembership(ps, path, org, minOwners, in)
+		// An unknown environment's profile is the zero Profile: only
+		// what the entry states is checked.
+		profile.pluginSettingProblems(ps, path, org)
 
 		if org.Name != "" {
 			byName[strings.ToLower(org.Name)] = append(byName[strings.ToLower(org.Name)], key)

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"github.com/atlas-multiorg/atlas-multiorg/components/orgsettings"
 	"github.com/atlas-multiorg/atlas-multiorg/internal/mongodbatlas"
 )
 
@@ -48,6 +49,13 @@ var inputComparisons = map[string]map[string]inputComparison{
 		"orgOwnerId": {compareNowhere, "creation only: who Atlas made the owner; Atlas keeps no such field, and the owner is among the people status lists"},
 		"federationSettingsId": {compareNowhere, "creation only: the link lives in the federation's settings, " +
 			"which the organization's own credential does not read"},
+	},
+	// The package plugin's resource (components/orgsettings): its Read
+	// reads the settings and delegation endpoints, so a refresh shows each
+	// managed setting Atlas has changed, and the credential inputs are never
+	// compared (a rotated one changes nothing).
+	orgsettings.Type: {
+		anyInput: {compareByRefresh, "the plugin reads the organization's settings and delegation settings"},
 	},
 	mongodbatlas.ServiceAccountType: {
 		"name":                    {compareByRefresh, "the provider reads the service account"},

@@ -52,6 +52,21 @@ func TestAStackOfTheOldCodePreviewsNoChanges(t *testing.T) {
 			// The user's stack file stays as it was; the code around it is new.
 			stackFile := "Pulumi." + stack + ".yaml"
 			require.NoError(t, copyFile(filepath.Join(old.repo, stackFile), filepath.Join(w.repo, stackFile), 0o600))
+			if environment == "prod" {
+				// prod states session timeouts, a secret-validity cap and
+				// delegated access for the organizations it creates (issue
+				// 35): an OrganizationSettings of each is the one change.
+				// One up sets them, with each organization's own
+				// credential, and the next preview shows no changes.
+				current := w.with(t)
+				preview := current.runEnv(env, "pulumi", "preview", "--stack", stack, "--non-interactive")
+				assert.Regexp(t, `\+ +atlas-multiorg:index:OrganizationSettings +multiorg-\S+-settings +create`, preview)
+				assert.Regexp(t, `\+ \d+ to create`, preview)
+				assert.NotRegexp(t, `to update|to replace|to delete`, preview, "nothing of the old tree's changes")
+				current.runEnv(env, "pulumi", "up", "--yes", "--skip-preview", "--stack", stack, "--non-interactive")
+				current.runEnv(env, "pulumi", "preview", "--expect-no-changes", "--stack", stack, "--non-interactive")
+				return
+			}
 			preview := w.with(t).runEnv(env, "pulumi", "preview", "--expect-no-changes", "--stack", stack, "--non-interactive")
 			assert.Regexp(t, `\d+ unchanged`, preview, "the old tree's resources, read from the state")
 		})

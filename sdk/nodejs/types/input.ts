@@ -67,6 +67,10 @@ export interface MemberArgs {
  */
 export interface OrgArgs {
     /**
+     * How long anyone's session in the Atlas UI lasts before they must sign in again, 3600-43200 seconds (1-12 hours); unset, Atlas' 12 hours. At least `idleSessionTimeoutInSeconds`. A person in several organizations gets the shortest of each timeout among them (see Session timeouts). Default: dev: unset, staging: `43200`, prod: `28800`.
+     */
+    absoluteSessionTimeoutInSeconds?: pulumi.Input<number | undefined>;
+    /**
      * The named override that lets an environment that refuses API keys (prod) accept this entry's `apiKey`. Default: `false`.
      */
     allowApiKeyCredential?: pulumi.Input<boolean | undefined>;
@@ -83,6 +87,14 @@ export interface OrgArgs {
      */
     apiKey?: pulumi.Input<inputs.ApiKeyArgs | undefined>;
     /**
+     * What MCP (Model Context Protocol) clients, such as AI assistants, may do in the organization with a person's delegated access; unset, Atlas' `DISALLOWED`. A profile may cap it (prod: `READ_ONLY` at most). Default: dev: unset, staging: unset, prod: `"DISALLOWED"`.
+     */
+    delegatedMcpAccess?: pulumi.Input<string | undefined>;
+    /**
+     * Whether partner integrations may act in the organization with a person's delegated access; unset, Atlas' `DISALLOWED`. A profile may cap it (prod: `DISALLOWED`). Default: dev: unset, staging: unset, prod: `"DISALLOWED"`.
+     */
+    delegatedPartnerAccess?: pulumi.Input<string | undefined>;
+    /**
      * Links the new organization to a federation. Creation only.
      */
     federationSettingsId?: pulumi.Input<string | undefined>;
@@ -91,9 +103,25 @@ export interface OrgArgs {
      */
     genAiFeaturesEnabled?: pulumi.Input<boolean | undefined>;
     /**
+     * How long a delegated-access refresh token may go unused before it expires, 1-31536000 seconds (a year); unset, Atlas' default. Default: unset.
+     */
+    idleRefreshTokenLifetime?: pulumi.Input<number | undefined>;
+    /**
+     * How long a session in the Atlas UI may be idle before Atlas signs the person out, 300 seconds (5 minutes) up to the absolute timeout; unset, no idle timeout. Default: dev: unset, staging: `3600`, prod: `900`.
+     */
+    idleSessionTimeoutInSeconds?: pulumi.Input<number | undefined>;
+    /**
      * Adopts the existing organization with this ID instead of creating one (see Adoption).
      */
     importId?: pulumi.Input<string | undefined>;
+    /**
+     * The longest lifetime Atlas allows a new service-account secret of the organization, 8-8760 hours, whoever creates it; unset, Atlas' 8760. At least the organization's own secret lifetime (`serviceAccount.secretExpiresAfterHours`) and rotation period, or Atlas would refuse its next secret. Default: dev: unset, staging: `4380`, prod: `2160`.
+     */
+    maxServiceAccountSecretValidityInHours?: pulumi.Input<number | undefined>;
+    /**
+     * How long a delegated-access refresh token lives at most, used or not, 1-31536000 seconds; unset, Atlas' default. Default: unset.
+     */
+    maximumRefreshTokenLifetime?: pulumi.Input<number | undefined>;
     /**
      * The organization's people, keyed by the email that is their Atlas username; given at all, these are all the members the stack manages. Each becomes a `CloudUserOrgAssignment`: Atlas invites the person, who is `PENDING` until they accept; on an adopted organization, the run that adopts it adopts the people listed instead. At least one must hold `ORG_OWNER` (two in prod). See Members and teams.
      */
@@ -110,6 +138,10 @@ export interface OrgArgs {
      * The organization's name in Atlas: 1-64 letters, digits and `- _ . ( ) , : & @ + '` (no spaces). Names are unique within a stack, case-insensitively.
      */
     name: pulumi.Input<string>;
+    /**
+     * One email address, such as a distribution list, for Atlas' notifications about the organization's infrastructure; it grants no access. `""` is refused (Atlas refuses it); leave it out for none. Default: unset.
+     */
+    operationsContact?: pulumi.Input<string | undefined>;
     /**
      * This organization's owner. Creation only. Default: `atlas-multiorg:orgOwnerId`.
      */
@@ -134,6 +166,10 @@ export interface OrgArgs {
      * Stops Atlas from creating its default organization alerts (and, the provider says, future default alerts). Left out, Atlas' default alerts stay on: nothing here declares alerts, so without them an organization would have none. An organization the stack already holds keeps the value its state has when its entry leaves this out (`true` for those created before this default became `false`), so a deployed stack previews no change; state `false` to let Atlas create its future default alerts for them too. Always sent. Default: `false`.
      */
     skipDefaultAlertsSettings?: pulumi.Input<boolean | undefined>;
+    /**
+     * Lets a project's Atlas Stream Processing workspaces connect to the clusters of the organization's other projects; prod keeps each project's data in it. Default: dev: unset, staging: unset, prod: `false`.
+     */
+    streamsCrossGroupEnabled?: pulumi.Input<boolean | undefined>;
     /**
      * The organization's teams, keyed by a stable **team key** (as org keys). Each becomes a `Team` named from the key, so renaming it is an update; the org stack exports its ID under `orgs.<key>.teams.<team key>` for the consumer stack's project grants.
      */

@@ -257,6 +257,10 @@ class OrgArgsDict(TypedDict):
     """
     The organization's name in Atlas: 1-64 letters, digits and `- _ . ( ) , : & @ + '` (no spaces). Names are unique within a stack, case-insensitively.
     """
+    absolute_session_timeout_in_seconds: NotRequired[pulumi.Input[Optional[_builtins.int]]]
+    """
+    How long anyone's session in the Atlas UI lasts before they must sign in again, 3600-43200 seconds (1-12 hours); unset, Atlas' 12 hours. At least `idleSessionTimeoutInSeconds`. A person in several organizations gets the shortest of each timeout among them (see Session timeouts). Default: dev: unset, staging: `43200`, prod: `28800`.
+    """
     allow_api_key_credential: NotRequired[pulumi.Input[Optional[_builtins.bool]]]
     """
     The named override that lets an environment that refuses API keys (prod) accept this entry's `apiKey`. Default: `false`.
@@ -273,6 +277,14 @@ class OrgArgsDict(TypedDict):
     """
     An API-key credential instead. Creation only (Atlas issues one only with a new organization). Exclusive with `serviceAccount`.
     """
+    delegated_mcp_access: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    What MCP (Model Context Protocol) clients, such as AI assistants, may do in the organization with a person's delegated access; unset, Atlas' `DISALLOWED`. A profile may cap it (prod: `READ_ONLY` at most). Default: dev: unset, staging: unset, prod: `"DISALLOWED"`.
+    """
+    delegated_partner_access: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    Whether partner integrations may act in the organization with a person's delegated access; unset, Atlas' `DISALLOWED`. A profile may cap it (prod: `DISALLOWED`). Default: dev: unset, staging: unset, prod: `"DISALLOWED"`.
+    """
     federation_settings_id: NotRequired[pulumi.Input[Optional[_builtins.str]]]
     """
     Links the new organization to a federation. Creation only.
@@ -281,9 +293,25 @@ class OrgArgsDict(TypedDict):
     """
     Generative AI features. Atlas turns them on when not told otherwise; here they stay off until you decide. Default: `false`.
     """
+    idle_refresh_token_lifetime: NotRequired[pulumi.Input[Optional[_builtins.int]]]
+    """
+    How long a delegated-access refresh token may go unused before it expires, 1-31536000 seconds (a year); unset, Atlas' default. Default: unset.
+    """
+    idle_session_timeout_in_seconds: NotRequired[pulumi.Input[Optional[_builtins.int]]]
+    """
+    How long a session in the Atlas UI may be idle before Atlas signs the person out, 300 seconds (5 minutes) up to the absolute timeout; unset, no idle timeout. Default: dev: unset, staging: `3600`, prod: `900`.
+    """
     import_id: NotRequired[pulumi.Input[Optional[_builtins.str]]]
     """
     Adopts the existing organization with this ID instead of creating one (see Adoption).
+    """
+    max_service_account_secret_validity_in_hours: NotRequired[pulumi.Input[Optional[_builtins.int]]]
+    """
+    The longest lifetime Atlas allows a new service-account secret of the organization, 8-8760 hours, whoever creates it; unset, Atlas' 8760. At least the organization's own secret lifetime (`serviceAccount.secretExpiresAfterHours`) and rotation period, or Atlas would refuse its next secret. Default: dev: unset, staging: `4380`, prod: `2160`.
+    """
+    maximum_refresh_token_lifetime: NotRequired[pulumi.Input[Optional[_builtins.int]]]
+    """
+    How long a delegated-access refresh token lives at most, used or not, 1-31536000 seconds; unset, Atlas' default. Default: unset.
     """
     members: NotRequired[pulumi.Input[Optional[Mapping[str, pulumi.Input['MemberArgsDict']]]]]
     """
@@ -296,6 +324,10 @@ class OrgArgsDict(TypedDict):
     multi_factor_auth_required: NotRequired[pulumi.Input[Optional[_builtins.bool]]]
     """
     Members must set up MFA. Default: `true`.
+    """
+    operations_contact: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    One email address, such as a distribution list, for Atlas' notifications about the organization's infrastructure; it grants no access. `""` is refused (Atlas refuses it); leave it out for none. Default: unset.
     """
     org_owner_id: NotRequired[pulumi.Input[Optional[_builtins.str]]]
     """
@@ -321,6 +353,10 @@ class OrgArgsDict(TypedDict):
     """
     Stops Atlas from creating its default organization alerts (and, the provider says, future default alerts). Left out, Atlas' default alerts stay on: nothing here declares alerts, so without them an organization would have none. An organization the stack already holds keeps the value its state has when its entry leaves this out (`true` for those created before this default became `false`), so a deployed stack previews no change; state `false` to let Atlas create its future default alerts for them too. Always sent. Default: `false`.
     """
+    streams_cross_group_enabled: NotRequired[pulumi.Input[Optional[_builtins.bool]]]
+    """
+    Lets a project's Atlas Stream Processing workspaces connect to the clusters of the organization's other projects; prod keeps each project's data in it. Default: dev: unset, staging: unset, prod: `false`.
+    """
     teams: NotRequired[pulumi.Input[Optional[Mapping[str, pulumi.Input['TeamArgsDict']]]]]
     """
     The organization's teams, keyed by a stable **team key** (as org keys). Each becomes a `Team` named from the key, so renaming it is an update; the org stack exports its ID under `orgs.<key>.teams.<team key>` for the consumer stack's project grants.
@@ -330,46 +366,66 @@ class OrgArgsDict(TypedDict):
 class OrgArgs:
     def __init__(__self__, *,
                  name: pulumi.Input[_builtins.str],
+                 absolute_session_timeout_in_seconds: pulumi.Input[Optional[_builtins.int]] = None,
                  allow_api_key_credential: pulumi.Input[Optional[_builtins.bool]] = None,
                  allow_deletion: pulumi.Input[Optional[_builtins.bool]] = None,
                  api_access_list_required: pulumi.Input[Optional[_builtins.bool]] = None,
                  api_key: pulumi.Input[Optional['ApiKeyArgs']] = None,
+                 delegated_mcp_access: pulumi.Input[Optional[_builtins.str]] = None,
+                 delegated_partner_access: pulumi.Input[Optional[_builtins.str]] = None,
                  federation_settings_id: pulumi.Input[Optional[_builtins.str]] = None,
                  gen_ai_features_enabled: pulumi.Input[Optional[_builtins.bool]] = None,
+                 idle_refresh_token_lifetime: pulumi.Input[Optional[_builtins.int]] = None,
+                 idle_session_timeout_in_seconds: pulumi.Input[Optional[_builtins.int]] = None,
                  import_id: pulumi.Input[Optional[_builtins.str]] = None,
+                 max_service_account_secret_validity_in_hours: pulumi.Input[Optional[_builtins.int]] = None,
+                 maximum_refresh_token_lifetime: pulumi.Input[Optional[_builtins.int]] = None,
                  members: pulumi.Input[Optional[Mapping[str, pulumi.Input['MemberArgs']]]] = None,
                  monthly_budget_usd: pulumi.Input[Optional[_builtins.str]] = None,
                  multi_factor_auth_required: pulumi.Input[Optional[_builtins.bool]] = None,
+                 operations_contact: pulumi.Input[Optional[_builtins.str]] = None,
                  org_owner_id: pulumi.Input[Optional[_builtins.str]] = None,
                  resource_policies: pulumi.Input[Optional['ResourcePoliciesArgs']] = None,
                  restrict_employee_access: pulumi.Input[Optional[_builtins.bool]] = None,
                  security_contact: pulumi.Input[Optional[_builtins.str]] = None,
                  service_account: pulumi.Input[Optional['ServiceAccountArgs']] = None,
                  skip_default_alerts_settings: pulumi.Input[Optional[_builtins.bool]] = None,
+                 streams_cross_group_enabled: pulumi.Input[Optional[_builtins.bool]] = None,
                  teams: pulumi.Input[Optional[Mapping[str, pulumi.Input['TeamArgs']]]] = None):
         """
         One organization of a MultiOrg: an `orgs.<key>` entry.
 
         :param pulumi.Input[_builtins.str] name: The organization's name in Atlas: 1-64 letters, digits and `- _ . ( ) , : & @ + '` (no spaces). Names are unique within a stack, case-insensitively.
+        :param pulumi.Input[_builtins.int] absolute_session_timeout_in_seconds: How long anyone's session in the Atlas UI lasts before they must sign in again, 3600-43200 seconds (1-12 hours); unset, Atlas' 12 hours. At least `idleSessionTimeoutInSeconds`. A person in several organizations gets the shortest of each timeout among them (see Session timeouts). Default: dev: unset, staging: `43200`, prod: `28800`.
         :param pulumi.Input[_builtins.bool] allow_api_key_credential: The named override that lets an environment that refuses API keys (prod) accept this entry's `apiKey`. Default: `false`.
         :param pulumi.Input[_builtins.bool] allow_deletion: Only on an adopted entry: lets `pulumi destroy`, or removing the entry, delete the organization in Atlas. Without it an adopted organization is released and stays in Atlas. Default: `false`.
         :param pulumi.Input[_builtins.bool] api_access_list_required: Admin API calls must come from an access-listed address. Refused with an empty access list, which would lock the automation out; switched on in the same run, once the access list exists, by the switch the component adds (see API access lists). Default: `false`.
         :param pulumi.Input['ApiKeyArgs'] api_key: An API-key credential instead. Creation only (Atlas issues one only with a new organization). Exclusive with `serviceAccount`.
+        :param pulumi.Input[_builtins.str] delegated_mcp_access: What MCP (Model Context Protocol) clients, such as AI assistants, may do in the organization with a person's delegated access; unset, Atlas' `DISALLOWED`. A profile may cap it (prod: `READ_ONLY` at most). Default: dev: unset, staging: unset, prod: `"DISALLOWED"`.
+        :param pulumi.Input[_builtins.str] delegated_partner_access: Whether partner integrations may act in the organization with a person's delegated access; unset, Atlas' `DISALLOWED`. A profile may cap it (prod: `DISALLOWED`). Default: dev: unset, staging: unset, prod: `"DISALLOWED"`.
         :param pulumi.Input[_builtins.str] federation_settings_id: Links the new organization to a federation. Creation only.
         :param pulumi.Input[_builtins.bool] gen_ai_features_enabled: Generative AI features. Atlas turns them on when not told otherwise; here they stay off until you decide. Default: `false`.
+        :param pulumi.Input[_builtins.int] idle_refresh_token_lifetime: How long a delegated-access refresh token may go unused before it expires, 1-31536000 seconds (a year); unset, Atlas' default. Default: unset.
+        :param pulumi.Input[_builtins.int] idle_session_timeout_in_seconds: How long a session in the Atlas UI may be idle before Atlas signs the person out, 300 seconds (5 minutes) up to the absolute timeout; unset, no idle timeout. Default: dev: unset, staging: `3600`, prod: `900`.
         :param pulumi.Input[_builtins.str] import_id: Adopts the existing organization with this ID instead of creating one (see Adoption).
+        :param pulumi.Input[_builtins.int] max_service_account_secret_validity_in_hours: The longest lifetime Atlas allows a new service-account secret of the organization, 8-8760 hours, whoever creates it; unset, Atlas' 8760. At least the organization's own secret lifetime (`serviceAccount.secretExpiresAfterHours`) and rotation period, or Atlas would refuse its next secret. Default: dev: unset, staging: `4380`, prod: `2160`.
+        :param pulumi.Input[_builtins.int] maximum_refresh_token_lifetime: How long a delegated-access refresh token lives at most, used or not, 1-31536000 seconds; unset, Atlas' default. Default: unset.
         :param pulumi.Input[Mapping[str, pulumi.Input['MemberArgs']]] members: The organization's people, keyed by the email that is their Atlas username; given at all, these are all the members the stack manages. Each becomes a `CloudUserOrgAssignment`: Atlas invites the person, who is `PENDING` until they accept; on an adopted organization, the run that adopts it adopts the people listed instead. At least one must hold `ORG_OWNER` (two in prod). See Members and teams.
         :param pulumi.Input[_builtins.str] monthly_budget_usd: What the organization may cost per month, in US dollars with at most two decimals (`"250"`, `"99.50"`). `atlas-multiorg billing --check` fails when the organization is over it, or projected to be (see Billing). The stack itself ignores it.
         :param pulumi.Input[_builtins.bool] multi_factor_auth_required: Members must set up MFA. Default: `true`.
+        :param pulumi.Input[_builtins.str] operations_contact: One email address, such as a distribution list, for Atlas' notifications about the organization's infrastructure; it grants no access. `""` is refused (Atlas refuses it); leave it out for none. Default: unset.
         :param pulumi.Input[_builtins.str] org_owner_id: This organization's owner. Creation only. Default: `atlas-multiorg:orgOwnerId`.
         :param pulumi.Input['ResourcePoliciesArgs'] resource_policies: The organization's resource policies, on top of the profile's defaults. Default: the profile's.
         :param pulumi.Input[_builtins.bool] restrict_employee_access: MongoDB Support needs explicit permission to reach the organization's deployments. Default: `true`.
         :param pulumi.Input[_builtins.str] security_contact: One email address for security notifications; `""` for none. Default: `""`.
         :param pulumi.Input['ServiceAccountArgs'] service_account: A service-account credential. Exclusive with `apiKey`. Created with the organization; on an adopted organization, created inside it by the caller's provider after adoption (see Adoption). Default: the default service account.
         :param pulumi.Input[_builtins.bool] skip_default_alerts_settings: Stops Atlas from creating its default organization alerts (and, the provider says, future default alerts). Left out, Atlas' default alerts stay on: nothing here declares alerts, so without them an organization would have none. An organization the stack already holds keeps the value its state has when its entry leaves this out (`true` for those created before this default became `false`), so a deployed stack previews no change; state `false` to let Atlas create its future default alerts for them too. Always sent. Default: `false`.
+        :param pulumi.Input[_builtins.bool] streams_cross_group_enabled: Lets a project's Atlas Stream Processing workspaces connect to the clusters of the organization's other projects; prod keeps each project's data in it. Default: dev: unset, staging: unset, prod: `false`.
         :param pulumi.Input[Mapping[str, pulumi.Input['TeamArgs']]] teams: The organization's teams, keyed by a stable **team key** (as org keys). Each becomes a `Team` named from the key, so renaming it is an update; the org stack exports its ID under `orgs.<key>.teams.<team key>` for the consumer stack's project grants.
         """
         pulumi.set(__self__, "name", name)
+        if absolute_session_timeout_in_seconds is not None:
+            pulumi.set(__self__, "absolute_session_timeout_in_seconds", absolute_session_timeout_in_seconds)
         if allow_api_key_credential is not None:
             pulumi.set(__self__, "allow_api_key_credential", allow_api_key_credential)
         if allow_deletion is not None:
@@ -378,18 +434,32 @@ class OrgArgs:
             pulumi.set(__self__, "api_access_list_required", api_access_list_required)
         if api_key is not None:
             pulumi.set(__self__, "api_key", api_key)
+        if delegated_mcp_access is not None:
+            pulumi.set(__self__, "delegated_mcp_access", delegated_mcp_access)
+        if delegated_partner_access is not None:
+            pulumi.set(__self__, "delegated_partner_access", delegated_partner_access)
         if federation_settings_id is not None:
             pulumi.set(__self__, "federation_settings_id", federation_settings_id)
         if gen_ai_features_enabled is not None:
             pulumi.set(__self__, "gen_ai_features_enabled", gen_ai_features_enabled)
+        if idle_refresh_token_lifetime is not None:
+            pulumi.set(__self__, "idle_refresh_token_lifetime", idle_refresh_token_lifetime)
+        if idle_session_timeout_in_seconds is not None:
+            pulumi.set(__self__, "idle_session_timeout_in_seconds", idle_session_timeout_in_seconds)
         if import_id is not None:
             pulumi.set(__self__, "import_id", import_id)
+        if max_service_account_secret_validity_in_hours is not None:
+            pulumi.set(__self__, "max_service_account_secret_validity_in_hours", max_service_account_secret_validity_in_hours)
+        if maximum_refresh_token_lifetime is not None:
+            pulumi.set(__self__, "maximum_refresh_token_lifetime", maximum_refresh_token_lifetime)
         if members is not None:
             pulumi.set(__self__, "members", members)
         if monthly_budget_usd is not None:
             pulumi.set(__self__, "monthly_budget_usd", monthly_budget_usd)
         if multi_factor_auth_required is not None:
             pulumi.set(__self__, "multi_factor_auth_required", multi_factor_auth_required)
+        if operations_contact is not None:
+            pulumi.set(__self__, "operations_contact", operations_contact)
         if org_owner_id is not None:
             pulumi.set(__self__, "org_owner_id", org_owner_id)
         if resource_policies is not None:
@@ -402,6 +472,8 @@ class OrgArgs:
             pulumi.set(__self__, "service_account", service_account)
         if skip_default_alerts_settings is not None:
             pulumi.set(__self__, "skip_default_alerts_settings", skip_default_alerts_settings)
+        if streams_cross_group_enabled is not None:
+            pulumi.set(__self__, "streams_cross_group_enabled", streams_cross_group_enabled)
         if teams is not None:
             pulumi.set(__self__, "teams", teams)
 
@@ -416,6 +488,18 @@ class OrgArgs:
     @name.setter
     def name(self, value: pulumi.Input[_builtins.str]):
         pulumi.set(self, "name", value)
+
+    @_builtins.property
+    @pulumi.getter(name="absoluteSessionTimeoutInSeconds")
+    def absolute_session_timeout_in_seconds(self) -> pulumi.Input[Optional[_builtins.int]]:
+        """
+        How long anyone's session in the Atlas UI lasts before they must sign in again, 3600-43200 seconds (1-12 hours); unset, Atlas' 12 hours. At least `idleSessionTimeoutInSeconds`. A person in several organizations gets the shortest of each timeout among them (see Session timeouts). Default: dev: unset, staging: `43200`, prod: `28800`.
+        """
+        return pulumi.get(self, "absolute_session_timeout_in_seconds")
+
+    @absolute_session_timeout_in_seconds.setter
+    def absolute_session_timeout_in_seconds(self, value: pulumi.Input[Optional[_builtins.int]]):
+        pulumi.set(self, "absolute_session_timeout_in_seconds", value)
 
     @_builtins.property
     @pulumi.getter(name="allowApiKeyCredential")
@@ -466,6 +550,30 @@ class OrgArgs:
         pulumi.set(self, "api_key", value)
 
     @_builtins.property
+    @pulumi.getter(name="delegatedMcpAccess")
+    def delegated_mcp_access(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        What MCP (Model Context Protocol) clients, such as AI assistants, may do in the organization with a person's delegated access; unset, Atlas' `DISALLOWED`. A profile may cap it (prod: `READ_ONLY` at most). Default: dev: unset, staging: unset, prod: `"DISALLOWED"`.
+        """
+        return pulumi.get(self, "delegated_mcp_access")
+
+    @delegated_mcp_access.setter
+    def delegated_mcp_access(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "delegated_mcp_access", value)
+
+    @_builtins.property
+    @pulumi.getter(name="delegatedPartnerAccess")
+    def delegated_partner_access(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        Whether partner integrations may act in the organization with a person's delegated access; unset, Atlas' `DISALLOWED`. A profile may cap it (prod: `DISALLOWED`). Default: dev: unset, staging: unset, prod: `"DISALLOWED"`.
+        """
+        return pulumi.get(self, "delegated_partner_access")
+
+    @delegated_partner_access.setter
+    def delegated_partner_access(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "delegated_partner_access", value)
+
+    @_builtins.property
     @pulumi.getter(name="federationSettingsId")
     def federation_settings_id(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
@@ -490,6 +598,30 @@ class OrgArgs:
         pulumi.set(self, "gen_ai_features_enabled", value)
 
     @_builtins.property
+    @pulumi.getter(name="idleRefreshTokenLifetime")
+    def idle_refresh_token_lifetime(self) -> pulumi.Input[Optional[_builtins.int]]:
+        """
+        How long a delegated-access refresh token may go unused before it expires, 1-31536000 seconds (a year); unset, Atlas' default. Default: unset.
+        """
+        return pulumi.get(self, "idle_refresh_token_lifetime")
+
+    @idle_refresh_token_lifetime.setter
+    def idle_refresh_token_lifetime(self, value: pulumi.Input[Optional[_builtins.int]]):
+        pulumi.set(self, "idle_refresh_token_lifetime", value)
+
+    @_builtins.property
+    @pulumi.getter(name="idleSessionTimeoutInSeconds")
+    def idle_session_timeout_in_seconds(self) -> pulumi.Input[Optional[_builtins.int]]:
+        """
+        How long a session in the Atlas UI may be idle before Atlas signs the person out, 300 seconds (5 minutes) up to the absolute timeout; unset, no idle timeout. Default: dev: unset, staging: `3600`, prod: `900`.
+        """
+        return pulumi.get(self, "idle_session_timeout_in_seconds")
+
+    @idle_session_timeout_in_seconds.setter
+    def idle_session_timeout_in_seconds(self, value: pulumi.Input[Optional[_builtins.int]]):
+        pulumi.set(self, "idle_session_timeout_in_seconds", value)
+
+    @_builtins.property
     @pulumi.getter(name="importId")
     def import_id(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
@@ -500,6 +632,30 @@ class OrgArgs:
     @import_id.setter
     def import_id(self, value: pulumi.Input[Optional[_builtins.str]]):
         pulumi.set(self, "import_id", value)
+
+    @_builtins.property
+    @pulumi.getter(name="maxServiceAccountSecretValidityInHours")
+    def max_service_account_secret_validity_in_hours(self) -> pulumi.Input[Optional[_builtins.int]]:
+        """
+        The longest lifetime Atlas allows a new service-account secret of the organization, 8-8760 hours, whoever creates it; unset, Atlas' 8760. At least the organization's own secret lifetime (`serviceAccount.secretExpiresAfterHours`) and rotation period, or Atlas would refuse its next secret. Default: dev: unset, staging: `4380`, prod: `2160`.
+        """
+        return pulumi.get(self, "max_service_account_secret_validity_in_hours")
+
+    @max_service_account_secret_validity_in_hours.setter
+    def max_service_account_secret_validity_in_hours(self, value: pulumi.Input[Optional[_builtins.int]]):
+        pulumi.set(self, "max_service_account_secret_validity_in_hours", value)
+
+    @_builtins.property
+    @pulumi.getter(name="maximumRefreshTokenLifetime")
+    def maximum_refresh_token_lifetime(self) -> pulumi.Input[Optional[_builtins.int]]:
+        """
+        How long a delegated-access refresh token lives at most, used or not, 1-31536000 seconds; unset, Atlas' default. Default: unset.
+        """
+        return pulumi.get(self, "maximum_refresh_token_lifetime")
+
+    @maximum_refresh_token_lifetime.setter
+    def maximum_refresh_token_lifetime(self, value: pulumi.Input[Optional[_builtins.int]]):
+        pulumi.set(self, "maximum_refresh_token_lifetime", value)
 
     @_builtins.property
     @pulumi.getter
@@ -536,6 +692,18 @@ class OrgArgs:
     @multi_factor_auth_required.setter
     def multi_factor_auth_required(self, value: pulumi.Input[Optional[_builtins.bool]]):
         pulumi.set(self, "multi_factor_auth_required", value)
+
+    @_builtins.property
+    @pulumi.getter(name="operationsContact")
+    def operations_contact(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        One email address, such as a distribution list, for Atlas' notifications about the organization's infrastructure; it grants no access. `""` is refused (Atlas refuses it); leave it out for none. Default: unset.
+        """
+        return pulumi.get(self, "operations_contact")
+
+    @operations_contact.setter
+    def operations_contact(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "operations_contact", value)
 
     @_builtins.property
     @pulumi.getter(name="orgOwnerId")
@@ -608,6 +776,18 @@ class OrgArgs:
     @skip_default_alerts_settings.setter
     def skip_default_alerts_settings(self, value: pulumi.Input[Optional[_builtins.bool]]):
         pulumi.set(self, "skip_default_alerts_settings", value)
+
+    @_builtins.property
+    @pulumi.getter(name="streamsCrossGroupEnabled")
+    def streams_cross_group_enabled(self) -> pulumi.Input[Optional[_builtins.bool]]:
+        """
+        Lets a project's Atlas Stream Processing workspaces connect to the clusters of the organization's other projects; prod keeps each project's data in it. Default: dev: unset, staging: unset, prod: `false`.
+        """
+        return pulumi.get(self, "streams_cross_group_enabled")
+
+    @streams_cross_group_enabled.setter
+    def streams_cross_group_enabled(self, value: pulumi.Input[Optional[_builtins.bool]]):
+        pulumi.set(self, "streams_cross_group_enabled", value)
 
     @_builtins.property
     @pulumi.getter
