@@ -171,7 +171,7 @@ LOCAL_PEOPLE := \
 # The main job, with no Atlas account: start the local Admin API, point a
 # "local" stack (the dev orgs, the seeded paying org, the example people) at
 # it, and pulumi up.
-up: $(PROGRAM) $(LOCALAPI)
+up: $(PROGRAM) $(PLUGIN) $(LOCALAPI)
 	$(local_prelude)
 	$(LOCAL_PULUMI) stack select $(LOCAL_STACK) --create --non-interactive
 	@$(SEED_FIELD); \
@@ -316,9 +316,10 @@ state-db-down:
 	else echo "state-db: not running"; fi
 
 # Your own Atlas (docs/running-against-atlas.md): the org stack $(STACK),
-# with the backend you logged in to and the credential in its config. Pulumi
+# with the backend you logged in to and the credential in its config (and the
+# package plugin, bin/, which serves the settings provider 4.14.0 cannot set). Pulumi
 # shows the plan and asks before it changes anything.
-up-atlas: $(PROGRAM)
+up-atlas: $(PROGRAM) $(PLUGIN)
 	$(require_pulumi)
 	$(install_provider)
 	$(PULUMI) up --stack $(STACK)
@@ -334,7 +335,7 @@ up-projects: $(PROJECTS)
 # organization that has projects), then the org stack's organizations, whose
 # adopted ones (importId) are released, not deleted. Pulumi asks before each
 # destroy. A consumer stack that was never created is skipped.
-down-atlas: $(PROGRAM) $(PROJECTS)
+down-atlas: $(PROGRAM) $(PLUGIN) $(PROJECTS)
 	$(require_pulumi)
 	@if (cd stacks/projects && $(PULUMI) stack --stack $(STACK) --show-name >/dev/null 2>&1); then \
 	  echo "cd stacks/projects && $(PULUMI) destroy --stack $(STACK)"; \
@@ -342,7 +343,7 @@ down-atlas: $(PROGRAM) $(PROJECTS)
 	else echo "make down-atlas: no consumer stack $(STACK) in stacks/projects; its projects are not in the way"; fi
 	$(PULUMI) destroy --stack $(STACK)
 
-preview: $(PROGRAM)
+preview: $(PROGRAM) $(PLUGIN)
 	$(require_pulumi)
 	$(PULUMI) preview --stack $(STACK)
 
