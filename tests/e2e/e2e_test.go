@@ -198,7 +198,7 @@ func TestReadmeWorkflows(t *testing.T) {
 		w := w.with(t)
 		dir := filepath.Join(w.repo, "stacks", "projects")
 		consumer := strings.Replace(w.read(filepath.Join(dir, "Pulumi.dev.yaml")),
-			"organization/atlas-multiorg/dev", "organization/atlas-multiorg/"+stack, 1)
+			"orgStack: organization/atlas-multiorg/dev", "orgStack: organization/atlas-multiorg/"+stack, 1)
 		require.NoError(t, os.WriteFile(filepath.Join(dir, "Pulumi.local.yaml"), []byte(consumer), 0o600))
 		in := func(args ...string) string {
 			return w.runIn(dir, w.backend(), "pulumi", append(args, "--stack", stack, "--non-interactive")...)
