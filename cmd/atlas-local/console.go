@@ -39,7 +39,10 @@ Owner, against the running atlas-local of DIR:
                    in GET /orgs/{orgId}/nonCompliantResources; atlas-local runs
                    no clusters, so the mark is all there is of it
   clear-non-compliant PROJECT CLUSTER
-                   make the cluster compliant again
+  clear-non-compliant CLUSTER_ID
+                   make the cluster compliant again, as changing it to fit
+                   the policies would (CLUSTER_ID: its resourceId in
+                   GET /orgs/{orgId}/nonCompliantResources)
   create-service-account [--hours N] --secret-file FILE ORG NAME
                    make a service account NAME with ORG_OWNER in organization
                    ORG; print its client ID, and write its one secret (valid N
@@ -168,6 +171,12 @@ func console(args []string, out io.Writer) error {
 			return err
 		}
 		_, _ = fmt.Fprintf(out, "cluster %s of project %s is compliant\n", fs.Arg(2), fs.Arg(1))
+		return nil
+	case cmd == "clear-non-compliant" && fs.NArg() == 2:
+		if err := call(http.MethodDelete, "/local/console/nonCompliantResources/"+url.PathEscape(fs.Arg(1)), nil); err != nil {
+			return err
+		}
+		_, _ = fmt.Fprintf(out, "cluster %s is compliant\n", fs.Arg(1))
 		return nil
 	case cmd == "create-service-account":
 		return createServiceAccount(fs.Args()[1:], out, call)

@@ -271,6 +271,9 @@ type Finding struct {
 	// byHand says no command fixes it, and its message says what does;
 	// statusAdvice then leaves it as it is.
 	byHand bool
+	// resourceID is Atlas' ID of a non-compliant resource, which its fix
+	// names.
+	resourceID string
 }
 
 // PayingOrgStatus is one paying organization's orphans check.
@@ -728,7 +731,7 @@ func complianceFindings(ctx context.Context, client statusClient, org *OrgStatus
 		if len(policies) != 1 {
 			policy = "policies"
 		}
-		org.Findings = append(org.Findings, Finding{Kind: KindNonCompliant, Resource: what,
+		org.Findings = append(org.Findings, Finding{Kind: KindNonCompliant, Resource: what, resourceID: r.ResourceID,
 			Message: fmt.Sprintf("%s (%s) breaks the organization's resource %s %s, Atlas reports", what, r.ResourceID, policy, strings.Join(policies, ", "))})
 	}
 }

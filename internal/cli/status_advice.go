@@ -78,7 +78,10 @@ var statusAdvice = []findingAdvice{
 	{kind: KindNotInCode, means: "the stack holds a resource the code no longer declares",
 		does: "to delete it from Atlas as the code says (or put it back in the code)", commands: []string{upRefresh}, fix: upRefreshFix},
 	{kind: KindNonCompliant, means: "Atlas reports a resource of the organization (a cluster) as breaking one of its resource policies: Atlas leaves a resource made before a policy as it is",
-		byHand: "change the resource to fit the policy (in the program that manages it, or in the Atlas UI), or change the policy (orgs.<key>.resourcePolicies); status reports it until Atlas does not"},
+		does:     "to make it fit the policy, as the person who changes the cluster would (in the program that manages it, or in the Atlas UI), with atlas-local's console in their place",
+		commands: []string{"bin/atlas-local console clear-non-compliant <resourceId>"},
+		fix:      nonCompliantFix,
+		byHand:   "against Atlas itself, change the resource to fit the policy (in the program that manages it, or in the Atlas UI), or change the policy (orgs.<key>.resourcePolicies); status reports it until Atlas does not"},
 	{kind: KindUnmanaged, means: "a person or team in Atlas that the code does not list; on the organization's own credential, a secret or an access-list entry the stack did not make; another API key or service account of the organization, created or adopted (for these three, the message says what to do)",
 		applies: func(f Finding) bool {
 			return strings.HasPrefix(f.Resource, "person ") || strings.HasPrefix(f.Resource, "team ")
@@ -145,6 +148,17 @@ func unmanagedFix(s adviceSubject) string {
 		return "bin/atlas-local console delete-team " + shellWord(s.orgID) + " " + shellWord(who)
 	}
 	return ""
+}
+
+// nonCompliantFix makes a non-compliant cluster fit its policies in
+// atlas-local, as the person who changes the cluster would; against Atlas a
+// person does it. It names the cluster by the ID Atlas reports, since the
+// listing does not say its project.
+func nonCompliantFix(s adviceSubject) string {
+	if !s.atlasLocal || s.finding.resourceID == "" {
+		return ""
+	}
+	return "bin/atlas-local console clear-non-compliant " + shellWord(s.finding.resourceID)
 }
 
 // orphanFix deletes an orphan in atlas-local, as its Organization Owner

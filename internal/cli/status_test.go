@@ -355,7 +355,8 @@ func TestStatusCleanAndExpiry(t *testing.T) {
 
 // TestStatusReportsNonCompliantResources: each resource Atlas reports as
 // breaking a resource policy is a finding of its own, with the policies,
-// and what to do by hand, in the table and the JSON.
+// and the console command that stands in for the person who fixes it, in
+// the table and the JSON.
 func TestStatusReportsNonCompliantResources(t *testing.T) {
 	t.Parallel()
 	atlas := cleanAtlas()
@@ -374,7 +375,7 @@ func TestStatusReportsNonCompliantResources(t *testing.T) {
 	require.NoError(t, err)
 	assert.Contains(t, string(html), `<span class="bad">non-compliant</span> cluster orders (c1) breaks the organization&#39;s resource policy`)
 	assert.Regexp(t, `(?m)^dev-0 +b +non-compliant +- +- +cluster orders \(c1\) breaks the organization's resource policy "atlas-multiorg-cloud-providers" \(p1\), Atlas reports; `+
-		`change the resource to fit the policy`, got.stdout)
+		`to make it fit the policy, .*, run: bin/atlas-local console clear-non-compliant c1$`, got.stdout, "the fake Admin API is not Atlas, so the console stands in for the person")
 	assert.Regexp(t, `(?m)^dev-0 +a +ok `, got.stdout, "a has none")
 
 	opts.output = "json"
@@ -389,7 +390,7 @@ func TestStatusReportsNonCompliantResources(t *testing.T) {
 	require.Len(t, found, 1)
 	assert.Equal(t, KindNonCompliant, found[0].Kind)
 	assert.Equal(t, "cluster orders", found[0].Resource)
-	assert.Empty(t, found[0].Fix, "no command makes a cluster fit a policy")
+	assert.Equal(t, "bin/atlas-local console clear-non-compliant c1", found[0].Fix, "the console clears it by the ID Atlas reports")
 }
 
 func TestStatusBadStacksAreOneLineEach(t *testing.T) {

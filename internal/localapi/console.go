@@ -228,3 +228,21 @@ func (s *Server) consoleClearNonCompliant(w http.ResponseWriter, r *http.Request
 	delete(p.NonCompliantClusters, name)
 	w.WriteHeader(http.StatusNoContent)
 }
+
+// consoleClearNonCompliantResource makes the cluster whose ID is
+// {resourceId} compliant again, as consoleClearNonCompliant does: GET
+// /orgs/{orgId}/nonCompliantResources names a resource by its organization,
+// ID and name, not its project, so this is how status's advice names it.
+func (s *Server) consoleClearNonCompliantResource(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("resourceId")
+	for _, p := range s.state.Projects {
+		for name, cluster := range p.NonCompliantClusters {
+			if cluster.ID == id {
+				delete(p.NonCompliantClusters, name)
+				w.WriteHeader(http.StatusNoContent)
+				return
+			}
+		}
+	}
+	writeError(w, "application/json", http.StatusNotFound, "CLUSTER_NOT_FOUND", "No cluster with ID "+id+" is marked non-compliant.")
+}

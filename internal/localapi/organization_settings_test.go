@@ -235,6 +235,18 @@ func TestNonCompliantResourcesAreTheClustersTheConsoleMarks(t *testing.T) {
 	require.Equal(t, http.StatusOK, own.do(http.MethodGet, listing, sas, nil, &listed))
 	assert.Empty(t, listed, "a cleared cluster is compliant")
 
+	// By the ID the listing reports, as status's advice names it.
+	require.Equal(t, http.StatusOK, h.console(http.MethodPost, mark+policyID, nil))
+	listed = nil
+	require.Equal(t, http.StatusOK, own.do(http.MethodGet, listing, sas, nil, &listed))
+	require.Len(t, listed, 1)
+	byID := "/local/console/nonCompliantResources/" + listed[0]["resourceId"].(string)
+	require.Equal(t, http.StatusNoContent, h.console(http.MethodDelete, byID, nil))
+	assert.Equal(t, http.StatusNotFound, h.console(http.MethodDelete, byID, nil), "not twice")
+	listed = nil
+	require.Equal(t, http.StatusOK, own.do(http.MethodGet, listing, sas, nil, &listed))
+	assert.Empty(t, listed, "a cluster cleared by its ID is compliant")
+
 	require.Equal(t, http.StatusOK, h.console(http.MethodPost, mark+policyID, nil))
 	require.Equal(t, http.StatusOK, own.do(http.MethodDelete, "/api/atlas/v2/orgs/"+orgID+"/resourcePolicies/"+policyID, sas, nil, nil))
 	listed = nil

@@ -23,6 +23,7 @@ func (s *Server) routes() {
 	m.HandleFunc("DELETE /local/console/orgs/{orgId}/teams/{team}", s.console(s.consoleDeleteTeam))
 	m.HandleFunc("POST /local/console/groups/{groupId}/clusters/{clusterName}/nonCompliant/{resourcePolicyId}", s.console(s.consoleMarkNonCompliant))
 	m.HandleFunc("DELETE /local/console/groups/{groupId}/clusters/{clusterName}/nonCompliant", s.console(s.consoleClearNonCompliant))
+	m.HandleFunc("DELETE /local/console/nonCompliantResources/{resourceId}", s.console(s.consoleClearNonCompliantResource))
 	m.HandleFunc("POST /local/console/orgs/{orgId}/serviceAccounts", s.console(s.consoleCreateServiceAccount))
 
 	m.HandleFunc("GET "+v2+"/orgs", s.api(v20230101, s.listOrgs))

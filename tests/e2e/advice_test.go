@@ -15,6 +15,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/atlas-multiorg/atlas-multiorg/internal/atlasapi"
 	"github.com/atlas-multiorg/atlas-multiorg/internal/cli"
 )
 
@@ -24,7 +25,8 @@ import (
 // the UI makes them (a security contact, MFA, employee access, the
 // organization renamed, a person removed from a team, a team deleted, a
 // person's roles, a person and a team the code does not list, an orphan
-// organization) and two in the code (a person added, one dropped). Status
+// organization, a cluster atlas-local's console marks as breaking a
+// resource policy) and two in the code (a person added, one dropped). Status
 // reports each kind with a fix; the test runs exactly the fixes status's
 // own JSON gives, each once, as a person at a terminal would answer yes; and
 // the next status is clean.
@@ -88,6 +90,15 @@ func TestEveryFixStatusAdvisesWorks(t *testing.T) {
 	paying := newAdminClient(t, baseURL, seed)
 	orphan := paying.call(http.MethodPost, "/orgs", "2023-01-01", map[string]any{"name": "advice-orphan", "orgOwnerId": seed["orgOwnerId"],
 		"serviceAccount": map[string]any{"name": "lost", "description": "lost", "roles": []string{"ORG_OWNER"}, "secretExpiresAfterHours": 720}})["organization"].(map[string]any)["id"].(string)
+	// A cluster made before a resource policy, which Atlas reports and
+	// leaves as it is (atlas-local runs no clusters: its console marks one).
+	project := main.call(http.MethodPost, "/groups", "2023-01-01", map[string]any{"name": "advice-app", "orgId": orgID})["id"].(string)
+	policy := main.call(http.MethodPost, org+"/resourcePolicies", "2024-08-05", map[string]any{"name": "no-clusters-anywhere",
+		"policies": []map[string]string{{"body": `forbid (principal, action == cloud::Action::"cluster.createEdit", resource);`}}})["id"].(string)
+	w.run("", filepath.Join(w.repo, "bin", "atlas-local"), "console", "mark-non-compliant", project, "orders", policy)
+	nonCompliant := nonCompliantResources(t, main, orgID)
+	require.Len(t, nonCompliant, 1)
+	cluster := nonCompliant[0].ResourceID
 	// Why the fix is `pulumi up --refresh`: a plain `pulumi up` compares the
 	// code with the state, not with Atlas, and changes nothing.
 	plain := w.runEnv(env, "pulumi", "up", "--yes", "--stack", stack, "--non-interactive")
@@ -132,12 +143,14 @@ func TestEveryFixStatusAdvisesWorks(t *testing.T) {
 			}, f.Fix)
 		case cli.KindOrphan:
 			assert.Equal(t, "bin/atlas-local console delete-org "+orphan, f.Fix)
+		case cli.KindNonCompliant:
+			assert.Equal(t, "bin/atlas-local console clear-non-compliant "+cluster, f.Fix)
 		}
 		if !slices.Contains(fixes, f.Fix) {
 			fixes = append(fixes, f.Fix)
 		}
 	}
-	for _, kind := range []string{cli.KindChanged, cli.KindGone, cli.KindNotDeployed, cli.KindNotInCode, cli.KindUnmanaged, cli.KindOrphan} {
+	for _, kind := range []string{cli.KindChanged, cli.KindGone, cli.KindNotDeployed, cli.KindNotInCode, cli.KindUnmanaged, cli.KindOrphan, cli.KindNonCompliant} {
 		assert.True(t, kinds[kind], "a %s finding: %s", kind, out)
 	}
 	for _, field := range []string{"securityContact", "multiFactorAuthRequired", "restrictEmployeeAccess", "name"} {
@@ -213,4 +226,22 @@ func (w *workspace) consoleLocalAPI(t testing.TB, flags ...string) (dataDir, bas
 	baseURL, stop = w.localAPI(t, dataDir, flags...)
 	w.readJSON(filepath.Join(dataDir, "credentials.json"), &seed)
 	return dataDir, baseURL, seed, w.shardEnv(seed, baseURL), stop
+}
+
+// nonCompliantResources is the organization's GET
+// /orgs/{orgId}/nonCompliantResources, a list where adminClient.call takes
+// an object.
+func nonCompliantResources(t *testing.T, c *adminClient, orgID string) []atlasapi.NonCompliantResource {
+	t.Helper()
+	req, err := http.NewRequestWithContext(t.Context(), http.MethodGet, c.baseURL+"/api/atlas/v2/orgs/"+orgID+"/nonCompliantResources", nil)
+	require.NoError(t, err)
+	req.Header.Set("Accept", atlasapi.ResourcePoliciesMediaType)
+	req.Header.Set("Authorization", "Bearer "+c.token)
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	defer func() { _ = resp.Body.Close() }()
+	require.Equal(t, http.StatusOK, resp.StatusCode)
+	var resources []atlasapi.NonCompliantResource
+	require.NoError(t, json.NewDecoder(resp.Body).Decode(&resources))
+	return resources
 }

@@ -204,7 +204,8 @@ func TestStatusFindsWhatChangedOutsideTheCode(t *testing.T) {
 	assert.Regexp(t, `(?m)^drift-a +rotating +gone +`, table, "one line per organization, the worst finding first")
 	assert.Regexp(t, `checked 2 of 2 stacks and 4 organizations in [0-9.]+s: 11 findings`, table)
 	assert.Contains(t, table, `cluster orders (`)
-	assert.Contains(t, table, `) breaks the organization's resource policy "no-clusters-anywhere" (`+policy+`), Atlas reports; change the resource to fit the policy`)
+	assert.Regexp(t, `\) breaks the organization's resource policy "no-clusters-anywhere" \(`+policy+`\), Atlas reports; to make it fit the policy, .*, run: bin/atlas-local console clear-non-compliant [a-f0-9]{24}`, table,
+		"against atlas-local, its console stands in for the person who changes the cluster")
 	assert.Regexp(t, `(?m)^drift-a +settings +changed +1 day left \(secret `+handSecret+`, made outside the code\) `, table)
 
 	t.Run("a busy stack, an unknown one and one of another project are one line each; the other stack is still checked", func(t *testing.T) {
