@@ -35,6 +35,11 @@ func driftFindings(steps []deploy.Step, keys []string, inState map[string]bool, 
 		var found []Finding
 		switch step.Op {
 		case "replace", "create-replacement":
+			if replacedByTheCode(step) {
+				found = append(found, Finding{Kind: KindChanged, Resource: resource,
+					Message: fmt.Sprintf("%s is due to be replaced by the code, not because of a change in Atlas (a rotation whose period has passed issues its next secret this way)", resource)})
+				break
+			}
 			found = append(found, replacedFinding(resource, step))
 		case "create":
 			if inState[urn] {
@@ -122,6 +127,19 @@ func replacedFinding(resource string, step deploy.Step) Finding {
 	}
 	text += fmt.Sprintf(". Instead, set %s back in Atlas as the code says, or change the code to Atlas' value; then status is clean", fields)
 	return Finding{Kind: KindChanged, Resource: resource, Message: text, byHand: true}
+}
+
+// replacedByTheCode says a replacement names no property that differs:
+// what asks for it is the code's replacementTrigger (a rotation's period),
+// which Atlas holds no copy of, so pulumi up --refresh is its fix as for
+// any drift, and nothing in Atlas is to be set back by hand.
+func replacedByTheCode(step deploy.Step) bool {
+	for _, d := range step.Diffs {
+		if d.Path != "replacementTrigger" && !strings.HasPrefix(d.Path, "__") {
+			return false
+		}
+	}
+	return true
 }
 
 func diffPaths(step deploy.Step) string {

@@ -111,6 +111,43 @@ func TestAChangeThatReplacesIsNotFixedByAnUpdate(t *testing.T) {
 	}
 }
 
+// TestADueRotationIsFixedByAnUpdate: a replacement that names no property
+// that differs is the code's (a rotation's period has passed), not a change
+// in Atlas: its fix is pulumi up --refresh, as for any drift.
+func TestADueRotationIsFixedByAnUpdate(t *testing.T) {
+	t.Parallel()
+	tests := map[string][]deploy.PropertyDiff{
+		"no property named":           nil,
+		"only the replacementTrigger": {{Path: "replacementTrigger", Kind: "update-replace"}},
+	}
+	for name, diffs := range tests {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			urn := urnPrefix + mongodbatlas.ServiceAccountSecretType + "::multiorg-a-secret"
+			in := deploy.Inspection{Environment: "dev", Config: stackConfig(), Deployment: deployment(t, "2027-02-21T12:00:00Z"), Steps: []deploy.Step{
+				{Op: "replace", URN: urn, Type: mongodbatlas.ServiceAccountSecretType, Diffs: diffs},
+			}}
+			opts := statusWith(&fakeInspector{byName: map[string]deploy.Inspection{"dev-0": in}}, cleanAtlas(), false)
+			opts.output = "json"
+			got := runStatus(t, opts, "dev-0")
+			var report StatusReport
+			require.NoError(t, json.Unmarshal([]byte(got.stdout), &report), got.stdout)
+			var due []Finding
+			for _, org := range report.Orgs {
+				for _, f := range org.Findings {
+					if f.Resource == "ServiceAccountSecret multiorg-a-secret" {
+						due = append(due, f)
+					}
+				}
+			}
+			require.Len(t, due, 1, got.stdout)
+			assert.Equal(t, KindChanged, due[0].Kind)
+			assert.Equal(t, "pulumi up --refresh --stack dev-0", due[0].Fix)
+			assert.Contains(t, due[0].Message, "due to be replaced by the code")
+		})
+	}
+}
+
 // atlasCaller acts in an organization of an in-process atlas-local as a
 // person in the Atlas UI would, with the organization's own credential.
 type atlasCaller struct {
