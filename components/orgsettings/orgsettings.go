@@ -348,6 +348,15 @@ func Read(ctx context.Context, id string, inputs, olds resource.PropertyMap) (ne
 	if atlasapi.IsNotFound(err) {
 		return nil, nil, nil
 	}
+	if len(inputs) > 0 && atlasapi.IsRefused(err) {
+		// A refresh reads with the credential in the state. When Atlas no
+		// longer has it (deleted or expired outside the code), the run that
+		// takes over the organization's new service account (its inputs
+		// carry that one) must not fail here: the settings stay as last read,
+		// the update that follows reads and sets them with the new
+		// credential, and status reports the refused credential itself.
+		return inputs, olds, nil
+	}
 	if err != nil {
 		return nil, nil, err
 	}

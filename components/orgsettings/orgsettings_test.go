@@ -235,6 +235,24 @@ func TestAGoneOrganizationReadsAsGone(t *testing.T) {
 	assert.NoError(t, Delete(ctx, news, outs), "nothing to set back in an organization Atlas no longer has")
 }
 
+// TestARefreshWithARefusedCredentialKeepsWhatItLastRead: the credential in
+// the state deleted outside the code does not fail a refresh (the run that
+// takes over a new one refreshes first).
+func TestARefreshWithARefusedCredentialKeepsWhatItLastRead(t *testing.T) {
+	srv := start(t)
+	ctx := context.Background()
+	news := inputs(srv, created, resource.PropertyMap{"operationsContact": str("ops@example.com")})
+	_, outs, err := Create(ctx, news)
+	require.NoError(t, err)
+	refused := news.Copy()
+	refused[ClientSecret] = resource.MakeSecret(str("mdb_sa_sk_no-longer-in-atlas"))
+
+	readInputs, readOutputs, err := Read(ctx, created, refused, outs)
+	require.NoError(t, err)
+	assert.Equal(t, refused, readInputs)
+	assert.Equal(t, outs, readOutputs, "the settings as last read")
+}
+
 func TestAnAtlasRefusalNamesTheOrganization(t *testing.T) {
 	srv := start(t)
 	news := inputs(srv, created, resource.PropertyMap{"absoluteSessionTimeoutInSeconds": num(3600), "idleSessionTimeoutInSeconds": num(300)})
