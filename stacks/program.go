@@ -32,6 +32,9 @@ func deploy(ctx *pulumi.Context) (*multiorg.MultiOrg, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := RequirePlugin(ctx.RootDirectory(), spec); err != nil {
+		return nil, err
+	}
 	m, err := multiorg.NewFromSpec(ctx, ComponentName, spec)
 	if err != nil {
 		return nil, err

@@ -26,6 +26,10 @@ dev = MultiOrg(
                 "secret_expires_after_hours": 720,
             },
             "security_contact": "security@example.com",
+            # Served by the package's own plugin (an OrganizationSettings
+            # resource): provider 4.14.0 cannot set it. 8 hours, where
+            # Atlas' default is 12; the idle timeout stays Atlas' default.
+            "absolute_session_timeout_in_seconds": 28800,
         },
         "payments": {
             "name": "acme-py-payments",

@@ -20,6 +20,10 @@ const dev = new MultiOrg("dev", {
                 secretExpiresAfterHours: 720,
             },
             securityContact: "security@example.com",
+            // Served by the package's own plugin (an OrganizationSettings
+            // resource): provider 4.14.0 cannot set it. 8 hours, where
+            // Atlas' default is 12; the idle timeout stays Atlas' default.
+            absoluteSessionTimeoutInSeconds: 28800,
         },
         payments: {
             name: "acme-ts-payments",

@@ -15,6 +15,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -330,7 +331,7 @@ func (w *workspace) exampleWorkflow(t testing.TB, example string) {
 	}
 	before := w.atlasOrgs()
 	out := w.run("", "make", "example-"+example)
-	assert.Contains(t, out, "5 created")
+	assert.Contains(t, out, "6 created", "what the example created before issue 35, and the analytics organization's OrganizationSettings")
 	if example == "typescript" {
 		// npm's install compiled the SDK with tsc (its postinstall); the
 		// program type-checks against it.
@@ -363,6 +364,7 @@ func (w *workspace) exampleWorkflow(t testing.TB, example string) {
 	require.NoError(t, json.Unmarshal([]byte(in("stack", "output", "credentials", "--json", "--show-secrets")), &credentials))
 	assert.NotEmpty(t, credentials["analytics"]["clientSecret"])
 	assert.NotEmpty(t, credentials["payments"]["privateKey"])
+	exampleSessionTimeoutIsSet(t, strings.TrimSpace(w.read(filepath.Join(w.repo, ".atlas-local", "url"))), outputs.OrgIDs["analytics"], credentials["analytics"])
 	for _, secret := range []string{credentials["analytics"]["clientSecret"], credentials["payments"]["privateKey"]} {
 		assert.NotContains(t, out, secret, "no secret in the run's output")
 	}
@@ -399,6 +401,23 @@ func (w *workspace) exampleWorkflow(t testing.TB, example string) {
 
 	w.run("", "make", "example-down", "EXAMPLE="+example)
 	assert.Equal(t, before, w.atlasOrgs(), "the example's organizations are gone")
+}
+
+// exampleSessionTimeout is the absolute session timeout every component
+// package example sets on its analytics organization.
+const exampleSessionTimeout = 28800.0
+
+// exampleSessionTimeoutIsSet asks atlas-local's Admin API, signed in with the
+// analytics organization's own credential, for its session timeouts: the
+// example's absolute one, set by the package plugin's OrganizationSettings
+// in the same up that created the organization; the idle one is Atlas'.
+func exampleSessionTimeoutIsSet(t testing.TB, baseURL, orgID string, credential map[string]string) {
+	t.Helper()
+	require.NotEmpty(t, orgID, "the analytics organization's ID")
+	settings := newAdminClient(t, baseURL, credential).call(http.MethodGet, "/orgs/"+orgID+"/settings", "2023-01-01", nil)
+	timeouts, ok := settings["customSessionTimeouts"].(map[string]any)
+	require.True(t, ok, "the organization has session timeouts: %v", settings)
+	assert.Equal(t, exampleSessionTimeout, timeouts["absoluteSessionTimeoutInSeconds"])
 }
 
 // typesCatchMistakes type-checks programs of a user's own against the

@@ -64,7 +64,7 @@ func TestAReleaseInstallsLikeAPulumiPackage(t *testing.T) {
 			project := w.releasedProject(t, language, releaseVersion)
 			in := w.releasedStack(t, project, env, seed, baseURL)
 			out := in("up", "--yes")
-			assert.Contains(t, out, "5 created")
+			assert.Contains(t, out, "6 created", "with the analytics organization's OrganizationSettings")
 			assert.NotContains(t, out, filepath.Join(w.repo, "bin"), "nothing runs from the checkout's bin/")
 			if language == "yaml" {
 				assert.Len(t, r.downloads(), downloadsBefore, "the installed plugin ran: nothing was downloaded")
@@ -76,6 +76,11 @@ func TestAReleaseInstallsLikeAPulumiPackage(t *testing.T) {
 			}
 			assert.JSONEq(t, `"[secret]"`, in("stack", "output", "credentials", "--json"), "credentials arrive as a secret")
 			assert.Len(t, w.atlasOrgsIn(dir), len(before)+3)
+			var orgIDs map[string]string
+			require.NoError(t, json.Unmarshal([]byte(in("stack", "output", "orgIds", "--json")), &orgIDs))
+			var credentials map[string]map[string]string
+			require.NoError(t, json.Unmarshal([]byte(in("stack", "output", "credentials", "--json", "--show-secrets")), &credentials))
+			exampleSessionTimeoutIsSet(t, baseURL, orgIDs["analytics"], credentials["analytics"])
 			in("preview", "--expect-no-changes")
 			in("destroy", "--yes")
 			assert.Equal(t, before, w.atlasOrgsIn(dir), "the example's organizations are gone")
