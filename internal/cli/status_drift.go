@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/atlas-multiorg/atlas-multiorg/components/orgsettings"
 	"github.com/atlas-multiorg/atlas-multiorg/internal/deploy"
 	"github.com/atlas-multiorg/atlas-multiorg/internal/mongodbatlas"
 )
@@ -47,7 +48,7 @@ func driftFindings(steps []deploy.Step, keys []string, inState map[string]bool, 
 		case "update":
 			drifted := driftedProperties(step)
 			for _, d := range drifted {
-				found = append(found, changedFinding(resource, d))
+				found = append(found, changedFinding(step.Type, resource, d))
 			}
 			if len(step.Diffs) == 0 {
 				found = append(found, Finding{Kind: KindChanged, Resource: resource,
@@ -84,7 +85,7 @@ func driftedProperties(step deploy.Step) []deploy.PropertyDiff {
 		if !mongodbatlas.IsInputPath(step.Type, deploy.PathParts(d.Path)) {
 			continue
 		}
-		if sameValue(d) {
+		if sameValue(step.Type, d) {
 			continue
 		}
 		drifted = append(drifted, d)
@@ -94,9 +95,9 @@ func driftedProperties(step deploy.Step) []deploy.PropertyDiff {
 
 // sameValue says whether a diff's two values are equal, where both can be
 // seen: a secret, masked on both sides, may still differ.
-func sameValue(d deploy.PropertyDiff) bool {
-	_, codeShown := displayValue(d.Path, d.Code)
-	_, atlasShown := displayValue(d.Path, d.Atlas)
+func sameValue(typeToken string, d deploy.PropertyDiff) bool {
+	_, codeShown := displayValue(typeToken, d.Path, d.Code)
+	_, atlasShown := displayValue(typeToken, d.Path, d.Atlas)
 	if !codeShown || !atlasShown {
 		return false
 	}
@@ -143,10 +144,10 @@ func shortType(t string) string {
 
 // changedFinding is one changed field, with both values unless the field
 // holds a secret.
-func changedFinding(resource string, d deploy.PropertyDiff) Finding {
+func changedFinding(typeToken, resource string, d deploy.PropertyDiff) Finding {
 	f := Finding{Kind: KindChanged, Resource: resource, Field: d.Path}
-	code, codeOK := displayValue(d.Path, d.Code)
-	atlas, atlasOK := displayValue(d.Path, d.Atlas)
+	code, codeOK := displayValue(typeToken, d.Path, d.Code)
+	atlas, atlasOK := displayValue(typeToken, d.Path, d.Atlas)
 	if !codeOK || !atlasOK {
 		f.Withheld = true
 		f.Message = fmt.Sprintf("%s: %s differs from the code; it holds a secret, so neither value is shown", resource, d.Path)
@@ -157,19 +158,38 @@ func changedFinding(resource string, d deploy.PropertyDiff) Finding {
 	return f
 }
 
-// secretFields name the fields that hold a secret, whatever their value.
+// secretFields name the fields that hold a secret, whatever their value,
+// in a type that does not declare its secrets.
 var secretFields = []string{"secret", "privatekey", "apikey", "password", "token", "credential", "certificate"}
 
+// declaredSecrets are, per resource type whose schema says which of its
+// inputs are secrets, those inputs. For such a type the schema decides,
+// not the field's name: the OrganizationSettings' secret-validity cap and
+// refresh-token lifetimes are numbers a person wants to see, and its
+// credential inputs are secrets whatever they are called.
+var declaredSecrets = map[string]map[string]bool{orgsettings.Type: orgSettingsSecrets()}
+
+func orgSettingsSecrets() map[string]bool {
+	secrets := map[string]bool{}
+	for _, p := range orgsettings.Properties() {
+		if p.Secret {
+			secrets[p.Name] = true
+		}
+	}
+	return secrets
+}
+
 // displayValue is a value as JSON text, or false when it must not be
-// shown: a field that names a secret, a value the engine masked, or one
-// that looks like a credential. Masked values are not shown either: a
-// secret appears in no form.
-func displayValue(path string, v any) (string, bool) {
-	lower := strings.ToLower(path)
-	for _, s := range secretFields {
-		if strings.Contains(lower, s) {
+// shown: a field that holds a secret (by its type's schema, or else by its
+// name), a value the engine masked, or one that looks like a credential.
+// Masked values are not shown either: a secret appears in no form.
+func displayValue(typeToken, path string, v any) (string, bool) {
+	if secrets, declared := declaredSecrets[typeToken]; declared {
+		if parts := deploy.PathParts(path); len(parts) == 0 || secrets[parts[0]] {
 			return "", false
 		}
+	} else if namesASecret(path) {
+		return "", false
 	}
 	raw, err := json.Marshal(v)
 	if err != nil {
@@ -185,4 +205,15 @@ func displayValue(path string, v any) (string, bool) {
 		return fmt.Sprintf("(%d characters of JSON)", len(text)), true
 	}
 	return text, true
+}
+
+// namesASecret says whether a field's name says it holds a secret.
+func namesASecret(path string) bool {
+	lower := strings.ToLower(path)
+	for _, s := range secretFields {
+		if strings.Contains(lower, s) {
+			return true
+		}
+	}
+	return false
 }
