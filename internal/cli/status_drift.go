@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/atlas-multiorg/atlas-multiorg/components/multiorg"
 	"github.com/atlas-multiorg/atlas-multiorg/components/orgsettings"
 	"github.com/atlas-multiorg/atlas-multiorg/internal/deploy"
 	"github.com/atlas-multiorg/atlas-multiorg/internal/mongodbatlas"
@@ -46,6 +47,10 @@ func driftFindings(steps []deploy.Step, keys []string, inState map[string]bool, 
 					Message: fmt.Sprintf("%s is in the code and not deployed yet", resource)})
 			}
 		case "update":
+			if f, ok := accessListSetBackFinding(step, name, keys); ok {
+				found = append(found, f)
+				break
+			}
 			drifted := driftedProperties(step)
 			for _, d := range drifted {
 				found = append(found, changedFinding(step.Type, resource, d))
@@ -71,6 +76,49 @@ func driftFindings(steps []deploy.Step, keys []string, inState map[string]bool, 
 		}
 	}
 	return rest
+}
+
+// accessListSetBackFinding is an organization's apiAccessListRequired
+// changed in Atlas, as its switch's update shows it: the run that finds
+// Atlas' value away from the code's counts one more set-back in the
+// switch's input, and the update's hook sets the code's value again
+// (components/multiorg/access_list_switch.go). It is a change of the
+// Organization's field, with both values: a boolean, so the code's is the
+// other one.
+func accessListSetBackFinding(step deploy.Step, name string, keys []string) (Finding, bool) {
+	child, ok := multiorg.ParseChildName(multiorg.StackComponentName, step.Type, name, keys)
+	if !ok || child.Kind != multiorg.ChildAccessListSwitch {
+		return Finding{}, false
+	}
+	for _, d := range step.Diffs {
+		words, before := switchWords(d.Path, d.Code), switchWords(d.Path, d.Atlas)
+		count, inAtlas, found := multiorg.AccessListSetBack(words)
+		if !found {
+			continue
+		}
+		if last, _, had := multiorg.AccessListSetBack(before); had && last >= count {
+			continue
+		}
+		resource := shortType(mongodbatlas.OrganizationType) + " " + multiorg.ChildResourceName(multiorg.StackComponentName, multiorg.ChildOrganization, child.OrgKey, "")
+		return changedFinding(mongodbatlas.OrganizationType, resource, deploy.PropertyDiff{
+			Path: "apiAccessListRequired", Kind: d.Kind, Atlas: inAtlas, Code: !inAtlas}), true
+	}
+	return Finding{}, false
+}
+
+// switchWords are the otherSettings of a switch's input in a diff, which
+// the engine reports as the whole input or as the one field.
+func switchWords(path string, v any) string {
+	switch path {
+	case "input":
+		input, _ := v.(map[string]any)
+		words, _ := input["otherSettings"].(string)
+		return words
+	case "input.otherSettings":
+		words, _ := v.(string)
+		return words
+	}
+	return ""
 }
 
 // driftedProperties are the diffs of an update step that are drift: a

@@ -613,3 +613,36 @@ func TestStatusHoldsBudgetsAsBillingCheckDoes(t *testing.T) {
 	assert.Equal(t, BudgetStatus{Month: "2026-11", BudgetCents: 25000, ToDateCents: 30000, ProjectedCents: budgets["a"].ProjectedCents, State: "over"}, budgets["a"])
 	assert.Equal(t, "projected", budgets["b"].State)
 }
+
+func TestAccessListSetBackFinding(t *testing.T) {
+	t.Parallel()
+	const switchName = "multiorg-locked-api-access-list-required"
+	words := "multiFactorAuthRequired=true securityContact="
+	tests := map[string]struct {
+		name    string
+		diff    deploy.PropertyDiff
+		finding bool
+	}{
+		"a set-back counted, the whole input": {switchName, deploy.PropertyDiff{Path: "input", Kind: "update",
+			Atlas: map[string]any{"otherSettings": words}, Code: map[string]any{"otherSettings": words + " setBack=1:false"}}, true},
+		"a set-back counted, the one field": {switchName, deploy.PropertyDiff{Path: "input.otherSettings", Kind: "update",
+			Atlas: words + " setBack=1:false", Code: words + " setBack=2:false"}, true},
+		"a change of another setting, the count as it was": {switchName, deploy.PropertyDiff{Path: "input.otherSettings", Kind: "update",
+			Atlas: "securityContact= setBack=1:false", Code: "securityContact=a@example.com setBack=1:false"}, false},
+		"another stash": {"multiorg-locked-destroy-guard", deploy.PropertyDiff{Path: "input", Kind: "update",
+			Atlas: map[string]any{"otherSettings": words}, Code: map[string]any{"otherSettings": words + " setBack=1:false"}}, false},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			step := deploy.Step{Op: "update", Type: stashType, URN: "urn::" + tc.name, Diffs: []deploy.PropertyDiff{tc.diff}}
+			f, ok := accessListSetBackFinding(step, tc.name, []string{"locked"})
+			require.Equal(t, tc.finding, ok)
+			if !ok {
+				return
+			}
+			assert.Equal(t, Finding{Kind: KindChanged, Resource: "Organization multiorg-locked", Field: "apiAccessListRequired", Code: "true", Atlas: "false",
+				Message: "Organization multiorg-locked: apiAccessListRequired is false in Atlas, true in the code (changed outside the code)"}, f)
+		})
+	}
+}

@@ -127,3 +127,64 @@ func countFunc(findings []cli.Finding, match func(cli.Finding) bool) int {
 	}
 	return n
 }
+
+// TestStatusFindsAPIAccessListRequiredChangedInAtlas is issue 35's drift
+// gap of apiAccessListRequired, with the real tools against atlas-local: an
+// organization requires its access list, which its switch turned on once
+// the list existed; a person turns it off in Atlas; status reports the
+// Organization's apiAccessListRequired changed, with both values; its fix,
+// run as printed, turns it on again; the next status is clean and the next
+// preview shows no changes.
+func TestStatusFindsAPIAccessListRequiredChangedInAtlas(t *testing.T) {
+	requireRealTools(t)
+	t.Parallel()
+	w := newBuiltWorkspace(t)
+	_, baseURL, seed := w.seededLocalAPI(t)
+	env := w.shardEnv(seed, baseURL)
+
+	const stack = "access-list-drift"
+	w.deployedStack(t, env, stack, baseURL, seed, "dev", map[string]any{"locked": map[string]any{
+		"name":                  "access-list-drift-locked",
+		"apiAccessListRequired": true,
+		"serviceAccount":        map[string]any{"accessList": []map[string]string{{"ipAddress": "127.0.0.1"}}},
+	}})
+	orgs, credentials := w.stackOrgs(t, env, stack)
+	own := newAdminClient(t, baseURL, credentials["locked"])
+	org := "/orgs/" + orgs["locked"]
+	require.Equal(t, true, own.call(http.MethodGet, org+"/settings", "2023-01-01", nil)["apiAccessListRequired"], "the switch turned it on")
+	status := func(t *testing.T) (cli.StatusReport, string, int) { return w.statusOf(t, env, stack) }
+	_, out, code := status(t)
+	require.Equal(t, 0, code, "clean after deploy: %s", out)
+	w.runEnv(env, "pulumi", "preview", "--expect-no-changes", "--stack", stack, "--non-interactive")
+
+	// Twice, so that the second set-back is counted after the first.
+	for round := 1; round <= 2; round++ {
+		// In Atlas, as a person does in its UI (from a listed address).
+		own.call(http.MethodPatch, org+"/settings", "2023-01-01", map[string]any{"apiAccessListRequired": false})
+
+		report, out, code := status(t)
+		assert.Equal(t, 1, code, out)
+		require.Len(t, report.Orgs, 1, out)
+		found := report.Orgs[0].Findings
+		require.Len(t, found, 1, "round %d, one finding: %s", round, out)
+		f := found[0]
+		assert.Equal(t, cli.KindChanged, f.Kind, f.Message)
+		assert.Equal(t, "apiAccessListRequired", f.Field, f.Message)
+		assert.Equal(t, "Organization multiorg-locked", f.Resource, f.Message)
+		assert.Equal(t, "true", f.Code, "the value in the code: %s", f.Message)
+		assert.Equal(t, "false", f.Atlas, "the value in Atlas: %s", f.Message)
+		fix := "pulumi up --refresh --stack " + stack
+		require.Equal(t, fix, f.Fix, f.Message)
+
+		start := time.Now()
+		fixOut, fixCode := w.command(append(env, "PULUMI_SKIP_CONFIRMATIONS=true"), "", "sh", "-c", fix)
+		t.Logf("round %d, %s: exit %d in %.1f s", round, fix, fixCode, time.Since(start).Seconds())
+		require.Equal(t, 0, fixCode, "%s:\n%s", fix, tail(fixOut))
+		assert.Equal(t, true, own.call(http.MethodGet, org+"/settings", "2023-01-01", nil)["apiAccessListRequired"], "set back")
+
+		report, out, code = status(t)
+		assert.Equal(t, 0, code, "clean once the fix ran: %s", out)
+		assert.Zero(t, report.Summary.Findings, out)
+		w.runEnv(env, "pulumi", "preview", "--expect-no-changes", "--stack", stack, "--non-interactive")
+	}
+}
