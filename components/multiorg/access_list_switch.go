@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 
@@ -53,7 +54,7 @@ func (m *MultiOrg) registerAccessListSwitch(org *Org, plan orgPlan, required boo
 	input := pulumi.Map{
 		"orgId":                 org.Resource.OrgId,
 		"apiAccessListRequired": pulumi.Bool(required),
-		"otherSettings":         pulumi.String(otherSettings(plan.settings)),
+		"otherSettings":         m.switchWords(plan, required),
 	}
 	if m.baseURL != nil {
 		input["baseUrl"] = m.baseURL
@@ -66,6 +67,96 @@ func (m *MultiOrg) registerAccessListSwitch(org *Org, plan orgPlan, required boo
 	}
 	org.track(stash)
 	return nil
+}
+
+// setBackWord begins the word of the switch's otherSettings that counts the
+// runs that set apiAccessListRequired back after a change made in Atlas:
+// setBack=<count>:<the value Atlas had>.
+const setBackWord = "setBack="
+
+// switchWords is the switch's otherSettings. The Organization ignores
+// apiAccessListRequired and the switch is a Stash, which no refresh reads,
+// so a change of it made in Atlas would go unseen: once the switch has set
+// the value the code states, each run reads Atlas' value with the
+// organization's last credential, and when it differs, counts one more
+// set-back in these words. The switch's input changes, so the preview
+// shows it (status reports it as the changed field) and the update's hook
+// sets the value again, after the access list entries, as on creation.
+// The count stays as it is while Atlas agrees, so the next run previews no
+// changes; a stack that never had one has no such word, as before.
+func (m *MultiOrg) switchWords(plan orgPlan, required bool) pulumi.StringInput {
+	settings := otherSettings(plan.settings)
+	withCount := func(n int, inAtlas bool) string {
+		if n == 0 {
+			return settings
+		}
+		return strings.TrimSpace(fmt.Sprintf("%s %s%d:%t", settings, setBackWord, n, inAtlas))
+	}
+	if m.previous == nil || m.previous.Credentials == nil {
+		return pulumi.String(settings)
+	}
+	last, switched := m.previous.AccessListSwitched[plan.key]
+	orgID := m.previous.Managed[plan.key]
+	if !switched || last.Required != required || orgID == "" {
+		return pulumi.String(withCount(last.SetBack, last.SetBackFrom))
+	}
+	key := plan.key
+	words := withCount(last.SetBack, last.SetBackFrom)
+	return pulumi.Unsecret(m.previous.Credentials.ToStringMapMapOutput().ApplyT(func(credentials map[string]map[string]string) string {
+		inAtlas, err := m.readAccessListRequired(orgID, credentials[key], last.BaseURL)
+		if err != nil {
+			// Unread, it is left as the last run left it: the run goes on,
+			// and the next one reads again.
+			_ = m.ctx.Log.Warn(fmt.Sprintf("organization %q: reading apiAccessListRequired in Atlas: %v", key, err), nil)
+			return words
+		}
+		if inAtlas == required {
+			return words
+		}
+		return withCount(last.SetBack+1, inAtlas)
+	})).(pulumi.StringOutput)
+}
+
+// readAccessListRequired reads an organization's apiAccessListRequired in
+// Atlas with its credential, from the Admin API its switch last called.
+func (m *MultiOrg) readAccessListRequired(orgID string, fields map[string]string, baseURL string) (bool, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), accessListSwitchTimeout)
+	defer cancel()
+	credential := atlasapi.Credentials{ClientID: fields["clientId"], ClientSecret: fields["clientSecret"],
+		PublicKey: fields["publicKey"], PrivateKey: fields["privateKey"]}
+	api, err := atlasapi.Resolve(atlasapi.ProviderConfig{Where: "the organization's provider", BaseURL: baseURL, Credentials: credential}, os.Getenv)
+	if err != nil {
+		return false, err
+	}
+	client, err := atlasapi.New(ctx, api.BaseURL, api.Credentials)
+	if err != nil {
+		return false, err
+	}
+	settings, err := client.OrganizationSettings(ctx, orgID)
+	if err != nil {
+		return false, err
+	}
+	return settings.APIAccessListRequired, nil
+}
+
+// AccessListSetBack reads the set-back word of a switch's otherSettings:
+// how many runs set apiAccessListRequired back, and the value Atlas had the
+// last time; ok is false when it has none.
+func AccessListSetBack(words string) (count int, inAtlas bool, ok bool) {
+	for _, word := range strings.Fields(words) {
+		rest, found := strings.CutPrefix(word, setBackWord)
+		if !found {
+			continue
+		}
+		n, value, _ := strings.Cut(rest, ":")
+		count, err := strconv.Atoi(n)
+		if err != nil {
+			return 0, false, false
+		}
+		inAtlas, err := strconv.ParseBool(value)
+		return count, inAtlas, err == nil
+	}
+	return 0, false, false
 }
 
 // awaitedCredential is an organization's provider credential, once the

@@ -134,3 +134,29 @@ func TestTheSwitchHookRefusesWhatItCannotSwitch(t *testing.T) {
 	assert.EqualError(t, run(resource.PropertyMap{"orgId": resource.NewProperty("5f1a2b3c4d5e6f7a8b9c0d1e")}),
 		`organization "analytics": switching apiAccessListRequired: the program registered no apiAccessListRequired switch for it`)
 }
+
+func TestAccessListSetBack(t *testing.T) {
+	t.Parallel()
+	tests := map[string]struct {
+		words          string
+		count          int
+		inAtlas, found bool
+	}{
+		"none, as every switch before issue 35": {"multiFactorAuthRequired=true securityContact=", 0, false, false},
+		"one, Atlas had it off":                 {"multiFactorAuthRequired=true setBack=1:false", 1, false, true},
+		"three, Atlas had it on":                {"setBack=3:true", 3, true, true},
+		"a count that is no number":             {"setBack=x:true", 0, false, false},
+		"a value that is no boolean":            {"setBack=2:maybe", 2, false, false},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			count, inAtlas, found := AccessListSetBack(tc.words)
+			assert.Equal(t, tc.found, found)
+			if found {
+				assert.Equal(t, tc.count, count)
+				assert.Equal(t, tc.inAtlas, inAtlas)
+			}
+		})
+	}
+}

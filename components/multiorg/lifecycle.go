@@ -25,6 +25,10 @@ type Previous struct {
 	// AccessListSwitches are the org keys whose apiAccessListRequired switch
 	// is in the stack's state.
 	AccessListSwitches map[string]bool
+	// AccessListSwitched are, by org key, the switch's input in the state:
+	// the apiAccessListRequired value it last set, and how many times it
+	// has set that value back after a change made in Atlas.
+	AccessListSwitched map[string]SwitchedAccessList
 	// Leftovers are, by org key, the URNs of the resources of the
 	// organization the state holds besides its Organization, sorted: what
 	// was inside it, its provider. An organization deleted in Atlas that a
@@ -279,4 +283,16 @@ func optional(s string) pulumi.StringPtrInput {
 		return nil
 	}
 	return pulumi.String(s)
+}
+
+// SwitchedAccessList is what an organization's apiAccessListRequired switch
+// last set, as the state holds it.
+type SwitchedAccessList struct {
+	Required bool
+	// SetBack counts the runs that found Atlas' value changed outside the
+	// code and set it back; SetBackFrom is the value Atlas had the last time.
+	SetBack     int
+	SetBackFrom bool
+	// BaseURL is the Admin API it called, "" for the provider's default.
+	BaseURL string
 }

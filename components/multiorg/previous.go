@@ -46,7 +46,7 @@ func ReadPrevious(ctx *pulumi.Context, name string) (*Previous, error) {
 	if err := readOwnState(ctx, self, &read); err != nil {
 		return nil, fmt.Errorf("reading the state of %s: %w", self, err)
 	}
-	previous := &Previous{Orgs: map[string]PreviousOrg{}, Managed: map[string]string{}, AccessListSwitches: map[string]bool{}, Leftovers: map[string][]string{},
+	previous := &Previous{Orgs: map[string]PreviousOrg{}, Managed: map[string]string{}, AccessListSwitches: map[string]bool{}, AccessListSwitched: map[string]SwitchedAccessList{}, Leftovers: map[string][]string{},
 		Deployed: map[string]map[string]any{}}
 	var component, exports map[string]any
 	var children []resource.URN
@@ -68,6 +68,14 @@ func ReadPrevious(ctx *pulumi.Context, name string) (*Previous, error) {
 		case r.Type == stashType && strings.Contains(string(u.QualifiedType()), Type+"$"):
 			if child, ok := ParseChildName(name, r.Type, u.Name(), nil); ok && child.Kind == ChildAccessListSwitch {
 				previous.AccessListSwitches[child.OrgKey] = true
+				if input, ok := r.Outputs["input"].(map[string]any); ok {
+					if required, ok := input["apiAccessListRequired"].(bool); ok {
+						other, _ := input["otherSettings"].(string)
+						count, inAtlas, _ := AccessListSetBack(other)
+						baseURL, _ := input["baseUrl"].(string)
+						previous.AccessListSwitched[child.OrgKey] = SwitchedAccessList{Required: required, SetBack: count, SetBackFrom: inAtlas, BaseURL: baseURL}
+					}
+				}
 			}
 		}
 	}

@@ -37,13 +37,14 @@ var inputComparisons = map[string]map[string]inputComparison{
 	mongodbatlas.OrganizationType: {
 		"name":                      {compareByRefresh, "the provider reads the organization"},
 		"skipDefaultAlertsSettings": {compareByRefresh, "the provider reads the organization"},
-		"apiAccessListRequired":     {compareByRefresh, "the provider reads the organization's settings"},
-		"multiFactorAuthRequired":   {compareByRefresh, "the provider reads the organization's settings"},
-		"restrictEmployeeAccess":    {compareByRefresh, "the provider reads the organization's settings"},
-		"genAiFeaturesEnabled":      {compareByRefresh, "the provider reads the organization's settings"},
-		"securityContact":           {compareByRefresh, "the provider reads the organization's settings"},
-		"description":               {compareByReading, "creation only: the organization's API key's description, read from its API keys"},
-		"roleNames":                 {compareByReading, "creation only: the organization's API key's roles, read from its API keys"},
+		"apiAccessListRequired": {compareByRefresh, "the provider reads the organization's settings; where the switch sets it " +
+			"(a created organization with an access list), each run reads it in Atlas and the switch sets a changed one back"},
+		"multiFactorAuthRequired": {compareByRefresh, "the provider reads the organization's settings"},
+		"restrictEmployeeAccess":  {compareByRefresh, "the provider reads the organization's settings"},
+		"genAiFeaturesEnabled":    {compareByRefresh, "the provider reads the organization's settings"},
+		"securityContact":         {compareByRefresh, "the provider reads the organization's settings"},
+		"description":             {compareByReading, "creation only: the organization's API key's description, read from its API keys"},
+		"roleNames":               {compareByReading, "creation only: the organization's API key's roles, read from its API keys"},
 		"serviceAccount": {compareByReading, "creation only: the service account's name, description and roles, read from its service accounts; " +
 			"its secretExpiresAfterHours is in each secret's expiry, which the expiry column shows"},
 		"orgOwnerId": {compareNowhere, "creation only: who Atlas made the owner; Atlas keeps no such field, and the owner is among the people status lists"},

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/atlas-multiorg/atlas-multiorg/components/multiorg"
+	"github.com/atlas-multiorg/atlas-multiorg/components/orgsettings"
 	"github.com/atlas-multiorg/atlas-multiorg/internal/deploy"
 	"github.com/atlas-multiorg/atlas-multiorg/internal/mongodbatlas"
 )
@@ -50,9 +52,13 @@ func driftFindings(steps []deploy.Step, keys []string, inState map[string]bool, 
 					Message: fmt.Sprintf("%s is in the code and not deployed yet", resource)})
 			}
 		case "update":
+			if f, ok := accessListSetBackFinding(step, name, keys); ok {
+				found = append(found, f)
+				break
+			}
 			drifted := driftedProperties(step)
 			for _, d := range drifted {
-				found = append(found, changedFinding(resource, d))
+				found = append(found, changedFinding(step.Type, resource, d))
 			}
 			if len(step.Diffs) == 0 {
 				found = append(found, Finding{Kind: KindChanged, Resource: resource,
@@ -77,6 +83,49 @@ func driftFindings(steps []deploy.Step, keys []string, inState map[string]bool, 
 	return rest
 }
 
+// accessListSetBackFinding is an organization's apiAccessListRequired
+// changed in Atlas, as its switch's update shows it: the run that finds
+// Atlas' value away from the code's counts one more set-back in the
+// switch's input, and the update's hook sets the code's value again
+// (components/multiorg/access_list_switch.go). It is a change of the
+// Organization's field, with both values: a boolean, so the code's is the
+// other one.
+func accessListSetBackFinding(step deploy.Step, name string, keys []string) (Finding, bool) {
+	child, ok := multiorg.ParseChildName(multiorg.StackComponentName, step.Type, name, keys)
+	if !ok || child.Kind != multiorg.ChildAccessListSwitch {
+		return Finding{}, false
+	}
+	for _, d := range step.Diffs {
+		words, before := switchWords(d.Path, d.Code), switchWords(d.Path, d.Atlas)
+		count, inAtlas, found := multiorg.AccessListSetBack(words)
+		if !found {
+			continue
+		}
+		if last, _, had := multiorg.AccessListSetBack(before); had && last >= count {
+			continue
+		}
+		resource := shortType(mongodbatlas.OrganizationType) + " " + multiorg.ChildResourceName(multiorg.StackComponentName, multiorg.ChildOrganization, child.OrgKey, "")
+		return changedFinding(mongodbatlas.OrganizationType, resource, deploy.PropertyDiff{
+			Path: "apiAccessListRequired", Kind: d.Kind, Atlas: inAtlas, Code: !inAtlas}), true
+	}
+	return Finding{}, false
+}
+
+// switchWords are the otherSettings of a switch's input in a diff, which
+// the engine reports as the whole input or as the one field.
+func switchWords(path string, v any) string {
+	switch path {
+	case "input":
+		input, _ := v.(map[string]any)
+		words, _ := input["otherSettings"].(string)
+		return words
+	case "input.otherSettings":
+		words, _ := v.(string)
+		return words
+	}
+	return ""
+}
+
 // driftedProperties are the diffs of an update step that are drift: a
 // property the code sets (an input of the resource's type in the binding)
 // whose value in Atlas differs from the code's. What the provider computes
@@ -89,7 +138,7 @@ func driftedProperties(step deploy.Step) []deploy.PropertyDiff {
 		if !mongodbatlas.IsInputPath(step.Type, deploy.PathParts(d.Path)) {
 			continue
 		}
-		if sameValue(d) {
+		if sameValue(step.Type, d) {
 			continue
 		}
 		drifted = append(drifted, d)
@@ -99,9 +148,9 @@ func driftedProperties(step deploy.Step) []deploy.PropertyDiff {
 
 // sameValue says whether a diff's two values are equal, where both can be
 // seen: a secret, masked on both sides, may still differ.
-func sameValue(d deploy.PropertyDiff) bool {
-	_, codeShown := displayValue(d.Path, d.Code)
-	_, atlasShown := displayValue(d.Path, d.Atlas)
+func sameValue(typeToken string, d deploy.PropertyDiff) bool {
+	_, codeShown := displayValue(typeToken, d.Path, d.Code)
+	_, atlasShown := displayValue(typeToken, d.Path, d.Atlas)
 	if !codeShown || !atlasShown {
 		return false
 	}
@@ -161,10 +210,10 @@ func shortType(t string) string {
 
 // changedFinding is one changed field, with both values unless the field
 // holds a secret.
-func changedFinding(resource string, d deploy.PropertyDiff) Finding {
+func changedFinding(typeToken, resource string, d deploy.PropertyDiff) Finding {
 	f := Finding{Kind: KindChanged, Resource: resource, Field: d.Path}
-	code, codeOK := displayValue(d.Path, d.Code)
-	atlas, atlasOK := displayValue(d.Path, d.Atlas)
+	code, codeOK := displayValue(typeToken, d.Path, d.Code)
+	atlas, atlasOK := displayValue(typeToken, d.Path, d.Atlas)
 	if !codeOK || !atlasOK {
 		f.Withheld = true
 		f.Message = fmt.Sprintf("%s: %s differs from the code; it holds a secret, so neither value is shown", resource, d.Path)
@@ -175,19 +224,38 @@ func changedFinding(resource string, d deploy.PropertyDiff) Finding {
 	return f
 }
 
-// secretFields name the fields that hold a secret, whatever their value.
+// secretFields name the fields that hold a secret, whatever their value,
+// in a type that does not declare its secrets.
 var secretFields = []string{"secret", "privatekey", "apikey", "password", "token", "credential", "certificate"}
 
+// declaredSecrets are, per resource type whose schema says which of its
+// inputs are secrets, those inputs. For such a type the schema decides,
+// not the field's name: the OrganizationSettings' secret-validity cap and
+// refresh-token lifetimes are numbers a person wants to see, and its
+// credential inputs are secrets whatever they are called.
+var declaredSecrets = map[string]map[string]bool{orgsettings.Type: orgSettingsSecrets()}
+
+func orgSettingsSecrets() map[string]bool {
+	secrets := map[string]bool{}
+	for _, p := range orgsettings.Properties() {
+		if p.Secret {
+			secrets[p.Name] = true
+		}
+	}
+	return secrets
+}
+
 // displayValue is a value as JSON text, or false when it must not be
-// shown: a field that names a secret, a value the engine masked, or one
-// that looks like a credential. Masked values are not shown either: a
-// secret appears in no form.
-func displayValue(path string, v any) (string, bool) {
-	lower := strings.ToLower(path)
-	for _, s := range secretFields {
-		if strings.Contains(lower, s) {
+// shown: a field that holds a secret (by its type's schema, or else by its
+// name), a value the engine masked, or one that looks like a credential.
+// Masked values are not shown either: a secret appears in no form.
+func displayValue(typeToken, path string, v any) (string, bool) {
+	if secrets, declared := declaredSecrets[typeToken]; declared {
+		if parts := deploy.PathParts(path); len(parts) == 0 || secrets[parts[0]] {
 			return "", false
 		}
+	} else if namesASecret(path) {
+		return "", false
 	}
 	raw, err := json.Marshal(v)
 	if err != nil {
@@ -203,4 +271,15 @@ func displayValue(path string, v any) (string, bool) {
 		return fmt.Sprintf("(%d characters of JSON)", len(text)), true
 	}
 	return text, true
+}
+
+// namesASecret says whether a field's name says it holds a secret.
+func namesASecret(path string) bool {
+	lower := strings.ToLower(path)
+	for _, s := range secretFields {
+		if strings.Contains(lower, s) {
+			return true
+		}
+	}
+	return false
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/atlas-multiorg/atlas-multiorg/components/multiorg"
+	"github.com/atlas-multiorg/atlas-multiorg/components/orgsettings"
 	"github.com/atlas-multiorg/atlas-multiorg/internal/atlasapi"
 	"github.com/atlas-multiorg/atlas-multiorg/internal/deploy"
 	"github.com/atlas-multiorg/atlas-multiorg/internal/mongodbatlas"
@@ -495,25 +496,35 @@ func TestStatusFlags(t *testing.T) {
 
 func TestDisplayValue(t *testing.T) {
 	t.Parallel()
+	org, settings := mongodbatlas.OrganizationType, orgsettings.Type
 	tests := map[string]struct {
-		path  string
-		value any
-		want  string
-		shown bool
+		typeToken string
+		path      string
+		value     any
+		want      string
+		shown     bool
 	}{
-		"a bool":                {"multiFactorAuthRequired", true, "true", true},
-		"a string":              {"securityContact", "sec@example.com", `"sec@example.com"`, true},
-		"none":                  {"securityContact", nil, "null", true},
-		"a masked secret":       {"name", "[secret]", "", false},
-		"a secret field":        {"serviceAccount.secrets[0]", map[string]any{"expiresAt": "x"}, "", false},
-		"a private key":         {"privateKey", "abc", "", false},
-		"a credential's shape":  {"description", "mdb_sa_sk_abc", "", false},
-		"a state secret object": {"x", map[string]any{wrappedSig: "1", "ciphertext": "zz"}, "", false},
+		"a bool":                {org, "multiFactorAuthRequired", true, "true", true},
+		"a string":              {org, "securityContact", "sec@example.com", `"sec@example.com"`, true},
+		"none":                  {org, "securityContact", nil, "null", true},
+		"a masked secret":       {org, "name", "[secret]", "", false},
+		"a secret field":        {org, "serviceAccount.secrets[0]", map[string]any{"expiresAt": "x"}, "", false},
+		"a private key":         {org, "privateKey", "abc", "", false},
+		"a credential's shape":  {org, "description", "mdb_sa_sk_abc", "", false},
+		"a state secret object": {org, "x", map[string]any{wrappedSig: "1", "ciphertext": "zz"}, "", false},
+		// The settings' schema says which inputs are secrets, not their names.
+		"the secret-validity cap":     {settings, "maxServiceAccountSecretValidityInHours", 720, "720", true},
+		"a refresh-token lifetime":    {settings, "idleRefreshTokenLifetime", 3600, "3600", true},
+		"the settings' client secret": {settings, "clientSecret", "abc", "", false},
+		"the settings' client ID":     {settings, "clientId", "mdb_sa_id_abc", "", false},
+		"the settings' public key":    {settings, "publicKey", "abcdefgh", "", false},
+		"a masked setting":            {settings, "operationsContact", "[secret]", "", false},
+		"a setting of another type":   {org, "maxServiceAccountSecretValidityInHours", 720, "", false},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			got, shown := displayValue(tc.path, tc.value)
+			got, shown := displayValue(tc.typeToken, tc.path, tc.value)
 			assert.Equal(t, tc.shown, shown)
 			assert.Equal(t, tc.want, got)
 		})
@@ -602,4 +613,37 @@ func TestStatusHoldsBudgetsAsBillingCheckDoes(t *testing.T) {
 	}
 	assert.Equal(t, BudgetStatus{Month: "2026-11", BudgetCents: 25000, ToDateCents: 30000, ProjectedCents: budgets["a"].ProjectedCents, State: "over"}, budgets["a"])
 	assert.Equal(t, "projected", budgets["b"].State)
+}
+
+func TestAccessListSetBackFinding(t *testing.T) {
+	t.Parallel()
+	const switchName = "multiorg-locked-api-access-list-required"
+	words := "multiFactorAuthRequired=true securityContact="
+	tests := map[string]struct {
+		name    string
+		diff    deploy.PropertyDiff
+		finding bool
+	}{
+		"a set-back counted, the whole input": {switchName, deploy.PropertyDiff{Path: "input", Kind: "update",
+			Atlas: map[string]any{"otherSettings": words}, Code: map[string]any{"otherSettings": words + " setBack=1:false"}}, true},
+		"a set-back counted, the one field": {switchName, deploy.PropertyDiff{Path: "input.otherSettings", Kind: "update",
+			Atlas: words + " setBack=1:false", Code: words + " setBack=2:false"}, true},
+		"a change of another setting, the count as it was": {switchName, deploy.PropertyDiff{Path: "input.otherSettings", Kind: "update",
+			Atlas: "securityContact= setBack=1:false", Code: "securityContact=a@example.com setBack=1:false"}, false},
+		"another stash": {"multiorg-locked-destroy-guard", deploy.PropertyDiff{Path: "input", Kind: "update",
+			Atlas: map[string]any{"otherSettings": words}, Code: map[string]any{"otherSettings": words + " setBack=1:false"}}, false},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			step := deploy.Step{Op: "update", Type: stashType, URN: "urn::" + tc.name, Diffs: []deploy.PropertyDiff{tc.diff}}
+			f, ok := accessListSetBackFinding(step, tc.name, []string{"locked"})
+			require.Equal(t, tc.finding, ok)
+			if !ok {
+				return
+			}
+			assert.Equal(t, Finding{Kind: KindChanged, Resource: "Organization multiorg-locked", Field: "apiAccessListRequired", Code: "true", Atlas: "false",
+				Message: "Organization multiorg-locked: apiAccessListRequired is false in Atlas, true in the code (changed outside the code)"}, f)
+		})
+	}
 }
