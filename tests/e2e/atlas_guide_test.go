@@ -12,6 +12,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/atlas-multiorg/atlas-multiorg/tests/guide"
 )
 
 // TestRunningAgainstAtlasGuide follows docs/running-against-atlas.md as a new
@@ -35,7 +37,7 @@ func TestRunningAgainstAtlasGuide(t *testing.T) {
 		"mongodbatlas:clientId":      seed["clientId"],
 		"mongodbatlas:clientSecret":  seed["clientSecret"],
 	}
-	commands := guideShellCommands(w.read(filepath.Join(w.repo, "docs", "running-against-atlas.md")))
+	commands := guide.Commands(guide.Blocks(w.read(filepath.Join(w.repo, "docs", "running-against-atlas.md"))), "sh")
 	requireInOrder(t, commands, "pulumi login", "pulumi stack select dev --create", "pulumi config set --secret mongodbatlas:clientSecret",
 		"make up-atlas", "pulumi preview --stack dev --expect-no-changes", "bin/atlas-multiorg discover --config Pulumi.dev.yaml",
 		"make up-projects", "bin/atlas-multiorg status dev", "bin/atlas-multiorg orphans --stack dev", "make down-atlas", "pulumi stack rm dev")
@@ -105,25 +107,6 @@ func TestRunningAgainstAtlasGuide(t *testing.T) {
 	assert.Empty(t, state.Projects, "the consumer's projects went first")
 	out, _ := w.command(env, "", "pulumi", "stack", "ls", "--all", "--json")
 	assert.NotContains(t, out, `"dev"`, "both stacks are removed")
-}
-
-// guideShellCommands are the command lines of a guide's sh blocks, in
-// order, without blank lines and comments.
-func guideShellCommands(guide string) []string {
-	var commands []string
-	in := false
-	for _, line := range strings.Split(guide, "\n") {
-		trimmed := strings.TrimSpace(line)
-		switch {
-		case trimmed == "```sh":
-			in = true
-		case trimmed == "```":
-			in = false
-		case in && trimmed != "" && !strings.HasPrefix(trimmed, "#"):
-			commands = append(commands, trimmed)
-		}
-	}
-	return commands
 }
 
 // requireInOrder fails unless each of wants starts one of the commands, in

@@ -13,6 +13,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/atlas-multiorg/atlas-multiorg/tests/guide"
 )
 
 // TestInterruptedRunGuide follows docs/interrupted-deployments.md as a new
@@ -73,12 +75,12 @@ func TestInterruptedRunGuide(t *testing.T) {
 
 // guideCommands are the command lines of the guide's "What to do, in order":
 // its sh blocks, in order, without blank lines and comments.
-func guideCommands(t testing.TB, guide string) []string {
+func guideCommands(t testing.TB, doc string) []string {
 	t.Helper()
-	_, section, found := strings.Cut(guide, "\n## What to do, in order\n")
+	_, section, found := strings.Cut(doc, "\n## What to do, in order\n")
 	require.True(t, found, "the guide has its steps")
 	section, _, _ = strings.Cut(section, "\n## ")
-	return guideShellCommands(section)
+	return guide.Commands(guide.Blocks(section), "sh")
 }
 
 // guideScript runs the commands one after the other in one shell, each

@@ -14,29 +14,36 @@ type Block struct {
 	Text string
 }
 
+// Blocks are all the fenced code blocks of doc, in order.
+func Blocks(doc string) []Block {
+	return blocksFrom(strings.Split(doc, "\n"), 0, false)
+}
+
 // BlocksAfter are the fenced code blocks of doc from the first line that
 // contains marker up to the next heading of any level, in order. ok is false
 // when no line contains marker.
 func BlocksAfter(doc, marker string) (blocks []Block, ok bool) {
 	lines := strings.Split(doc, "\n")
-	start := -1
 	for i, line := range lines {
 		if strings.Contains(line, marker) {
-			start = i
-			break
+			return blocksFrom(lines, i, true), true
 		}
 	}
-	if start < 0 {
-		return nil, false
-	}
+	return nil, false
+}
+
+// blocksFrom are the fenced code blocks of lines from start on, up to the
+// next heading after start when toHeading.
+func blocksFrom(lines []string, start int, toHeading bool) []Block {
+	var blocks []Block
 	var current *Block
 	var body []string
 	for i := start; i < len(lines); i++ {
 		line := lines[i]
 		trimmed := strings.TrimSpace(line)
 		switch {
-		case current == nil && i > start && strings.HasPrefix(line, "#"):
-			return blocks, true // the next heading
+		case toHeading && current == nil && i > start && strings.HasPrefix(line, "#"):
+			return blocks // the next heading
 		case current == nil && strings.HasPrefix(trimmed, "```"):
 			current, body = &Block{Lang: strings.TrimPrefix(trimmed, "```")}, nil
 		case current != nil && trimmed == "```":
@@ -47,7 +54,7 @@ func BlocksAfter(doc, marker string) (blocks []Block, ok bool) {
 			body = append(body, line)
 		}
 	}
-	return blocks, true
+	return blocks
 }
 
 // Commands are the command lines of the blocks of one language, in order:

@@ -23,3 +23,9 @@ func TestBlocksAfter(t *testing.T) {
 	_, ok = BlocksAfter(doc, "## Missing")
 	assert.False(t, ok)
 }
+
+func TestBlocksAreTheWholeDocuments(t *testing.T) {
+	blocks := Blocks(doc)
+	require.Len(t, blocks, 5, "every block, across headings")
+	assert.Equal(t, []string{"not this", "make up   # trailing", "pulumi stack ls", "not this either"}, Commands(blocks, "sh"))
+}
